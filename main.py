@@ -1,0 +1,3 @@
+from prmlab.gui.app import main
+
+raise SystemExit(main())

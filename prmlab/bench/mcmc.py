@@ -1,0 +1,9 @@
+"""Benchmark workloads of the mcmc topic (filled in by its issue)."""
+
+from __future__ import annotations
+
+from prmlab.bench import Workload
+
+
+def workloads(quick: bool) -> list[Workload]:
+    return []

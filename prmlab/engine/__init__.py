@@ -1,0 +1,6 @@
+"""Algorithms in pure NumPy/Numba, usable from a notebook. No Qt here.
+
+Topic modules: ``svm``, ``pca``, ``gmm``, ``hmm``, ``kalman``, ``particle``, ``mcmc``.
+"""
+
+TOPICS = ("svm", "pca", "gmm", "hmm", "kalman", "particle", "mcmc")
