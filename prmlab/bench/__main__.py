@@ -38,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
         from prmlab.bench.ui import measure_stalls
 
         for d in measure_stalls(quick=args.quick):
-            line = json.dumps(d) if args.json else f"{d['workload']:<44} max stall {d['max_stall_ms']:.1f} ms"
+            line = (
+                json.dumps(d)
+                if args.json
+                else f"{d['workload']:<44} max stall {d['max_stall_ms']:.1f} ms"
+            )
             print(line, flush=True)
     return 0
 

@@ -1,0 +1,146 @@
+"""Entry point: ``python main.py [--panel NAME] [--data FILE.csv] [--seed N] [--screenshot DIR]``."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from prmlab.gui.panels import PANEL_NAMES
+
+log = logging.getLogger("prmlab")
+SCREENSHOT_SIZE = (1440, 900)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="prmlab", description="A visual lab for pattern recognition.")
+    p.add_argument("--panel", choices=PANEL_NAMES, help="open on this panel")
+    p.add_argument("--data", metavar="FILE.csv", help="load this CSV into the first panel")
+    p.add_argument("--seed", type=int, default=0, help="seed of all randomness (default 0)")
+    p.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        help="run each panel's demo, write DIR/<panel>.png and exit (works without a display)",
+    )
+    p.add_argument("--verbose", action="store_true", help="log more")
+    return p
+
+
+def _has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def platform_problem() -> str | None:
+    """Why Qt's platform plugin would fail to load, in words with the fix; None if it should load.
+
+    Qt aborts the process when the plugin cannot load, so this is checked before any window.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform not in ("", "xcb"):
+        return None
+    if not _has_display():
+        return (
+            "prmlab: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "Run it from a desktop session, or make screenshots headless with\n"
+            "  python main.py --screenshot DIR\n"
+            "or force the offscreen platform with QT_QPA_PLATFORM=offscreen."
+        )
+    uses_xcb = platform == "xcb" or not os.environ.get("WAYLAND_DISPLAY")
+    if os.environ.get("DISPLAY") and uses_xcb and ctypes.util.find_library("xcb-cursor") is None:
+        return (
+            "prmlab: Qt's xcb platform plugin cannot load because libxcb-cursor0 is missing.\n"
+            "Install it, e.g. on Debian/Ubuntu:  sudo apt-get install libxcb-cursor0\n"
+            "(on Fedora: sudo dnf install xcb-util-cursor), then start prmlab again."
+        )
+    return None
+
+
+def wait_until_idle(panel, timeout_s: float = 90.0, settle_s: float = 0.4) -> bool:
+    """Process events until ``panel`` has been idle for ``settle_s``; False on timeout."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout_s
+    idle_since = None
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if panel.busy():
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.monotonic()
+        elif time.monotonic() - idle_since >= settle_s:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def take_screenshots(window, directory: str | Path, names: tuple[str, ...]) -> list[Path]:
+    """Run each named panel's demo to completion and save the window as DIR/<name>.png."""
+    from PySide6.QtWidgets import QApplication
+
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    written = []
+    for name in names:
+        panel = window.show_panel(name)
+        panel.load_demo()
+        QApplication.processEvents()
+        if not wait_until_idle(panel):
+            print(f"prmlab: the {name} demo did not finish in time; capturing it as it is")
+            panel.shutdown()
+        QApplication.processEvents()
+        path = out / f"{name}.png"
+        if not window.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+        print(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.screenshot and not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    problem = platform_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+
+    from PySide6.QtWidgets import QApplication
+
+    from prmlab.gui.excepthook import ExceptionHook
+    from prmlab.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("prmlab")
+    app.setOrganizationName("prmlab")
+    hook = ExceptionHook(show_dialog=not args.screenshot).install()
+    window = MainWindow(
+        seed=args.seed,
+        start_panel=args.panel,
+        warmup=not args.screenshot,
+        autoload_demos=not args.screenshot,
+    )
+    if args.data:
+        window.load_data_file(args.data)
+    if args.screenshot:
+        names = (args.panel,) if args.panel else PANEL_NAMES
+        take_screenshots(window, args.screenshot, names)
+        window.shutdown()
+        hook.uninstall()
+        return 1 if hook.errors else 0
+    window.show()
+    code = app.exec()
+    hook.uninstall()
+    return code

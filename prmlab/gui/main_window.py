@@ -1,0 +1,362 @@
+"""The main window: six panels as tabs, menus, status bar with progress and Cancel, settings."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import sys
+from pathlib import Path
+
+import numba
+import numpy as np
+import PySide6
+from PySide6.QtCore import QSettings, Qt, QThreadPool, qVersion
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoGroup
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+)
+
+from prmlab import __version__
+from prmlab.data import Dataset, DatasetError
+from prmlab.data.builtin import BUILTIN
+from prmlab.engine.warmup import warmup_all
+from prmlab.gui import theme
+from prmlab.gui.jobs import Job, JobMonitor
+from prmlab.gui.panels import PANEL_NAMES, panel_class
+from prmlab.gui.panels.base import BasePanel, PanelContext
+from prmlab.gui.widgets.export import FIGURE_FILTER, export_figure, export_results
+
+log = logging.getLogger("prmlab")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+class MainWindow(QMainWindow):
+    """Holds the panels; routes menus, data and the status bar to the current one."""
+
+    def __init__(
+        self,
+        *,
+        settings: QSettings | None = None,
+        seed: int = 0,
+        start_panel: str | None = None,
+        warmup: bool = True,
+        autoload_demos: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings("prmlab", "prmlab")
+        self.setWindowTitle(f"prmlab {__version__}: a visual lab for pattern recognition")
+        self.setAcceptDrops(True)
+        self.monitor = JobMonitor(self)
+        self.context = PanelContext(monitor=self.monitor, seed=seed)
+        self.autoload_demos = autoload_demos
+        self._demo_loaded: set[str] = set()
+
+        self.undo_group = QUndoGroup(self)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.panels: dict[str, BasePanel] = {}
+        for name in PANEL_NAMES:
+            panel = panel_class(name)(self.context)
+            self.panels[name] = panel
+            self.tabs.addTab(panel, panel.title)
+            self.undo_group.addStack(panel.undo_stack)
+        self.setCentralWidget(self.tabs)
+
+        self._build_status_bar()
+        self._build_menus()
+        self._restore_settings()
+        self.tabs.currentChanged.connect(self._panel_changed)
+        first = start_panel or str(self.settings.value("panel", PANEL_NAMES[0]))
+        self.show_panel(first if first in self.panels else PANEL_NAMES[0])
+        self._panel_changed(self.tabs.currentIndex())
+
+        self.warmup_job = Job(self, monitor=self.monitor, label="Preparing kernels")
+        if warmup:
+            self.warmup_job.run(
+                warmup_all,
+                on_error=lambda msg: self.statusBar().showMessage(f"Warm-up failed: {msg}", 10000),
+            )
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # -- panels -----------------------------------------------------------------------
+    def current_panel(self) -> BasePanel:
+        return self.tabs.currentWidget()
+
+    def show_panel(self, name: str) -> BasePanel:
+        panel = self.panels[name]
+        self.tabs.setCurrentWidget(panel)
+        return panel
+
+    def _panel_changed(self, index: int) -> None:
+        panel = self.tabs.widget(index)
+        if panel is None:
+            return
+        self.undo_group.setActiveStack(panel.undo_stack)
+        if self.autoload_demos and panel.name not in self._demo_loaded:
+            self._demo_loaded.add(panel.name)
+            panel.load_demo()
+
+    # -- menus ------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open CSV…", lambda: self.open_csv(), QKeySequence.StandardKey.Open)
+        builtin = file.addMenu("&Built-in data")
+        for key in BUILTIN:
+            self._action(builtin, key, lambda _=False, k=key: self.load_builtin(k))
+        file.addSeparator()
+        self._action(file, "Export &figure (PNG/SVG)…", lambda: self.export_figure(), "Ctrl+E")
+        self._action(file, "Export &results as CSV…", lambda: self.export_results(), "Ctrl+Shift+E")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+
+        view = bar.addMenu("&View")
+        for i, name in enumerate(PANEL_NAMES):
+            self._action(
+                view,
+                self.panels[name].title,
+                lambda _=False, n=name: self.show_panel(n),
+                f"Ctrl+{i + 1}",
+            )
+        view.addSeparator()
+        self.dark_action = self._action(
+            view,
+            "&Dark theme",
+            lambda on: self.set_theme("dark" if on else "light"),
+            checkable=True,
+        )
+        self._action(
+            view, "&Bigger fonts", lambda: self.set_font_size(self.font_size + 2), "Ctrl+="
+        )
+        self._action(
+            view, "&Smaller fonts", lambda: self.set_font_size(self.font_size - 2), "Ctrl+-"
+        )
+        self._action(view, "&Full screen", self.toggle_full_screen, "F11")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About prmlab", self.about)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.job_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel (Esc)")
+        self.cancel_button.clicked.connect(self.monitor.cancel_newest)
+        for w in (self.job_label, self.progress, self.cancel_button):
+            status.addPermanentWidget(w)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.monitor.cancel_newest)
+        self.monitor.sigChanged.connect(self._update_status)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        running = bool(self.monitor.running)
+        self.job_label.setText(f"Running: {self.monitor.label()}" if running else "")
+        for w in (self.job_label, self.progress, self.cancel_button):
+            w.setVisible(running)
+        if self.monitor.progress is None:
+            self.progress.setRange(0, 0)  # busy indicator
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(self.monitor.progress * 1000))
+
+    # -- data -------------------------------------------------------------------------
+    def open_csv(self, path: str | None = None) -> Dataset | None:
+        """Show the CSV dialog (asking for a file first when ``path`` is None)."""
+        from prmlab.gui.widgets.csv_dialog import CsvDialog
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open CSV", self._last_dir(), "Tables (*.csv *.tsv *.txt);;All files (*)"
+            )
+            if not path:
+                return None
+        self._remember_dir(path)
+        dialog = CsvDialog(path, self)
+        if not dialog.exec() or dialog.dataset is None:
+            return None
+        self.set_dataset(dialog.dataset)
+        return dialog.dataset
+
+    def load_data_file(self, path: str) -> Dataset | None:
+        """Load a CSV without the dialog (``--data``); a failure is shown, data stay as they were."""
+        from prmlab.data.csv import load_csv
+
+        try:
+            dataset = load_csv(path)
+        except DatasetError as exc:
+            self.current_panel().messages.error(f"Could not load {path}: {exc}")
+            return None
+        self.set_dataset(dataset)
+        return dataset
+
+    def load_builtin(self, key: str) -> None:
+        """Open a built-in dataset; generated ones use the session's seed (``--seed``)."""
+        make = BUILTIN[key]
+        seeded = "seed" in inspect.signature(make).parameters
+        self.set_dataset(make(seed=self.context.seed) if seeded else make())
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        panel = self.current_panel()
+        self._demo_loaded.add(panel.name)  # the user's data replaces the demo
+        panel.set_dataset(dataset)
+        self.statusBar().showMessage(
+            f"{dataset.name or 'Data'}: {dataset.n_samples} rows × {dataset.n_features} features",
+            8000,
+        )
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_csv(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_csv(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_csv(path)
+
+    @staticmethod
+    def _dropped_csv(event) -> str | None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith(CSV_SUFFIXES):
+                return url.toLocalFile()
+        return None
+
+    # -- export -----------------------------------------------------------------------
+    def export_figure(self, path: str | None = None) -> Path | None:
+        panel = self.current_panel()
+        if path is None:
+            suggested = str(Path(self._last_dir()) / f"{panel.name}.png")
+            path, _ = QFileDialog.getSaveFileName(self, "Export figure", suggested, FIGURE_FILTER)
+            if not path:
+                return None
+        try:
+            written = export_figure(panel.figure, path)
+        except (OSError, RuntimeError) as exc:
+            panel.messages.error(f"Could not write the figure: {exc}")
+            return None
+        self._remember_dir(str(written))
+        self.statusBar().showMessage(f"Figure written to {written}", 8000)
+        return written
+
+    def export_results(self, path: str | None = None) -> Path | None:
+        panel = self.current_panel()
+        frame = panel.results_frame()
+        if frame is None:
+            panel.messages.note("Nothing to export yet: run the panel first.")
+            return None
+        if path is None:
+            suggested = str(Path(self._last_dir()) / f"{panel.name}-results.csv")
+            path, _ = QFileDialog.getSaveFileName(self, "Export results", suggested, "CSV (*.csv)")
+            if not path:
+                return None
+        try:
+            written = export_results(frame, path)
+        except OSError as exc:
+            panel.messages.error(f"Could not write the results: {exc}")
+            return None
+        self._remember_dir(str(written))
+        self.statusBar().showMessage(f"Results written to {written}", 8000)
+        return written
+
+    # -- view -------------------------------------------------------------------------
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+        self.dark_action.setChecked(name == "dark")
+        self._apply_look()
+
+    def set_font_size(self, size: int) -> None:
+        self.font_size = int(min(max(size, theme.MIN_POINT_SIZE), theme.MAX_POINT_SIZE))
+        self._apply_look()
+
+    def _apply_look(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            theme.apply_app_theme(app, self.theme, self.font_size)
+        theme.style_plots(self, self.theme, self.font_size)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About prmlab",
+            f"<h3>prmlab {__version__}</h3>"
+            "<p>A visual lab for classic pattern recognition.</p>"
+            f"<p>Qt {qVersion()} (PySide6 {PySide6.__version__})<br>"
+            f"NumPy {np.__version__}<br>Numba {numba.__version__}<br>"
+            f"Python {sys.version.split()[0]}</p>",
+        )
+
+    # -- settings and shutdown ------------------------------------------------------------
+    def _last_dir(self) -> str:
+        return str(self.settings.value("last_dir", str(Path.home())))
+
+    def _remember_dir(self, path: str) -> None:
+        self.settings.setValue("last_dir", str(Path(path).resolve().parent))
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        self.theme = str(self.settings.value("theme", "light"))
+        if self.theme not in theme.THEMES:
+            self.theme = "light"
+        try:
+            size = int(self.settings.value("font_size", theme.DEFAULT_POINT_SIZE))
+        except (TypeError, ValueError):
+            size = theme.DEFAULT_POINT_SIZE
+        self.dark_action.setChecked(self.theme == "dark")
+        self.set_font_size(size)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("theme", self.theme)
+        self.settings.setValue("font_size", self.font_size)
+        self.settings.setValue("panel", self.current_panel().name)
+        self.settings.sync()
+
+    def shutdown(self) -> None:
+        """Cancel every job and wait for the worker threads (closing the window or the app)."""
+        self.monitor.cancel_all()
+        for panel in self.panels.values():
+            panel.shutdown()
+        self.warmup_job.cancel()
+        QThreadPool.globalInstance().waitForDone(5000)
+
+    def closeEvent(self, event) -> None:
+        self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,144 @@
+"""BasePanel: controls on the left, the figure on the right, an explanation and a message bar.
+
+A panel owns its controls and plots, sends work to ``self.job`` and draws results on the
+GUI thread. Subclasses set ``name``, ``title``, ``explanation`` and implement ``build``;
+the other hooks have sensible defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from prmlab.data import Dataset
+from prmlab.gui.jobs import Job, JobMonitor
+from prmlab.gui.widgets.messages import MessageBar
+from prmlab.gui.widgets.params import SeedBox
+from prmlab.gui.widgets.playback import Playback
+
+
+@dataclass
+class PanelContext:
+    """What the main window hands every panel."""
+
+    monitor: JobMonitor | None = None
+    seed: int = 0
+
+
+class BasePanel(QWidget):
+    """The common frame of the six topic panels."""
+
+    name = "base"
+    title = "Panel"
+    explanation = ""  # HTML: the formulas this panel animates, cited to the formula sheet
+
+    sigRunFinished = Signal()  # the panel's job ended and its result is drawn
+
+    def __init__(self, context: PanelContext | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context or PanelContext()
+        self.undo_stack = QUndoStack(self)
+        self.messages = MessageBar()
+        self.job = Job(
+            self,
+            monitor=self.context.monitor,
+            on_error=self.messages.error,
+            on_warning=self.messages.warning,
+            label=self.title,
+        )
+        self.job.sigFinished.connect(self.sigRunFinished)
+        self.seed_box = SeedBox(self.context.seed)
+        self._playbacks: list[Playback] = []
+
+        controls_widget = QWidget()
+        self.controls = QVBoxLayout(controls_widget)
+        self.controls.setContentsMargins(6, 6, 6, 6)
+        scroll = QScrollArea()
+        scroll.setWidget(controls_widget)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(330)
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.controls_scroll = scroll
+
+        self.figure = pg.GraphicsLayoutWidget()
+        self.figure_row = QHBoxLayout()
+        self.figure_row.addWidget(self.figure, 1)
+        self.explanation_label = QLabel(self.explanation)
+        self.explanation_label.setWordWrap(True)
+        self.explanation_label.setTextFormat(Qt.TextFormat.RichText)
+        self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.explanation_label.setContentsMargins(6, 2, 6, 2)
+        self.explanation_label.setVisible(bool(self.explanation))
+
+        right = QWidget()
+        self.body = QVBoxLayout(right)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.addLayout(self.figure_row, 1)
+        self.body.addWidget(self.explanation_label)
+        self.body.addWidget(self.messages)
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(scroll)
+        outer.addWidget(right, 1)
+
+        self.build()
+        self.controls.addStretch(1)
+
+    # -- hooks for subclasses ----------------------------------------------------------
+    def build(self) -> None:
+        """Create controls (into ``self.controls``) and plots (into ``self.figure``)."""
+
+    def load_demo(self) -> None:
+        """Load the default demo on built-in data and run it to a finished, drawn state."""
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Take a dataset the user opened (CSV or built-in); the default says it is not used."""
+        self.messages.note(f"The {self.title} panel does not use table data.")
+
+    def results_frame(self) -> pd.DataFrame | None:
+        """The panel's results as a table for File > Export results as CSV (None: nothing yet)."""
+        return None
+
+    def heavy_job(self) -> None:
+        """Start the heaviest job a user can start here (``python -m prmlab.bench --ui``)."""
+        self.load_demo()
+
+    # -- services ----------------------------------------------------------------------
+    def seed(self) -> int:
+        return int(self.seed_box.value())
+
+    def make_playback(self, **kwargs) -> Playback:
+        """A Step/Play/Pause/Reset bar whose ticks skip while this panel's job runs."""
+        playback = Playback(busy=lambda: self.job.running, **kwargs)
+        self._playbacks.append(playback)
+        return playback
+
+    def busy(self) -> bool:
+        """True while a job runs or a playback plays (screenshots wait for idle)."""
+        return self.job.running or any(p.playing for p in self._playbacks)
+
+    def shutdown(self) -> None:
+        """Stop playing, cancel the job and wait for its thread."""
+        for p in self._playbacks:
+            p.pause()
+        self.job.shutdown()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)

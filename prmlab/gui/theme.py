@@ -1,0 +1,71 @@
+"""Light/dark theme and font size, applied to Qt widgets and to every pyqtgraph plot."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+THEMES = {
+    # name: (plot background, plot foreground)
+    "light": ("#FFFFFF", "#202020"),
+    "dark": ("#1E1E1E", "#E0E0E0"),
+}
+DEFAULT_POINT_SIZE = 11
+MIN_POINT_SIZE, MAX_POINT_SIZE = 8, 28
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    base, text = QColor("#2B2B2B"), QColor("#E6E6E6")
+    for role, c in (
+        (QPalette.ColorRole.Window, QColor("#303030")),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, QColor("#353535")),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, QColor("#3A3A3A")),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.ToolTipBase, base),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.Highlight, QColor("#2F6EA5")),
+        (QPalette.ColorRole.HighlightedText, QColor("#FFFFFF")),
+        (QPalette.ColorRole.PlaceholderText, QColor("#9A9A9A")),
+    ):
+        p.setColor(role, c)
+    return p
+
+
+def apply_app_theme(app: QApplication, theme: str, point_size: int) -> None:
+    """Fusion style with a light or dark palette, the chosen font size, and pyqtgraph defaults."""
+    app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if theme == "dark" else app.style().standardPalette())
+    font = QFont(app.font())
+    font.setPointSize(point_size)
+    app.setFont(font)
+    bg, fg = THEMES[theme]
+    pg.setConfigOptions(background=bg, foreground=fg, antialias=True)
+
+
+def style_plots(root: QWidget, theme: str, point_size: int) -> None:
+    """Restyle every pyqtgraph view under ``root``: background, axes, titles, legends, fonts."""
+    bg, fg = THEMES[theme]
+    tick_font = QFont()
+    tick_font.setPointSize(point_size)
+    for view in root.findChildren(pg.GraphicsView):
+        view.setBackground(bg)
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem):
+                item.setPen(fg)
+                item.setTextPen(fg)
+                item.setStyle(tickFont=tick_font)
+                item.labelStyle["font-size"] = f"{point_size}pt"
+                item.labelStyle["color"] = fg
+                item._updateLabel()
+            elif isinstance(item, pg.PlotItem):
+                title = item.titleLabel
+                if title.text:
+                    title.setText(title.text, color=fg, size=f"{point_size + 2}pt", bold=True)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(fg)
+                item.setLabelTextSize(f"{point_size}pt")

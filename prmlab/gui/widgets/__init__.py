@@ -1,0 +1,1 @@
+"""Shared pieces every panel uses: forms, point editor, playback, colours, ellipses, export."""

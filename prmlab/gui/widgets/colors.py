@@ -1,0 +1,65 @@
+"""Colours that stay apart for colour-blind viewers and on a projector (Okabe-Ito)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+PALETTE = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # purple
+    "#56B4E9",  # sky
+    "#F0E442",  # yellow
+    "#7F7F7F",  # grey
+)
+ACCEPT = "#009E73"
+REJECT = "#D55E00"
+
+
+def color(i: int, alpha: int = 255) -> QColor:
+    """The i-th palette colour (cycling)."""
+    c = QColor(PALETTE[int(i) % len(PALETTE)])
+    c.setAlpha(alpha)
+    return c
+
+
+def rgba(i: int, alpha: int = 255) -> tuple[int, int, int, int]:
+    c = color(i, alpha)
+    return c.red(), c.green(), c.blue(), c.alpha()
+
+
+def palette_rgb(k: int) -> np.ndarray:
+    """(k, 3) float RGB in [0, 255] of the first k palette colours."""
+    return np.array([rgba(i)[:3] for i in range(k)], dtype=float)
+
+
+def blend(resp: np.ndarray, alpha: int = 230) -> list[QColor]:
+    """Per-point colours mixing the component colours by responsibility, resp (n, K)."""
+    rgb = np.asarray(resp, float) @ palette_rgb(resp.shape[1])
+    rgb = np.clip(np.rint(rgb), 0, 255).astype(int)
+    return [QColor(int(r), int(g), int(b), alpha) for r, g, b in rgb]
+
+
+def brushes(labels: np.ndarray, alpha: int = 230) -> list:
+    """One brush per point from integer labels (cached per colour by pyqtgraph)."""
+    cache = {}
+    out = []
+    for lab in np.asarray(labels, int):
+        if lab not in cache:
+            cache[lab] = pg.mkBrush(color(lab, alpha))
+        out.append(cache[lab])
+    return out
+
+
+def diverging_colormap() -> pg.ColorMap:
+    """Blue (negative) - white (0) - orange (positive): for signed maps such as f(x)."""
+    return pg.ColorMap([0.0, 0.5, 1.0], [QColor("#3B7DBF"), QColor("#F7F7F7"), QColor("#E8A33D")])
+
+
+def sequential_colormap() -> pg.ColorMap:
+    """Perceptually uniform, for densities and probabilities."""
+    return pg.colormap.get("viridis")

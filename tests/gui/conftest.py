@@ -1,0 +1,58 @@
+"""GUI fixtures: every test fails if an exception reached prmlab's hook (pytest-qt cannot see
+exceptions in slots on PySide6 >= 6.5.2), panels are built in a minimal context."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from prmlab.gui.excepthook import ExceptionHook
+from prmlab.gui.jobs import JobMonitor
+from prmlab.gui.panels.base import PanelContext
+
+
+@pytest.fixture(autouse=True)
+def exception_hook(qapp):
+    """Installs prmlab's hook; a test that let an exception escape into Qt fails."""
+    hook = ExceptionHook(show_dialog=False).install()
+    yield hook
+    hook.uninstall()
+    assert not hook.errors, f"uncaught exceptions: {hook.errors}"
+
+
+@pytest.fixture
+def make_panel(qtbot):
+    """``make_panel(PanelClass)`` -> a shown panel of 1280x800 with its own JobMonitor."""
+
+    def make(cls, seed: int = 0):
+        panel = cls(PanelContext(monitor=JobMonitor(), seed=seed))
+        qtbot.addWidget(panel)  # closed (and its job awaited) at teardown
+        panel.resize(1280, 800)
+        panel.show()
+        qtbot.waitExposed(panel)
+        return panel
+
+    return make
+
+
+@pytest.fixture
+def wait_idle(qtbot):
+    """``wait_idle(panel)`` waits until the panel's job has finished and its result is drawn."""
+
+    def wait(panel, timeout: int = 30000) -> None:
+        qtbot.waitUntil(lambda: not panel.job.running, timeout=timeout)
+
+    return wait
+
+
+@pytest.fixture
+def main_window(qtbot, tmp_path):
+    """The main window with throwaway settings, no warm-up and no demos (fast)."""
+    from prmlab.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, warmup=False, autoload_demos=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -1,0 +1,128 @@
+"""The app shell driven as a user would: panels, menus, status bar, export, settings, drops."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from prmlab.gui import app as app_module
+from prmlab.gui.panels import PANEL_NAMES
+
+
+def test_six_panels_and_switching_by_shortcut(qtbot, main_window):
+    assert tuple(main_window.panels) == PANEL_NAMES == ("svm", "pca", "gmm", "hmm", "track", "mcmc")
+    titles = [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())]
+    assert titles == ["SVM", "PCA", "EM/GMM", "HMM", "Tracking", "MCMC"]
+    qtbot.keyClick(main_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.current_panel().name == "gmm"
+    main_window.tabs.setCurrentIndex(5)
+    assert main_window.current_panel().name == "mcmc"
+    assert main_window.undo_group.activeStack() is main_window.panels["mcmc"].undo_stack
+
+
+def _slow(n):
+    for i in range(n):
+        time.sleep(0.01)
+        yield type("Step", (), {"progress": i / n})()
+
+
+def test_status_bar_shows_a_long_job_and_escape_cancels_it(qtbot, main_window):
+    panel = main_window.current_panel()
+    done = []
+    panel.job.run(_slow, 10_000, on_done=done.append, label="Long job")
+    qtbot.waitUntil(lambda: main_window.cancel_button.isVisible(), timeout=3000)
+    assert "Long job" in main_window.job_label.text()
+    qtbot.waitUntil(lambda: main_window.progress.maximum() == 1000, timeout=3000)
+    qtbot.keyClick(main_window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not panel.job.running, timeout=3000)
+    assert not main_window.cancel_button.isVisible()
+    assert done == []
+
+
+def test_an_error_in_a_job_becomes_the_panel_message(qtbot, main_window):
+    panel = main_window.current_panel()
+
+    def fails():
+        raise ZeroDivisionError("division by zero in a kernel")
+
+    panel.job.run(fails)
+    qtbot.waitUntil(lambda: panel.messages.level() == "error", timeout=3000)
+    assert "ZeroDivisionError" in panel.messages.text()
+    assert main_window.isVisible()
+
+
+def test_export_figure_png_and_svg(main_window, tmp_path):
+    png = main_window.export_figure(str(tmp_path / "fig.png"))
+    svg = main_window.export_figure(str(tmp_path / "fig.svg"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in svg.read_bytes()[:2000]
+
+
+def test_export_results_without_results_says_so(main_window, tmp_path):
+    assert main_window.export_results(str(tmp_path / "r.csv")) is None
+    assert main_window.current_panel().messages.level() == "note"
+
+
+def test_theme_fonts_and_geometry_are_remembered(qtbot, main_window, tmp_path):
+    from prmlab.gui.main_window import MainWindow
+
+    main_window.set_theme("dark")
+    base = main_window.font_size
+    qtbot.keyClick(main_window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert main_window.font_size == base + 2
+    main_window.close()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(settings=settings, warmup=False, autoload_demos=False)
+    qtbot.addWidget(again)
+    assert again.theme == "dark" and again.font_size == base + 2
+    assert again.dark_action.isChecked()
+    again.set_theme("light")
+    again.set_font_size(base)
+
+
+def test_dropping_a_csv_opens_it(qtbot, main_window, tmp_path, monkeypatch):
+    opened = []
+    monkeypatch.setattr(main_window, "open_csv", lambda path=None: opened.append(path))
+    path = tmp_path / "data.csv"
+    path.write_text("a,b\n1,2\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    main_window.dropEvent(event)
+    assert opened == [str(path)]
+
+
+def test_built_in_data_reaches_the_current_panel(qtbot, main_window, monkeypatch):
+    got = []
+    panel = main_window.current_panel()
+    monkeypatch.setattr(panel, "set_dataset", got.append)
+    main_window.load_builtin("Iris")
+    assert got[0].X.shape == (150, 4)
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        ({}, "no display"),
+        ({"DISPLAY": ":0"}, "libxcb-cursor0"),
+    ],
+)
+def test_platform_problems_are_explained(monkeypatch, env, expected):
+    for key in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    monkeypatch.setattr(app_module.ctypes.util, "find_library", lambda name: None)
+    assert expected in app_module.platform_problem()
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert app_module.platform_problem() is None
