@@ -1,0 +1,183 @@
+"""Numba kernels of the gmm topic: float64 C-contiguous arrays and int64 only.
+
+The per-point kernels work on rows ``start:stop`` and return that chunk's sums; ``_em.map_chunks``
+runs the chunks on a thread pool (the kernels release the GIL) and reduces them in a fixed
+order, so results do not depend on the thread count. Serial kernels compile in a fraction
+of the time ``parallel=True`` takes, which keeps cold start-up and CI short.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from prmlab.engine._jit import jit
+
+_LOG_2PI = np.log(2.0 * np.pi)
+
+
+@jit
+def cholesky_precisions(covariances):
+    """Inverse Cholesky factors ``Linv`` (``Sigma = L L^T``) and ``sum log diag(Linv)``.
+
+    Returns ``(prec_chol (K, d, d), half_log_det (K,), bad)`` where ``bad`` is the index of
+    the first covariance that is not positive definite (or not finite), -1 if none.
+    """
+    n_components, d, _ = covariances.shape
+    prec_chol = np.zeros((n_components, d, d))
+    half_log_det = np.zeros(n_components)
+    L = np.zeros((d, d))
+    for k in range(n_components):
+        L[:, :] = 0.0
+        for j in range(d):
+            s = covariances[k, j, j]
+            for m in range(j):
+                s -= L[j, m] * L[j, m]
+            if not s > 0.0:  # also catches NaN
+                return prec_chol, half_log_det, k
+            L[j, j] = np.sqrt(s)
+            for i in range(j + 1, d):
+                t = covariances[k, i, j]
+                for m in range(j):
+                    t -= L[i, m] * L[j, m]
+                L[i, j] = t / L[j, j]
+        # forward substitution for Linv, column by column of the identity
+        for j in range(d):
+            prec_chol[k, j, j] = 1.0 / L[j, j]
+            for i in range(j + 1, d):
+                t = 0.0
+                for m in range(j, i):
+                    t -= L[i, m] * prec_chol[k, m, j]
+                prec_chol[k, i, j] = t / L[i, i]
+        for j in range(d):
+            half_log_det[k] += np.log(prec_chol[k, j, j])
+    return prec_chol, half_log_det, -1
+
+
+@jit
+def _log_joint(x, log_norm, means, prec_chol, logp, diff):
+    """``logp[k] = log w_k + log N(x | mu_k, Sigma_k)`` for one point; returns log-sum-exp."""
+    n_components, d = means.shape
+    top = -np.inf
+    for k in range(n_components):
+        maha = 0.0
+        for i in range(d):
+            diff[k, i] = x[i] - means[k, i]
+        for i in range(d):
+            y = 0.0
+            for m in range(i + 1):
+                y += prec_chol[k, i, m] * diff[k, m]
+            maha += y * y
+        logp[k] = log_norm[k] - 0.5 * maha
+        if logp[k] > top:
+            top = logp[k]
+    if top == -np.inf:
+        return top
+    s = 0.0
+    for k in range(n_components):
+        s += np.exp(logp[k] - top)
+    return top + np.log(s)
+
+
+@jit
+def e_step_kernel(X, log_norm, means, prec_chol, resp, log_prob, start, stop):
+    """E step on rows ``start:stop``: responsibilities into ``resp (n, K)``, ``log p(x_i)``
+    into ``log_prob (n,)``."""
+    n_components, d = means.shape
+    logp = np.empty(n_components)
+    diff = np.empty((n_components, d))
+    for i in range(start, stop):
+        lse = _log_joint(X[i], log_norm, means, prec_chol, logp, diff)
+        log_prob[i] = lse
+        for k in range(n_components):
+            resp[i, k] = np.exp(logp[k] - lse)
+    return 0.0
+
+
+@jit
+def em_stats_kernel(X, log_norm, means, prec_chol, start, stop):
+    """Fused E step and sufficient statistics of rows ``start:stop``, centred on the means.
+
+    Returns ``(sum log p(x_i), N_k (K,), S1 (K, d), S2 (K, d, d))`` with
+    ``S1_k = sum_i r_ik (x_i - mu_k)`` and ``S2_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T``
+    (upper triangle only). Centring on the old means avoids the cancellation of
+    ``E[x x^T] - mu mu^T``.
+    """
+    n_components, d = means.shape
+    logp = np.empty(n_components)
+    diff = np.empty((n_components, d))
+    nk = np.zeros(n_components)
+    s1 = np.zeros((n_components, d))
+    s2 = np.zeros((n_components, d, d))
+    ll = 0.0
+    for i in range(start, stop):
+        lse = _log_joint(X[i], log_norm, means, prec_chol, logp, diff)
+        ll += lse
+        for k in range(n_components):
+            r = np.exp(logp[k] - lse)
+            nk[k] += r
+            for a in range(d):
+                ra = r * diff[k, a]
+                s1[k, a] += ra
+                for b in range(a, d):
+                    s2[k, a, b] += ra * diff[k, b]
+    return ll, nk, s1, s2
+
+
+@jit
+def weighted_stats_kernel(X, resp, center, start, stop):
+    """``N_k``, ``S1_k`` and ``S2_k`` as in :func:`em_stats_kernel` (log-likelihood 0), from
+    given responsibilities and centred on ``center (K, d)``."""
+    d = X.shape[1]
+    n_components = resp.shape[1]
+    diff = np.empty(d)
+    nk = np.zeros(n_components)
+    s1 = np.zeros((n_components, d))
+    s2 = np.zeros((n_components, d, d))
+    for i in range(start, stop):
+        for k in range(n_components):
+            r = resp[i, k]
+            nk[k] += r
+            for a in range(d):
+                diff[a] = X[i, a] - center[k, a]
+            for a in range(d):
+                ra = r * diff[a]
+                s1[k, a] += ra
+                for b in range(a, d):
+                    s2[k, a, b] += ra * diff[b]
+    return 0.0, nk, s1, s2
+
+
+@jit
+def lloyd_kernel(X, centers, labels, min_dist, start, stop):
+    """One Lloyd assignment of rows ``start:stop`` with the update's sums fused in.
+
+    Writes the nearest centre into ``labels (n,)`` and the squared distance into
+    ``min_dist (n,)``; returns ``(sums (K, d), counts (K,), inertia, n_changed)``.
+    Ties go to the lowest index, as ``argmin`` does.
+    """
+    d = X.shape[1]
+    n_clusters = centers.shape[0]
+    sums = np.zeros((n_clusters, d))
+    counts = np.zeros(n_clusters)
+    inertia = 0.0
+    changed = 0
+    for i in range(start, stop):
+        best = np.inf
+        arg = 0
+        for k in range(n_clusters):
+            dist = 0.0
+            for a in range(d):
+                t = X[i, a] - centers[k, a]
+                dist += t * t
+            if dist < best:
+                best = dist
+                arg = k
+        if labels[i] != arg:
+            changed += 1
+            labels[i] = arg
+        min_dist[i] = best
+        inertia += best
+        counts[arg] += 1.0
+        for a in range(d):
+            sums[arg, a] += X[i, a]
+    return sums, counts, inertia, changed
