@@ -1,0 +1,43 @@
+"""PCA, probabilistic PCA and Fisher's discriminant (issue #4).
+
+Formula sheet (``003``): "Dimension Reduction" (centring, PCA by eigen-decomposition or SVD),
+"p-PCA" (the latent model, its EM and the inference ``p(z|x)``) and "Fisher".
+
+- :class:`PCA`: scikit-learn's API; covariance eigen-decomposition when n >> d, SVD otherwise;
+- :class:`ProbabilisticPCA`: EM (``fit``, ``iter_fit``) and the closed form (``fit_closed_form``);
+- :class:`FisherLDA`: ``direction_ ∝ S_w^-1 (m_1 - m_0)`` and its multi-class generalisation.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from prmlab.engine.pca._lda import FisherLDA, SingularScatterWarning
+from prmlab.engine.pca._pca import PCA, ZeroVarianceWarning, centred_scatter
+from prmlab.engine.pca._ppca import ConvergenceWarning, PPCAStep, ProbabilisticPCA
+
+__all__ = [
+    "PCA",
+    "ConvergenceWarning",
+    "FisherLDA",
+    "PPCAStep",
+    "ProbabilisticPCA",
+    "SingularScatterWarning",
+    "ZeroVarianceWarning",
+    "centred_scatter",
+    "warmup",
+]
+
+
+def warmup() -> None:
+    """Compile (or load from the disk cache) every kernel on tiny data."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    PCA(2).fit(X)
+    centred_scatter(np.ascontiguousarray(rng.standard_normal((70_000, 3))))  # parallel kernel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ProbabilisticPCA(1, max_iter=3, random_state=0).fit(X)
+    FisherLDA().fit(X, np.arange(40) % 2)

@@ -1,0 +1,139 @@
+"""Numba kernels of the pca topic: the shifted scatter matrix and the p-PCA EM loop.
+
+Every kernel takes float64 C-contiguous arrays and int64 scalars only, so each compiles once.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from prmlab.engine._jit import jit
+
+# A fixed chunk count: the summation order (hence the last bits of the result) does not
+# depend on how many threads the machine has.
+N_CHUNKS = 8
+
+
+@jit
+def scatter_rows(X, shift, lo, hi, C, sums):
+    """Add ``sum (x - shift)(x - shift)^T`` (upper triangle only) and ``sum (x - shift)`` over
+    rows ``lo:hi`` of ``X`` (n, d) into ``C`` (d, d) and ``sums`` (d,).
+
+    Four rows at a time, so each load and store of ``C`` carries four multiply-adds; the
+    inner ``j`` loop has no reduction, so it vectorises without reassociating sums.
+    """
+    d = X.shape[1]
+    r0 = np.empty(d)
+    r1 = np.empty(d)
+    r2 = np.empty(d)
+    r3 = np.empty(d)
+    k = lo
+    while k + 4 <= hi:
+        for j in range(d):
+            r0[j] = X[k, j] - shift[j]
+            r1[j] = X[k + 1, j] - shift[j]
+            r2[j] = X[k + 2, j] - shift[j]
+            r3[j] = X[k + 3, j] - shift[j]
+            sums[j] += (r0[j] + r1[j]) + (r2[j] + r3[j])
+        for i in range(d):
+            a0 = r0[i]
+            a1 = r1[i]
+            a2 = r2[i]
+            a3 = r3[i]
+            for j in range(i, d):
+                C[i, j] += (a0 * r0[j] + a1 * r1[j]) + (a2 * r2[j] + a3 * r3[j])
+        k += 4
+    while k < hi:
+        for j in range(d):
+            r0[j] = X[k, j] - shift[j]
+            sums[j] += r0[j]
+        for i in range(d):
+            a0 = r0[i]
+            for j in range(i, d):
+                C[i, j] += a0 * r0[j]
+        k += 1
+
+
+@jit(parallel=True)
+def scatter_parallel(X, shift, Cs, sums):
+    """:func:`scatter_rows` over ``Cs.shape[0]`` row blocks in parallel; block ``c`` adds into
+    ``Cs[c]`` (d, d) and ``sums[c]`` (d,), zeroed by the caller."""
+    n = X.shape[0]
+    n_chunks = Cs.shape[0]
+    step = (n + n_chunks - 1) // n_chunks
+    for c in numba.prange(n_chunks):
+        lo = c * step
+        hi = min(n, lo + step)
+        if lo < hi:
+            scatter_rows(X, shift, lo, hi, Cs[c], sums[c])
+
+
+@jit
+def spd_inverse(A):
+    """Inverse and log-determinant of a small symmetric positive-definite ``A`` (q, q) by
+    Cholesky (``A = L L^T``); plain loops compile far faster than Numba's LAPACK bindings."""
+    q = A.shape[0]
+    L = np.zeros((q, q))
+    logdet = 0.0
+    for i in range(q):
+        for j in range(i + 1):
+            s = A[i, j]
+            for k in range(j):
+                s -= L[i, k] * L[j, k]
+            if i == j:
+                L[i, i] = np.sqrt(s)
+                logdet += 2.0 * np.log(L[i, i])
+            else:
+                L[i, j] = s / L[j, j]
+    L_inv = np.zeros((q, q))  # forward substitution, column by column
+    for j in range(q):
+        L_inv[j, j] = 1.0 / L[j, j]
+        for i in range(j + 1, q):
+            s = 0.0
+            for k in range(j, i):
+                s -= L[i, k] * L_inv[k, j]
+            L_inv[i, j] = s / L[i, i]
+    return L_inv.T @ L_inv, logdet
+
+
+@jit
+def ppca_loglik(S, W, sigma2):
+    """Mean log-likelihood per sample of p-PCA, ``-(d ln 2pi + ln|C| + tr(C^-1 S)) / 2`` with
+    ``C = W W^T + sigma2 I``, through ``M = W^T W + sigma2 I`` (q, q) so nothing d x d is
+    inverted: ``ln|C| = (d-q) ln sigma2 + ln|M|``, ``C^-1 = (I - W M^-1 W^T) / sigma2``."""
+    d, q = W.shape
+    m_inv, logdet_m = spd_inverse(W.T @ W + sigma2 * np.eye(q))
+    tr_cinv_s = (np.trace(S) - np.sum(m_inv * (W.T @ (S @ W)))) / sigma2
+    return -0.5 * (d * np.log(2.0 * np.pi) + (d - q) * np.log(sigma2) + logdet_m + tr_cinv_s)
+
+
+@jit
+def ppca_em(S, W, sigma2, n_steps, tol, floor, logliks):
+    """Up to ``n_steps`` EM iterations of p-PCA from ``W`` (d, q), ``sigma2``; ``S`` (d, d) is
+    the ML covariance. Returns ``(W, sigma2, steps_done, converged)`` and writes the mean
+    log-likelihood after each step into ``logliks`` (n_steps,).
+
+    The seed's E-step summed over samples: ``sum (x-mu) E[z]^T = N S W M^-1`` and
+    ``sum E[z z^T] = N (sigma2 M^-1 + M^-1 W^T S W M^-1)``; the M-step then reads
+    ``W_new = S W (sigma2 I + M^-1 W^T S W)^-1 = S W (sigma2 M + W^T S W)^-1 M`` (only
+    symmetric positive-definite inverses) and ``sigma2_new = tr(S - S W M^-1 W_new^T) / d``,
+    floored at ``floor``.
+    """
+    d, q = W.shape
+    eye = np.eye(q)
+    trace_s = np.trace(S)
+    previous = ppca_loglik(S, W, sigma2)
+    for t in range(n_steps):
+        M = W.T @ W + sigma2 * eye
+        m_inv, _ = spd_inverse(M)
+        sw = S @ W
+        a_inv, _ = spd_inverse(sigma2 * M + W.T @ sw)
+        W = sw @ (a_inv @ M)
+        sigma2 = max((trace_s - np.sum((sw @ m_inv) * W)) / d, floor)
+        current = ppca_loglik(S, W, sigma2)
+        logliks[t] = current
+        if abs(current - previous) < tol:
+            return W, sigma2, t + 1, True
+        previous = current
+    return W, sigma2, n_steps, False

@@ -1,0 +1,232 @@
+"""PCA by eigen-decomposition of the covariance (n >> d) or SVD of the centred data.
+
+Formula sheet (``003``), "Dimension Reduction": the centred covariance ``S = X^T H X / N``,
+PCA's loss ``J = sum_j u_j^T S u_j`` (s.t. ``u_j^T u_j = 1``), solved by ``S = U Lambda U^T``
+or by the SVD ``H X = U Sigma V^T`` with new coordinates ``H X V``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+import scipy.linalg
+
+from prmlab.engine._validation import check_array, check_scalar
+from prmlab.engine.pca import _kernels
+
+# Above this many values the scatter runs on all cores; below it threads cost more than they save.
+_PARALLEL_SIZE = 200_000
+# The shift is the mean of about this many evenly spaced rows: close enough to the true mean
+# that the one-pass correction ``- n delta delta^T`` cancels nothing, cheap enough to be free.
+_SHIFT_ROWS = 1024
+
+
+class ZeroVarianceWarning(RuntimeWarning):
+    """The data have no spread at all, so variance ratios are 0 of 0 (reported as 0)."""
+
+
+def centred_scatter(X: np.ndarray, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
+    """Mean ``(d,)`` and centred scatter ``sum_i (x_i - m)(x_i - m)^T`` ``(d, d)`` of ``X``
+    ``(n, d)`` (float64, C-contiguous) in one pass over the data.
+
+    Rows are shifted by ``s``, the mean of a few evenly spaced rows, then
+    ``sum (x - m)(x - m)^T = sum (x - s)(x - s)^T - n delta delta^T`` with ``delta = m - s``:
+    because ``s`` is close to ``m`` the correction is small, so offset data (say 1e6 + noise)
+    keep full precision, unlike ``X^T X - n m m^T``. NaN or infinity anywhere in ``X`` shows in
+    the sums and raises the usual ``ValueError`` naming the first bad cell.
+    """
+    n, d = X.shape
+    shift = np.ascontiguousarray(X[:: max(1, n // _SHIFT_ROWS)].mean(axis=0))
+    if X.size >= _PARALLEL_SIZE:
+        parts = np.zeros((_kernels.N_CHUNKS, d, d))
+        part_sums = np.zeros((_kernels.N_CHUNKS, d))
+        _kernels.scatter_parallel(X, shift, parts, part_sums)
+        upper, sums = parts.sum(axis=0), part_sums.sum(axis=0)
+    else:
+        upper, sums = np.zeros((d, d)), np.zeros(d)
+        _kernels.scatter_rows(X, shift, 0, n, upper, sums)
+    if not (np.isfinite(sums).all() and np.isfinite(upper).all()):
+        check_array(X, name)  # raises, naming the first NaN or infinity
+        raise ValueError(
+            f"{name} has values too large to square without overflow (max |x| = "
+            f"{np.abs(X).max():.3g}); rescale the columns, e.g. standardise them"
+        )
+    delta = sums / n
+    scatter = np.triu(upper) + np.triu(upper, 1).T - n * np.outer(delta, delta)
+    return shift + delta, scatter
+
+
+def flip_signs(components: np.ndarray) -> np.ndarray:
+    """Make each row's largest-magnitude entry positive (scikit-learn's ``svd_flip`` with
+    ``u_based_decision=False``), so the same data always give the same signs."""
+    rows = np.arange(components.shape[0])
+    signs = np.sign(components[rows, np.argmax(np.abs(components), axis=1)])
+    signs[signs == 0] = 1.0
+    return components * signs[:, None]
+
+
+def check_n_components(value: Any, n_samples: int, n_features: int, *, strict: bool = False) -> int:
+    """The number of components as an int in ``[1, min(n, d)]`` (``< d`` when ``strict``).
+
+    ``None`` means all ``min(n, d)``; a float in (0, 1) is resolved later by the caller.
+    """
+    limit = min(n_samples, n_features) if not strict else min(n_samples, n_features - 1)
+    if value is None:
+        return limit
+    k = check_scalar(value, "n_components", integer=True, ge=1)
+    if k > limit:
+        rule = (
+            f"min(n_samples, n_features - 1) = min({n_samples}, {n_features - 1})"
+            if strict
+            else f"min(n_samples, n_features) = min({n_samples}, {n_features})"
+        )
+        raise ValueError(
+            f"n_components must be <= {rule} = {limit}, got {k}; choose at most {limit}"
+        )
+    return k
+
+
+def check_fitted(model: Any, attribute: str) -> None:
+    if not hasattr(model, attribute):
+        name = type(model).__name__
+        raise ValueError(f"this {name} is not fitted yet; call fit(X) before using it")
+
+
+def check_features(X: Any, n_features: int, name: str = "X") -> np.ndarray:
+    """``X`` as float64 ``(n, n_features)`` for a fitted model, or a clear ``ValueError``."""
+    X = check_array(X, name)
+    if X.shape[1] != n_features:
+        raise ValueError(
+            f"{name} must have {n_features} columns like the data the model was fitted on, "
+            f"got {X.shape[1]}"
+        )
+    return X
+
+
+class PCA:
+    """Principal component analysis, following scikit-learn's ``PCA``.
+
+    Parameters
+    ----------
+    n_components : int, float in (0, 1) or None
+        Components kept: an int in ``[1, min(n_samples, n_features)]``; a float picks the
+        fewest components whose cumulative explained-variance ratio exceeds it; None keeps
+        all ``min(n_samples, n_features)``.
+    whiten : bool
+        Scale the projections to unit variance (divide by ``sqrt(explained_variance_)``).
+
+    Attributes (after ``fit``)
+    --------------------------
+    components_ : (n_components, n_features), orthonormal rows, largest entry positive.
+    explained_variance_ : (n_components,), the eigenvalues ``lambda_j`` of the sample
+        covariance ``X^T H X / (n - 1)``, in decreasing order.
+    explained_variance_ratio_ : (n_components,), ``lambda_j / sum of all lambda``; zeros
+        (with a :class:`ZeroVarianceWarning`) when the data have no variance at all.
+    singular_values_ : (n_components,), ``sqrt(lambda_j (n - 1))``, the singular values of HX.
+    mean_ : (n_features,).  noise_variance_ : float, mean of the discarded eigenvalues.
+    total_variance_ : float, ``sum of all lambda`` (trace of the covariance).
+    n_components_, n_samples_, n_features_in_ : ints.  solver_ : "eigh" or "svd".
+
+    Formula sheet, "PCA": ``S = U Lambda U^T`` when ``n >= 10 d`` (one pass over X and a
+    d x d eigen-decomposition), otherwise the SVD of the centred data ``H X = U Sigma V^T``.
+    """
+
+    def __init__(self, n_components: int | float | None = None, whiten: bool = False) -> None:
+        self.n_components = n_components
+        self.whiten = whiten
+
+    def fit(self, X: Any, y: Any = None) -> PCA:
+        """Fit on ``X`` (n_samples, n_features); returns self."""
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """Fit, then return the projections ``(n_samples, n_components_)``."""
+        return self._project(self._fit(X))
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Coordinates ``(X - mean_) components_^T``, shape (n_samples, n_components_)
+        (divided by ``sqrt(explained_variance_)`` when ``whiten``)."""
+        check_fitted(self, "components_")
+        return self._project(check_features(X, self.n_features_in_))
+
+    def inverse_transform(self, Z: Any) -> np.ndarray:
+        """Reconstruction ``Z components_ + mean_`` (n_samples, n_features) from projections
+        ``Z`` (n_samples, n_components_); exact when every component is kept."""
+        check_fitted(self, "components_")
+        Z = check_features(Z, self.n_components_, "Z")
+        if self.whiten:
+            Z = Z * self._scale()
+        return Z @ self.components_ + self.mean_
+
+    def _scale(self) -> np.ndarray:
+        # A zero-variance component projects to 0 anyway; eps keeps whitening finite.
+        return np.maximum(np.sqrt(self.explained_variance_), np.finfo(float).eps)
+
+    def _project(self, X: np.ndarray) -> np.ndarray:
+        Z = (X - self.mean_) @ self.components_.T
+        return Z / self._scale() if self.whiten else Z
+
+    def _fit(self, X: Any) -> np.ndarray:
+        """Fit and return the validated X (for ``fit_transform``)."""
+        X = check_array(X, "X", min_rows=2, allow_nonfinite=True)
+        n, d = X.shape
+        fraction = None
+        if (
+            isinstance(self.n_components, numbers.Real)
+            and not float(self.n_components).is_integer()
+        ):
+            fraction = check_scalar(self.n_components, "n_components", gt=0.0, lt=1.0)
+        else:
+            check_n_components(self.n_components, n, d)
+        if not isinstance(self.whiten, (bool, np.bool_)):
+            raise ValueError(f"whiten must be True or False, got {self.whiten!r}")
+
+        if n >= 10 * d:
+            mean, scatter = centred_scatter(X)
+            variances, vectors = scipy.linalg.eigh(scatter / (n - 1))
+            variances, components = variances[::-1], vectors[:, ::-1].T
+            self.solver_ = "eigh"
+        else:
+            X = check_array(X, "X", min_rows=2)
+            mean = X.mean(axis=0)
+            try:
+                _, sv, components = scipy.linalg.svd(X - mean, full_matrices=False)
+            except np.linalg.LinAlgError:
+                _, sv, components = scipy.linalg.svd(
+                    X - mean, full_matrices=False, lapack_driver="gesvd"
+                )
+            variances = sv**2 / (n - 1)
+            self.solver_ = "svd"
+        variances = np.maximum(variances, 0.0)  # eigh may return -1e-17 for a zero eigenvalue
+        total = float(variances.sum())
+        if total > 0.0:
+            ratios = variances / total
+        else:
+            ratios = np.zeros_like(variances)
+            warnings.warn(
+                "X has zero total variance (all rows are identical): no direction has more "
+                "variance than another, so explained_variance_ratio_ is 0 for every component",
+                ZeroVarianceWarning,
+                stacklevel=3,
+            )
+        if fraction is not None:
+            k = int(np.searchsorted(np.cumsum(ratios), fraction, side="right")) + 1
+            k = min(k, len(variances))
+        else:
+            k = check_n_components(self.n_components, n, d)
+
+        self.mean_ = mean
+        self.components_ = flip_signs(np.ascontiguousarray(components[:k]))
+        self.explained_variance_ = variances[:k].copy()
+        self.explained_variance_ratio_ = ratios[:k].copy()
+        self.singular_values_ = np.sqrt(self.explained_variance_ * (n - 1))
+        self.noise_variance_ = float(variances[k:].mean()) if k < len(variances) else 0.0
+        self.total_variance_ = total
+        self.n_components_ = k
+        self.n_samples_ = n
+        self.n_features_in_ = d
+        return X
