@@ -144,6 +144,14 @@ def test_iter_fit_steps_climb_to_the_fit():
     assert [s.n_iter for s in steps[1:-1]] == list(range(3, 3 * len(steps) - 3, 3))
     i, j = steps[1].pair
     assert 0 <= i < len(X) and 0 <= j < len(X) and i != j
+    # Mid-run, the model's attributes describe the latest iterate.
+    live = SVC(C=1.0)
+    gen = live.iter_fit(X, y, pairs_per_step=2)
+    next(gen)
+    mid = next(gen)
+    np.testing.assert_array_equal(live.support_, np.flatnonzero(mid.alpha > 0))
+    np.testing.assert_allclose(live.alpha_, mid.alpha[mid.alpha > 0])
+    assert live.intercept_[0] == mid.b and live.n_iter_ == 2
     assert last.converged and last.progress == 1.0 and last.gap < model.tol
     assert len(last.violators) <= 3
     fitted = SVC(C=1.0).fit(X, y)

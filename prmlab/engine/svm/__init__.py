@@ -284,6 +284,8 @@ class SVC:
 
         ``pairs_per_step``: pair updates between frames (teaching: 1 shows every (i, j));
         None yields every ``seconds_per_step`` of work instead. The first frame is ``a = 0``.
+        At each frame the fitted attributes (``support_``, ``dual_coef_``, ``intercept_``, ...)
+        describe that iterate, so ``decision_function`` shows the boundary mid-run.
         """
         X, y_pm = self.check_input(X, y)
         if pairs_per_step is not None:
@@ -291,12 +293,12 @@ class SVC:
         smo = _Smo(X, y_pm, self)
         limit = self._iteration_limit(X.shape[0])
         chunk = pairs_per_step or 64
-        yield smo.step()
+        yield self._publish(smo)
         while smo.n_iter < limit:
             t0 = time.perf_counter()
             if smo.run(min(chunk, limit - smo.n_iter)) != K.RUNNING:
                 break
-            yield smo.step()
+            yield self._publish(smo)
             if pairs_per_step is None:
                 elapsed = max(time.perf_counter() - t0, 1e-6)
                 chunk = int(np.clip(chunk * seconds_per_step / elapsed, 16, 1_000_000))
@@ -321,6 +323,10 @@ class SVC:
                 ConvergenceWarning,
                 stacklevel=3,
             )
+        return self._publish(smo)
+
+    def _publish(self, smo: _Smo) -> SmoStep:
+        """Set the fitted attributes from the solver's current iterate; return its step."""
         step = smo.step()
         sv = np.flatnonzero(step.alpha > 0)
         self.support_ = sv
