@@ -14,6 +14,18 @@ from prmlab.gui.panels import PANEL_NAMES
 
 log = logging.getLogger("prmlab")
 SCREENSHOT_SIZE = (1440, 900)
+# What Qt 6's xcb plugin links against, by library name -> Debian/Ubuntu package.
+XCB_LIBRARIES = {
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xcb-image": "libxcb-image0",
+    "xcb-render-util": "libxcb-render-util0",
+    "xcb-xkb": "libxcb-xkb1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+    "xcb-shape": "libxcb-shape0",
+    "xcb-randr": "libxcb-randr0",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,11 +64,16 @@ def platform_problem() -> str | None:
             "or force the offscreen platform with QT_QPA_PLATFORM=offscreen."
         )
     uses_xcb = platform == "xcb" or not os.environ.get("WAYLAND_DISPLAY")
-    if os.environ.get("DISPLAY") and uses_xcb and ctypes.util.find_library("xcb-cursor") is None:
+    if not (os.environ.get("DISPLAY") and uses_xcb):
+        return None
+    missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if ctypes.util.find_library(lib) is None]
+    if missing:
         return (
-            "prmlab: Qt's xcb platform plugin cannot load because libxcb-cursor0 is missing.\n"
-            "Install it, e.g. on Debian/Ubuntu:  sudo apt-get install libxcb-cursor0\n"
-            "(on Fedora: sudo dnf install xcb-util-cursor), then start prmlab again."
+            "prmlab: Qt's xcb platform plugin cannot load: these system libraries are missing:\n"
+            f"  {' '.join(missing)}\n"
+            f"Install them, e.g. on Debian/Ubuntu:  sudo apt-get install {' '.join(missing)}\n"
+            "(on Fedora: sudo dnf install xcb-util-cursor xcb-util-wm xcb-util-keysyms), "
+            "then start prmlab again."
         )
     return None
 
