@@ -62,6 +62,7 @@ _MAGIC = {
     b"SQLite format": "an SQLite database",
 }
 _T = TypeVar("_T")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")  # not tab, newlines, form feed
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV-injection prefixes
 
 
@@ -181,7 +182,7 @@ def _decode_head(head: bytes, encoding: str, complete: bool, name: str) -> str:
     except UnicodeDecodeError as exc:
         raise DatasetError(f"{name} is not valid {encoding} text ({exc.reason})") from None
     text = text.lstrip("\ufeff")
-    controls = sum(text.count(chr(c)) for c in range(32) if chr(c) not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(2, len(text) // 100):
         raise DatasetError(f"{name} looks like a binary file, not CSV text")
     first = re.match(r"[^\r\n]*", text).group()
@@ -199,7 +200,7 @@ def _decode_head(head: bytes, encoding: str, complete: bool, name: str) -> str:
     return text
 
 
-def _rows(text: str, delimiter: str, limit: int = 200) -> list[list[str]]:
+def _rows(text: str, delimiter: str, limit: int = 100) -> list[list[str]]:
     """The first non-blank rows of ``text`` as parsed by the csv module (quotes respected)."""
     out: list[list[str]] = []
     try:
@@ -278,7 +279,7 @@ def _pick_marks(rows: list[list[str]]) -> tuple[str, str | None]:
     delimiter. "1,234" alone is ambiguous; "1,5" or "1,234.5" are not.
     """
     seen = dict.fromkeys((name for name, _ in _SHAPES), 0)
-    for cell in itertools.islice((c.strip() for r in rows for c in r), 20_000):
+    for cell in itertools.islice((c.strip() for r in rows for c in r), 5_000):
         for name, rx in _SHAPES:
             if rx.fullmatch(cell):
                 seen[name] += 1
@@ -349,6 +350,7 @@ class _Layout:
     notes: list[str]
     text_columns: list[str]
     bytes_per_row: float
+    spaces: bool  # cells start with blanks: let pandas skip them (slower, so only then)
 
 
 def _layout(p: Path, settings: CsvSettings) -> _Layout:
@@ -368,7 +370,8 @@ def _layout(p: Path, settings: CsvSettings) -> _Layout:
         for j, name in enumerate(names)
         if any(j < len(r) and not _is_value(r[j], number) for r in body)
     ]
-    return _Layout(names, notes, text_columns, len(head) / max(1, text.count("\n")))
+    spaces = any(cell[:1].isspace() for r in rows for cell in r)
+    return _Layout(names, notes, text_columns, len(head) / max(1, text.count("\n")), spaces)
 
 
 def _read_kwargs(settings: CsvSettings, layout: _Layout) -> dict:
@@ -380,7 +383,7 @@ def _read_kwargs(settings: CsvSettings, layout: _Layout) -> dict:
         names=layout.names,
         index_col=False,
         encoding=settings.encoding,
-        skipinitialspace=True,
+        skipinitialspace=layout.spaces,
         na_values=NA_VALUES,
         on_bad_lines="warn",
         engine="c",
@@ -414,22 +417,29 @@ def _parser_notes(caught: list[warnings.WarningMessage]) -> list[str]:
     return notes
 
 
-def _concat(chunks: list[pd.DataFrame]) -> pd.DataFrame:
-    if len(chunks) == 1:
-        return chunks[0]
+def _is_plain_number(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _concat(chunks: list[pd.DataFrame]) -> dict[str, pd.Series]:
+    """The chunks' columns joined, without building one more DataFrame (it would copy)."""
     columns = {}
     for name in chunks[0].columns:
         parts = [c[name] for c in chunks]
-        if all(isinstance(s.dtype, pd.CategoricalDtype) for s in parts):
-            columns[name] = pd.Series(union_categoricals(parts, sort_categories=True))
+        if len(parts) == 1:
+            columns[name] = parts[0]
+        elif all(isinstance(s.dtype, pd.CategoricalDtype) for s in parts):
+            columns[name] = pd.Series(union_categoricals(parts, sort_categories=True), name=name)
+        elif all(_is_plain_number(s) for s in parts):
+            columns[name] = pd.Series(np.concatenate([s.to_numpy() for s in parts]), name=name)
         else:
             columns[name] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(columns)
+    return columns
 
 
 def _read_frame(
     p: Path, settings: CsvSettings, layout: _Layout, nrows: int | None = None
-) -> Generator[float, None, tuple[pd.DataFrame, list[str]]]:
+) -> Generator[float, None, tuple[dict[str, pd.Series], list[str]]]:
     """Parse the file (or its first ``nrows`` rows) in chunks, yielding the fraction read."""
     size = max(1, p.stat().st_size)
     chunk_rows = max(1000, int(CHUNK_BYTES / max(1.0, layout.bytes_per_row)))
@@ -447,8 +457,9 @@ def _read_frame(
                         yield min(1.0, fh.tell() / size)
     except (ValueError, UnicodeError, csv.Error, OverflowError, MemoryError, OSError) as exc:
         raise _parse_error(p.name, exc) from None
-    frame = _concat(chunks) if chunks else pd.DataFrame(columns=layout.names)
-    return frame, _parser_notes(caught)
+    if not chunks:  # pandas may yield no chunk at all for a header-only file
+        chunks = [pd.DataFrame({name: pd.Series(dtype=np.float64) for name in layout.names})]
+    return _concat(chunks), _parser_notes(caught)
 
 
 def _drain(gen: Generator[float, None, _T], progress: Callable[[float], None] | None = None) -> _T:
@@ -468,11 +479,20 @@ def preview_csv(
     """The first ``nrows`` rows as :func:`load_csv` would parse them (NaN where missing)."""
     p = _check_path(path)
     settings.check()
-    frame, _ = _drain(_read_frame(p, settings, _layout(p, settings), nrows=nrows))
-    return frame
+    columns, _ = _drain(_read_frame(p, settings, _layout(p, settings), nrows=nrows))
+    return pd.DataFrame(columns)
 
 
 # ------------------------------------------------------------------------------ columns
+
+
+def _category_words(cat: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Stripped category strings and, per category, whether it is a missing marker.
+
+    Stripping here instead of pandas' ``skipinitialspace`` keeps clean files on the fast path.
+    """
+    words = pd.Series(cat.cat.categories.astype(str)).str.strip()
+    return words, words.str.upper().isin(_MISSING).to_numpy()
 
 
 def _as_number(column: pd.Series, settings: CsvSettings, notes: list[str]) -> np.ndarray | None:
@@ -483,28 +503,28 @@ def _as_number(column: pd.Series, settings: CsvSettings, notes: list[str]) -> np
         return column.to_numpy(dtype=np.float64)
     if pd.api.types.is_numeric_dtype(column) and not isinstance(column.dtype, pd.CategoricalDtype):
         return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    # Text (or mixed) cells: judge each distinct word once, then map the codes.
     cat = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
-    words = pd.Series(cat.cat.categories.astype(str))
+    words, missing = _category_words(cat)
     if settings.thousands:
         words = words.str.replace(settings.thousands, "", regex=False)
     if settings.decimal != ".":
         words = words.str.replace(settings.decimal, ".", regex=False)
-    values = pd.to_numeric(words.str.strip(), errors="coerce").to_numpy(dtype=np.float64)
-    codes = cat.cat.codes.to_numpy()
-    present = codes >= 0
-    if not present.any():
-        return np.full(len(codes), np.nan)
-    numeric = present & ~np.isnan(values[codes])
-    if numeric.sum() < 0.9 * present.sum():
-        return None
-    bad = np.flatnonzero(present & ~numeric)
-    if bad.size:
-        example = cat.cat.categories[codes[bad[0]]]
+    numbers = pd.to_numeric(words, errors="coerce").to_numpy(dtype=np.float64)
+    numbers = np.where(missing, np.nan, numbers)
+    is_text = np.concatenate([[False], ~missing & np.isnan(numbers)])
+    codes = cat.cat.codes.to_numpy() + 1  # 0: missing in the file
+    present = np.count_nonzero(codes) - np.count_nonzero(missing[codes[codes > 0] - 1])
+    text_cells = np.flatnonzero(is_text[codes])
+    if present == 0 or text_cells.size > 0.1 * present:
+        return None if present else np.full(len(codes), np.nan)
+    if text_cells.size:
+        example = cat.cat.categories[codes[text_cells[0]] - 1]
         notes.append(
-            f"column {name!r}: {bad.size} cell(s) are not numbers and count as missing "
-            f"(first at data row {bad[0] + 1}: {str(example)!r})"
+            f"column {name!r}: {text_cells.size} cell(s) are not numbers and count as missing "
+            f"(first at data row {text_cells[0] + 1}: {str(example)!r})"
         )
-    return np.where(numeric, values[codes], np.nan)
+    return np.concatenate([[np.nan], numbers])[codes]
 
 
 def _label_codes(column: pd.Series, values: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
@@ -513,7 +533,12 @@ def _label_codes(column: pd.Series, values: np.ndarray | None) -> tuple[np.ndarr
         codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
         return codes, [f"{u:g}" for u in uniques]
     cat = column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
-    return cat.cat.codes.to_numpy(), [str(c) for c in cat.cat.categories]
+    words, missing = _category_words(cat)
+    # " x" and "x" are one class; missing markers are no class
+    names, lut = np.unique(words[~missing].to_numpy(dtype=str), return_inverse=True)
+    table = np.full(len(words) + 1, -1)
+    table[1:][~missing] = lut
+    return table[cat.cat.codes.to_numpy() + 1], names.tolist()
 
 
 def _choose_label(
@@ -543,7 +568,7 @@ def suggest_roles(frame: pd.DataFrame, settings: CsvSettings) -> dict[str, str]:
 
 
 def _labels(
-    frame: pd.DataFrame,
+    columns: dict[str, pd.Series],
     values: dict[str, np.ndarray | None],
     label_column: str | None,
     notes: list[str],
@@ -553,7 +578,7 @@ def _labels(
     label, why = _choose_label(names, [c for c in names if values[c] is None], label_column)
     codes, class_names = None, []
     if label is not None:
-        codes, class_names = _label_codes(frame[label], values[label])
+        codes, class_names = _label_codes(columns[label], values[label])
         if len(class_names) > MAX_CLASSES:
             if label_column != "auto":
                 raise DatasetError(
@@ -597,43 +622,44 @@ def _complete_rows(
 
 
 def _to_dataset(
-    frame: pd.DataFrame,
+    columns: dict[str, pd.Series],
     settings: CsvSettings,
     label_column: str | None,
     ignore: set[str],
     notes: list[str],
     source: str,
 ) -> Dataset:
-    if len(frame) == 0:
+    if len(next(iter(columns.values()))) == 0:
         what = "a header but no data rows" if settings.header else "no data rows"
         raise DatasetError(f"{source} has {what}")
-    unknown = sorted(ignore - set(frame.columns))
+    unknown = sorted(ignore - set(columns))
     if unknown:
         raise DatasetError(f"cannot ignore {unknown}: no such column(s)")
-    values = {c: _as_number(frame[c], settings, notes) for c in frame.columns if c not in ignore}
-    label, y, class_names = _labels(frame, values, label_column, notes)
+    values = {c: _as_number(v, settings, notes) for c, v in columns.items() if c not in ignore}
+    label, y, class_names = _labels(columns, values, label_column, notes)
     if ignore:
         notes.append(f"ignored by choice: {', '.join(map(repr, sorted(ignore)))}")
     text = [c for c, v in values.items() if v is None and c != label]
     if text:
         notes.append(f"ignored text column(s): {', '.join(map(repr, text))}")
     features = [c for c, v in values.items() if c != label and v is not None]
-    empty = [c for c in features if np.isnan(values[c]).all()]
+    # fmin/fmax skip NaN (all-NaN gives NaN) and read contiguous columns, not X's strided ones
+    low = {c: np.fmin.reduce(values[c]) for c in features}
+    high = {c: np.fmax.reduce(values[c]) for c in features}
+    empty = [c for c in features if np.isnan(high[c])]
     if empty:
         notes.append(f"dropped all-empty column(s): {', '.join(map(repr, empty))}")
         features = [c for c in features if c not in empty]
     if not features:
         kinds = ", ".join(f"{c!r} ({'text' if v is None else 'empty'})" for c, v in values.items())
         raise DatasetError(f"{source} has no numeric column to use as features: {kinds}")
-    columns = [values[c] for c in features]
-    X, y, class_names = _complete_rows(columns, y, class_names, notes)
+    X, y, class_names = _complete_rows([values[c] for c in features], y, class_names, notes)
     if not len(X):
         raise DatasetError(
             f"{source}: every row has a missing, non-finite or unparsable value "
             f"in the feature columns {features}"
         )
-    # fmin/fmax skip NaN and read the contiguous columns, not X's strided ones
-    constant = [c for c, v in zip(features, columns) if np.fmin.reduce(v) == np.fmax.reduce(v)]
+    constant = [c for c in features if low[c] == high[c]]
     if constant and len(X) > 1:
         notes.append(f"constant column(s) kept: {', '.join(map(repr, constant))}")
     notes.append(
@@ -658,9 +684,9 @@ def iter_load_csv(
     settings = sniff_csv(p) if settings is None else settings
     settings.check()
     layout = _layout(p, settings)
-    frame, skipped = yield from _read_frame(p, settings, layout)
+    columns, skipped = yield from _read_frame(p, settings, layout)
     notes = settings.describe() + layout.notes + skipped
-    return _to_dataset(frame, settings, label_column, set(ignore_columns), notes, p.name)
+    return _to_dataset(columns, settings, label_column, set(ignore_columns), notes, p.name)
 
 
 def load_csv(

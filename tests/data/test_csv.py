@@ -188,6 +188,12 @@ def test_spaces_after_delimiters(make):
     assert ds.class_names == ["x"]
 
 
+def test_blanks_around_cells_without_leading_spaces(make):
+    ds = load_csv(make("a,b,kind\n1,2 ,x \n3,NA ,x\n5,6,y\n7,8,NULL\n"))
+    assert ds.X.tolist() == [[1, 2], [5, 6]]
+    assert ds.class_names == ["x", "y"] and ds.y.tolist() == [0, 1]
+
+
 def test_quoted_fields_with_commas_and_newlines(make):
     text = 'name,x,y\n"Smith, John",1,2\n"two\nlines",3,4\n"say ""hi""",5,6\n'
     ds = load_csv(make(text))
