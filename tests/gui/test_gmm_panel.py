@@ -1,0 +1,171 @@
+"""The EM/GMM panel driven through its real widgets with qtbot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from prmlab.data.builtin import iris
+from prmlab.gui.panels.gmm import GmmPanel
+
+
+@pytest.fixture
+def panel(make_panel, wait_idle):
+    p = make_panel(GmmPanel)
+    p.load_preset("Blobs (3)")
+    wait_idle(p)
+    return p
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def to_widget(panel, plot, x, y):
+    return panel.figure.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(x, y)))
+
+
+def point_colours(panel):
+    return [b.color().name() for b in panel.points.data["brush"]]
+
+
+def ellipse(panel, k=0):
+    return np.array(panel.curves[2 * k].getData())
+
+
+def test_step_e_recolours_then_step_m_moves_ellipses(qtbot, panel, wait_idle):
+    panel.load_preset("Overlapping blobs (5)")
+    wait_idle(panel)
+    assert panel.state.half == "init"
+    colours0, ellipse0 = point_colours(panel), ellipse(panel)
+    assert not panel.step_m_button.isEnabled()
+    click(qtbot, panel.step_e_button)
+    wait_idle(panel)
+    assert panel.state.half == "E" and len(panel.state.history) == 1
+    assert point_colours(panel) != colours0  # soft responsibilities blend the colours
+    np.testing.assert_array_equal(ellipse(panel), ellipse0)  # E leaves the parameters
+    assert panel.step_m_button.isEnabled() and not panel.step_e_button.isEnabled()
+    colours1 = point_colours(panel)
+    click(qtbot, panel.step_m_button)
+    wait_idle(panel)
+    assert panel.state.half == "M"
+    assert not np.allclose(ellipse(panel), ellipse0)  # M re-estimates means and covariances
+    assert point_colours(panel) == colours1
+    click(qtbot, panel.playback.step_button)  # Step (E+M): one more full iteration
+    wait_idle(panel)
+    assert panel.state.half == "M" and panel.state.iteration == 2
+
+
+def test_play_runs_to_convergence_and_the_curve_never_decreases(qtbot, panel):
+    panel.playback.speed.setValue(30.0)
+    click(qtbot, panel.playback.play_button)
+    qtbot.waitUntil(lambda: not panel.playback.playing, timeout=20000)
+    qtbot.waitUntil(lambda: not panel.job.running)
+    assert panel.state.converged
+    h = panel.state.history
+    assert len(h) >= 2 and (np.diff(h) >= -1e-9).all()
+    assert panel.mono_text.toPlainText().startswith("✓")
+    frame = panel.results_frame()
+    assert {"label", "resp_0", "weight"} <= set(frame.columns)
+    assert (frame["row"] == "point").sum() == len(panel.X)
+
+
+def test_dragging_a_mean_reinitialises(qtbot, panel, wait_idle):
+    click(qtbot, panel.fit_button)
+    wait_idle(panel)
+    assert panel.state.iteration > 0
+    handle = panel.handles[0]
+    start = handle.pos()
+    target = QPointF(start.x() + 3.0, start.y() - 2.0)
+    vp = panel.figure.viewport()
+    qtbot.mousePress(
+        vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, panel.plot, start.x(), start.y())
+    )
+    for t in np.linspace(0, 1, 6)[1:]:
+        qtbot.mouseMove(vp, pos=to_widget(panel, panel.plot, start.x() + 3 * t, start.y() - 2 * t))
+    qtbot.mouseRelease(
+        vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, panel.plot, target.x(), target.y())
+    )
+    wait_idle(panel)
+    assert panel.state.half == "init" and panel.state.iteration == 0
+    assert len(panel.state.history) == 0
+    np.testing.assert_allclose(panel.state.means[0], [target.x(), target.y()], atol=0.1)
+
+
+def test_restarts_fill_the_histogram_and_a_click_loads_a_run(qtbot, panel, wait_idle):
+    panel.runs_box.setValue(6)
+    click(qtbot, panel.restarts_button)
+    wait_idle(panel)
+    heights = panel.hist_bars.opts["height"]
+    assert int(np.sum(heights)) == 6
+    r = panel.restart_result
+    worst = int(np.argmin(r.scores))
+    x = float(r.scores[worst])
+    vb = panel.hist_plot.getViewBox()
+    y = float(np.mean(vb.viewRange()[1]))
+    qtbot.mouseClick(
+        panel.figure.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=to_widget(panel, panel.hist_plot, x, y),
+    )
+    assert panel.hist_mark.isVisible()
+    assert panel.seed() == int(r.seeds[int(np.argmin(np.abs(r.scores - x)))])
+    assert panel.state.converged
+
+
+def test_kmeans_mode_shows_hard_labels_and_voronoi(qtbot, panel, wait_idle):
+    panel.mode_box.setCurrentIndex(1)
+    wait_idle(panel)
+    assert panel.voronoi.isVisible() and not panel.curves[0].isVisible()
+    click(qtbot, panel.fit_button)
+    wait_idle(panel)
+    s = panel.state
+    assert s.mode == "kmeans" and s.converged
+    assert set(np.unique(s.resp)) <= {0.0, 1.0}
+    assert (np.diff(s.history) <= 1e-9 * s.history[1:]).all()
+    click(qtbot, panel.criteria_button)
+    wait_idle(panel)
+    assert len(panel.bic_curve.getData()[0]) == panel.kmax_box.value()
+
+
+def test_bic_aic_chart(qtbot, panel, wait_idle):
+    panel.kmax_box.setValue(4)
+    click(qtbot, panel.criteria_button)
+    wait_idle(panel)
+    xs, bic = panel.bic_curve.getData()
+    assert list(xs) == [1, 2, 3, 4] and np.isfinite(bic).all()
+    assert "Lowest BIC" in panel.messages.text()
+
+
+def test_table_data_fits_all_dims_and_shows_pcs(qtbot, panel, wait_idle):
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    assert panel.X.shape == (150, 4) and not panel.editor.enabled
+    panel.view_box.setCurrentIndex(1)
+    assert panel.plot.getAxis("bottom").labelText == "PC1"
+    click(qtbot, panel.fit_button)
+    wait_idle(panel)
+    assert panel.state.means.shape == (panel.k_box.value(), 4)
+    assert len(panel.points.data) == 150
+
+
+def test_painting_points_refits_and_undo(qtbot, make_panel, wait_idle):
+    p = make_panel(GmmPanel)
+    p.load_preset("Empty: paint your own")
+    wait_idle(p)
+    assert p.state is None and "No points" in p.messages.text()
+    p.k_box.setValue(2)
+    p.plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    vp = p.figure.viewport()
+    for x, y in [(2, 2), (2.5, 2.2), (8, 8), (8.2, 7.5)]:
+        qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=to_widget(p, p.plot, x, y))
+    wait_idle(p)
+    assert len(p.X) == 4 and p.state is not None
+    p.k_box.setValue(6)  # more components than points: a clear error, not a crash
+    wait_idle(p)
+    assert p.messages.level() == "error" and "n_components" in p.messages.text()
+    p.k_box.setValue(2)
+    p.undo_stack.undo()
+    wait_idle(p)
+    assert len(p.X) == 3
