@@ -110,6 +110,14 @@ class CsvSettings:
             )
 
 
+@dataclass(frozen=True)
+class LoadStep:
+    """Progress of a load: ``progress`` in [0, 1] (the GUI's status bar reads it), rows so far."""
+
+    progress: float
+    rows: int
+
+
 # ---------------------------------------------------------------------------- the head sample
 
 
@@ -439,11 +447,12 @@ def _concat(chunks: list[pd.DataFrame]) -> dict[str, pd.Series]:
 
 def _read_frame(
     p: Path, settings: CsvSettings, layout: _Layout, nrows: int | None = None
-) -> Generator[float, None, tuple[dict[str, pd.Series], list[str]]]:
-    """Parse the file (or its first ``nrows`` rows) in chunks, yielding the fraction read."""
+) -> Generator[LoadStep, None, tuple[dict[str, pd.Series], list[str]]]:
+    """Parse the file (or its first ``nrows`` rows) in chunks, yielding progress."""
     size = max(1, p.stat().st_size)
     chunk_rows = max(1000, int(CHUNK_BYTES / max(1.0, layout.bytes_per_row)))
     chunks: list[pd.DataFrame] = []
+    rows = 0
     try:
         with warnings.catch_warnings(record=True) as caught, p.open("rb") as fh:
             warnings.simplefilter("always", pd.errors.ParserWarning)
@@ -454,7 +463,8 @@ def _read_frame(
                 with pd.read_csv(fh, chunksize=chunk_rows, **kwargs) as reader:
                     for chunk in reader:
                         chunks.append(chunk)
-                        yield min(1.0, fh.tell() / size)
+                        rows += len(chunk)
+                        yield LoadStep(min(1.0, fh.tell() / size), rows)
     except (ValueError, UnicodeError, csv.Error, OverflowError, MemoryError, OSError) as exc:
         raise _parse_error(p.name, exc) from None
     if not chunks:  # pandas may yield no chunk at all for a header-only file
@@ -462,15 +472,17 @@ def _read_frame(
     return _concat(chunks), _parser_notes(caught)
 
 
-def _drain(gen: Generator[float, None, _T], progress: Callable[[float], None] | None = None) -> _T:
+def _drain(
+    gen: Generator[LoadStep, None, _T], progress: Callable[[float], None] | None = None
+) -> _T:
     """Run a progress generator to its end and return its value."""
     while True:
         try:
-            fraction = next(gen)
+            step = next(gen)
         except StopIteration as stop:
             return stop.value
         if progress is not None:
-            progress(fraction)
+            progress(step.progress)
 
 
 def preview_csv(
@@ -675,8 +687,8 @@ def iter_load_csv(
     settings: CsvSettings | None = None,
     label_column: str | None = "auto",
     ignore_columns: Iterable[str] = (),
-) -> Generator[float, None, Dataset]:
-    """:func:`load_csv` as a generator: yields the fraction parsed, returns the Dataset.
+) -> Generator[LoadStep, None, Dataset]:
+    """:func:`load_csv` as a generator: yields a LoadStep per chunk, returns the Dataset.
 
     For the GUI's worker: cancelling between yields stops the load.
     """
