@@ -1,0 +1,202 @@
+"""The SVM panel driven through its real widgets with qtbot."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from prmlab.data import Dataset
+from prmlab.data.builtin import iris
+from prmlab.gui.panels.svm import NEG, POS, SvmPanel, contour_segments
+
+
+@pytest.fixture
+def panel(make_panel, wait_idle):
+    p = make_panel(SvmPanel)
+    p.load_preset("Separable")
+    wait_idle(p)
+    return p
+
+
+def to_widget(panel, x, y):
+    return panel.figure.mapFromScene(panel.plot.getViewBox().mapViewToScene(QPointF(x, y)))
+
+
+def click_at(qtbot, panel, x, y, button=Qt.MouseButton.LeftButton, modifier=None):
+    modifier = modifier or Qt.KeyboardModifier.NoModifier
+    qtbot.mouseClick(panel.figure.viewport(), button, modifier, to_widget(panel, x, y))
+
+
+def boundary(panel):
+    x = panel.boundary.getData()[0]
+    return np.empty(0) if x is None else np.array(x)
+
+
+def test_demo_draws_map_boundary_margins_and_support_vectors(make_panel, wait_idle):
+    p = make_panel(SvmPanel)
+    p.load_demo()
+    wait_idle(p)
+    frame = p._frame
+    assert frame is not None and frame.converged and frame.kernel == "rbf"
+    assert len(boundary(p)) > 0 and len(p.margins.getData()[0]) > 0
+    assert p.image.image is not None and p.image.image.shape == frame.grid.shape
+    n_sv = int(np.sum(frame.alpha > 0))
+    assert len(p.sv_free.data) + len(p.sv_bound.data) == n_sv
+    assert "Training accuracy" in p.result_label.text()
+    assert len(p.dual_curve.getData()[0]) > 2  # the dual objective's climb
+    df = p.results_frame()
+    assert len(df) == n_sv and {"alpha", "alpha_y", "alpha_at_C", "class"} <= set(df.columns)
+    assert np.all(df["alpha"] > 0) and "intercept_b" in df.attrs
+    assert not p.busy()
+
+
+def test_click_adds_point_and_boundary_updates_then_undo_restores(qtbot, panel, wait_idle):
+    n = len(panel.editor.points)
+    before = boundary(panel).copy()
+    alpha, b = panel._frame.alpha, panel._frame.b
+    click_at(qtbot, panel, -0.2, -0.1)  # a +1 point on the -1 side of the line
+    wait_idle(panel)
+    assert len(panel.editor.points) == n + 1 and panel.editor.labels[-1] == POS
+    assert len(panel._frame.X) == n + 1
+    assert not np.array_equal(boundary(panel), before)
+    click_at(qtbot, panel, 0.3, 1.4, Qt.MouseButton.RightButton)
+    wait_idle(panel)
+    assert panel.editor.labels[-1] == NEG and len(panel._frame.X) == n + 2
+    panel.undo_stack.undo()
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert len(panel.editor.points) == n and len(panel._frame.X) == n
+    np.testing.assert_allclose(panel._frame.alpha, alpha)
+    assert panel._frame.b == pytest.approx(b)
+
+
+def test_drag_refits_live(qtbot, panel, wait_idle):
+    X = panel.editor.points
+    i = int(np.argmax(X[:, 0]))
+    vp = panel.figure.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, *X[i]))
+    for t in np.linspace(0, 1, 5)[1:]:
+        qtbot.mouseMove(vp, pos=to_widget(panel, X[i, 0] - t, X[i, 1]))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, X[i, 0] - 1, X[i, 1]))
+    wait_idle(panel)
+    np.testing.assert_allclose(panel._frame.X[i], [X[i, 0] - 1, X[i, 1]], atol=0.05)
+
+
+def test_changing_the_kernel_refits(qtbot, panel, wait_idle):
+    assert panel._frame.kernel == "linear"
+    assert "Margin width 2/‖w‖" in panel.result_label.text()
+    assert not panel.degree_box.isEnabled()
+    panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("poly"))
+    wait_idle(panel)
+    assert panel._frame.kernel == "poly" and panel.degree_box.isEnabled()
+    assert "Margin width" not in panel.result_label.text()
+    panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("rbf"))
+    panel.gamma_slider.setValue(5.0)
+    panel.gamma_slider.slider.setValue(panel.gamma_slider.slider.value() + 1)
+    wait_idle(panel)
+    assert panel._frame.kernel == "rbf"
+
+
+def test_step_smo_advances_from_alpha_zero_and_play_converges(qtbot, panel, wait_idle):
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    first = panel._frame
+    assert first.stepping and first.n_iter == 0 and first.pair is None
+    assert np.all(first.alpha == 0) and len(first.violators) == len(first.X)
+    assert len(panel.violator_items.data) == len(first.X)
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    second = panel._frame
+    assert second.n_iter == 1 and second.pair is not None
+    assert second.dual_objective > first.dual_objective
+    assert len(panel.pair_items.data) == 2 and "pair (i, j)" in panel.smo_label.text()
+    panel.pairs_box.setValue(5)
+    panel.playback.speed.setValue(60.0)
+    panel.playback.play()
+    qtbot.waitUntil(lambda: panel._session is not None and panel._session.done, timeout=20000)
+    wait_idle(panel)
+    assert not panel.playback.playing and panel._frame.converged
+    objective = np.array(panel.dual_curve.getData()[1])
+    assert np.all(np.diff(objective) >= -1e-9) and len(objective) >= 3
+    qtbot.mouseClick(panel.playback.reset_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel._frame.stepping and panel._frame.n_iter == 0
+
+
+def test_hard_margin_on_overlapping_data_says_not_separable(qtbot, panel, wait_idle):
+    panel.load_preset("Overlapping")
+    wait_idle(panel)
+    panel.c_slider.slider.setValue(panel.c_slider.slider.maximum())
+    assert math.isinf(panel.params()["C"])
+    wait_idle(panel)
+    assert panel.messages.level() == "error"
+    assert "not separable" in panel.messages.text() and "finite C" in panel.messages.text()
+    assert panel._frame is None and len(boundary(panel)) == 0
+    panel.load_preset("Separable")
+    wait_idle(panel)
+    assert panel.messages.level() == "" and panel._frame.converged
+    assert len(panel.sv_bound.data) == 0  # no alpha = C when C is infinite
+
+
+def test_erase_mode_delete_key_and_one_class_note(qtbot, panel, wait_idle):
+    n = len(panel.editor.points)
+    qtbot.mouseClick(panel.erase_button, Qt.MouseButton.LeftButton)
+    x = panel.editor.points[0]
+    click_at(qtbot, panel, *x)
+    wait_idle(panel)
+    assert len(panel.editor.points) == n - 1
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    panel.editor.set_data([[0.0, 0.0], [1.0, 1.0]], [POS, POS])
+    wait_idle(panel)
+    assert panel.messages.level() == "note" and "both classes" in panel.messages.text()
+    assert panel._frame is None
+    click_at(qtbot, panel, 0.5, 0.0, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
+    wait_idle(panel)
+    assert panel.editor.labels[-1] == NEG and panel._frame is not None
+    qtbot.mouseMove(panel.figure.viewport(), pos=to_widget(panel, 0.5, 0.0))
+    qtbot.waitUntil(lambda: panel.hover_text.isVisible(), timeout=2000)
+    assert "α =" in panel.hover_text.textItem.toPlainText()
+    panel.setFocus()
+    qtbot.keyClick(panel, Qt.Key.Key_Delete)
+    wait_idle(panel)
+    assert len(panel.editor.points) == 2
+
+
+def test_three_class_csv_asks_which_two(qtbot, panel, wait_idle):
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    assert panel.data_group.isVisible()
+    assert panel.messages.level() == "note" and "3 classes" in panel.messages.text()
+    assert panel.class_a_box.count() == 3
+    assert len(panel.editor.points) == 100 and panel._frame is not None
+    panel.class_b_box.setCurrentIndex(2)  # setosa vs virginica
+    wait_idle(panel)
+    df = panel.results_frame()
+    assert set(df["class"]) <= {panel.class_a_box.itemText(0), panel.class_b_box.itemText(2)}
+    panel.projection_box.setCurrentIndex(1)  # first two principal components
+    panel.standardise_box.setChecked(True)
+    wait_idle(panel)
+    assert panel.plot.getAxis("bottom").labelText.startswith("PC1")
+    assert not panel.x_box.isEnabled()
+    panel.class_b_box.setCurrentIndex(0)
+    assert panel.messages.level() == "error" and "two different classes" in panel.messages.text()
+
+
+def test_unlabelled_table_is_refused_and_points_stay(qtbot, panel):
+    n = len(panel.editor.points)
+    panel.set_dataset(
+        Dataset(X=np.random.default_rng(0).normal(size=(10, 3)), feature_names=list("abc"))
+    )
+    assert panel.messages.level() == "error" and "class column" in panel.messages.text()
+    assert len(panel.editor.points) == n and not panel.data_group.isVisible()
+
+
+def test_contour_segments_trace_a_circle():
+    g = np.linspace(-2, 2, 81)
+    gx, gy = np.meshgrid(g, g)
+    seg = contour_segments(gx**2 + gy**2, 1.0, (-2.0, 2.0, -2.0, 2.0))
+    assert len(seg) > 100 and len(seg) % 2 == 0
+    np.testing.assert_allclose(np.hypot(seg[:, 0], seg[:, 1]), 1.0, atol=0.01)
