@@ -17,8 +17,8 @@ import itertools
 import os
 import re
 import warnings
-from collections.abc import Callable, Generator, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -301,13 +301,13 @@ def _pick_marks(rows: list[list[str]]) -> tuple[str, str | None]:
 
 
 def _has_header(rows: list[list[str]], number: re.Pattern[str]) -> bool:
-    """Row 1 is a header if it has text above a mostly numeric column, or is all text."""
+    """Row 1 is a header if it has text above a mostly numeric column, or holds no number."""
     first, rest = rows[0], rows[1:]
     for j, cell in enumerate(first):
         if _is_value(cell, number):
             continue
         below = [r[j] for r in rest if j < len(r) and r[j].strip()]
-        if not below or sum(_is_value(c, number) for c in below) >= len(below) / 2:
+        if below and sum(_is_value(c, number) for c in below) >= len(below) / 2:
             return True
     return not any(_is_value(c, number) for c in first if c.strip())
 
@@ -400,18 +400,22 @@ def _read_kwargs(settings: CsvSettings, layout: _Layout) -> dict:
     )
 
 
+class _DecodeError(DatasetError):
+    """The body is not text in the chosen encoding (the head was)."""
+
+
 def _parse_error(name: str, exc: Exception) -> DatasetError:
-    message = str(exc).strip().replace("Error tokenizing data. C error: ", "")
     if isinstance(exc, UnicodeError):
-        message = f"not valid text in this encoding ({exc}); pick another encoding"
-    elif isinstance(exc, MemoryError):
+        return _DecodeError(f"cannot parse {name}: not valid text in this encoding ({exc})")
+    message = str(exc).strip().replace("Error tokenizing data. C error: ", "")
+    if isinstance(exc, MemoryError):
         message = "not enough memory to load it"
     return DatasetError(f"cannot parse {name}: {message}")
 
 
-def _parser_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+def _parser_notes(messages: list[str]) -> list[str]:
     """Notes from pandas' warnings about rows that did not fit the header."""
-    text = "\n".join(str(w.message) for w in caught)
+    text = "\n".join(messages)
     skipped = re.findall(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)", text)
     notes = []
     if skipped:
@@ -423,6 +427,19 @@ def _parser_notes(caught: list[warnings.WarningMessage]) -> list[str]:
     if "Length of header or names does not match" in text:
         notes.append("some rows have more fields than the first row: the extra fields are ignored")
     return notes
+
+
+def _next_chunk(reader: Iterator[pd.DataFrame], messages: list[str]) -> pd.DataFrame | None:
+    """The next chunk, or None at the end; pandas' parser warnings go to ``messages``.
+
+    Warning filters are process-wide, so they are caught around each read only, never
+    across a ``yield`` (another thread's warnings would land here meanwhile).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        chunk = next(reader, None)
+    messages.extend(str(w.message) for w in caught)
+    return chunk
 
 
 def _is_plain_number(s: pd.Series) -> bool:
@@ -450,26 +467,27 @@ def _read_frame(
 ) -> Generator[LoadStep, None, tuple[dict[str, pd.Series], list[str]]]:
     """Parse the file (or its first ``nrows`` rows) in chunks, yielding progress."""
     size = max(1, p.stat().st_size)
-    chunk_rows = max(1000, int(CHUNK_BYTES / max(1.0, layout.bytes_per_row)))
+    # nrows (the preview) reads one chunk of that many rows
+    chunk_rows = nrows or max(1000, int(CHUNK_BYTES / max(1.0, layout.bytes_per_row)))
     chunks: list[pd.DataFrame] = []
+    messages: list[str] = []
     rows = 0
     try:
-        with warnings.catch_warnings(record=True) as caught, p.open("rb") as fh:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            kwargs = _read_kwargs(settings, layout)
-            if nrows is not None:
-                chunks.append(pd.read_csv(fh, nrows=nrows, **kwargs))
-            else:
-                with pd.read_csv(fh, chunksize=chunk_rows, **kwargs) as reader:
-                    for chunk in reader:
-                        chunks.append(chunk)
-                        rows += len(chunk)
-                        yield LoadStep(min(1.0, fh.tell() / size), rows)
+        with (
+            p.open("rb") as fh,
+            pd.read_csv(fh, chunksize=chunk_rows, **_read_kwargs(settings, layout)) as reader,
+        ):
+            while (chunk := _next_chunk(reader, messages)) is not None:
+                chunks.append(chunk)
+                rows += len(chunk)
+                if nrows is not None:
+                    break
+                yield LoadStep(min(1.0, fh.tell() / size), rows)
     except (ValueError, UnicodeError, csv.Error, OverflowError, MemoryError, OSError) as exc:
         raise _parse_error(p.name, exc) from None
     if not chunks:  # pandas may yield no chunk at all for a header-only file
         chunks = [pd.DataFrame({name: pd.Series(dtype=np.float64) for name in layout.names})]
-    return _concat(chunks), _parser_notes(caught)
+    return _concat(chunks), _parser_notes(messages)
 
 
 def _drain(
@@ -693,11 +711,25 @@ def iter_load_csv(
     For the GUI's worker: cancelling between yields stops the load.
     """
     p = _check_path(path)
+    sniffed = settings is None
     settings = sniff_csv(p) if settings is None else settings
     settings.check()
     layout = _layout(p, settings)
-    columns, skipped = yield from _read_frame(p, settings, layout)
-    notes = settings.describe() + layout.notes + skipped
+    # A sniffed UTF-8 head may be plain ASCII with a legacy byte further on ("é" in cp1252);
+    # latin-1 comes last: it accepts every byte.
+    fallbacks = ["cp1252", "latin_1"] if sniffed and settings.encoding == "utf-8" else []
+    detected = settings.notes
+    while True:
+        try:
+            columns, parser_notes = yield from _read_frame(p, settings, layout)
+            break
+        except _DecodeError:
+            if not fallbacks:
+                raise
+            encoding = fallbacks.pop(0)
+            why = f"the start is UTF-8 but later bytes are not: read as {encoding}"
+            settings = replace(settings, encoding=encoding, notes=(*detected, why))
+    notes = settings.describe() + layout.notes + parser_notes
     return _to_dataset(columns, settings, label_column, set(ignore_columns), notes, p.name)
 
 

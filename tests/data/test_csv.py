@@ -152,6 +152,15 @@ def test_gbk_header(make):
     assert sniff_csv(make(text, encoding="gbk")).encoding == "gb18030"
 
 
+def test_legacy_byte_after_an_ascii_head(make):
+    rows = "".join(f"{i},{i % 3}\n" for i in range(20_000))  # > 64 KiB of ASCII
+    ds = load_csv(make(f"x,y\n{rows}1,Café\n", encoding="cp1252"))
+    assert ds.n_samples == 20_000  # the Café row is text in a numeric column: dropped
+    assert "read as cp1252" in notes_text(ds) and "encoding: cp1252" in notes_text(ds)
+    ds = load_csv(make(b"x,y\n" + rows.encode() + b"1,\x81\n"))  # undefined in cp1252
+    assert "encoding: latin_1" in notes_text(ds)
+
+
 def test_wrong_encoding_chosen_by_hand_is_an_error(make):
     path = make("Größe,b\n1,2\n", encoding="latin-1")
     with pytest.raises(DatasetError, match="utf-8"):
@@ -215,6 +224,7 @@ def test_trailing_delimiters_make_no_column(make):
 
 
 def test_header_detection(make):
+    assert sniff_csv(make("1,2,x\n")).header is False
     assert sniff_csv(make("1,2,x\n3,4,y\n")).header is False
     assert sniff_csv(make("a,b,kind\n3,4,y\n")).header is True
     assert sniff_csv(make("5.1,3.5,setosa\n4.9,3.0,setosa\n")).header is False
