@@ -503,14 +503,25 @@ def _drain(
             progress(step.progress)
 
 
+def _check_not_empty(n_rows: int, settings: CsvSettings, name: str) -> None:
+    if n_rows == 0:
+        what = "a header but no data rows" if settings.header else "no data rows"
+        raise DatasetError(f"{name} has {what}")
+
+
 def preview_csv(
     path: str | os.PathLike, settings: CsvSettings, nrows: int = PREVIEW_ROWS
 ) -> pd.DataFrame:
-    """The first ``nrows`` rows as :func:`load_csv` would parse them (NaN where missing)."""
+    """The first ``nrows`` rows as :func:`load_csv` would parse them (NaN where missing).
+
+    Raises DatasetError where loading would fail from the first rows already.
+    """
     p = _check_path(path)
     settings.check()
     columns, _ = _drain(_read_frame(p, settings, _layout(p, settings), nrows=nrows))
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    _check_not_empty(len(frame), settings, p.name)
+    return frame
 
 
 # ------------------------------------------------------------------------------ columns
@@ -659,9 +670,7 @@ def _to_dataset(
     notes: list[str],
     source: str,
 ) -> Dataset:
-    if len(next(iter(columns.values()))) == 0:
-        what = "a header but no data rows" if settings.header else "no data rows"
-        raise DatasetError(f"{source} has {what}")
+    _check_not_empty(len(next(iter(columns.values()))), settings, source)
     unknown = sorted(ignore - set(columns))
     if unknown:
         raise DatasetError(f"cannot ignore {unknown}: no such column(s)")

@@ -52,6 +52,14 @@ def test_bad_csv_shows_the_error_inline_and_no_dataset(qtbot, open_dialog, tmp_p
     assert dialog.isVisible() and dialog.dataset is None
 
 
+def test_header_only_file_is_refused_in_the_preview(qtbot, open_dialog, tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("a,b,c\n")
+    dialog = open_dialog(path)
+    assert "header but no data rows" in dialog.messages.text()
+    assert not dialog.ok_button.isEnabled()
+
+
 def test_load_failure_keeps_the_dialog_open(qtbot, open_dialog, tmp_path):
     path = tmp_path / "allbad.csv"
     path.write_text("a,b\n1,inf\nNA,2\n")
