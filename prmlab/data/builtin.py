@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from prmlab.data.dataset import Dataset
-from prmlab.engine._validation import check_random_state, check_scalar
+from prmlab.engine._validation import check_scalar
 
 #: The folder of the shipped CSVs, found relative to this file so it works from any cwd.
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "datasets"
@@ -56,6 +56,13 @@ def old_faithful() -> Dataset:
     )
 
 
+def _rng(seed: int | None) -> np.random.Generator:
+    """The generators' one source of randomness; a bad seed is named as such."""
+    if seed is not None:
+        seed = check_scalar(seed, "seed", integer=True, ge=0)
+    return np.random.default_rng(seed)
+
+
 def _points(
     X: np.ndarray, y: np.ndarray, rng: np.random.Generator, name: str, note: str
 ) -> Dataset:
@@ -87,7 +94,7 @@ def blobs(
     n_samples = check_scalar(n_samples, "n_samples", integer=True, ge=1)
     centers = check_scalar(centers, "centers", integer=True, ge=1, le=n_samples)
     cluster_std = check_scalar(cluster_std, "cluster_std", ge=0)
-    rng = check_random_state(seed)
+    rng = _rng(seed)
     means = rng.uniform(-10.0, 10.0, size=(centers, 2))
     y = np.repeat(np.arange(centers), _split(n_samples, centers))
     X = means[y] + rng.normal(scale=cluster_std, size=(n_samples, 2))
@@ -98,7 +105,7 @@ def moons(n_samples: int = 200, noise: float = 0.1, seed: int | None = None) -> 
     """Two interleaving half circles (not linearly separable)."""
     n_samples = check_scalar(n_samples, "n_samples", integer=True, ge=2)
     noise = check_scalar(noise, "noise", ge=0)
-    rng = check_random_state(seed)
+    rng = _rng(seed)
     n_out, n_in = _split(n_samples, 2)
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
     X = np.concatenate(
@@ -119,7 +126,7 @@ def circles(
     n_samples = check_scalar(n_samples, "n_samples", integer=True, ge=2)
     noise = check_scalar(noise, "noise", ge=0)
     factor = check_scalar(factor, "factor", gt=0, lt=1)
-    rng = check_random_state(seed)
+    rng = _rng(seed)
     n_out, n_in = _split(n_samples, 2)
     # endpoint=False: 0 and 2*pi would put two points on top of each other
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
@@ -139,7 +146,7 @@ def xor(n_samples: int = 200, noise: float = 0.2, seed: int | None = None) -> Da
     """Points uniform in [-1, 1]^2, class 1 where x1 and x2 have the same sign, then jittered."""
     n_samples = check_scalar(n_samples, "n_samples", integer=True, ge=2)
     noise = check_scalar(noise, "noise", ge=0)
-    rng = check_random_state(seed)
+    rng = _rng(seed)
     X = rng.uniform(-1.0, 1.0, size=(n_samples, 2))
     y = (np.sign(X[:, 0]) == np.sign(X[:, 1])).astype(np.int64)
     X += rng.normal(scale=noise, size=X.shape)

@@ -89,7 +89,8 @@ def test_noise_free_shapes():
         (lambda: builtin.blobs(n_samples=0), "n_samples"),
         (lambda: builtin.moons(noise=-1), "noise"),
         (lambda: builtin.circles(factor=1.5), "factor"),
-        (lambda: builtin.xor(seed=-3), "random_state"),
+        (lambda: builtin.xor(seed=-3), "seed must be >= 0"),
+        (lambda: builtin.moons(seed=1.5), "seed must be an integer"),
         (lambda: builtin.blobs(n_samples=2, centers=5), "centers"),
     ],
 )
