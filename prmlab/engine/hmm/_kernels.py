@@ -3,79 +3,38 @@
 Only float64 C-contiguous arrays and int64 cross this boundary, so each kernel compiles
 once. Forward and backward run in probability space with per-step scaling and are
 converted to logs at the end; Viterbi stays in log space, where it needs only additions
-and comparisons. The N x N inner products of every time step go through two small LLVM
-intrinsics that keep four lanes in one AVX register: Numba's loop vectoriser gives up on
-these short loops, and they are the whole cost of a step.
+and comparisons. The N x N products of every time step, and the exp/log of every cell,
+go through the four-lane intrinsics of ``_lanes``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from llvmlite import ir
-from numba import prange, types
-from numba.core import cgutils
-from numba.core.extending import intrinsic
 
 from prmlab.engine._jit import jit
+from prmlab.engine.hmm._lanes import (
+    LANES,
+    exp4_shifted,
+    log4_shifted,
+    max_plus4,
+    max_plus16,
+    sum_product4,
+    sum_product16,
+)
 
 NEG_INF = -np.inf
-LANES = 4
-
-
-def _lanes_codegen(max_plus: bool):
-    """Lanes k of ``x @ M[:, jb:jb+4]`` (sum-product) or ``max_i x_i + M[i, jb+k]``.
-
-    Lanes accumulate over i in order, so each lane equals the plain scalar loop bit for bit.
-    """
-
-    def codegen(context, builder, signature, args):
-        x, M, jb, n = args
-        f64 = ir.DoubleType()
-        vec = ir.VectorType(f64, LANES)
-        x_ptr = context.make_array(signature.args[0])(context, builder, x).data
-        m_ptr = context.make_array(signature.args[1])(context, builder, M).data
-        acc = cgutils.alloca_once(builder, vec)
-        start = float("-inf") if max_plus else 0.0
-        builder.store(ir.Constant(vec, [start] * LANES), acc)
-        with cgutils.for_range(builder, n) as loop:
-            i = loop.index
-            xi = builder.load(builder.gep(x_ptr, [i]))
-            splat = ir.Constant(vec, ir.Undefined)
-            for k in range(LANES):
-                splat = builder.insert_element(splat, xi, ir.Constant(ir.IntType(32), k))
-            row = builder.gep(m_ptr, [builder.add(builder.mul(i, n), jb)])
-            m = builder.load(builder.bitcast(row, vec.as_pointer()), align=8)
-            a = builder.load(acc)
-            if max_plus:
-                c = builder.fadd(m, splat)
-                new = builder.select(builder.fcmp_ordered(">", c, a), c, a)
-            else:
-                new = builder.fadd(a, builder.fmul(splat, m))
-            builder.store(new, acc)
-        a = builder.load(acc)
-        lanes = [builder.extract_element(a, ir.Constant(ir.IntType(32), k)) for k in range(LANES)]
-        return context.make_tuple(builder, signature.return_type, lanes)
-
-    return codegen
-
-
-@intrinsic
-def _max_plus4(typingctx, x, M, jb, n):
-    return types.UniTuple(types.float64, LANES)(x, M, jb, n), _lanes_codegen(True)
-
-
-@intrinsic
-def _sum_product4(typingctx, x, M, jb, n):
-    return types.UniTuple(types.float64, LANES)(x, M, jb, n), _lanes_codegen(False)
 
 
 @jit
 def _max_plus(x, M, out):
     """out[j] = max_i x[i] + M[i, j]; -inf stays -inf (no -inf - -inf is ever formed)."""
     n = x.shape[0]
+    wide = n - n % 16
     body = n - n % LANES
-    for jb in range(0, body, LANES):
-        out[jb], out[jb + 1], out[jb + 2], out[jb + 3] = _max_plus4(x, M, jb, n)
+    for jb in range(0, wide, 16):
+        max_plus16(x, M, out, jb, n)
+    for jb in range(wide, body, LANES):
+        max_plus4(x, M, out, jb, n)
     for j in range(body, n):
         best = NEG_INF
         for i in range(n):
@@ -89,9 +48,12 @@ def _max_plus(x, M, out):
 def _sum_product(x, M, out):
     """out[j] = Σ_i x[i] M[i, j]."""
     n = x.shape[0]
+    wide = n - n % 16
     body = n - n % LANES
-    for jb in range(0, body, LANES):
-        out[jb], out[jb + 1], out[jb + 2], out[jb + 3] = _sum_product4(x, M, jb, n)
+    for jb in range(0, wide, 16):
+        sum_product16(x, M, out, jb, n)
+    for jb in range(wide, body, LANES):
+        sum_product4(x, M, out, jb, n)
     for j in range(body, n):
         s = 0.0
         for i in range(n):
@@ -165,6 +127,7 @@ def viterbi_lattice_kernel(log_pi, log_A, log_B):
 def _scale_emission(log_B, E, shift, lo, hi):
     """E[t] = exp(log_B[t] - shift[t]) with shift[t] = max_j log_B[t, j] (-inf: E[t] = 0)."""
     n = log_B.shape[1]
+    body = n - n % LANES
     for t in range(lo, hi):
         m = NEG_INF
         for j in range(n):
@@ -173,9 +136,11 @@ def _scale_emission(log_B, E, shift, lo, hi):
         shift[t] = m
         if m == NEG_INF:
             E[t] = 0.0
-        else:
-            for j in range(n):
-                E[t, j] = np.exp(log_B[t, j] - m)
+            continue
+        for jb in range(0, body, LANES):
+            exp4_shifted(log_B, E, t * n + jb, m)
+        for j in range(body, n):
+            E[t, j] = np.exp(log_B[t, j] - m)
 
 
 @jit
@@ -253,40 +218,34 @@ def _backward(AT, E, shift, beta, log_scale, alpha, xi_acc, accumulate):
 
 @jit
 def _to_log(x, log_scale):
+    """x[t] = log x[t] + log_scale[t], in place."""
     T, n = x.shape
+    body = n - n % LANES
     for t in range(T):
         s = log_scale[t]
-        for j in range(n):
+        for jb in range(0, body, LANES):
+            log4_shifted(x, x, t * n + jb, s)
+        for j in range(body, n):
             x[t, j] = np.log(x[t, j]) + s
 
 
-@jit(parallel=True)
+@jit
 def forward_backward_kernel(pi, A, AT, log_B):
-    """log α, log β (T, N) and the first t at which the sequence became impossible (or T).
-
-    Each pass keeps its own scaling, so the forward and the backward pass run on two
-    threads at once.
-    """
+    """log α, log β (T, N) and the first t at which the sequence became impossible (or T)."""
     T, n = log_B.shape
     E = np.empty((T, n))
     shift = np.empty(T)
-    half = T // 2
-    for k in prange(2):
-        _scale_emission(log_B, E, shift, k * half, T if k == 1 else half)
+    _scale_emission(log_B, E, shift, 0, T)
     alpha = np.empty((T, n))
     beta = np.empty((T, n))
     sa = np.empty(T)
     sb = np.empty(T)
-    stop = np.full(2, T, dtype=np.int64)
     unused = np.zeros((1, 1))
-    for k in prange(2):
-        if k == 0:
-            stop[0] = _forward(pi, A, E, shift, alpha, sa)
-            _to_log(alpha, sa)
-        else:
-            _backward(AT, E, shift, beta, sb, unused, unused, False)
-            _to_log(beta, sb)
-    return alpha, beta, stop[0]
+    stop = _forward(pi, A, E, shift, alpha, sa)
+    _backward(AT, E, shift, beta, sb, unused, unused, False)
+    _to_log(alpha, sa)
+    _to_log(beta, sb)
+    return alpha, beta, stop
 
 
 @jit
