@@ -1,0 +1,212 @@
+"""The PCA panel driven through its real widgets: direction drag, EM steps, tables by label."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from prmlab.data import Dataset
+from prmlab.data.builtin import iris
+from prmlab.gui.panels.pca import PcaPanel
+from prmlab.gui.widgets import colors
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def panel(make_panel, wait_idle):
+    p = make_panel(PcaPanel)
+    p.load_demo()
+    wait_idle(p)
+    return p
+
+
+def to_widget(panel, x: float, y: float):
+    return panel.figure.mapFromScene(panel.main.vb.mapViewToScene(QPointF(x, y)))
+
+
+def drag(qtbot, panel, start, end, steps=6):
+    vp = panel.figure.viewport()
+    qtbot.mousePress(vp, LEFT, pos=to_widget(panel, *start))
+    for t in np.linspace(0, 1, steps)[1:]:
+        qtbot.mouseMove(
+            vp, pos=to_widget(panel, *(np.asarray(start) * (1 - t) + np.asarray(end) * t))
+        )
+    qtbot.mouseRelease(vp, LEFT, pos=to_widget(panel, *end))
+
+
+def hover(panel, x: float, y: float) -> None:
+    """A plain mouse move (no button) over the figure: what a user's pointer sends."""
+    vp = panel.figure.viewport()
+    local = QPointF(to_widget(panel, x, y))
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        local,
+        QPointF(vp.mapToGlobal(local.toPoint())),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(vp, event)
+
+
+def test_demo_draws_axes_scree_em_and_fisher(panel):
+    a = panel.analysis
+    assert a is not None and len(a.X) == 140
+    assert a.fisher is not None and a.fisher.criteria_[0] > 10 * a.fisher.criterion(
+        a.pca.components_[0]
+    )
+    assert len(a.frames) > 2 and panel.frame_index == len(a.frames) - 1  # demo shows EM's end
+    assert "converged" in panel.em_label.text()
+    heights = panel.scree_bars.opts["height"]
+    np.testing.assert_allclose(heights, 100 * a.pca.explained_variance_ratio_)
+    assert panel.arrows[0].isVisible()
+    assert panel.messages.level() != "error"
+
+
+def test_dragging_the_direction_handle_updates_projected_variance(qtbot, panel, wait_idle):
+    a = panel.analysis
+    before, label_before = panel.projected_variance(), panel.variance_label.text()
+    assert before < 0.6 * a.pca.explained_variance_[0]  # the demo's line starts far from PC 1
+    start = np.array([panel.handle.pos().x(), panel.handle.pos().y()])
+    v1 = a.pca.components_[0]
+    end = a.pca.mean_ + np.linalg.norm(start - a.pca.mean_) * v1
+    drag(qtbot, panel, start, end)
+    after = panel.projected_variance()
+    assert after == pytest.approx(a.pca.explained_variance_[0], rel=0.01)  # found the maximum
+    assert panel.variance_label.text() != label_before
+    assert f"{after:.4g}" in panel.variance_label.text()
+    u = panel.direction()
+    assert abs(u @ v1) == pytest.approx(1.0, abs=0.01)
+    assert panel.angle_slider.value() == pytest.approx(panel._angle)
+    # the reconstruction error is the rest of the total variance
+    assert f"{a.pca.total_variance_ - after:.4g}" in panel.variance_label.text()
+
+
+def test_angle_slider_and_snap(qtbot, panel):
+    panel.angle_slider.slider.setValue(0)  # the real slider: 0 degrees
+    u = panel.direction()
+    np.testing.assert_allclose(u, [1.0, 0.0], atol=1e-12)
+    assert panel.projected_variance() == pytest.approx(panel.analysis.covariance[0, 0])
+    qtbot.mouseClick(panel.snap_button, LEFT)
+    assert panel.projected_variance() == pytest.approx(panel.analysis.pca.explained_variance_[0])
+
+
+def test_step_advances_em_and_play_stops_at_convergence(qtbot, panel):
+    frames = panel.analysis.frames
+    qtbot.mouseClick(panel.playback.reset_button, LEFT)
+    assert panel.frame_index == 0 and "iteration <b>0</b>" in panel.em_label.text()
+    ll_before = panel.ll_curve.getData()[1].copy()
+    qtbot.mouseClick(panel.playback.step_button, LEFT)
+    qtbot.mouseClick(panel.playback.step_button, LEFT)
+    assert panel.frame_index == 2 and "iteration <b>2</b>" in panel.em_label.text()
+    ll = panel.ll_curve.getData()[1]
+    assert len(ll) == 3 and len(ll_before) == 1 and np.all(np.diff(ll) >= 0)
+    w_line = panel.em_line.getData()
+    np.testing.assert_allclose(w_line[0][1] - panel.analysis.pca.mean_[0], frames[2].W[0, 0])
+    panel.playback.speed.setValue(60.0)
+    qtbot.mouseClick(panel.playback.play_button, LEFT)
+    qtbot.waitUntil(lambda: not panel.playback.playing, timeout=10000)
+    assert panel.frame_index == len(frames) - 1
+
+
+def test_table_projection_colours_by_label_and_hover_shows_the_row(qtbot, panel, wait_idle):
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    assert panel.table is not None and not panel.editor.enabled
+    assert len(panel.class_scatters) == 3
+    for k, item in enumerate(panel.class_scatters):
+        assert len(item.data) == 50
+        assert item.opts["brush"].color().name() == colors.PALETTE[k].lower()
+    a = panel.analysis
+    assert a.standardised and a.fisher is not None and a.fisher.components_.shape == (2, 4)
+    assert panel.main.getAxis("bottom").labelText.startswith("PC 1")
+    # hover over the most isolated row (iris has duplicate rows)
+    gaps = np.linalg.norm(a.scores[:, None, :2] - a.scores[None, :, :2], axis=2)
+    np.fill_diagonal(gaps, np.inf)
+    row = int(np.argmax(gaps.min(axis=1)))
+    hover(panel, *a.scores[row, :2])
+    assert f"row {row + 1}</b>" in panel.hover_label.text()
+    assert iris().class_names[iris().y[row]] in panel.hover_label.text()
+    assert panel.hover_text.isVisible()
+    (x0, x1), (y0, y1) = panel.main.viewRange()
+    grid = np.stack(np.meshgrid(np.linspace(x0, x1, 9)[1:-1], np.linspace(y0, y1, 9)[1:-1]), -1)
+    grid = grid.reshape(-1, 2)
+    empty = grid[
+        np.argmax(np.min(np.linalg.norm(grid[:, None] - a.scores[None, :, :2], axis=2), 1))
+    ]
+    hover(panel, *empty)
+    assert not panel.hover_text.isVisible()
+    # biplot: one loading segment per feature
+    assert len(panel.loading_texts) == 4
+    # component choice per axis
+    panel.pc_x.setValue(3)
+    assert panel.main.getAxis("bottom").labelText.startswith("PC 3")
+    np.testing.assert_allclose(panel.class_scatters[0].data["x"], a.scores[iris().y == 0, 2])
+
+
+def test_standardise_toggle_changes_the_spectrum(panel, wait_idle):
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    standardised = panel.analysis.pca.explained_variance_ratio_[0]
+    panel.standardise_check.setChecked(False)
+    wait_idle(panel)
+    raw = panel.analysis.pca.explained_variance_ratio_[0]
+    assert standardised == pytest.approx(0.7296, abs=1e-3)
+    assert raw == pytest.approx(0.9246, abs=1e-3)
+
+
+def test_click_adds_a_point_refits_and_undo_restores(qtbot, panel, wait_idle):
+    n = len(panel.analysis.X)
+    qtbot.mouseClick(panel.figure.viewport(), LEFT, pos=to_widget(panel, 6.0, -6.0))
+    wait_idle(panel)
+    assert len(panel.analysis.X) == n + 1
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert len(panel.analysis.X) == n
+
+
+def test_identical_points_explain_zero_variance(panel, wait_idle):
+    panel.editor.set_data(np.ones((4, 2)), np.array([0, 0, 1, 1]))
+    wait_idle(panel)
+    assert panel.messages.level() == "warning"
+    assert "zero total variance" in panel.messages.text()
+    a = panel.analysis
+    assert np.isfinite(a.pca.explained_variance_ratio_).all()
+    assert "zero total variance" in panel.em_label.text()  # p-PCA explains itself too
+    assert "nan" not in panel.variance_label.text().lower()
+    panel.editor.set_data(np.array([[1.0, 2.0]]))
+    wait_idle(panel)
+    assert panel.analysis is None and "another" in panel.messages.text()
+
+
+def test_unusable_table_is_refused_and_previous_data_kept(panel):
+    before = panel.analysis
+    panel.set_dataset(Dataset(X=np.ones((5, 1)), feature_names=["a"], name="thin"))
+    assert panel.messages.level() == "error" and "2 numeric columns" in panel.messages.text()
+    assert panel.analysis is before and panel.table is None
+
+
+def test_results_frame_has_scores_loadings_and_variances(panel):
+    frame = panel.results_frame()
+    assert set(frame["kind"]) == {
+        "score", "loading", "explained_variance", "explained_variance_ratio",
+    }  # fmt: skip
+    scores = frame[frame["kind"] == "score"]
+    np.testing.assert_allclose(scores[["PC1", "PC2"]].to_numpy(), panel.analysis.scores)
+    assert set(scores["label"]) == {"class A", "class B"}
+    loadings = frame[frame["kind"] == "loading"]
+    np.testing.assert_allclose(
+        loadings[["PC1", "PC2"]].to_numpy(), panel.analysis.pca.components_.T
+    )
+
+
+def test_presets_load(panel, wait_idle):
+    for name in ("Correlated Gaussian", "Elongated", "Ring", "2,000 points", "Wine (13 columns)"):
+        panel.load_preset(name)
+        wait_idle(panel)
+        assert panel.analysis is not None and panel.messages.level() != "error", name
+    assert panel.analysis.X.shape == (178, 13)
