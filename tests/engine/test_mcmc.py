@@ -263,6 +263,14 @@ def test_reproducible_and_chunking_invariant(gauss):
     parts = [s.run(1).chains for _ in range(5)]
     whole = mcmc.sample(gauss, "mh", 5, n_chains=2, seed=3).chains
     np.testing.assert_array_equal(np.concatenate(parts, axis=1), whole)
+    # A copy advances independently and identically.
+    twin = s.copy()
+    np.testing.assert_array_equal(twin.run(4).chains, s.run(4).chains)
+    wider = s.with_params(proposal_scale=3.0)
+    assert wider.params["proposal_scale"] == 3.0 and s.params["proposal_scale"] == 1.0
+    np.testing.assert_array_equal(wider.positions, s.positions)
+    with pytest.raises(ValueError, match="proposal_scale must be > 0"):
+        s.with_params(proposal_scale=-1.0)
 
 
 def test_recorded_proposals_and_trajectories(gauss):

@@ -9,6 +9,7 @@ nogil kernels of different chains run on different cores.
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 import warnings
@@ -186,6 +187,21 @@ class Sampler:
         self._state[:, 3:] = g
         self._where = np.zeros((self.n_chains, 2))
         self.n_done = 0
+
+    def copy(self) -> Sampler:
+        """An independent copy (state and random generators), sharing the target: advance the
+        copy in a worker and keep it only if the run completes."""
+        twin = copy.copy(self)
+        twin._state, twin._where = self._state.copy(), self._where.copy()
+        twin._rngs = copy.deepcopy(self._rngs)
+        twin.params = dict(self.params)
+        return twin
+
+    def with_params(self, **params: Any) -> Sampler:
+        """A copy that continues the same chains with new method parameters (validated)."""
+        twin = self.copy()
+        twin.params = _check_params(self.method, params)
+        return twin
 
     @property
     def positions(self) -> np.ndarray:

@@ -1,8 +1,1092 @@
-"""Metropolis-Hastings, Gibbs and HMC on 2-D targets (placeholder until its issue lands)."""
+"""Metropolis-Hastings, Gibbs and HMC chains on 2-D targets, with live traces and diagnostics.
 
-from prmlab.gui.panels.placeholder import PlaceholderPanel
+The panel keeps one ``mcmc.Sampler`` (the live chains) and the history of their draws. A
+Step (or a Play tick) advances a *copy* of the sampler in the Job's worker and records the
+proposals and HMC trajectories; the copy replaces the panel's sampler only when the job
+finishes, so a cancelled step never leaves the history and the chains out of step. "Run
+100k" does the same in chunks, with progress. Rejection and importance sampling have their
+own views. Only this GUI thread draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from prmlab.engine import mcmc
+from prmlab.engine.mcmc import targets
+from prmlab.engine.mcmc.expression import parse
+from prmlab.gui.panels.base import BasePanel
+from prmlab.gui.widgets import colors
+from prmlab.gui.widgets.params import ValueSlider, group
+
+CUSTOM = "Custom expression"
+# Each preset with the expression a student could type for the same density.
+PRESETS = {
+    "Banana": "-x**2/2 - (y - (x**2 - 1))**2/2",
+    "Correlated Gaussian": "-(x**2 - 1.6*x*y + y**2) / (2*0.36)",
+    "Donut": "-(sqrt(x**2 + y**2) - 2)**2 / (2*0.3**2)",
+    "Mixture": "log(exp(-(x+2)**2 - (y+1.5)**2) + exp(-(x-2)**2 - (y-1.5)**2))",
+    "Funnel": "-y**2/(2*1.5**2) - x**2*exp(-y)/2 - y/2",
+}
+METHODS = {
+    "Metropolis-Hastings": "mh",
+    "Gibbs (exact or slice)": "gibbs",
+    "HMC (leapfrog)": "hmc",
+}
+VIEWS = ("MCMC chains", "Rejection sampling", "Importance sampling")
+MAX_CHAINS = 8
+LONG_RUN = 100_000
+MAX_HISTORY = 1_000_000  # steps per chain kept at most
+TRAIL = 250  # path points drawn per chain on the target
+RECENT = 30  # past steps whose proposals stay as faint dots
+GUI_DIAGNOSTICS = 40_000  # kept draws up to which ESS/R-hat are computed on the GUI thread
+GRID = 161
+LEVELS = np.exp(-0.5 * np.array([3.0, 2.0, 1.0]) ** 2)  # 1, 2, 3 "sigma" density levels
 
 
-class McmcPanel(PlaceholderPanel):
+# ---------------------------------------------------------------- worker functions (no Qt)
+@dataclass(frozen=True)
+class TargetView:
+    """A target with what is drawn of it: density on a grid (max 1) and true marginals."""
+
+    target: mcmc.Target
+    label: str
+    xs: np.ndarray
+    ys: np.ndarray
+    density: np.ndarray  # (len(ys), len(xs))
+    px: np.ndarray
+    py: np.ndarray
+
+
+def prepare_target(preset: str, text: str, half: float) -> TargetView:
+    """Build (compile) the target, its density grid and its marginals by the trapezoid rule."""
+    if preset == CUSTOM:
+        target = targets.expression(text, bounds=(-half, half, -half, half))
+        label = text
+    else:
+        target = targets.PRESETS[preset]()
+        label = preset
+    xs, ys, lp = target.grid(GRID)
+    finite = np.isfinite(lp)
+    if not finite.any():
+        raise ValueError(
+            f"the log-density is -inf everywhere in the box ±{half:g}; enlarge the box or "
+            "check the expression"
+        )
+    density = np.where(finite, np.exp(lp - lp[finite].max()), 0.0)
+    px = np.trapezoid(density, ys, axis=0)
+    py = np.trapezoid(density, xs, axis=1)
+    px, py = px / np.trapezoid(px, xs), py / np.trapezoid(py, ys)
+    return TargetView(target, label, xs, ys, density, px, py)
+
+
+@dataclass(frozen=True)
+class Advance:
+    """Steps done by a sampler copy: the copy, the new steps, progress, and (at the end of a
+    long run) the diagnostics of the whole history."""
+
+    sampler: mcmc.Sampler
+    result: mcmc.SampleResult
+    progress: float
+    summary: dict | None = None
+
+
+def advance(sampler: mcmc.Sampler, n_steps: int) -> Advance:
+    """``n_steps`` steps of a copy of ``sampler``, recording proposals and trajectories."""
+    twin = sampler.copy()
+    return Advance(twin, twin.run(n_steps, record=n_steps <= 1000), 1.0)
+
+
+def long_run(
+    sampler: mcmc.Sampler, n_steps: int, history: np.ndarray, burn_in: int, thin: int
+) -> Iterator[Advance]:
+    """``n_steps`` steps in ~30 ms chunks (yielding progress); the last step is recorded so its
+    proposals are drawn. Returns the new steps and the diagnostics of history + new steps."""
+    twin = sampler.copy()
+    head = None
+    if n_steps > 1:
+        head = yield from _chunks(twin, n_steps - 1)
+    last = twin.run(1, record=True)
+    if head is None:
+        result = last
+    else:
+        result = mcmc.SampleResult(
+            chains=np.concatenate([head.chains, last.chains], axis=1),
+            accepted=np.concatenate([head.accepted, last.accepted], axis=1),
+            method=last.method,
+            params=last.params,
+            target=last.target,
+            proposals=last.proposals,
+            trajectories=last.trajectories,
+        )
+    full = np.concatenate([history, result.chains], axis=1)
+    return Advance(twin, result, 1.0, diagnose(full, burn_in, thin))
+
+
+def _chunks(twin: mcmc.Sampler, n: int) -> Iterator[Advance]:
+    gen = twin.iter_run(n)
+    while True:
+        try:
+            step = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        yield Advance(twin, step, step.progress)
+
+
+def diagnose(chains: np.ndarray, burn_in: int, thin: int) -> dict | None:
+    """``mcmc.summary`` plus the autocorrelation (mean over chains) of the kept draws."""
+    if chains.shape[1] - burn_in < 8:
+        return None
+    out = mcmc.summary(chains, burn_in, thin)
+    kept = chains[:, burn_in::thin]
+    max_lag = min(60, kept.shape[1] - 1)
+    out["acf"] = np.array([mcmc.autocorr(kept[:, :, k], max_lag).mean(axis=0) for k in range(2)])
+    return out
+
+
+# ---------------------------------------------------------------------------- the panel
+class McmcPanel(BasePanel):
     name = "mcmc"
     title = "MCMC"
+    explanation = (
+        "<b>Metropolis-Hastings</b> (formula sheet, MCMC): propose z* ~ Q(z*|z) = N(z, s²I), "
+        "accept with α = min{1, p(z*) Q(z*→z) / (p(z) Q(z→z*))} = min{1, p(z*)/p(z)} "
+        "(<span style='color:#009E73'>green</span> accepted, "
+        "<span style='color:#D55E00'>red</span> rejected). "
+        "<b>Gibbs</b>: z<sub>i</sub><sup>t+1</sup> ~ p(z<sub>i</sub> | z<sub>−i</sub>), one "
+        "coordinate at a time (exact Gaussian conditionals, else a slice step). "
+        "<b>HMC</b>: p ~ N(0, I), H = −log p(z) + |p|²/2, L leapfrog steps of size ε "
+        "(dashed path), then accept with min{1, e<sup>H−H*</sup>}. "
+        "<b>Diagnostics</b>: rank-normalised split R̂ (flagged above 1.01) and bulk ESS "
+        "(Vehtari et al. 2021)."
+    )
+
+    # -- construction -------------------------------------------------------------------
+    def build(self) -> None:
+        self.view: TargetView | None = None
+        self.sampler: mcmc.Sampler | None = None
+        self.x0: np.ndarray | None = None
+        self._buf = np.empty((0, 0, 2))
+        self._acc = np.empty((0, 0), dtype=bool)
+        self.n_steps = 0
+        self.last: mcmc.SampleResult | None = None
+        self._recent: list[tuple[np.ndarray, np.ndarray]] = []
+        self.summary: dict | None = None
+        self._summary_key: tuple | None = None
+        self._mc_result = None
+        self._job_kind = ""
+
+        self._build_target_controls()
+        self._build_sampler_controls()
+        self._build_diagnostic_controls()
+        self._build_monte_carlo_controls()
+        self._build_chain_view()
+        self._build_rejection_view()
+        self._build_importance_view()
+        self._show_view(0)
+
+    def _build_target_controls(self) -> None:
+        form = group(self.controls, "Target density p(x, y)")
+        self.preset_box = QComboBox()
+        self.preset_box.addItems([*PRESETS, CUSTOM])
+        self.preset_box.activated.connect(self._preset_chosen)
+        form.addRow("Preset", self.preset_box)
+        self.expr_edit = QLineEdit()
+        self.expr_edit.setPlaceholderText("log p(x, y), e.g. -(x**2 + y**2)/2")
+        self.expr_edit.setToolTip(
+            "A log-density in x and y: + − * / **, comparisons, a if cond else b,\n"
+            "exp log sqrt sin cos tan tanh abs min max, pi e inf (−inf = zero density).\n"
+            "Press Enter to use it."
+        )
+        self.expr_edit.returnPressed.connect(self.use_expression)
+        form.addRow("log p =", self.expr_edit)
+        self.expr_error = QLabel()
+        self.expr_error.setWordWrap(True)
+        self.expr_error.setStyleSheet(f"color: {colors.REJECT};")
+        self.expr_error.hide()
+        form.addRow(self.expr_error)
+        self.box_spin = QDoubleSpinBox()
+        self.box_spin.setRange(0.5, 100.0)
+        self.box_spin.setValue(4.0)
+        self.box_spin.setPrefix("± ")
+        self.box_spin.setToolTip("The plotted box of a typed expression: x and y in ±this")
+        self.box_spin.editingFinished.connect(self._box_changed)
+        form.addRow("Box", self.box_spin)
+
+    def _build_sampler_controls(self) -> None:
+        form = group(self.controls, "Sampler")
+        self.method_box = QComboBox()
+        self.method_box.addItems(list(METHODS))
+        self.method_box.currentIndexChanged.connect(self._method_changed)
+        form.addRow("Method", self.method_box)
+        self.scale_slider = ValueSlider(0.02, 10.0, 0.5, log=True, decimals=3)
+        self.scale_slider.setToolTip("Random-walk proposal standard deviation s")
+        self.width_slider = ValueSlider(0.05, 10.0, 1.0, log=True, decimals=3)
+        self.width_slider.setToolTip(
+            "Initial slice width for coordinates without exact conditionals"
+        )
+        self.eps_slider = ValueSlider(0.005, 2.0, 0.15, log=True, decimals=3)
+        self.eps_slider.setToolTip("Leapfrog step size ε")
+        self.leap_spin = QSpinBox()
+        self.leap_spin.setRange(1, 200)
+        self.leap_spin.setValue(20)
+        self.leap_spin.setToolTip("Leapfrog steps L per HMC proposal")
+        self._param_rows = {
+            "mh": [self.scale_slider],
+            "gibbs": [self.width_slider],
+            "hmc": [self.eps_slider, self.leap_spin],
+        }
+        form.addRow("Proposal s", self.scale_slider)
+        form.addRow("Slice width", self.width_slider)
+        form.addRow("Step ε", self.eps_slider)
+        form.addRow("Leapfrog L", self.leap_spin)
+        self._sampler_form = form
+        for w in (self.scale_slider, self.width_slider, self.eps_slider):
+            w.valueChanged.connect(self._params_changed)
+        self.leap_spin.valueChanged.connect(self._params_changed)
+        self.chains_spin = QSpinBox()
+        self.chains_spin.setRange(1, MAX_CHAINS)
+        self.chains_spin.setValue(4)
+        self.chains_spin.valueChanged.connect(self.reset_chains)
+        form.addRow("Chains", self.chains_spin)
+        form.addRow("Seed", self.seed_box)
+        self.seed_box.valueChanged.connect(self.reset_chains)
+        start = QLabel("Click the density to start every chain there.")
+        start.setWordWrap(True)
+        form.addRow(start)
+        self.per_tick = QComboBox()
+        self.per_tick.addItems(["1", "10", "100", "1000"])
+        self.per_tick.setToolTip("MCMC steps per Step click or Play tick")
+        form.addRow("Steps per tick", self.per_tick)
+        self.playback = self.make_playback(step_text="Step", rate=4.0, max_rate=60.0)
+        self.playback.sigStep.connect(self.step)
+        self.playback.sigReset.connect(self._reset_clicked)
+        self.playback.sigPlayingChanged.connect(
+            lambda on: None if on else self.refresh_diagnostics()
+        )
+        form.addRow(self.playback)
+        self.long_button = QPushButton(f"Run {LONG_RUN // 1000}k steps")
+        self.long_button.setToolTip("Finish in the background with progress (Esc cancels)")
+        self.long_button.clicked.connect(lambda: self.run_long(LONG_RUN))
+        form.addRow(self.long_button)
+
+    def _build_diagnostic_controls(self) -> None:
+        form = group(self.controls, "Diagnostics")
+        self.burn_spin = QSpinBox()
+        self.burn_spin.setRange(0, MAX_HISTORY)
+        self.burn_spin.setToolTip("Draws dropped at the start of every chain")
+        self.thin_spin = QSpinBox()
+        self.thin_spin.setRange(1, 1000)
+        self.thin_spin.setToolTip("Keep every k-th draw")
+        self.burn_spin.valueChanged.connect(self._kept_changed)
+        self.thin_spin.valueChanged.connect(self._kept_changed)
+        form.addRow("Burn-in", self.burn_spin)
+        form.addRow("Thin", self.thin_spin)
+        self.table = QTableWidget(2, 4)
+        self.table.setHorizontalHeaderLabels(["mean", "sd", "ESS", "R̂"])
+        self.table.setVerticalHeaderLabels(["x", "y"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
+        # Ignored width: the table follows the column instead of widening it.
+        self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit_table_height()
+        form.addRow(self.table)
+        self.diag_label = QLabel()
+        self.diag_label.setWordWrap(True)
+        form.addRow(self.diag_label)
+
+    def _fit_table_height(self) -> None:
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(rows + header + 2 * self.table.frameWidth())
+
+    def _build_monte_carlo_controls(self) -> None:
+        form = group(self.controls, "View and Monte Carlo")
+        self.view_box = QComboBox()
+        self.view_box.addItems(VIEWS)
+        self.view_box.currentIndexChanged.connect(self._show_view)
+        form.addRow("Show", self.view_box)
+        self.mc_n = QSpinBox()
+        self.mc_n.setRange(10, 100_000)
+        self.mc_n.setValue(2000)
+        self.mc_n.setSingleStep(500)
+        form.addRow("Proposals N", self.mc_n)
+        self.mc_sd = ValueSlider(0.1, 20.0, 1.5, log=True, decimals=3)
+        self.mc_sd.setToolTip("Standard deviation of the Gaussian proposal q (both axes)")
+        form.addRow("q sd", self.mc_sd)
+        self.mc_button = QPushButton("Sample with q")
+        self.mc_button.clicked.connect(self.run_monte_carlo)
+        form.addRow(self.mc_button)
+        for w in (self.mc_n, self.mc_sd):
+            w.valueChanged.connect(
+                lambda _: self.run_monte_carlo() if self.view_box.currentIndex() else None
+            )
+
+    # -- plots --------------------------------------------------------------------------
+    def _density_image(self, plot: pg.PlotItem) -> tuple[pg.ImageItem, list[pg.IsocurveItem]]:
+        image = pg.ImageItem()
+        image.setColorMap(
+            pg.ColorMap([0.0, 0.35, 1.0], [QColor("#FFFFFF"), QColor("#C9C9DA"), QColor("#6E6E8E")])
+        )
+        image.setZValue(-20)
+        plot.addItem(image)
+        isos = []
+        for level in LEVELS:
+            iso = pg.IsocurveItem(level=level, pen=pg.mkPen(90, 90, 110, 200, width=1))
+            iso.setParentItem(image)
+            isos.append(iso)
+        return image, isos
+
+    def _build_chain_view(self) -> None:
+        lay = self.chain_layout = self.figure.ci.addLayout(row=0, col=0)
+        p = self.chain_plot = lay.addPlot(row=0, col=0, rowspan=3, title="Target and chains")
+        p.setLabel("bottom", "x")
+        p.setLabel("left", "y")
+        p.setAspectLocked(False)
+        self.image, self.isos = self._density_image(p)
+        self.paths = [
+            p.plot([], [], pen=pg.mkPen(colors.color(c, 200), width=1.5)) for c in range(MAX_CHAINS)
+        ]
+        self.trail = pg.ScatterPlotItem(size=4, pen=None)
+        p.addItem(self.trail)
+        self.moves = p.plot(
+            [],
+            [],
+            pen=pg.mkPen(60, 60, 60, 220, width=1.2, style=Qt.PenStyle.DashLine),
+            connect="finite",
+        )
+        self.props = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1))
+        self.props.setZValue(8)
+        p.addItem(self.props)
+        self.heads = pg.ScatterPlotItem(size=12, symbol="o", pen=pg.mkPen("k", width=1.5))
+        self.heads.setZValue(10)
+        p.addItem(self.heads)
+        self.start_mark = pg.ScatterPlotItem(
+            size=14, symbol="x", pen=pg.mkPen("k", width=2), brush="k"
+        )
+        p.addItem(self.start_mark)
+        legend = p.addLegend(offset=(-5, 5))
+        for name, c, sym in (
+            ("accepted z*", colors.ACCEPT, "o"),
+            ("rejected z*", colors.REJECT, "o"),
+        ):
+            legend.addItem(pg.ScatterPlotItem(symbol=sym, brush=c, pen=None, size=9), name)
+        p.scene().sigMouseClicked.connect(self._clicked)
+
+        self.trace_plots = []
+        for k, name in enumerate(("x", "y")):
+            tp = lay.addPlot(row=k, col=1, title=f"Trace of {name}")
+            tp.setLabel("bottom", "step")
+            tp.setLabel("left", name)
+            tp.setDownsampling(auto=True, mode="peak")
+            tp.setClipToView(True)
+            tp.curves_ = [
+                tp.plot([], [], pen=pg.mkPen(colors.color(c, 210), width=1))
+                for c in range(MAX_CHAINS)
+            ]
+            tp.burn_ = pg.LinearRegionItem(
+                (0, 0), movable=False, brush=pg.mkBrush(128, 128, 128, 50), pen=pg.mkPen(None)
+            )
+            tp.addItem(tp.burn_)
+            self.trace_plots.append(tp)
+        self.hist_plots = []
+        for k, name in enumerate(("x", "y")):
+            hp = lay.addPlot(row=k, col=2, title=f"Marginal of {name}")
+            hp.setLabel("bottom", name)
+            hp.setLabel("left", "density")
+            hp.getAxis("left").enableAutoSIPrefix(False)
+            hp.bars_ = hp.plot(
+                [],
+                [],
+                stepMode="center",
+                fillLevel=0,
+                pen=pg.mkPen(colors.PALETTE[5], width=1),
+                brush=pg.mkBrush(colors.color(5, 110)),
+                name="kept draws",
+            )
+            hp.true_ = hp.plot(
+                [], [], pen=pg.mkPen(colors.PALETTE[1], width=2.5), name="true (grid)"
+            )
+            self.hist_plots.append(hp)
+        self.hist_plots[0].addLegend(offset=(5, 5), labelTextSize="8pt")
+        self.hist_plots[0].legend.addItem(self.hist_plots[0].bars_, "kept draws")
+        self.hist_plots[0].legend.addItem(self.hist_plots[0].true_, "true (grid)")
+        ap = self.acf_plot = lay.addPlot(row=2, col=1, title="Autocorrelation")
+        ap.setLabel("bottom", "lag")
+        ap.setLabel("left", "ρ (mean of chains)")
+        ap.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.acf_curves = [
+            ap.plot(
+                [],
+                [],
+                pen=pg.mkPen(colors.PALETTE[k * 4], width=2),
+                symbol="o",
+                symbolSize=4,
+                symbolBrush=colors.PALETTE[k * 4],
+                name=name,
+            )
+            for k, name in enumerate(("x", "y"))
+        ]
+        ap.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen(128, 128, 128, 160)))
+        rp = self.rate_plot = lay.addPlot(row=2, col=2, title="Acceptance rate")
+        rp.setLabel("bottom", "step")
+        rp.setLabel("left", "running mean of accepted")
+        rp.setYRange(0, 1.02)
+        rp.setDownsampling(auto=True, mode="mean")
+        rp.setClipToView(True)
+        self.rate_curves = [
+            rp.plot([], [], pen=pg.mkPen(colors.color(c, 220), width=1.5))
+            for c in range(MAX_CHAINS)
+        ]
+        lay.layout.setColumnStretchFactor(0, 5)
+        lay.layout.setColumnStretchFactor(1, 3)
+        lay.layout.setColumnStretchFactor(2, 3)
+
+    def _build_rejection_view(self) -> None:
+        lay = self.rej_layout = self.figure.ci.addLayout(row=0, col=1)
+        p = self.rej_map = lay.addPlot(row=0, col=0, title="Rejection sampling: proposals z ~ q")
+        p.setLabel("bottom", "x")
+        p.setLabel("left", "y")
+        self.rej_image, self.rej_isos = self._density_image(p)
+        self.rej_env = [
+            p.plot([], [], pen=pg.mkPen(colors.PALETTE[0], width=1.5, style=Qt.PenStyle.DashLine))
+            for _ in LEVELS
+        ]
+        self.rej_dots = pg.ScatterPlotItem(size=5, pen=None)
+        p.addItem(self.rej_dots)
+        legend = p.addLegend(offset=(-5, 5))
+        legend.addItem(self.rej_env[0], "M·q contours")
+        for name, c in (("accepted", colors.ACCEPT), ("rejected", colors.REJECT)):
+            legend.addItem(pg.ScatterPlotItem(brush=c, pen=None, size=8), name)
+        s = self.rej_section = lay.addPlot(row=0, col=1, title="Section through the mode")
+        s.setLabel("bottom", "x")
+        s.setLabel("left", "height u·M·q(z)")
+        s.addLegend(offset=(-5, 5))
+        self.rej_env_curve = s.plot(
+            [], [], pen=pg.mkPen(colors.PALETTE[0], width=2.5), name="envelope M·q"
+        )
+        self.rej_p_curve = s.plot(
+            [], [], pen=pg.mkPen(colors.PALETTE[1], width=2.5), name="p̃ (target)"
+        )
+        self.rej_section_dots = pg.ScatterPlotItem(size=6, pen=None)
+        s.addItem(self.rej_section_dots)
+        self.rej_text = pg.TextItem(anchor=(0, 0))
+        s.addItem(self.rej_text, ignoreBounds=True)
+        lay.setVisible(False)
+
+    def _build_importance_view(self) -> None:
+        lay = self.imp_layout = self.figure.ci.addLayout(row=0, col=2)
+        p = self.imp_map = lay.addPlot(
+            row=0, col=0, title="Importance sampling: z ~ q, size ∝ weight"
+        )
+        p.setLabel("bottom", "x")
+        p.setLabel("left", "y")
+        self.imp_image, self.imp_isos = self._density_image(p)
+        self.imp_q = [
+            p.plot([], [], pen=pg.mkPen(colors.PALETTE[0], width=1.5, style=Qt.PenStyle.DashLine))
+            for _ in range(2)
+        ]
+        self.imp_dots = pg.ScatterPlotItem(
+            pen=pg.mkPen(colors.PALETTE[3], width=1), brush=pg.mkBrush(colors.color(3, 90))
+        )
+        p.addItem(self.imp_dots)
+        self.imp_mean = pg.ScatterPlotItem(
+            size=16, symbol="+", pen=pg.mkPen(colors.PALETTE[4], width=3), brush=colors.PALETTE[4]
+        )
+        self.imp_mean.setZValue(10)
+        p.addItem(self.imp_mean)
+        legend = p.addLegend(offset=(-5, 5))
+        legend.addItem(self.imp_q[0], "q at 1 and 2 sd")
+        legend.addItem(self.imp_mean, "weighted mean")
+        w = self.imp_weights = lay.addPlot(row=0, col=1, title="Normalised weights, largest first")
+        w.setLabel("bottom", "rank")
+        w.setLabel("left", "w̃ (log scale)")
+        w.setLogMode(False, True)
+        self.imp_curve = w.plot([], [], pen=pg.mkPen(colors.PALETTE[3], width=2))
+        self.imp_text = pg.TextItem(anchor=(1, 0))
+        w.addItem(self.imp_text, ignoreBounds=True)
+        lay.setVisible(False)
+
+    def _show_view(self, index: int) -> None:
+        for i, lay in enumerate((self.chain_layout, self.rej_layout, self.imp_layout)):
+            lay.setVisible(i == index)
+        self.figure.ci.layout.invalidate()
+        texts = (self.explanation, _REJECTION_TEXT, _IMPORTANCE_TEXT)
+        self.explanation_label.setText(texts[index])
+        if index and self.view is not None:
+            self.run_monte_carlo()
+
+    # -- the target ---------------------------------------------------------------------
+    def _preset_chosen(self, index: int) -> None:
+        name = self.preset_box.itemText(index)
+        if name == CUSTOM:
+            self.expr_edit.setFocus()
+            return
+        self.expr_edit.setText(PRESETS[name])
+        self.load_target(name)
+
+    def use_expression(self) -> None:
+        """Check the typed expression on the GUI thread; compile it in the worker."""
+        text = self.expr_edit.text()
+        try:
+            parse(text)
+        except ValueError as exc:
+            self._expression_error(str(exc))
+            return
+        self.load_target(CUSTOM, text)
+
+    def _expression_error(self, message: str) -> None:
+        kept = f" (keeping {self.view.label})" if self.view is not None else ""
+        self.expr_error.setText(message + kept)
+        self.expr_error.show()
+        self.messages.error(message + kept)
+
+    def _box_changed(self) -> None:
+        if self.view is not None and self.view.target.name == "Expression":
+            self.load_target(CUSTOM, self.view.label)
+
+    def load_target(self, preset: str, text: str = "", then: object = None) -> None:
+        """Build the target in the worker; on success draw it and restart the chains."""
+        self.playback.pause()
+        self._run(
+            "target",
+            prepare_target,
+            preset,
+            text,
+            float(self.box_spin.value()),
+            on_done=lambda view: self._target_ready(view, then),
+            on_error=self._expression_error if preset == CUSTOM else self.messages.error,
+            label="Compiling the target",
+        )
+
+    def _target_ready(self, view: TargetView, then: object = None) -> None:
+        self.view = view
+        self.expr_error.hide()
+        self.messages.clear()
+        self.preset_box.setCurrentText(CUSTOM if view.target.name == "Expression" else view.label)
+        x0, x1, y0, y1 = view.target.bounds
+        rect = QRectF(x0, y0, x1 - x0, y1 - y0)
+        for image, isos in (
+            (self.image, self.isos),
+            (self.rej_image, self.rej_isos),
+            (self.imp_image, self.imp_isos),
+        ):
+            image.setImage(view.density.T, levels=(0.0, 1.0))
+            image.setRect(rect)
+            # Isocurves live in the image's pixel coordinates: scale them like the image.
+            for iso in isos:
+                iso.setData(view.density.T)
+        for plot in (self.chain_plot, self.rej_map, self.imp_map):
+            plot.setRange(rect, padding=0.02)
+        self.hist_plots[0].true_.setData(view.xs, view.px)
+        self.hist_plots[1].true_.setData(view.ys, view.py)
+        self.x0 = None
+        self.reset_chains()
+        if callable(then):
+            then()
+        elif self.view_box.currentIndex():
+            self.run_monte_carlo()
+
+    # -- chains -------------------------------------------------------------------------
+    def method(self) -> str:
+        return METHODS[self.method_box.currentText()]
+
+    def method_params(self) -> dict:
+        m = self.method()
+        if m == "mh":
+            return {"proposal_scale": self.scale_slider.value()}
+        if m == "gibbs":
+            return {"slice_width": self.width_slider.value()}
+        return {"step_size": self.eps_slider.value(), "n_leapfrog": self.leap_spin.value()}
+
+    def _method_changed(self) -> None:
+        m = self.method()
+        for key, widgets in self._param_rows.items():
+            for w in widgets:
+                self._sampler_form.setRowVisible(w, key == m)
+        self.reset_chains()
+
+    def _params_changed(self) -> None:
+        """A new step size etc. continues the same chains with the new setting."""
+        if self.sampler is None:
+            return
+        try:
+            self.sampler = self.sampler.with_params(**self.method_params())
+        except ValueError as exc:
+            self.messages.error(str(exc))
+
+    def _reset_clicked(self) -> None:
+        self.x0 = None
+        self.reset_chains()
+
+    def reset_chains(self) -> None:
+        """New chains from the start point (or over-dispersed starts); the history is cleared."""
+        if self.view is None:
+            return
+        self.job.cancel()
+        n = self.chains_spin.value()
+        try:
+            self.sampler = mcmc.Sampler(
+                self.view.target, self.method(), n, self.seed(), self.x0, **self.method_params()
+            )
+        except ValueError as exc:
+            self.sampler = None
+            self.messages.error(str(exc))
+            return
+        self._buf = np.empty((n, 1024, 2))
+        self._acc = np.zeros((n, 1024), dtype=bool)
+        self._buf[:, 0] = self.sampler.start
+        self._acc[:, 0] = True
+        self.n_steps = 1  # the start is the first draw
+        self.last = None
+        self._recent = []
+        self.summary, self._summary_key = None, None
+        self.start_mark.setData(pos=self.sampler.start)
+        self.redraw()
+
+    @property
+    def chains(self) -> np.ndarray:
+        """Every draw so far, (n_chains, n_steps, 2) (a view; the start is step 0)."""
+        return self._buf[:, : self.n_steps]
+
+    @property
+    def accepted(self) -> np.ndarray:
+        return self._acc[:, : self.n_steps]
+
+    def _append(self, result: mcmc.SampleResult) -> None:
+        n_new = result.chains.shape[1]
+        need = self.n_steps + n_new
+        if need > self._buf.shape[1]:
+            cap = max(need, 2 * self._buf.shape[1])
+            buf, acc = (
+                np.empty((self._buf.shape[0], cap, 2)),
+                np.zeros((self._buf.shape[0], cap), dtype=bool),
+            )
+            buf[:, : self.n_steps], acc[:, : self.n_steps] = self.chains, self.accepted
+            self._buf, self._acc = buf, acc
+        self._buf[:, self.n_steps : need] = result.chains
+        self._acc[:, self.n_steps : need] = result.accepted
+        self.n_steps = need
+
+    def _room(self, n: int) -> bool:
+        if self.n_steps + n > MAX_HISTORY:
+            self.playback.pause()
+            self.messages.warning(
+                f"The chains hold {self.n_steps:,} steps (at most {MAX_HISTORY:,}); press Reset."
+            )
+            return False
+        return True
+
+    def step(self) -> None:
+        """Advance every chain by the steps per tick, in the worker."""
+        if self.sampler is None:
+            return
+        if self.job.running:
+            if self._job_kind != "diagnose":
+                return
+            self.job.cancel()  # a step matters more than a pending table
+        n = int(self.per_tick.currentText())
+        if self._room(n):
+            self._run("step", advance, self.sampler, n, on_done=self._advanced, label="MCMC step")
+
+    def _run(self, kind: str, fn, *args, **kwargs) -> None:
+        self._job_kind = kind
+        self.job.run(fn, *args, **kwargs)
+
+    def _advanced(self, adv: Advance) -> None:
+        params = self.method_params()
+        # Settings changed while the worker ran apply from now on.
+        self.sampler = (
+            adv.sampler if adv.sampler.params == params else adv.sampler.with_params(**params)
+        )
+        self._append(adv.result)
+        if adv.result.proposals is not None:
+            self.last = adv.result
+            self._recent.append(
+                (adv.result.proposals[:, -1].copy(), adv.result.accepted[:, -1].copy())
+            )
+            self._recent = self._recent[-RECENT:]
+        if adv.summary is not None:
+            self._summary_key = self._kept_key()
+            self.summary = adv.summary
+        self.redraw()
+
+    def run_long(self, n_steps: int = LONG_RUN) -> None:
+        """``n_steps`` more steps in the worker with progress; diagnostics computed there."""
+        if self.sampler is None or not self._room(n_steps):
+            return
+        self.playback.pause()
+        self._run(
+            "long",
+            long_run,
+            self.sampler,
+            n_steps,
+            self.chains.copy(),
+            self.burn_spin.value(),
+            self.thin_spin.value(),
+            on_step=self._long_step,
+            on_done=self._advanced,
+            label=f"Sampling {n_steps:,} steps",
+        )
+
+    def _long_step(self, adv: Advance) -> None:
+        """Partial draws of a long run: traces and paths only (diagnostics come at the end)."""
+        chains = np.concatenate([self.chains, adv.result.chains], axis=1)
+        self._draw_paths(chains)
+        self._draw_traces(chains)
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or not self.chain_layout.isVisible():
+            return
+        vb = self.chain_plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()) or self.view is None:
+            return
+        p = vb.mapSceneToView(event.scenePos())
+        point = np.array([p.x(), p.y()])
+        if not np.isfinite(self.view.target.log_density(point[None]))[0]:
+            self.messages.warning(
+                f"p = 0 at ({point[0]:.3g}, {point[1]:.3g}): start inside the support"
+            )
+            return
+        self.x0 = point
+        self.reset_chains()
+
+    # -- drawing ------------------------------------------------------------------------
+    def redraw(self) -> None:
+        if self.sampler is None:
+            return
+        chains = self.chains
+        self._draw_paths(chains)
+        self._draw_proposals()
+        self._draw_traces(chains)
+        self._draw_rates()
+        self.refresh_diagnostics()
+
+    def _draw_paths(self, chains: np.ndarray) -> None:
+        n = chains.shape[0]
+        for c, curve in enumerate(self.paths):
+            if c < n:
+                tail = chains[c, -TRAIL:]
+                curve.setData(tail[:, 0], tail[:, 1])
+            else:
+                curve.setData([], [])
+        self.heads.setData(pos=chains[:, -1], brush=[colors.color(c) for c in range(n)])
+
+    def _draw_proposals(self) -> None:
+        if self._recent:
+            pts = np.concatenate([p for p, _ in self._recent[:-1]] or [np.empty((0, 2))])
+            acc = np.concatenate([a for _, a in self._recent[:-1]] or [np.empty(0, bool)])
+            self.trail.setData(
+                pos=pts, brush=[pg.mkBrush(colors.ACCEPT if a else colors.REJECT) for a in acc]
+            )
+        else:
+            self.trail.setData([], [])
+        r = self.last
+        if r is None:
+            self.props.setData([], [])
+            self.moves.setData([], [])
+            return
+        acc = r.accepted[:, -1]
+        prop = r.proposals[:, -1]
+        before = self.chains[:, -2] if self.n_steps > 1 else self.chains[:, -1]
+        self.props.setData(
+            pos=prop, brush=[pg.mkBrush(colors.ACCEPT if a else colors.REJECT) for a in acc]
+        )
+        gap = np.full((len(acc), 1, 2), np.nan)
+        if r.trajectories is not None:
+            lines = np.concatenate([r.trajectories[:, -1], gap], axis=1)
+        elif r.method == "gibbs":  # the staircase: x first, then y
+            lines = np.concatenate(
+                [before[:, None], prop[:, None], r.chains[:, -1][:, None], gap], axis=1
+            )
+        else:
+            lines = np.concatenate([before[:, None], prop[:, None], gap], axis=1)
+        lines = lines.reshape(-1, 2)
+        self.moves.setData(lines[:, 0], lines[:, 1])
+
+    def _draw_traces(self, chains: np.ndarray) -> None:
+        steps = np.arange(chains.shape[1])
+        for k, tp in enumerate(self.trace_plots):
+            for c, curve in enumerate(tp.curves_):
+                if c < chains.shape[0]:
+                    curve.setData(steps, chains[c, :, k])
+                else:
+                    curve.setData([], [])
+            tp.burn_.setRegion((0, self.burn_spin.value()))
+
+    def _draw_rates(self) -> None:
+        acc = self.accepted[:, 1:]
+        steps = np.arange(1, acc.shape[1] + 1)
+        rates = np.cumsum(acc, axis=1) / steps if acc.shape[1] else acc
+        for c, curve in enumerate(self.rate_curves):
+            if c < acc.shape[0] and acc.shape[1]:
+                curve.setData(steps, rates[c])
+            else:
+                curve.setData([], [])
+
+    def _kept_key(self) -> tuple:
+        return (id(self.sampler), self.n_steps, self.burn_spin.value(), self.thin_spin.value())
+
+    def _kept_changed(self) -> None:
+        for tp in self.trace_plots:
+            tp.burn_.setRegion((0, self.burn_spin.value()))
+        self.refresh_diagnostics()
+
+    def refresh_diagnostics(self) -> None:
+        """ESS, R-hat, histograms and autocorrelation of the kept draws. Large histories are
+        diagnosed in the worker, and not while playing (the table says it is pending)."""
+        if self.sampler is None:
+            return
+        chains = self.chains
+        burn, thin = (
+            min(self.burn_spin.value(), max(chains.shape[1] - 8, 0)),
+            self.thin_spin.value(),
+        )
+        kept = chains[:, burn::thin]
+        self._draw_histograms(kept)
+        key = self._kept_key()
+        if key != self._summary_key:
+            if kept.size // 2 <= GUI_DIAGNOSTICS:
+                self.summary, self._summary_key = diagnose(chains, burn, thin), key
+            elif not self.busy():
+                self._run(
+                    "diagnose", diagnose, chains.copy(), burn, thin,
+                    on_done=lambda s, k=key: self._diagnosed(s, k), label="Diagnostics",
+                )  # fmt: skip
+        self._fill_table(pending=key != self._summary_key)
+
+    def _diagnosed(self, summary: dict | None, key: tuple) -> None:
+        self.summary, self._summary_key = summary, key
+        self._fill_table(pending=False)
+
+    def _draw_histograms(self, kept: np.ndarray) -> None:
+        if self.view is None:
+            return
+        x0, x1, y0, y1 = self.view.target.bounds
+        for k, (hp, lo, hi) in enumerate(
+            ((self.hist_plots[0], x0, x1), (self.hist_plots[1], y0, y1))
+        ):
+            values = kept[:, :, k].ravel()
+            if values.size < 2:
+                hp.bars_.setData([], [])
+                continue
+            bins = int(np.clip(np.sqrt(values.size), 10, 60))
+            lo, hi = min(lo, values.min()), max(hi, values.max())
+            h, edges = np.histogram(values, bins=bins, range=(lo, hi), density=True)
+            hp.bars_.setData(edges, h)
+
+    def _fill_table(self, pending: bool) -> None:
+        s = self.summary
+        rate = self.accepted[:, 1:].mean(axis=1) if self.n_steps > 1 else np.zeros(0)
+        parts = [f"{self.n_steps - 1:,} steps × {self.chains.shape[0]} chains"]
+        if rate.size:
+            parts.append("acceptance " + " ".join(f"{r:.2f}" for r in rate))
+        for k in range(2):
+            cells = ["–"] * 4
+            flag = False
+            if s is not None:
+                r = s["rhat"][k]
+                flag = bool(np.isfinite(r) and r > mcmc.RHAT_THRESHOLD)
+                cells = [
+                    f"{s['mean'][k]:.3f}",
+                    f"{s['sd'][k]:.3f}",
+                    f"{s['ess'][k]:.0f}",
+                    ("⚠ " if flag else "") + (f"{r:.3f}" if np.isfinite(r) else "–"),
+                ]
+                if k == 0 and "acf" in s:
+                    for curve, acf in zip(self.acf_curves, s["acf"]):
+                        curve.setData(np.arange(len(acf)), acf)
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if j == 3 and flag:
+                    item.setForeground(QColor(colors.REJECT))
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                    item.setToolTip(
+                        "R̂ > 1.01: the chains disagree; run longer or check for a stuck chain"
+                    )
+                self.table.setItem(k, j, item)
+        self.table.resizeRowsToContents()
+        self._fit_table_height()
+        if s is None:
+            for curve in self.acf_curves:
+                curve.setData([], [])
+        if pending:
+            parts.append("diagnostics pending (pause to update)")
+        elif s is not None and s["flagged"].any():
+            parts.append("⚠ not converged yet: R̂ > 1.01 or ESS < 10 per chain")
+        self.diag_label.setText("; ".join(parts))
+
+    # -- Monte Carlo views --------------------------------------------------------------
+    def run_monte_carlo(self) -> None:
+        """Rejection or importance sampling of the target with q = N(box centre, sd² I)."""
+        if self.view is None or self.view_box.currentIndex() == 0:
+            return
+        sd = self.mc_sd.value()
+        fn = mcmc.rejection_sample if self.view_box.currentIndex() == 1 else mcmc.importance_sample
+        self._run(
+            "monte carlo", fn, self.view.target, int(self.mc_n.value()),
+            proposal_cov=np.eye(2) * sd * sd, seed=self.seed(),
+            on_done=self._draw_monte_carlo, label="Monte Carlo",
+        )  # fmt: skip
+
+    def _draw_monte_carlo(self, result) -> None:
+        self._mc_result = result
+        if isinstance(result, mcmc.RejectionResult):
+            self._draw_rejection(result)
+        else:
+            self._draw_importance(result)
+
+    def _draw_rejection(self, r: mcmc.RejectionResult) -> None:
+        view = self.view
+        brush_ok, brush_no = pg.mkBrush(colors.color(2, 200)), pg.mkBrush(colors.color(3, 140))
+        self.rej_dots.setData(
+            pos=r.proposals, brush=[brush_ok if a else brush_no for a in r.accepted]
+        )
+        # The envelope's contours at the target's contour heights.
+        gx, gy = np.meshgrid(view.xs, view.ys)
+        log_q = r.proposal.log_pdf(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+        lp = view.target.log_density(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+        peak = lp[np.isfinite(lp)].max()
+        env = np.exp(r.log_M + log_q - peak)
+        for curve, level in zip(self.rej_env, LEVELS):
+            iso = pg.functions.isocurve(env.T, level, connected=True)
+            pts = _iso_points(iso, view)
+            curve.setData(pts[:, 0], pts[:, 1], connect="finite")
+        # The section through the mode: p~ and M q along x; proposals within a band of it.
+        j = int(np.argmax(view.density.max(axis=1)))
+        y_mode = view.ys[j]
+        self.rej_section.setTitle(f"Section y = {y_mode:.2f}: accept if u·M·q(z) ≤ p̃(z)")
+        self.rej_p_curve.setData(view.xs, np.exp(lp[j] - peak))
+        self.rej_env_curve.setData(view.xs, env[j])
+        band = 0.1 * (view.ys[-1] - view.ys[0])
+        near = np.abs(r.proposals[:, 1] - y_mode) < band / 2
+        heights = r.u[near] * np.exp(r.log_envelope[near] - peak)
+        self.rej_section_dots.setData(
+            r.proposals[near, 0],
+            heights,
+            brush=[brush_ok if a else brush_no for a in r.accepted[near]],
+        )
+        self.rej_text.setText(
+            f"accepted {r.accepted.sum()} of {len(r.accepted)} ({100 * r.accept_rate:.1f} %)\n"
+            f"M = {np.exp(r.log_M):.3g};  dots: |y − {y_mode:.2f}| < {band / 2:.2f}"
+        )
+        self.rej_text.setPos(view.xs[0], float(env[j].max()) * 1.05)
+        if r.n_violations:
+            self.messages.warning(f"M·q < p̃ at {r.n_violations} proposals: widen q")
+
+    def _draw_importance(self, r: mcmc.ImportanceResult) -> None:
+        n = len(r.weights)
+        sizes = np.clip(4 + 30 * np.sqrt(r.weights * n / 10), 2, 40)
+        show = np.argsort(r.weights)[-3000:]
+        self.imp_dots.setData(pos=r.samples[show], size=sizes[show])
+        self.imp_mean.setData(pos=r.mean[None])
+        t = np.linspace(0, 2 * np.pi, 97)
+        for k, curve in enumerate(self.imp_q):
+            rad = (k + 1) * np.sqrt(r.proposal.cov[0, 0])
+            curve.setData(
+                r.proposal.mean[0] + rad * np.cos(t), r.proposal.mean[1] + rad * np.sin(t)
+            )
+        w = np.sort(r.weights)[::-1]
+        w = w[w > 0]
+        self.imp_curve.setData(np.arange(1, len(w) + 1), w)
+        truth = ""
+        if self.view.target.mean is not None:
+            m = self.view.target.mean
+            truth = f"  (true {m[0]:.2f}, {m[1]:.2f})"
+        self.imp_weights.setTitle(f"Weights: ESS = 1/Σw̃² = {r.ess:.0f} of {n}")
+        self.imp_text.setText(
+            f"mean ≈ ({r.mean[0]:.2f}, {r.mean[1]:.2f}){truth}\nlog Z ≈ {r.log_Z:.3f}"
+        )
+        vb = self.imp_weights.getViewBox()
+        self.imp_weights.autoRange()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        self.imp_text.setPos(x1, y1)
+
+    # -- BasePanel hooks ----------------------------------------------------------------
+    def load_demo(self) -> None:
+        """The banana with random-walk MH from four dispersed starts, 2,000 steps."""
+        self.preset_box.setCurrentText("Banana")
+        self.expr_edit.setText(PRESETS["Banana"])
+        self.method_box.setCurrentIndex(0)
+        self.chains_spin.blockSignals(True)
+        self.chains_spin.setValue(4)
+        self.chains_spin.blockSignals(False)
+        self.burn_spin.setValue(200)
+        self.load_target("Banana", then=lambda: self.run_long(2000))
+
+    def heavy_job(self) -> None:
+        self.chains_spin.setValue(MAX_CHAINS)
+        self.run_long(LONG_RUN)
+
+    def results_frame(self) -> pd.DataFrame | None:
+        if self.sampler is None or self.n_steps == 0:
+            return None
+        chains, acc = self.chains, self.accepted
+        n_chains, n = acc.shape
+        steps = np.tile(np.arange(n), n_chains)
+        burn, thin = self.burn_spin.value(), self.thin_spin.value()
+        return pd.DataFrame(
+            {
+                "chain": np.repeat(np.arange(n_chains), n),
+                "step": steps,
+                "x": chains[:, :, 0].ravel(),
+                "y": chains[:, :, 1].ravel(),
+                "accepted": acc.ravel(),
+                "kept": (steps >= burn) & ((steps - burn) % thin == 0),
+                "method": self.method(),
+                "target": self.view.label,
+            }
+        )
+
+
+def _iso_points(lines, view: TargetView) -> np.ndarray:
+    """pyqtgraph isocurve lines (grid index units) to data coordinates, NaN-separated."""
+    out = []
+    dx = (view.xs[-1] - view.xs[0]) / (len(view.xs) - 1)
+    dy = (view.ys[-1] - view.ys[0]) / (len(view.ys) - 1)
+    for line in lines:
+        a = np.asarray(line, dtype=float)
+        out.append(np.column_stack([view.xs[0] + a[:, 0] * dx, view.ys[0] + a[:, 1] * dy]))
+        out.append(np.full((1, 2), np.nan))
+    return np.concatenate(out) if out else np.empty((0, 2))
+
+
+_REJECTION_TEXT = (
+    "<b>Rejection sampling</b> (formula sheet, Monte Carlo): choose q and M with M·q(z) ≥ p̃(z) "
+    "everywhere; draw z ~ q and u ~ U(0, 1), accept z when u ≤ α = p̃(z) / (M·q(z)). The "
+    "accepted z are exact draws from p; the acceptance rate is Z/M, so a loose envelope wastes "
+    "proposals. Here q = N(box centre, sd²·I) and M = 1.1·max p̃/q on a grid."
+)
+_IMPORTANCE_TEXT = (
+    "<b>Importance sampling</b> (formula sheet, Monte Carlo): E<sub>p</sub>[f] = ∫ f(z) "
+    "p(z)/q(z) q(z) dz ≈ (1/N) Σ f(z<sub>i</sub>) p(z<sub>i</sub>)/q(z<sub>i</sub>), z<sub>i</sub> ~ q. "
+    "With an unnormalised p̃ the weights w<sub>i</sub> = p̃(z<sub>i</sub>)/q(z<sub>i</sub>) are "
+    "normalised; their effective sample size 1/Σ w̃<sub>i</sub>² shows how many draws really count."
+)

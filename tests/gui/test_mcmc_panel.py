@@ -1,0 +1,119 @@
+"""The MCMC panel driven through its widgets: demo, expressions, Step, start clicks, views."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+
+from prmlab.gui.panels.mcmc import CUSTOM, McmcPanel
+from prmlab.gui.widgets import colors
+
+
+@pytest.fixture
+def panel(make_panel, wait_idle, qtbot):
+    p = make_panel(McmcPanel)
+    p.load_demo()
+    qtbot.waitUntil(lambda: p.n_steps > 2000 and not p.job.running, timeout=60000)
+    return p
+
+
+def _type_expression(qtbot, panel, text):
+    panel.expr_edit.clear()
+    qtbot.keyClicks(panel.expr_edit, text)
+    qtbot.keyClick(panel.expr_edit, Qt.Key.Key_Return)
+
+
+def test_demo_fills_the_rhat_table_and_flags_it(panel):
+    assert panel.view.label == "Banana"
+    assert panel.chains.shape == (4, 2001, 2)
+    rhat_item = panel.table.item(0, 3)
+    assert rhat_item is not None and rhat_item.text() != "–"
+    value = float(rhat_item.text().lstrip("⚠ "))
+    assert value == pytest.approx(panel.summary["rhat"][0], abs=6e-4)
+    flagged = value > 1.01
+    assert (rhat_item.foreground().color().name().upper() == colors.REJECT) == flagged
+    assert panel.table.item(1, 2).text().isdigit()  # ESS of y
+    frame = panel.results_frame()
+    assert len(frame) == 4 * 2001
+    assert {"chain", "step", "x", "y", "accepted", "kept"} <= set(frame.columns)
+    assert not frame.loc[frame.step < 200, "kept"].any()
+
+
+def test_bad_expression_shows_the_error_and_keeps_the_target(qtbot, panel, wait_idle):
+    before = panel.view
+    _type_expression(qtbot, panel, "x + foo(y)")
+    assert panel.expr_error.isVisible()
+    assert "column 5" in panel.expr_error.text() and "foo" in panel.expr_error.text()
+    assert panel.messages.level() == "error"
+    assert panel.view is before
+    # Valid syntax, but zero density everywhere: refused by the worker, target kept.
+    _type_expression(qtbot, panel, "-inf")
+    wait_idle(panel)
+    assert panel.view is before
+    assert "-inf everywhere" in panel.expr_error.text()
+    assert panel.sampler.target is before.target
+
+
+def test_typed_expression_becomes_the_target(qtbot, panel, wait_idle):
+    _type_expression(qtbot, panel, "0 if x*x + y*y < 4 else -inf")
+    wait_idle(panel)
+    assert panel.view.target.name == "Expression"
+    assert panel.preset_box.currentText() == CUSTOM
+    assert not panel.expr_error.isVisible()
+    panel.run_long(3000)
+    wait_idle(panel)
+    assert np.all((panel.chains**2).sum(axis=2) < 4)  # the disc is never left
+
+
+def test_step_draws_a_proposal(qtbot, panel, wait_idle):
+    n = panel.n_steps
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel.n_steps == n + 1
+    assert panel.last is not None and panel.last.proposals.shape == (4, 1, 2)
+    assert len(panel.props.data) == 4
+    x, _ = panel.moves.getData()
+    assert len(x) == 4 * 3  # from, to, gap per chain
+
+
+def test_hmc_step_draws_the_leapfrog_path(qtbot, panel, wait_idle):
+    panel.method_box.setCurrentText("HMC (leapfrog)")
+    panel.leap_spin.setValue(7)
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel.last.trajectories.shape == (4, 1, 8, 2)
+    x, _ = panel.moves.getData()
+    assert len(x) == 4 * (8 + 1)
+
+
+def test_click_sets_the_start_of_every_chain(qtbot, panel):
+    vb = panel.chain_plot.getViewBox()
+    pos = panel.figure.mapFromScene(vb.mapViewToScene(QPointF(0.5, 0.0)))
+    qtbot.mouseClick(panel.figure.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: panel.x0 is not None)
+    assert np.allclose(panel.sampler.start, panel.x0)
+    assert panel.x0 == pytest.approx([0.5, 0.0], abs=0.1)
+    assert panel.n_steps == 1
+
+
+def test_play_advances_and_pause_stops(qtbot, panel):
+    n = panel.n_steps
+    panel.per_tick.setCurrentText("10")
+    qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.n_steps >= n + 30, timeout=10000)
+    qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
+    assert not panel.playback.playing
+
+
+def test_rejection_and_importance_views(qtbot, panel, wait_idle):
+    panel.view_box.setCurrentIndex(1)
+    wait_idle(panel)
+    assert panel.rej_layout.isVisible() and not panel.chain_layout.isVisible()
+    assert len(panel.rej_dots.data) == panel.mc_n.value()
+    assert "accepted" in panel.rej_text.toPlainText()
+    panel.view_box.setCurrentIndex(2)
+    wait_idle(panel)
+    assert "ESS" in panel.imp_weights.titleLabel.text
+    panel.view_box.setCurrentIndex(0)
+    assert panel.chain_layout.isVisible()
