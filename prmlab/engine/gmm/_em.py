@@ -233,10 +233,10 @@ def m_step_arrays(
     """Unchecked M step; one pass when ``center`` (e.g. the previous means) is given, else two."""
     n = X.shape[0]
     exact = center is None
-    if exact:
-        nk = resp.sum(axis=0)
-        center = (resp.T @ X) / np.where(nk < COLLAPSED_MASS, 1.0, nk)[:, None]
-    center = np.ascontiguousarray(center)
+    if exact:  # first pass: the means (a kernel pass, not BLAS: no spinning BLAS threads)
+        zero = np.zeros((resp.shape[1], X.shape[1]))
+        _, nk, s1, _ = reduce_stats(map_chunks(K.weighted_stats_kernel, n, X, resp, zero))
+        center = s1 / np.where(nk < COLLAPSED_MASS, 1.0, nk)[:, None]
     _, nk, s1, s2 = reduce_stats(map_chunks(K.weighted_stats_kernel, n, X, resp, center))
     weights, means, cov, collapsed = params_from_stats(n, nk, s1, s2, center, reg_covar, diag)
     if collapsed.any():
@@ -310,7 +310,8 @@ def m_step(X: Any, resp: Any, reg_covar: float = 1e-6) -> tuple[np.ndarray, np.n
     r = check_array(resp, "resp")
     if r.shape[0] != X.shape[0]:
         raise ValueError(f"resp must have one row per sample ({X.shape[0]}), got {r.shape}")
-    if (r < 0).any() or np.abs(r.sum(axis=1) - 1.0).max() > 1e-6:
+    row_sums = sum(r[:, k] for k in range(r.shape[1]))  # column-wise: NumPy drops the GIL
+    if (r < 0).any() or np.abs(row_sums - 1.0).max() > 1e-6:
         raise ValueError("resp must be >= 0 with rows summing to 1; divide rows by their sums")
     return m_step_arrays(X, r, check_reg_covar(reg_covar))
 

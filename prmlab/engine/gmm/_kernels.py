@@ -54,27 +54,37 @@ def cholesky_precisions(covariances):
 
 
 @jit
-def _log_joint(x, log_norm, means, prec_chol, logp, diff):
-    """``logp[k] = log w_k + log N(x | mu_k, Sigma_k)`` for one point; returns log-sum-exp."""
+def _posterior(X, i, log_norm, means, prec_chol, r, diff):
+    """Responsibilities of point ``i`` into ``r (K,)`` and ``x_i - mu_k`` into ``diff (K, d)``.
+
+    ``log w_k + log N(x_i | mu_k, Sigma_k) = log_norm_k - |Linv_k (x_i - mu_k)|^2 / 2``, then a
+    log-sum-exp shifted by the largest term (one ``exp`` per component). Returns ``log p(x_i)``.
+    """
     n_components, d = means.shape
     top = -np.inf
     for k in range(n_components):
         maha = 0.0
-        for i in range(d):
-            diff[k, i] = x[i] - means[k, i]
-        for i in range(d):
+        for a in range(d):
+            diff[k, a] = X[i, a] - means[k, a]
+        for a in range(d):
             y = 0.0
-            for m in range(i + 1):
-                y += prec_chol[k, i, m] * diff[k, m]
+            for b in range(a + 1):
+                y += prec_chol[k, a, b] * diff[k, b]
             maha += y * y
-        logp[k] = log_norm[k] - 0.5 * maha
-        if logp[k] > top:
-            top = logp[k]
-    if top == -np.inf:
+        r[k] = log_norm[k] - 0.5 * maha
+        if r[k] > top:
+            top = r[k]
+    if top == -np.inf:  # no component can explain the point (overflow): share it evenly
+        for k in range(n_components):
+            r[k] = 1.0 / n_components
         return top
     s = 0.0
     for k in range(n_components):
-        s += np.exp(logp[k] - top)
+        r[k] = np.exp(r[k] - top)
+        s += r[k]
+    inv = 1.0 / s
+    for k in range(n_components):
+        r[k] *= inv
     return top + np.log(s)
 
 
@@ -83,13 +93,12 @@ def e_step_kernel(X, log_norm, means, prec_chol, resp, log_prob, start, stop):
     """E step on rows ``start:stop``: responsibilities into ``resp (n, K)``, ``log p(x_i)``
     into ``log_prob (n,)``."""
     n_components, d = means.shape
-    logp = np.empty(n_components)
+    r = np.empty(n_components)
     diff = np.empty((n_components, d))
     for i in range(start, stop):
-        lse = _log_joint(X[i], log_norm, means, prec_chol, logp, diff)
-        log_prob[i] = lse
+        log_prob[i] = _posterior(X, i, log_norm, means, prec_chol, r, diff)
         for k in range(n_components):
-            resp[i, k] = np.exp(logp[k] - lse)
+            resp[i, k] = r[k]
     return 0.0
 
 
@@ -103,20 +112,18 @@ def em_stats_kernel(X, log_norm, means, prec_chol, start, stop):
     ``E[x x^T] - mu mu^T``.
     """
     n_components, d = means.shape
-    logp = np.empty(n_components)
+    r = np.empty(n_components)
     diff = np.empty((n_components, d))
     nk = np.zeros(n_components)
     s1 = np.zeros((n_components, d))
     s2 = np.zeros((n_components, d, d))
     ll = 0.0
     for i in range(start, stop):
-        lse = _log_joint(X[i], log_norm, means, prec_chol, logp, diff)
-        ll += lse
+        ll += _posterior(X, i, log_norm, means, prec_chol, r, diff)
         for k in range(n_components):
-            r = np.exp(logp[k] - lse)
-            nk[k] += r
+            nk[k] += r[k]
             for a in range(d):
-                ra = r * diff[k, a]
+                ra = r[k] * diff[k, a]
                 s1[k, a] += ra
                 for b in range(a, d):
                     s2[k, a, b] += ra * diff[k, b]
@@ -181,3 +188,24 @@ def lloyd_kernel(X, centers, labels, min_dist, start, stop):
         for a in range(d):
             sums[arg, a] += X[i, a]
     return sums, counts, inertia, changed
+
+
+@jit
+def kpp_trial_kernel(X, candidates, closest, out, start, stop):
+    """k-means++ trial on rows ``start:stop``: ``out[c, i] = min(closest_i, |x_i - cand_c|^2)``.
+
+    Returns the per-candidate sums of ``out`` over these rows (the potential of each trial).
+    """
+    n_cand = candidates.shape[0]
+    d = X.shape[1]
+    sums = np.zeros(n_cand)
+    for i in range(start, stop):
+        for c in range(n_cand):
+            dist = 0.0
+            for a in range(d):
+                t = X[i, a] - candidates[c, a]
+                dist += t * t
+            v = min(closest[i], dist)
+            out[c, i] = v
+            sums[c] += v
+    return sums

@@ -25,8 +25,13 @@ from prmlab.engine.gmm._em import (
 )
 
 
-def _sq_dist(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    return ((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+def _kpp_trials(
+    X: np.ndarray, candidates: np.ndarray, closest: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(min(closest, D^2 to each candidate) (m, n), their sums (m,))`` in one kernel pass."""
+    out = np.empty((candidates.shape[0], X.shape[0]))
+    parts = map_chunks(K.kpp_trial_kernel, X.shape[0], X, candidates, closest, out)
+    return out, np.sum(parts, axis=0)
 
 
 def kmeans_plusplus(
@@ -44,17 +49,16 @@ def kmeans_plusplus(
     n_trials = 2 + int(np.log(n_clusters))
     indices = np.empty(n_clusters, dtype=np.int64)
     indices[0] = rng.integers(n)
-    closest = _sq_dist(X, X[indices[:1]])[:, 0]
+    closest = _kpp_trials(X, X[indices[:1]], np.full(n, np.inf))[0][0]
     for c in range(1, n_clusters):
-        total = closest.sum()
-        if total <= 0.0:  # fewer distinct points than clusters: any point will do
+        cum = np.cumsum(closest)
+        if cum[-1] <= 0.0:  # fewer distinct points than clusters: any point will do
             cand = rng.integers(n, size=n_trials)
         else:
-            cum = np.cumsum(closest)
             cand = np.searchsorted(cum, rng.random(n_trials) * cum[-1], side="right")
             cand = np.minimum(cand, n - 1)
-        dist = np.minimum(closest[None, :], _sq_dist(X, X[cand]).T)
-        best = int(np.argmin(dist.sum(axis=1)))
+        dist, potential = _kpp_trials(X, X[cand], closest)
+        best = int(np.argmin(potential))
         indices[c] = cand[best]
         closest = dist[best]
     return X[indices].copy(), indices
@@ -141,10 +145,12 @@ def update_centers(X: Any, labels: Any, centers: Any) -> np.ndarray:
     if lab.min() < 0 or lab.max() >= C.shape[0]:
         raise ValueError(f"labels must be in [0, {C.shape[0] - 1}], got [{lab.min()}, {lab.max()}]")
     lab = lab.astype(np.int64)
-    counts = np.bincount(lab, minlength=C.shape[0]).astype(np.float64)
-    sums = np.zeros_like(C)
-    np.add.at(sums, lab, X)
-    dist = ((X - C[lab]) ** 2).sum(axis=1)
+    k = C.shape[0]
+    counts = np.bincount(lab, minlength=k).astype(np.float64)
+    sums = np.stack([np.bincount(lab, weights=X[:, j], minlength=k) for j in range(X.shape[1])], 1)
+    dist = np.zeros(X.shape[0])
+    for j in range(X.shape[1]):
+        dist += (X[:, j] - C[lab, j]) ** 2
     return _centers_from(X, lab, dist, sums, counts, C)
 
 
