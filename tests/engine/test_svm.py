@@ -158,11 +158,33 @@ def test_iter_fit_steps_climb_to_the_fit():
     assert model.dual_objective_ == pytest.approx(fitted.dual_objective_)
     np.testing.assert_array_equal(model.support_, fitted.support_)
     assert last.b == pytest.approx(fitted.intercept_[0])
-    # time-chunked frames end at the same model
+    # The traces: W after every pair update, ending at each frame's exact objective.
+    trace = np.vstack([s.trace for s in steps])
+    np.testing.assert_array_equal(trace[:, 0], np.arange(1, last.n_iter + 1))
+    assert np.all(np.diff(trace[:, 1]) >= -1e-12)
+    for s in steps[1:]:
+        assert s.trace[-1, 1] == pytest.approx(s.dual_objective, rel=1e-9)
+    # time-chunked frames end at the same model; their traces are thinned evenly
     timed = SVC(C=1.0)
-    for _ in timed.iter_fit(X, y):
-        pass
+    timed_steps = list(timed.iter_fit(X, y))
     np.testing.assert_allclose(timed.dual_coef_, fitted.dual_coef_)
+    trace = np.vstack([s.trace for s in timed_steps])
+    assert all(len(s.trace) <= svm.TRACE_LEN for s in timed_steps)
+    assert trace[-1, 1] == pytest.approx(fitted.dual_objective_, rel=1e-9)
+    assert np.all(np.diff(trace[:, 0]) > 0)
+
+
+def test_trace_thins_a_long_run_to_its_buffer():
+    X, y = make_moons(400, noise=0.3, random_state=1)
+    model = SVC(C=100.0, kernel="linear")
+    steps = list(model.iter_fit(X, y, pairs_per_step=5000))
+    trace = steps[1].trace
+    n = steps[1].n_iter
+    assert n > svm.TRACE_LEN and len(trace) > svm.TRACE_LEN // 2
+    assert len(trace) <= svm.TRACE_LEN
+    stride = trace[0, 0]
+    np.testing.assert_array_equal(trace[:, 0], stride * np.arange(1, len(trace) + 1))
+    assert trace[-1, 0] > n - stride - 1
 
 
 def test_small_kernel_cache_evicts_rows_and_agrees(monkeypatch):

@@ -42,6 +42,10 @@ HARD_MARGIN_WORK = 200_000_000
 MAX_EXPLICIT_FEATURES = 300
 
 
+# Samples of the dual objective kept per iter_fit frame.
+TRACE_LEN = 256
+
+
 class ConvergenceWarning(RuntimeWarning):
     """SMO stopped at ``max_iter`` before the KKT gap fell below ``tol``."""
 
@@ -54,7 +58,9 @@ class SmoStep:
     ``f(x) = sum a_i y_i K(x_i, x) + b``;
     ``pair``: the (i, j) just optimised, (-1, -1) before the first update; ``dual_objective``:
     ``sum a - 1/2 a^T Q a`` (climbs every update); ``gap``: ``m(a) - M(a)``, stop when < tol;
-    ``violators``: indices of points breaking their KKT condition by more than tol.
+    ``violators``: indices of points breaking their KKT condition by more than tol;
+    ``trace``: (k, 2) rows ``(n_iter, W)`` since the previous frame, every update or evenly
+    thinned to at most ``TRACE_LEN`` rows (the dual objective's climb, for a plot).
     """
 
     n_iter: int
@@ -66,6 +72,7 @@ class SmoStep:
     violators: np.ndarray
     converged: bool
     progress: float
+    trace: np.ndarray
 
 
 class _Smo:
@@ -82,7 +89,9 @@ class _Smo:
         self.slot_of = np.full(n, -1, dtype=np.int64)
         self.slot_owner = np.full(n_slots, -1, dtype=np.int64)
         self.slot_time = np.zeros(n_slots, dtype=np.int64)
-        self.state = np.array([0, 0, 0, -1, -1], dtype=np.int64)
+        self.state = np.array([0, 0, 0, -1, -1, 0, 0, 1], dtype=np.int64)
+        self.objective = np.zeros(1)  # f(a), followed through every update
+        self.trace = np.empty((0, 2))
         self.alpha = np.zeros(n)
         self.G = -np.ones(n)
         self.status = K.RUNNING
@@ -97,12 +106,19 @@ class _Smo:
     def n_iter(self) -> int:
         return int(self.state[K.N_ITER])
 
-    def run(self, max_steps: int) -> int:
+    def run(self, max_steps: int, trace_len: int = 0) -> int:
+        """Up to ``max_steps`` pair updates; keep up to ``trace_len`` (n_iter, W) samples."""
+        start = self.n_iter
+        trace = np.empty(trace_len)
+        self.state[[K.T_SEEN, K.T_COUNT, K.T_STRIDE]] = (0, 0, 1)
         self.status = K.smo_solve(
             self.X, self.XT, self.y, self.qd, *self.kernel, self.C, self.tol, self.alpha, self.G,
             self.cache, self.slot_of, self.slot_owner, self.slot_time, self.state,
-            int(max_steps), self.alpha_cap,
+            int(max_steps), self.alpha_cap, self.objective, trace,
         )  # fmt: skip
+        count, stride = int(self.state[K.T_COUNT]), int(self.state[K.T_STRIDE])
+        iters = start + stride * np.arange(1, count + 1)
+        self.trace = np.column_stack([iters, trace[:count]])
         return self.status
 
     def step(self) -> SmoStep:
@@ -121,7 +137,13 @@ class _Smo:
             violators=np.flatnonzero(violators),
             converged=converged,
             progress=progress,
+            trace=self._take_trace(),
         )
+
+    def _take_trace(self) -> np.ndarray:
+        """The trace of the latest ``run``, handed out once."""
+        trace, self.trace = self.trace, np.empty((0, 2))
+        return trace
 
 
 def _progress(gap0: float, gap: float, tol: float) -> float:
@@ -296,7 +318,7 @@ class SVC:
         yield self._publish(smo)
         while smo.n_iter < limit:
             t0 = time.perf_counter()
-            if smo.run(min(chunk, limit - smo.n_iter)) != K.RUNNING:
+            if smo.run(min(chunk, limit - smo.n_iter), TRACE_LEN) != K.RUNNING:
                 break
             yield self._publish(smo)
             if pairs_per_step is None:

@@ -17,8 +17,9 @@ LINEAR, POLY, RBF = 0, 1, 2
 TAU = 1e-12
 # Status codes of smo_solve.
 RUNNING, CONVERGED, UNBOUNDED = 0, 1, 2
-# Slots of the integer state array shared between calls (the solver resumes where it stopped).
-N_ITER, CLOCK, SLOTS_USED, LAST_I, LAST_J = 0, 1, 2, 3, 4
+# Slots of the integer state array shared between calls (the solver resumes where it stopped);
+# the last three describe the objective trace of the current call.
+N_ITER, CLOCK, SLOTS_USED, LAST_I, LAST_J, T_SEEN, T_COUNT, T_STRIDE = range(8)
 
 
 @jit
@@ -163,9 +164,28 @@ def _kernel_row(X, XT, i, kind, gamma, degree, coef0, cache, slot_of, slot_owner
 
 
 @jit
+def _record(trace, state, value):
+    """Keep every ``stride``-th value; when ``trace`` is full, drop every other one and double
+    the stride, so any number of updates fits in a fixed buffer, evenly spaced."""
+    state[T_SEEN] += 1
+    if state[T_SEEN] % state[T_STRIDE] != 0:
+        return
+    if state[T_COUNT] == trace.shape[0]:
+        half = trace.shape[0] // 2
+        for s in range(half):
+            trace[s] = trace[2 * s + 1]
+        state[T_COUNT] = half
+        state[T_STRIDE] *= 2
+        if state[T_SEEN] % state[T_STRIDE] != 0:
+            return
+    trace[state[T_COUNT]] = value
+    state[T_COUNT] += 1
+
+
+@jit
 def smo_solve(
     X, XT, y, qd, kind, gamma, degree, coef0, C, tol, alpha, G,
-    cache, slot_of, slot_owner, slot_time, state, max_steps, alpha_cap,
+    cache, slot_of, slot_owner, slot_time, state, max_steps, alpha_cap, objective, trace,
 ):  # fmt: skip
     """At most ``max_steps`` SMO pair updates; returns CONVERGED, UNBOUNDED or RUNNING.
 
@@ -173,6 +193,8 @@ def smo_solve(
     ``-y_t G_t`` over I_up, j minimises ``-(m - (-y_t G_t))^2 / (K_ii + K_tt - 2 K_it)`` over
     I_low. Stops when ``m(a) - M(a) < tol``. With ``C = inf`` (hard margin), an alpha above
     ``alpha_cap`` means the dual is unbounded: the data are not separable.
+    ``objective[0]`` follows f(a) through every update; ``trace`` (even length, may be empty)
+    receives the dual objective ``-f`` along the way (see ``_record``).
     """
     n = X.shape[0]
     for _ in range(max_steps):
@@ -264,13 +286,24 @@ def smo_solve(
                 if alpha[i] < 0.0:
                     alpha[i] = 0.0
                     alpha[j] = total
-        di = (alpha[i] - old_i) * y[i]
-        dj = (alpha[j] - old_j) * y[j]
+        ai = alpha[i] - old_i
+        aj = alpha[j] - old_j
+        # f is quadratic: its change follows exactly from the old gradient and Q's 2x2 block.
+        objective[0] += (
+            G[i] * ai
+            + G[j] * aj
+            + 0.5 * (qd[i] * ai * ai + qd[j] * aj * aj)
+            + y[i] * y[j] * Ki[j] * ai * aj
+        )
+        di = ai * y[i]
+        dj = aj * y[j]
         for t in range(n):
             G[t] += y[t] * (di * Ki[t] + dj * Kj[t])
         state[N_ITER] += 1
         state[LAST_I] = i
         state[LAST_J] = j
+        if trace.shape[0] > 0:
+            _record(trace, state, -objective[0])
         if alpha[i] > alpha_cap or alpha[j] > alpha_cap:
             return UNBOUNDED
     return RUNNING

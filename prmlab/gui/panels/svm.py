@@ -46,8 +46,6 @@ PRESETS = ("Separable", "Overlapping", "XOR", "Circles", "Moons")
 PRESET_KERNEL = {"Separable": "linear", "Overlapping": "linear"}  # the others: rbf
 GRID = 160  # decision map resolution (GRID x GRID)
 LEVEL = 2.5  # the colour scale of f(x) runs over [-LEVEL, LEVEL]
-HISTORY_PAIRS = 4  # a fit records W(a) every this many pair updates (up to HISTORY_MAX_N points)
-HISTORY_MAX_N = 3000
 COALESCE_S = 0.25  # an edit waits for a fit younger than this instead of cancelling it
 
 DARK = "#1A1A1A"
@@ -87,54 +85,47 @@ class Frame:
     gap: float
     converged: bool
     margin_width: float
-    history: tuple[tuple[int, float], ...] = ()
+    history: np.ndarray | None = None  # (k, 2) rows (n_iter, W) of a whole fit
     pair: tuple[int, int] | None = None  # SMO steps only
     violators: np.ndarray | None = None  # SMO steps only
+    trace: np.ndarray | None = None  # SMO steps only: (n_iter, W) since the previous step
     stepping: bool = False
 
 
 def contour_segments(F: np.ndarray, level: float, extent: tuple) -> np.ndarray:
     """Marching squares on ``F`` (ny, nx) over ``extent``: (2m, 2) segment ends (``connect="pairs"``).
 
-    Vectorised over cells; each cell's corners above ``level`` give one of 16 cases, each
-    case crosses two or four of the cell's edges (saddles resolved one fixed way).
+    Each cell's corners above ``level`` give one of 16 cases; only cells the level crosses are
+    visited, each crossing two of its edges (four for a saddle, resolved one fixed way).
     """
     x0, x1, y0, y1 = extent
     ny, nx = F.shape
-    dx, dy = (x1 - x0) / (nx - 1), (y1 - y0) / (ny - 1)
-    a, b, c, d = F[:-1, :-1], F[:-1, 1:], F[1:, 1:], F[1:, :-1]  # bl, br, tr, tl
-    code = (a > level) * 1 + (b > level) * 2 + (c > level) * 4 + (d > level) * 8
-    rows, cols = np.mgrid[0 : ny - 1, 0 : nx - 1]
+    above = level < F
+    code = above[:-1, :-1] * 1 + above[:-1, 1:] * 2 + above[1:, 1:] * 4 + above[1:, :-1] * 8
+    r, c = np.nonzero((code > 0) & (code < 15))
+    code = code[r, c]
+    a, b, cc, d = F[r, c], F[r, c + 1], F[r + 1, c + 1], F[r + 1, c]  # bl, br, tr, tl
 
     def t(u, v):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.clip(np.nan_to_num((level - u) / (v - u), nan=0.5), 0.0, 1.0)
+        return (level - u) / (v - u)  # u, v straddle the level, so v != u
 
-    # Edge crossing points in grid units: 0 bottom (a-b), 1 right (b-c), 2 top (d-c), 3 left (a-d)
+    # Crossing points in grid units: edge 0 bottom (a-b), 1 right (b-c), 2 top (d-c), 3 left (a-d)
     edges = (
-        (cols + t(a, b), rows.astype(float)),
-        (cols + 1.0, rows + t(b, c)),
-        (cols + t(d, c), rows + 1.0),
-        (cols.astype(float), rows + t(a, d)),
+        (c + t(a, b), r + 0.0),
+        (c + 1.0, r + t(b, cc)),
+        (c + t(d, cc), r + 1.0),
+        (c + 0.0, r + t(a, d)),
     )
-    pairs = {
-        (0, 3): (1, 14, 10),
-        (0, 1): (2, 13, 5),
-        (1, 3): (3, 12),
-        (1, 2): (4, 11, 10),
-        (0, 2): (6, 9),
-        (2, 3): (7, 8, 5),
-    }
-    out = []
-    for (e, f), cases in pairs.items():
-        m = np.isin(code, cases)
-        if m.any():
-            p = np.column_stack([edges[e][0][m], edges[e][1][m]])
-            q = np.column_stack([edges[f][0][m], edges[f][1][m]])
-            out.append(np.stack([p, q], axis=1).reshape(-1, 2))
-    if not out:
-        return np.empty((0, 2))
+    pairs = {(0, 3): (1, 14, 10), (0, 1): (2, 13, 5), (1, 3): (3, 12), (1, 2): (4, 11, 10)}
+    pairs.update({(0, 2): (6, 9), (2, 3): (7, 8, 5)})
+    out = [np.empty((0, 2))]
+    with np.errstate(divide="ignore", invalid="ignore"):  # edges a pair does not use
+        for (e, f), cases in pairs.items():
+            m = np.isin(code, cases)
+            ends = [np.column_stack([edges[k][0][m], edges[k][1][m]]) for k in (e, f)]
+            out.append(np.stack(ends, axis=1).reshape(-1, 2))
     seg = np.vstack(out)
+    dx, dy = (x1 - x0) / (nx - 1), (y1 - y0) / (ny - 1)
     return np.column_stack([x0 + seg[:, 0] * dx, y0 + seg[:, 1] * dy])
 
 
@@ -165,16 +156,12 @@ def _frame(model: SVC, step: SmoStep, X, labels, extent, **extra) -> Frame:
 def fit_frame(X, labels, params: dict, extent) -> Iterator[SmoStep]:
     """Fit (as a generator, so the Job can cancel it) and return the drawable Frame."""
     model = SVC(**params)
-    pairs = HISTORY_PAIRS if len(X) <= HISTORY_MAX_N else None
-    history = []
-    last_yield = time.perf_counter()
+    history = [np.zeros((1, 2))]  # W(0) = 0
     step = None
-    for step in model.iter_fit(X, labels, pairs_per_step=pairs):
-        history.append((step.n_iter, step.dual_objective))
-        if time.perf_counter() - last_yield > 0.03:
-            last_yield = time.perf_counter()
-            yield step
-    return _frame(model, step, X, labels, extent, history=tuple(history))
+    for step in model.iter_fit(X, labels):
+        history.append(step.trace)
+        yield step
+    return _frame(model, step, X, labels, extent, history=np.vstack(history))
 
 
 @dataclass
@@ -186,7 +173,7 @@ class SmoSession:
     X: np.ndarray
     labels: np.ndarray
     extent: tuple[float, float, float, float]
-    history: list[tuple[int, float]] = field(default_factory=list)
+    history: list[np.ndarray] = field(default_factory=lambda: [np.zeros((1, 2))])
     done: bool = False
 
 
@@ -203,6 +190,7 @@ def advance(session: SmoSession) -> Frame | None:
         session.extent,
         pair=step.pair if step.pair[0] >= 0 else None,
         violators=step.violators,
+        trace=step.trace,
         stepping=True,
     )
 
@@ -312,7 +300,7 @@ class SvmPanel(BasePanel):
         self.preset_box = QComboBox()
         self.preset_box.addItems(PRESETS)
         self.preset_box.setCurrentText("Moons")
-        load = QPushButton("New sample")
+        load = QPushButton("↻ New")
         load.setToolTip("Draw the preset again with the seed below")
         load.clicked.connect(lambda: self.load_preset(self.preset_box.currentText()))
         self.preset_box.activated.connect(lambda _: self.load_preset(self.preset_box.currentText()))
@@ -344,7 +332,7 @@ class SvmPanel(BasePanel):
         self.projection_box.addItems(["Two columns", "First two principal components"])
         self.x_box, self.y_box = QComboBox(), QComboBox()
         self.class_a_box, self.class_b_box = QComboBox(), QComboBox()
-        self.standardise_box = QCheckBox("Standardise features (z-scores)")
+        self.standardise_box = QCheckBox("Standardise (z-scores)")
         form.addRow(self.data_label)
         form.addRow("Features", self.projection_box)
         form.addRow("x₁ column", self.x_box)
@@ -362,6 +350,11 @@ class SvmPanel(BasePanel):
             box.currentIndexChanged.connect(lambda _: self._apply_dataset())
         self.standardise_box.toggled.connect(lambda _: self._apply_dataset())
         self.data_group.setVisible(False)
+        for box in self.findChildren(QComboBox):  # long column names must not widen the column
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(8)
 
         form = group(self.controls, "SMO, step by step")
         self.playback = self.make_playback(step_text="Step SMO", rate=4.0, max_rate=60.0)
@@ -392,7 +385,7 @@ class SvmPanel(BasePanel):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(colors.diverging_colormap().getLookupTable(nPts=256))
         self.image.setLevels((-LEVEL, LEVEL))
-        self.image.setOpacity(0.8)
+        self.image.setOpacity(0.6)
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.margins = pg.PlotDataItem(
@@ -406,7 +399,7 @@ class SvmPanel(BasePanel):
         )
         self.inside = pg.ScatterPlotItem(symbol="x", size=9, pen=None, brush=pg.mkBrush(DARK))
         self.violator_items = pg.ScatterPlotItem(
-            symbol="o", size=14, pen=pg.mkPen(VERMILLION, width=1.5), **ring
+            symbol="o", size=24, pen=pg.mkPen(VERMILLION, width=2), **ring
         )
         self.pair_line = pg.PlotDataItem(pen=pg.mkPen(GREEN, width=2.5, style=Qt.PenStyle.DashLine))
         self.pair_items = pg.ScatterPlotItem(
@@ -416,7 +409,7 @@ class SvmPanel(BasePanel):
             (self.margins, 1),
             (self.boundary, 2),
             (self.pair_line, 3),
-            (self.violator_items, 11),
+            (self.violator_items, 13),
             (self.sv_free, 12),
             (self.sv_bound, 12),
             (self.inside, 13),
@@ -496,6 +489,9 @@ class SvmPanel(BasePanel):
     # -- data ------------------------------------------------------------------------------
     def load_preset(self, name: str) -> None:
         X, labels = preset_points(name, self.seed())
+        self.preset_box.blockSignals(True)
+        self.preset_box.setCurrentText(name)
+        self.preset_box.blockSignals(False)
         self._sticky_note = ""
         self._class_names = ("−1", "+1")
         self._axis_names = ("x₁", "x₂")
@@ -606,17 +602,11 @@ class SvmPanel(BasePanel):
             return None
         return X, labels
 
-    def _extent(self, X: np.ndarray) -> tuple[float, float, float, float]:
-        """The view, grown to hold every point: the decision map covers what is visible."""
-        (vx0, vx1), (vy0, vy1) = self.plot.getViewBox().viewRange()
-        lo, hi = X.min(axis=0), X.max(axis=0)
-        pad = 0.05 * np.maximum(hi - lo, 1e-6)
-        return (
-            float(min(vx0, lo[0] - pad[0])),
-            float(max(vx1, hi[0] + pad[0])),
-            float(min(vy0, lo[1] - pad[1])),
-            float(max(vy1, hi[1] + pad[1])),
-        )
+    def _extent(self) -> tuple[float, float, float, float]:
+        """The view and a margin around it: the decision map covers what is visible."""
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        mx, my = 0.1 * (x1 - x0), 0.1 * (y1 - y0)
+        return (x0 - mx, x1 + mx, y0 - my, y1 + my)
 
     def refit(self) -> None:
         """Fit the current points and parameters in the Job (any SMO replay ends)."""
@@ -638,7 +628,7 @@ class SvmPanel(BasePanel):
             X,
             labels,
             self.params(),
-            self._extent(X),
+            self._extent(),
             on_done=self._draw,
             on_error=self._failed,
             label="Fitting SVM",
@@ -656,10 +646,10 @@ class SvmPanel(BasePanel):
         (vx0, vx1), (vy0, vy1) = self.plot.getViewBox().viewRange()
         x0, x1, y0, y1 = frame.extent
         covered = x0 <= vx0 and vx1 <= x1 and y0 <= vy0 and vy1 <= y1
-        if covered and (vx1 - vx0) > 0.5 * (x1 - x0):
+        if covered and (vx1 - vx0) > 0.5 * (x1 - x0):  # else zoomed in: sharpen the map
             return
         if self._session is not None:
-            self._session.extent = self._extent(self._session.X)  # the next step uses it
+            self._session.extent = self._extent()  # the next step uses it
         elif not self.job.running:
             self.refit()
 
@@ -689,7 +679,7 @@ class SvmPanel(BasePanel):
                 model.iter_fit(X, labels, pairs_per_step=self.pairs_box.value()),
                 X,
                 labels,
-                self._extent(X),
+                self._extent(),
             )
         self.job.run(
             advance, self._session, on_done=self._draw, on_error=self._failed, label="SMO step"
@@ -728,13 +718,13 @@ class SvmPanel(BasePanel):
         if frame.stepping:
             if session is None:
                 return  # the replay was ended while this step was computed
-            session.history.append((frame.n_iter, frame.dual_objective))
-            history = session.history
+            session.history.append(frame.trace)
+            history = np.vstack(session.history)
             if frame.converged:
                 session.done = True
                 self.playback.pause()
         else:
-            history = list(frame.history)
+            history = frame.history
         self._frame = frame
         x0, x1, y0, y1 = frame.extent
         dx, dy = (x1 - x0) / (GRID - 1), (y1 - y0) / (GRID - 1)
@@ -764,8 +754,8 @@ class SvmPanel(BasePanel):
         violators = frame.violators if frame.violators is not None else np.empty(0, int)
         self.violator_items.setData(pos=X[violators])
 
-        hist = np.array(history, dtype=float).reshape(-1, 2)
-        self.dual_curve.setData(hist[:, 0], hist[:, 1])
+        self._range_timer.start()  # the view may have moved while this was computed
+        self.dual_curve.setData(history[:, 0], history[:, 1])
         self.dual_dot.setData([frame.n_iter], [frame.dual_objective])
         self._show_numbers(frame, yf, at_c, free, inside, len(violators))
 
@@ -774,9 +764,17 @@ class SvmPanel(BasePanel):
         accuracy = 100.0 * float(np.mean(yf > 0))
         kernel = self.kernel_box.currentText()
         c_text = "∞" if math.isinf(frame.C) else f"{frame.C:.3g}"
-        self.plot.setTitle(
-            f"f(x), {kernel} kernel, C = {c_text}: accuracy {accuracy:.1f} %, {n_sv} SVs"
-        )
+        if frame.stepping:
+            pair = "" if frame.pair is None else f", pair (i, j) = {frame.pair}"
+            self.plot.setTitle(
+                f"SMO update {frame.n_iter}{pair}: W(α) = {frame.dual_objective:.4g}"
+                + (" (converged)" if frame.converged else "")
+            )
+        else:
+            self.plot.setTitle(
+                f"f(x), {kernel} kernel, C = {c_text}: "
+                f"training accuracy {accuracy:.1f} %, {n_sv} SVs"
+            )
         width = ""
         if frame.kernel == "linear" and math.isfinite(frame.margin_width):
             width = f"<br>Margin width 2/‖w‖: <b>{frame.margin_width:.4g}</b>"
