@@ -126,3 +126,49 @@ def test_platform_problems_are_explained(monkeypatch, env, expected):
     assert expected in app_module.platform_problem()
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert app_module.platform_problem() is None
+
+
+def _answer_dialog(qtbot, action):
+    """Run ``action(dialog)`` on the modal CSV dialog once it is shown (exec() blocks)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(20, poll)
+            return
+        action(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_open_csv_through_the_dialog_good_then_bad(qtbot, main_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = main_window.current_panel()
+    received = []
+    monkeypatch.setattr(panel, "set_dataset", received.append)
+
+    good = tmp_path / "good.csv"
+    good.write_text("x,y,species\n1,2,a\n2,3,b\n3,5,a\n4,4,b\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    _answer_dialog(qtbot, lambda d: qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton))
+    dataset = main_window.open_csv()
+    assert dataset is not None and received == [dataset]
+    assert dataset.feature_names == ["x", "y"] and dataset.class_names == ["a", "b"]
+
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01\x02 binary \x00")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    seen = []
+
+    def look_then_cancel(dialog):
+        seen.append((dialog.messages.level(), dialog.ok_button.isEnabled()))
+        dialog.reject()
+
+    _answer_dialog(qtbot, look_then_cancel)
+    assert main_window.open_csv() is None
+    assert seen == [("error", False)]
+    assert received == [dataset]  # the panel keeps the data it had
+    assert main_window.settings.value("last_dir") == str(tmp_path)
