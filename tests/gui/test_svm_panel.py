@@ -88,11 +88,15 @@ def test_drag_refits_live(qtbot, panel, wait_idle):
 def test_changing_the_kernel_refits(qtbot, panel, wait_idle):
     assert panel._frame.kernel == "linear"
     assert "Margin width 2/‖w‖" in panel.result_label.text()
+    xs, ys = panel.width_line.getData()  # the arrow spans the margin: f = -1 to f = +1
+    assert panel.width_line.isVisible()
+    assert np.hypot(np.diff(xs), np.diff(ys))[0] == pytest.approx(panel._frame.margin_width)
     assert not panel.degree_box.isEnabled()
     panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("poly"))
     wait_idle(panel)
     assert panel._frame.kernel == "poly" and panel.degree_box.isEnabled()
     assert "Margin width" not in panel.result_label.text()
+    assert not panel.width_line.isVisible()
     panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("rbf"))
     panel.gamma_slider.setValue(5.0)
     panel.gamma_slider.slider.setValue(panel.gamma_slider.slider.value() + 1)
@@ -114,16 +118,25 @@ def test_step_smo_advances_from_alpha_zero_and_play_converges(qtbot, panel, wait
     assert second.dual_objective > first.dual_objective
     assert len(panel.pair_items.data) == 2 and "pair (i, j)" in panel.smo_label.text()
     panel.pairs_box.setValue(5)
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel._frame.n_iter == 6 or panel._frame.converged
+    assert len(panel._frame.trace) == panel._frame.n_iter - 1
+    qtbot.mouseClick(panel.playback.reset_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel._frame.stepping and panel._frame.n_iter == 0
+    panel.load_preset("Moons")  # an edit ends the replay; it restarts from a = 0 on Play
+    wait_idle(panel)
+    assert panel._session is None and not panel._frame.stepping
     panel.playback.speed.setValue(60.0)
     panel.playback.play()
     qtbot.waitUntil(lambda: panel._session is not None and panel._session.done, timeout=20000)
     wait_idle(panel)
     assert not panel.playback.playing and panel._frame.converged
     objective = np.array(panel.dual_curve.getData()[1])
-    assert np.all(np.diff(objective) >= -1e-9) and len(objective) >= 3
-    qtbot.mouseClick(panel.playback.reset_button, Qt.MouseButton.LeftButton)
-    wait_idle(panel)
-    assert panel._frame.stepping and panel._frame.n_iter == 0
+    assert np.all(np.diff(objective) >= -1e-9) and len(objective) == panel._frame.n_iter + 1
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    assert "converged" in panel.messages.text()
 
 
 def test_hard_margin_on_overlapping_data_says_not_separable(qtbot, panel, wait_idle):

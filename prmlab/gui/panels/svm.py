@@ -174,14 +174,21 @@ class SmoSession:
     labels: np.ndarray
     extent: tuple[float, float, float, float]
     history: list[np.ndarray] = field(default_factory=lambda: [np.zeros((1, 2))])
+    started: bool = False
     done: bool = False
 
 
-def advance(session: SmoSession) -> Frame | None:
-    """The next SMO frame of ``session`` (None when its generator is exhausted)."""
-    step = next(session.steps, None)
-    if step is None:
+def advance(session: SmoSession, pairs: int) -> Frame | None:
+    """The next SMO frame of ``session``: ``pairs`` more pair updates (its first frame is
+    a = 0); None when its generator is exhausted."""
+    steps = [next(session.steps, None)]
+    while session.started and len(steps) < pairs and steps[-1] and not steps[-1].converged:
+        steps.append(next(session.steps, None))
+    session.started = True
+    steps = [s for s in steps if s is not None]
+    if not steps:
         return None
+    step = steps[-1]
     return _frame(
         session.model,
         step,
@@ -190,7 +197,7 @@ def advance(session: SmoSession) -> Frame | None:
         session.extent,
         pair=step.pair if step.pair[0] >= 0 else None,
         violators=step.violators,
-        trace=step.trace,
+        trace=np.vstack([s.trace for s in steps]),
         stepping=True,
     )
 
@@ -417,6 +424,17 @@ class SvmPanel(BasePanel):
         ):
             item.setZValue(z)
             self.plot.addItem(item)
+        # Linear kernel: the margin's width 2/||w|| as a double arrow across it.
+        self.width_line = pg.PlotDataItem(pen=pg.mkPen(GREEN, width=2.5))
+        self.width_arrows = [
+            pg.ArrowItem(headLen=13, tipAngle=35, pen=None, brush=pg.mkBrush(GREEN)) for _ in "ab"
+        ]
+        self.width_text = pg.TextItem(
+            anchor=(0, 0.5), color=GREEN, fill=pg.mkBrush(255, 255, 255, 190)
+        )
+        for item in (self.width_line, *self.width_arrows, self.width_text):
+            item.setZValue(15)
+            self.plot.addItem(item, ignoreBounds=True)
         self.hover_text = pg.TextItem(
             anchor=(0, 1), color=DARK, fill=pg.mkBrush(255, 255, 255, 225), border=pg.mkPen(DARK)
         )
@@ -676,13 +694,18 @@ class SvmPanel(BasePanel):
             model = SVC(**self.params())
             self._session = SmoSession(
                 model,
-                model.iter_fit(X, labels, pairs_per_step=self.pairs_box.value()),
+                model.iter_fit(X, labels, pairs_per_step=1),
                 X,
                 labels,
                 self._extent(),
             )
         self.job.run(
-            advance, self._session, on_done=self._draw, on_error=self._failed, label="SMO step"
+            advance,
+            self._session,
+            self.pairs_box.value(),
+            on_done=self._draw,
+            on_error=self._failed,
+            label="SMO step",
         )
 
     def reset_smo(self) -> None:
@@ -710,6 +733,7 @@ class SvmPanel(BasePanel):
             item.setData([])
         self.result_label.setText("–")
         self.plot.setTitle("Decision function f(x)")
+        self._draw_width(None)
 
     def _draw(self, frame: Frame | None) -> None:
         if frame is None:
@@ -753,11 +777,37 @@ class SvmPanel(BasePanel):
             self.pair_line.setData([], [])
         violators = frame.violators if frame.violators is not None else np.empty(0, int)
         self.violator_items.setData(pos=X[violators])
+        self._draw_width(frame, y)
 
         self._range_timer.start()  # the view may have moved while this was computed
         self.dual_curve.setData(history[:, 0], history[:, 1])
         self.dual_dot.setData([frame.n_iter], [frame.dual_objective])
         self._show_numbers(frame, yf, at_c, free, inside, len(violators))
+
+    def _draw_width(self, frame: Frame | None, y: np.ndarray | None = None) -> None:
+        """A double arrow from f = -1 to f = +1 through the support vectors' centre."""
+        items = (self.width_line, *self.width_arrows, self.width_text)
+        sv = frame.alpha > 0 if frame is not None else None
+        if frame is None or frame.kernel != "linear" or not sv.any():
+            for item in items:
+                item.hide()
+            return
+        w = (frame.alpha * y) @ frame.X
+        n2 = float(w @ w)
+        if not n2 > 0:
+            return self._draw_width(None)
+        centre = frame.X[sv].mean(axis=0)
+        p0 = centre - (w @ centre + frame.b) / n2 * w
+        lo, hi = p0 - w / n2, p0 + w / n2  # f(lo) = -1, f(hi) = +1
+        self.width_line.setData([lo[0], hi[0]], [lo[1], hi[1]])
+        for end, d in ((hi, w), (lo, -w)):  # ArrowItem: 0 deg points left, angles clockwise
+            arrow = self.width_arrows[0 if end is hi else 1]
+            arrow.setStyle(angle=math.degrees(math.atan2(d[1], -d[0])))
+            arrow.setPos(*end)
+        self.width_text.setText(f"2/‖w‖ = {2 / math.sqrt(n2):.3g}")
+        self.width_text.setPos(*(hi + 0.15 * (hi - lo)))
+        for item in items:
+            item.show()
 
     def _show_numbers(self, frame: Frame, yf, at_c, free, inside, n_violators: int) -> None:
         n_sv = int(np.sum(frame.alpha > 0))
