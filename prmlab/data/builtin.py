@@ -6,6 +6,7 @@ small CSVs. Generators use ``np.random.default_rng(seed)`` only: same seed, same
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,13 +16,27 @@ import pandas as pd
 from prmlab.data.dataset import Dataset
 from prmlab.engine._validation import check_scalar
 
-#: The folder of the shipped CSVs, found relative to this file so it works from any cwd.
+#: The folder of the shipped CSVs beside the source tree (a checkout or an editable
+#: install), found relative to this file so it works from any cwd.
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "datasets"
+#: Where a normal ``pip install`` puts them (``[tool.setuptools.data-files]`` in pyproject).
+INSTALLED = Path(sys.prefix) / "share" / "prmlab" / "datasets"
+
+
+def _resource(filename: str) -> Path:
+    """A shipped CSV: beside the source tree first, then the installed copy."""
+    for folder in (RESOURCES, INSTALLED):
+        if (folder / filename).is_file():
+            return folder / filename
+    raise FileNotFoundError(
+        f"built-in data file {filename!r} is neither in {RESOURCES} (source tree) "
+        f"nor in {INSTALLED} (installed copy); reinstall prmlab"
+    )
 
 
 def _table(filename: str, name: str, label_column: str | None, source: str) -> Dataset:
     """A shipped CSV as a Dataset; these files are ours and clean, so read them directly."""
-    frame = pd.read_csv(RESOURCES / filename)
+    frame = pd.read_csv(_resource(filename))
     y, class_names = None, []
     if label_column is not None:
         codes, uniques = pd.factorize(frame.pop(label_column))

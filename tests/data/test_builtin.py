@@ -104,3 +104,21 @@ def test_builtin_menu_covers_all():
         ds = fn()
         _check(ds)
         assert ds.name == name
+
+
+def test_shipped_tables_found_beside_the_source_then_installed(tmp_path, monkeypatch):
+    source, installed = tmp_path / "source", tmp_path / "installed"
+    source.mkdir()
+    installed.mkdir()
+    real = builtin._resource("iris.csv")
+    monkeypatch.setattr(builtin, "RESOURCES", source)
+    monkeypatch.setattr(builtin, "INSTALLED", installed)
+    with pytest.raises(FileNotFoundError, match="neither in") as info:
+        builtin.iris()
+    assert str(source) in str(info.value) and str(installed) in str(info.value)
+    (installed / "iris.csv").write_bytes(real.read_bytes())
+    assert builtin._resource("iris.csv") == installed / "iris.csv"
+    assert builtin.iris().X.shape == (150, 4)
+    (source / "iris.csv").write_text("a,class\n1,x\n")
+    assert builtin._resource("iris.csv") == source / "iris.csv"
+    assert builtin.iris().X.shape == (1, 1)
