@@ -33,7 +33,12 @@ from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 
-MAX_SHOWN = 20_000  # points drawn at most; larger data are decimated for drawing only
+# Up to SCATTER_MAX points get one marker each (pyqtgraph styles every marker in Python,
+# ~9 µs each); more are drawn as a density image of at most DENSITY_SAMPLE of them, each
+# pixel the mean colour of its points: redraws stay at a few ms for any n.
+SCATTER_MAX = 4_000
+DENSITY_SAMPLE = 60_000
+DENSITY_PIXELS = 240
 EDITABLE_MAX = 5_000  # 2-D data up to this size go into the point editor
 GMM_TOL = 1e-3  # on the change of the mean log-likelihood, as scikit-learn's default
 MAX_ITER = 500
@@ -67,10 +72,13 @@ class FitState:
     history: np.ndarray
     converged: bool = False
     progress: float = 0.0
+    hard: np.ndarray | None = None  # k-means labels (n,), None before the first assignment
+    image: np.ndarray | None = None  # large data: the density image, coloured in the worker
+    image_token: int = -1  # which DensityView the image was made for
 
     @property
     def labels(self) -> np.ndarray:
-        return self.resp.argmax(axis=1)
+        return self.resp.argmax(axis=1) if self.hard is None else self.hard
 
 
 @dataclass(frozen=True)
@@ -96,36 +104,25 @@ class Settings:
 
 
 # ---------------------------------------------------------------- worker functions (no Qt)
-def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
-    out = np.zeros((len(labels), k))
-    out[np.arange(len(labels)), labels] = 1.0
-    return out
-
-
-def _scatter(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Per-cluster covariance (shown as faint ellipses in k-means mode)."""
-    d = X.shape[1]
-    out = np.empty((len(centers), d, d))
-    for k, c in enumerate(centers):
-        diff = X[labels == k] - c
-        out[k] = diff.T @ diff / max(len(diff), 1) + 1e-9 * np.eye(d)
-    return out
-
-
 def _kmeans_state(X, half, it, centers, labels, history, converged=False) -> FitState:
-    k = len(centers)
-    counts = np.bincount(labels, minlength=k) if labels.min() >= 0 else np.ones(k)
-    resp = _one_hot(np.maximum(labels, 0), k) if labels.min() >= 0 else np.full((len(X), k), 1 / k)
+    """A k-means state: one-hot ``resp`` from ``labels`` (uniform before the first E step)."""
+    k, d = centers.shape
+    if labels is None:
+        resp, weights = np.full((len(X), k), 1.0 / k), np.full(k, 1.0 / k)
+    else:  # broadcast compare, not fancy indexing: NumPy drops the GIL for big n
+        resp = (labels[:, None] == np.arange(k)[None, :]).astype(np.float64)
+        weights = np.bincount(labels, minlength=k) / len(labels)
     return FitState(
         "kmeans",
         half,
         it,
-        counts / counts.sum(),
+        weights,
         centers,
-        _scatter(X, labels, centers),
+        np.zeros((k, d, d)),
         resp,
         np.asarray(history, float),
         converged,
+        hard=labels,
     )
 
 
@@ -135,8 +132,7 @@ def init_state(X: np.ndarray, s: Settings, means_init: np.ndarray | None = None)
         init = s.init if means_init is None else means_init
         init = "k-means++" if isinstance(init, str) and init == "kmeans" else init
         step = next(gmm.KMeans(s.k, init=init, n_init=1, random_state=s.seed).iter_fit(X))
-        labels = gmm.assign_labels(X, step.centers)[0]
-        return _kmeans_state(X, "init", 0, step.centers, labels, [])
+        return _kmeans_state(X, "init", 0, step.centers, None, [])
     step = next(s.gaussian_mixture(means_init=means_init).iter_fit(X))
     return FitState(
         "gmm", "init", 0, step.weights, step.means, step.covariances, step.resp, np.empty(0)
@@ -153,19 +149,18 @@ def _converged(mode: str, history: np.ndarray) -> bool:
 def half_step(X: np.ndarray, state: FitState, s: Settings) -> FitState:
     """The next half-step after ``state``: E after "init"/"M", M after "E"."""
     if state.half != "E":  # E step: responsibilities (hard labels for k-means)
+        it = state.iteration + 1
         if state.mode == "gmm":
             resp, ll = gmm.e_step(X, state.weights, state.means, state.covariances)
+            new = replace(state, resp=resp)
         else:
             labels, ll = gmm.assign_labels(X, state.means)
-            resp = _one_hot(labels, len(state.means))
-        history = np.append(state.history, ll)
-        it = state.iteration + 1
+            new = _kmeans_state(X, "E", it, state.means, labels, state.history)
         return replace(
-            state,
+            new,
             half="E",
             iteration=it,
-            resp=resp,
-            history=history,
+            history=np.append(state.history, ll),
             progress=min(1.0, it / MAX_ITER),
         )
     if state.mode == "gmm":  # M step: parameters from the responsibilities
@@ -185,19 +180,69 @@ def half_step(X: np.ndarray, state: FitState, s: Settings) -> FitState:
     return replace(new, converged=_converged("kmeans", state.history))
 
 
-def step_to(X: np.ndarray, state: FitState, s: Settings, halves: int) -> FitState:
+@dataclass(frozen=True)
+class DensityView:
+    """Large data are drawn as an image: drawn row ``idx[j]`` falls in pixel ``flat[j]``.
+
+    Made on the GUI thread once per data and view; workers colour the pixels of each state
+    (mean responsibility blend), so a redraw on the GUI thread is a plain ``setImage``.
+    """
+
+    idx: np.ndarray | None  # rows of X drawn (None: all)
+    flat: np.ndarray  # (m,) pixel of each drawn row, in a pixels x pixels image
+    count: np.ndarray  # (pixels * pixels,) drawn rows per pixel
+    pixels: int
+    palette: np.ndarray  # (8, 3) RGB of the component colours
+    token: int
+
+
+def density_image(resp: np.ndarray | None, view: DensityView) -> np.ndarray:
+    """``(pixels, pixels, 4)`` RGBA: colour = mean blend of the pixel's points, alpha ~ log count."""
+    g, count = view.pixels, view.count
+    filled = count > 0
+    img = np.zeros((g * g, 4))
+    if resp is None:
+        img[:, :3] = view.palette[7]
+    else:
+        r = resp if view.idx is None else resp[view.idx]
+        for c in range(3):  # element-wise, not a BLAS product (whose threads spin on 2 cores)
+            rgb = sum(r[:, k] * view.palette[k, c] for k in range(r.shape[1]))
+            img[filled, c] = np.bincount(view.flat, weights=rgb, minlength=g * g)[filled]
+            img[filled, c] /= count[filled]
+    img[:, 3] = 255 * (0.25 + 0.75 * np.log1p(count) / np.log1p(count.max())) * filled
+    return img.reshape(g, g, 4).astype(np.ubyte)
+
+
+def dressed(state: FitState, view: DensityView | None) -> FitState:
+    """``state`` with its density image when the data are drawn as one."""
+    if view is None:
+        return state
+    return replace(state, image=density_image(state.resp, view), image_token=view.token)
+
+
+def step_to(
+    X: np.ndarray, state: FitState, s: Settings, halves: int, view: DensityView | None = None
+) -> FitState:
     """``halves`` half-steps (a "Step" is 2 from after an M, or the pending M after an E)."""
     for _ in range(halves):
         state = half_step(X, state, s)
-    return state
+    return dressed(state, view)
 
 
-def run_to_convergence(X: np.ndarray, state: FitState, s: Settings) -> Iterator[FitState]:
+def run_to_convergence(
+    X: np.ndarray, state: FitState, s: Settings, view: DensityView | None = None
+) -> Iterator[FitState]:
     """Half-steps until convergence (or ``MAX_ITER``), yielding each; returns the last."""
     while not (state.half == "M" and state.converged) and state.iteration < MAX_ITER:
-        state = half_step(X, state, s)
+        state = dressed(half_step(X, state, s), view)
         yield state
     return replace(state, progress=1.0)
+
+
+def start_state(
+    X: np.ndarray, s: Settings, means_init: np.ndarray | None, view: DensityView | None
+) -> FitState:
+    return dressed(init_state(X, s, means_init), view)
 
 
 @dataclass(frozen=True)
@@ -276,6 +321,13 @@ def criteria(X: np.ndarray, s: Settings, k_max: int) -> Iterator[Criteria]:
     return Criteria(np.array(ks), np.array(bic), np.array(aic), 1.0)
 
 
+def big_blobs(seed: int) -> Dataset:
+    """1,000,000 points in 5 blobs (made in the worker: ~0.3 s)."""
+    ds = blobs(1_000_000, 5, 1.5, seed=seed)
+    ds.name = "1,000,000 points"
+    return ds
+
+
 def principal_axes(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Centre and the two leading principal directions (rows of ``(2, d)``) by a thin SVD
     of the centred data's scatter matrix (d x d: cheap for many rows)."""
@@ -296,9 +348,15 @@ class Projection:
     axes: np.ndarray
 
 
-def prepare(X: np.ndarray, s: Settings, means_init: np.ndarray | None, want_pca: bool) -> tuple:
+def prepare(
+    X: np.ndarray,
+    s: Settings,
+    means_init: np.ndarray | None,
+    want_pca: bool,
+    view: DensityView | None,
+) -> tuple:
     """The first state, and the principal axes when the data have more than 2 features."""
-    state = init_state(X, s, means_init)
+    state = start_state(X, s, means_init, view)
     return (state, Projection(*principal_axes(X))) if want_pca else (state,)
 
 
@@ -312,16 +370,24 @@ def demo_run(X: np.ndarray, s: Settings, n_runs: int, k_max: int) -> Iterator:
     return (state, runs, chart)
 
 
+def _bounds(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column-wise min and max (per column: ``min(axis=0)`` on an (n, 2) array is ~50x slower)."""
+    return (
+        np.array([points[:, j].min() for j in range(points.shape[1])]),
+        np.array([points[:, j].max() for j in range(points.shape[1])]),
+    )
+
+
 def _blend_brushes(resp: np.ndarray) -> list:
-    """Responsibility-weighted colours (``colors.blend``), quantised to steps of 4 per channel
+    """Responsibility-weighted colours (``colors.blend``), quantised to steps of 8 per channel
     so a few hundred brushes serve any number of points."""
     rgb = resp @ colors.palette_rgb(resp.shape[1])
-    q = np.clip(np.rint(rgb / 4.0), 0, 63).astype(np.int64)
-    codes = (q[:, 0] << 12) | (q[:, 1] << 6) | q[:, 2]
+    q = np.clip(np.rint(rgb / 8.0), 0, 31).astype(np.int64)
+    codes = (q[:, 0] << 10) | (q[:, 1] << 5) | q[:, 2]
     uniq, inverse = np.unique(codes, return_inverse=True)
     table = [
         pg.mkBrush(
-            min(255, 4 * (c >> 12)), min(255, 4 * ((c >> 6) & 63)), min(255, 4 * (c & 63)), 225
+            min(255, 8 * (c >> 10)), min(255, 8 * ((c >> 5) & 31)), min(255, 8 * (c & 31)), 225
         )
         for c in uniq.tolist()
     ]
@@ -357,6 +423,10 @@ class GmmPanel(BasePanel):
         self._feature_names = ["x₁", "x₂"]
         self._table = False  # True: data not in the point editor (CSV, large data)
         self._show_idx: np.ndarray | None = None
+        self._shown: np.ndarray | None = None  # cache of shown_points()
+        self._layout: DensityView | None = None  # cache of density_view()
+        self._density_rect = (np.zeros(2), np.ones(2))
+        self._view_token = 0
         self._pca: tuple[np.ndarray, np.ndarray] | None = None
         self._means_init: np.ndarray | None = None
 
@@ -474,6 +544,9 @@ class GmmPanel(BasePanel):
         self.voronoi = pg.ImageItem()
         self.voronoi.setZValue(-10)
         self.plot.addItem(self.voronoi)
+        self.density = pg.ImageItem()
+        self.density.setZValue(-5)
+        self.plot.addItem(self.density)
         self.points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(255, 255, 255, 120, width=0.5))
         self.points.setZValue(5)
         self.plot.addItem(self.points)
@@ -569,11 +642,14 @@ class GmmPanel(BasePanel):
         )
 
     def heavy_job(self) -> None:
-        self.load_preset(PRESETS[-1])
-        self.fit()
+        """1,000,000 points, K=5, EM to convergence: data made and fitted in the worker."""
+        self.load_preset(PRESETS[-1], then="fit")
 
-    def load_preset(self, name: str) -> None:
-        """Put a built-in data set on the plot and re-initialise (one undo step if editable)."""
+    def load_preset(self, name: str, then: str = "reset") -> None:
+        """Put a built-in data set on the plot, then ``"reset"`` (initialise) or ``"fit"``.
+
+        Editable presets are one undo step; the large one is generated in the worker.
+        """
         self.preset_box.setCurrentText(name)
         self.k_box.blockSignals(True)
         if name == "Old Faithful":
@@ -586,13 +662,20 @@ class GmmPanel(BasePanel):
             ds = blobs(600, 5, 2.5, seed=self.seed())
             self.k_box.setValue(5)
         elif name.startswith("1,000,000"):
-            ds = blobs(1_000_000, 5, 1.5, seed=self.seed())
-            ds.name = "1,000,000 points"
             self.k_box.setValue(5)
+            self.k_box.blockSignals(False)
+            self.playback.pause()
+            self.job.run(
+                big_blobs,
+                self.seed(),
+                on_done=lambda ds: self._use_dataset(ds, then),
+                label="EM: generate data",
+            )
+            return
         else:
             ds = Dataset(np.empty((0, 2)), ["x₁", "x₂"], name="Your points")
         self.k_box.blockSignals(False)
-        self._use_dataset(ds)
+        self._use_dataset(ds, then)
 
     def set_dataset(self, dataset: Dataset) -> None:
         """A CSV or built-in table: fit in all its columns, show two features or two PCs."""
@@ -606,7 +689,7 @@ class GmmPanel(BasePanel):
             f"features, fitted in all of them. {notes}"
         )
 
-    def _use_dataset(self, ds: Dataset) -> None:
+    def _use_dataset(self, ds: Dataset, then: str = "reset") -> None:
         self.playback.pause()
         self.job.cancel()
         self._dataset_name = ds.name
@@ -616,21 +699,22 @@ class GmmPanel(BasePanel):
         self._pca = None
         self.editor.enabled = not self._table
         self.edit_mode_box.setEnabled(not self._table)
-        for box in (self.x_box, self.y_box):
-            box.blockSignals(True)
+        for i, box in enumerate((self.x_box, self.y_box)):
+            box.blockSignals(True)  # _data_changed below redraws once
             box.clear()
             box.addItems(self._feature_names)
+            box.setCurrentIndex(min(i, len(self._feature_names) - 1))
             box.blockSignals(False)
-        self.x_box.setCurrentIndex(0)
-        self.y_box.setCurrentIndex(min(1, len(self._feature_names) - 1))
         many = ds.n_features > 2
         for w in (self.view_box, self.x_box, self.y_box):
             w.setEnabled(many)
         if self._table:
             self.editor.set_data(np.empty((0, 2)), undoable=False)
         else:
+            self.editor.blockSignals(True)  # refit once below, not on the editor's signal
             self.editor.set_data(self._raw, text=f"Load {ds.name or 'points'}")
-        self._data_changed()
+            self.editor.blockSignals(False)
+        self._data_changed(then)
         self.plot.enableAutoRange()
 
     def _edited(self) -> None:
@@ -639,26 +723,30 @@ class GmmPanel(BasePanel):
             self._raw = self.editor.points
             self._data_changed()
 
-    def _data_changed(self) -> None:
+    def _data_changed(self, then: str = "reset") -> None:
         X = self._raw
         if self.standardise_box.isChecked() and len(X) > 1:
             sd = X.std(axis=0)
             X = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
         self.X = np.ascontiguousarray(X)
         n = len(self.X)
-        self._show_idx = None
-        if n > MAX_SHOWN:
+        self._show_idx, self._shown = None, None
+        if n > DENSITY_SAMPLE:
             rng = np.random.default_rng(0)
-            self._show_idx = np.sort(rng.choice(n, MAX_SHOWN, replace=False))
-        shown = "" if self._show_idx is None else f" (drawing {MAX_SHOWN:,})"
+            self._show_idx = np.sort(rng.choice(n, DENSITY_SAMPLE, replace=False))
+        shown = "" if n <= SCATTER_MAX else f", drawn as a density of {min(n, DENSITY_SAMPLE):,}"
         self.info_label.setText(
             f"{self._dataset_name or 'Points'}: {n:,} × {self.X.shape[1]}{shown}"
         )
         self._pca = None
         self._means_init = None
         self._clear_side_results()
+        self.state = None
         self._projection_changed()
-        self.reset()
+        if then == "fit":
+            self.fit()
+        else:
+            self.reset()
 
     def _clear_side_results(self) -> None:
         self.restart_result = None
@@ -709,6 +797,7 @@ class GmmPanel(BasePanel):
         return x, y
 
     def _projection_changed(self, *_) -> None:
+        self._shown = None
         x, y = self._axis_names()
         self.plot.setLabel("bottom", x)
         self.plot.setLabel("left", y)
@@ -716,9 +805,14 @@ class GmmPanel(BasePanel):
         self.plot.enableAutoRange()
 
     def shown_points(self) -> np.ndarray:
-        X = self.X if self._show_idx is None else self.X[self._show_idx]
-        offset, P = self._projection()
-        return (X - offset) @ P.T
+        """The drawn sample of points in display coordinates (cached per data and view)."""
+        if self._shown is None:
+            X = self.X if self._show_idx is None else self.X[self._show_idx]
+            offset, P = self._projection()
+            # column by column, not a BLAS product (its threads spin on a busy 2-core machine)
+            self._shown = sum((X[:, j, None] - offset[j]) * P[None, :, j] for j in range(len(P[0])))
+            self._layout = None
+        return self._shown
 
     # -- running -------------------------------------------------------------------------
     def _checked(self) -> tuple[np.ndarray, Settings] | None:
@@ -752,7 +846,14 @@ class GmmPanel(BasePanel):
         X, s = checked
         want_pca = X.shape[1] > 2 and self._pca is None
         self.job.run(
-            prepare, X, s, self._means_init, want_pca, on_done=self._receive, label="EM: initialise"
+            prepare,
+            X,
+            s,
+            self._means_init,
+            want_pca,
+            self.density_view(),
+            on_done=self._receive,
+            label="EM: initialise",
         )
 
     def step(self, which: str) -> None:
@@ -766,7 +867,16 @@ class GmmPanel(BasePanel):
         if checked is None:
             return
         X, s = checked
-        self.job.run(step_to, X, self.state, s, halves, on_done=self._take_state, label="EM: step")
+        self.job.run(
+            step_to,
+            X,
+            self.state,
+            s,
+            halves,
+            self.density_view(),
+            on_done=self._take_state,
+            label="EM: step",
+        )
 
     def fit(self) -> None:
         """Run to convergence from the current state (or from a fresh init)."""
@@ -776,10 +886,10 @@ class GmmPanel(BasePanel):
         X, s = checked
         self.playback.pause()
 
-        def run(X, state, s, means_init):
-            state = init_state(X, s, means_init) if state is None else state
+        def run(X, state, s, means_init, view):
+            state = start_state(X, s, means_init, view) if state is None else state
             yield state
-            return (yield from run_to_convergence(X, state, s))
+            return (yield from run_to_convergence(X, state, s, view))
 
         self.job.run(
             run,
@@ -787,6 +897,7 @@ class GmmPanel(BasePanel):
             self.state,
             s,
             self._means_init,
+            self.density_view(),
             on_step=self._receive,
             on_done=self._receive,
             label="EM: fit",
@@ -823,19 +934,46 @@ class GmmPanel(BasePanel):
         """Points, ellipses, means, Voronoi regions and the curve of the current state."""
         shown = self.shown_points() if len(self.X) else np.empty((0, 2))
         s = self.state
-        size = 7 if len(shown) <= 2000 else 3
-        pen = pg.mkPen(255, 255, 255, 110, width=0.5) if len(shown) <= 2000 else None
-        if s is None or len(s.resp) != len(self.X):
-            self.points.setData(pos=shown, size=size, pen=pen, brush=pg.mkBrush(colors.PALETTE[7]))
-            self._draw_components(None)
-            self._draw_history(None)
-            self._draw_status()
-            return
-        resp = s.resp if self._show_idx is None else s.resp[self._show_idx]
-        self.points.setData(pos=shown, size=size, pen=pen, brush=_blend_brushes(resp))
+        if s is not None and len(s.resp) != len(self.X):
+            s = None  # a late state of the previous data
+        if len(shown) <= SCATTER_MAX:
+            self.density.setVisible(False)
+            pen = pg.mkPen(255, 255, 255, 110, width=0.5)
+            brush = pg.mkBrush(colors.PALETTE[7]) if s is None else _blend_brushes(s.resp)
+            self.points.setData(pos=shown, size=7, pen=pen, brush=brush)
+        else:
+            self.points.setData(pos=np.empty((0, 2)))
+            view = self.density_view()
+            if s is not None and s.image is not None and s.image_token == view.token:
+                image = s.image
+            else:  # no state, or one made for another view: colour here, once
+                image = density_image(None if s is None else s.resp, view)
+            self.density.setImage(image, autoLevels=False)
+            lo, span = self._density_rect
+            self.density.setRect(QRectF(lo[0], lo[1], span[0], span[1]))
+            self.density.setVisible(True)
         self._draw_components(s)
         self._draw_history(s)
         self._draw_status()
+
+    def density_view(self) -> DensityView | None:
+        """The pixel layout of the drawn sample (None: few points, drawn as markers)."""
+        shown = self.shown_points() if len(self.X) else np.empty((0, 2))
+        if len(shown) <= SCATTER_MAX:
+            return None
+        if self._layout is None:
+            g = DENSITY_PIXELS
+            lo, hi = _bounds(shown)
+            span = np.maximum(hi - lo, 1e-12)
+            ij = np.minimum((g * (shown - lo) / span).astype(np.int64), g - 1)
+            flat = ij[:, 0] * g + ij[:, 1]
+            count = np.bincount(flat, minlength=g * g).astype(np.float64)
+            self._view_token += 1
+            self._layout = DensityView(
+                self._show_idx, flat, count, g, colors.palette_rgb(8), self._view_token
+            )
+            self._density_rect = (lo, span)
+        return self._layout
 
     def _draw_components(self, s: FitState | None) -> None:
         k = 0 if s is None else len(s.means)
@@ -884,8 +1022,7 @@ class GmmPanel(BasePanel):
         shown = self.shown_points()
         offset, P = self._projection()
         centres = (s.means - offset) @ P.T
-        pts = np.vstack([shown, centres])
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        lo, hi = _bounds(np.vstack([shown, centres]))
         pad = 0.15 * np.maximum(hi - lo, 1e-9)
         lo, hi = lo - pad, hi + pad
         nx = ny = 220
@@ -957,7 +1094,15 @@ class GmmPanel(BasePanel):
         if checked is None:
             return
         X, s = checked
-        self.job.run(init_state, X, s, means, on_done=self._take_state, label="EM: initialise")
+        self.job.run(
+            start_state,
+            X,
+            s,
+            means,
+            self.density_view(),
+            on_done=self._take_state,
+            label="EM: initialise",
+        )
 
     def run_restarts(self) -> None:
         checked = self._checked()
@@ -1062,7 +1207,7 @@ class GmmPanel(BasePanel):
         comps.insert(1, "index", np.arange(k))
         comps["label"] = np.arange(k)
         comps["weight"] = s.weights
-        for a in range(d):
+        for a in range(d if s.mode == "gmm" else 0):  # k-means has no covariances
             for b in range(a, d):
                 comps[f"cov_{names[a]}_{names[b]}"] = s.covariances[:, a, b]
         return pd.concat([points, comps], ignore_index=True)
