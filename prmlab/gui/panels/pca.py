@@ -31,6 +31,8 @@ MAX_SHOWN = 20_000  # table rows drawn at most (all rows are analysed)
 EM_MAX_ITER = 400  # frames of the EM animation at most
 EM_TOL = 1e-7  # on the mean log-likelihood per point
 HOVER_PX = 9.0
+MARKED_MAX = 400  # projected points get a marker up to this many points
+RESIDUALS_MAX = 1_000  # above this the segments hide each other (and cost frames while dragging)
 
 AXIS_COLOR = colors.PALETTE[2]  # green: the principal axes
 LINE_COLOR = colors.PALETTE[3]  # vermillion: your direction
@@ -147,6 +149,45 @@ def preset_points(name: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ------------------------------------------------------------------ the panel
+class _PassiveScatter(pg.ScatterPlotItem):
+    """Leaves clicks on its points to the editor's view box."""
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
+
+
+class ClassScatterEditor(PointEditor):
+    """The shared point editor, drawn as one scatter per label: a drag then only moves
+    coordinates instead of restyling thousands of per-point brushes (pyqtgraph's slow path),
+    so 2,000 points refit and redraw well above 30 times a second."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.class_items: dict[int, pg.ScatterPlotItem] = {}
+        super().__init__(*args, **kwargs)
+        self.scatter.setVisible(False)
+
+    def redraw(self) -> None:
+        labels = self._labels
+        present = [int(k) for k in np.unique(labels)]
+        for k in set(self.class_items) - set(present):
+            self.plot.removeItem(self.class_items.pop(k))
+        for k in present:
+            item = self.class_items.get(k)
+            if item is None:
+                item = _PassiveScatter(
+                    size=10, pen=pg.mkPen("w", width=1.0), brush=colors.color(k, 230)
+                )
+                item.setZValue(10)
+                self.plot.addItem(item)
+                self.class_items[k] = item
+            mask = labels == k
+            item.setData(x=self._points[mask, 0], y=self._points[mask, 1])
+
+    def set_visible(self, on: bool) -> None:
+        for item in self.class_items.values():
+            item.setVisible(on)
+
+
 class PcaPanel(BasePanel):
     name = "pca"
     title = "PCA"
@@ -156,11 +197,11 @@ class PcaPanel(BasePanel):
         self.analysis: Analysis | None = None
         self.table: Dataset | None = None  # set in table mode
         self.frame_index = 0
-        self._angle = 110.0  # degrees, your direction: far from PC 1 at first
+        self._angle = 90.0  # degrees, your direction: vertical at first, away from PC 1
         self._shown_rows = np.empty(0, np.int64)
         self._build_controls()
         self._build_plots()
-        self.editor = PointEditor(self.main, self.undo_stack, left_label=0, right_label=1)
+        self.editor = ClassScatterEditor(self.main, self.undo_stack, left_label=0, right_label=1)
         self.editor.install_delete_shortcut(self)
         self.editor.sigChanged.connect(self.refit)
         self.figure.scene().sigMouseMoved.connect(self._hover)
@@ -187,6 +228,7 @@ class PcaPanel(BasePanel):
         form = group(self.controls, "Variance along a direction")
         self.axes_check = QCheckBox("Axes ±√λ, 1σ and 2σ ellipses")
         self.proj_check = QCheckBox("Projections and residuals")
+        self.proj_check.setToolTip(f"Drawn for up to {RESIDUALS_MAX:,} points")
         for box in (self.axes_check, self.proj_check):
             box.setChecked(True)
             box.toggled.connect(self.redraw)
@@ -257,13 +299,15 @@ class PcaPanel(BasePanel):
         self.legend = self.main.addLegend(offset=(8, 8))
         self.legend.setZValue(30)
 
-        def line(color, width=2.0, style=Qt.PenStyle.SolidLine, name=None, **kw):
+        def line(color, width=2.0, style=Qt.PenStyle.SolidLine, name=None, z=15, **kw):
+            # z above the points (10): thin clouds would hide axes and ellipses otherwise
             item = pg.PlotDataItem(pen=pg.mkPen(color, width=width, style=style), name=name, **kw)
+            item.setZValue(z)
             self.main.addItem(item, ignoreBounds=True)
             return item
 
         self.ellipses = [line(CLOSED_COLOR, 1.2, Qt.PenStyle.DashLine) for _ in range(2)]
-        self.residuals = line(colors.color(7, 150), 1.0, connect="pairs")
+        self.residuals = line(colors.color(7, 150), 1.0, connect="pairs", z=0)
         self.projected = pg.ScatterPlotItem(
             size=6, pen=pg.mkPen(LINE_COLOR, width=1.2), brush=pg.mkBrush(None), symbol="o"
         )
@@ -278,6 +322,7 @@ class PcaPanel(BasePanel):
             for _ in range(4)
         ]
         for arrow in self.arrows:
+            arrow.setZValue(16)
             self.main.addItem(arrow, ignoreBounds=True)
         self.handle = pg.TargetItem(
             size=16, symbol="o", pen=pg.mkPen(LINE_COLOR, width=2), brush=pg.mkBrush("w")
@@ -287,7 +332,7 @@ class PcaPanel(BasePanel):
         self.main.addItem(self.handle, ignoreBounds=True)
         self.handle.sigPositionChanged.connect(self._handle_moved)
         self.handle.sigPositionChangeFinished.connect(lambda *_: self._place_handle())
-        self.variance_text = pg.TextItem(anchor=(0, 1), color=LINE_COLOR)
+        self.variance_text = pg.TextItem(anchor=(0, 1))
         self.variance_text.setZValue(26)
         self.main.addItem(self.variance_text, ignoreBounds=True)
         # table mode: one scatter per class (legend by name), biplot arrows and names, hover
@@ -352,7 +397,8 @@ class PcaPanel(BasePanel):
         self.hist_plot.setLabel("bottom", "wᵀ(x − m)")
         self.hist_plot.setLabel("left", "points")
         self.hist_legend = self.hist_plot.addLegend(offset=(-8, 8))
-        self.hist_items: list[pg.PlotDataItem] = []
+        self.hist_items: dict[int, pg.PlotDataItem] = {}
+        self._hist_key = None
 
         layout = self.figure.ci.layout
         layout.setColumnStretchFactor(0, 3)
@@ -457,7 +503,7 @@ class PcaPanel(BasePanel):
 
     def _set_table_mode(self, on: bool) -> None:
         self.editor.enabled = not on
-        self.editor.scatter.setVisible(not on)
+        self.editor.set_visible(not on)
         self.tool_box.setEnabled(not on)
         for w in (self.angle_slider, self.snap_button, self.proj_check, self.axes_check):
             w.setEnabled(not on)
@@ -650,11 +696,12 @@ class PcaPanel(BasePanel):
             self._place_handle()
         t = (a.X - mean) @ u
         proj = mean + t[:, None] * u
-        if self.proj_check.isChecked():
+        if self.proj_check.isChecked() and len(t) <= RESIDUALS_MAX:
             pairs = np.empty((2 * len(t), 2))
             pairs[0::2], pairs[1::2] = a.X, proj
             self.residuals.setData(pairs[:, 0], pairs[:, 1])
-            self.projected.setData(pos=proj)
+            # the segments already end on the line; foot markers only where they stay legible
+            self.projected.setData(pos=proj if len(proj) <= MARKED_MAX else np.empty((0, 2)))
         else:
             self.residuals.setData([], [])
             self.projected.setData([], [])
@@ -667,8 +714,14 @@ class PcaPanel(BasePanel):
             f"reconstruction error Σ‖x − x̂‖²/(N−1) = tr S − uᵀSu = <b>{total - var:.4g}</b> "
             f"(least: λ₂ = {lam[-1]:.4g})"
         )
-        self.variance_text.setText(f"uᵀSu = {var:.3g}  (max λ₁ = {lam[0]:.3g})")
-        self.variance_text.setPos(*(mean + self._handle_radius() * u))
+        self.variance_text.setHtml(
+            f'<span style="color:{LINE_COLOR}; font-size:12pt; font-weight:600">'
+            f"uᵀSu = {var:.3g} &nbsp;(max λ₁ = {lam[0]:.3g})</span>"
+        )
+        spot = mean + self._handle_radius() * u
+        (x0, x1), _ = self.main.viewRange()
+        self.variance_text.setAnchor((1.0 if spot[0] > (x0 + x1) / 2 else 0.0, 1.0))
+        self.variance_text.setPos(*spot)
 
     def _draw_em(self) -> None:
         a = self.analysis
@@ -743,10 +796,31 @@ class PcaPanel(BasePanel):
             self._draw_em()
 
     def _clear_histograms(self) -> None:
-        for item in self.hist_items:
+        for item in self.hist_items.values():
             self.hist_plot.removeItem(item)
-        self.hist_items = []
+        self.hist_items = {}
+        self._hist_key = None
         self.hist_legend.clear()
+
+    def _histogram_items(self, classes: list[int]) -> dict:
+        """One filled step curve per class, rebuilt only when the classes change (dragging a
+        point keeps them, so each refit only moves data)."""
+        names = self._class_names()
+        key = (tuple(classes), tuple(names.get(k, "") for k in classes))
+        if key != self._hist_key:
+            self._clear_histograms()
+            self._hist_key = key
+            for k in classes:
+                item = pg.PlotDataItem(
+                    stepMode="center",
+                    fillLevel=0,
+                    brush=colors.color(k, 90),
+                    pen=pg.mkPen(colors.color(k), width=1.8),
+                )
+                self.hist_plot.addItem(item)
+                self.hist_legend.addItem(item, names.get(k, f"class {k}"))
+                self.hist_items[k] = item
+        return self.hist_items
 
     def histogram_direction(self) -> tuple[np.ndarray | None, str]:
         """The unit direction the histograms project on, and its name."""
@@ -759,33 +833,23 @@ class PcaPanel(BasePanel):
         return a.pca.components_[0], which
 
     def _draw_histograms(self) -> None:
-        self._clear_histograms()
         a = self.analysis
         if a is None:
-            return
+            return self._clear_histograms()
         w, which = self.histogram_direction()
         if w is None:
+            self._clear_histograms()
             self.hist_plot.setTitle(f"{which}: not available here")
             return
         t = (a.X - a.pca.mean_) @ w
         labels = a.labels if a.labels is not None else np.zeros(len(t), np.int64)
         edges = np.histogram_bin_edges(t, bins=min(40, max(8, int(np.sqrt(len(t))))))
-        names = self._class_names()
+        classes = [int(k) for k in np.unique(labels)]
         peak = 1
-        for k in np.unique(labels):
+        for k, item in self._histogram_items(classes).items():
             counts, _ = np.histogram(t[labels == k], bins=edges)
             peak = max(peak, int(counts.max()))
-            item = pg.PlotDataItem(
-                edges,
-                counts,
-                stepMode="center",
-                fillLevel=0,
-                brush=colors.color(int(k), 90),
-                pen=pg.mkPen(colors.color(int(k)), width=1.8),
-            )
-            self.hist_plot.addItem(item)
-            self.hist_legend.addItem(item, names.get(int(k), f"class {k}"))
-            self.hist_items.append(item)
+            item.setData(edges, counts)
         self.hist_plot.setYRange(0, 1.5 * peak, padding=0)  # headroom for the legend
         title = f"Projection on {HISTOGRAM_TITLES[which]}"
         if a.fisher is not None:
