@@ -390,9 +390,10 @@ class SvmPanel(BasePanel):
         self.plot.disableAutoRange()
         self.plot.showGrid(x=False, y=False)
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(colors.diverging_colormap().getLookupTable(nPts=256))
+        # Pastel (mixed 40 % with white) so points and contours stand out, in either theme.
+        lut = colors.diverging_colormap().getLookupTable(nPts=256, alpha=False).astype(float)
+        self.image.setLookupTable(np.rint(0.6 * lut + 0.4 * 255).astype(np.uint8))
         self.image.setLevels((-LEVEL, LEVEL))
-        self.image.setOpacity(0.6)
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.margins = pg.PlotDataItem(
@@ -442,7 +443,13 @@ class SvmPanel(BasePanel):
         self.hover_text.hide()
         self.plot.addItem(self.hover_text, ignoreBounds=True)
 
-        self.legend = pg.LegendItem(offset=None, verSpacing=-2)
+        self.legend = _LightLegend(
+            offset=None,
+            verSpacing=-2,
+            brush=pg.mkBrush(255, 255, 255, 235),
+            pen=pg.mkPen("#B0B0B0"),
+            labelTextColor=DARK,
+        )
         self.figure.addItem(self.legend, row=0, col=1)
         self._legend_points = [
             pg.ScatterPlotItem(symbol="o", size=10, brush=colors.color(lab), pen=pg.mkPen("w"))
@@ -886,6 +893,7 @@ class SvmPanel(BasePanel):
                 "alpha_y": frame.alpha[sv] * y,
                 "alpha_at_C": frame.alpha[sv] >= frame.C * (1 - 1e-9),
                 "f(x)": frame.f_train[sv],
+                "b": frame.b,  # the intercept of f(x) = sum alpha_y K(x_i, x) + b
             }
         )
         df.attrs["intercept_b"] = frame.b
@@ -897,6 +905,14 @@ class SvmPanel(BasePanel):
         ds = builtin.moons(2000, noise=0.3, seed=self.seed())
         self.set_kernel("rbf")
         self._set_points(ds.X, ds.y, "Heavy job")
+
+
+class _LightLegend(pg.LegendItem):
+    """A light legend card in either theme: its samples (black rings and contours) are drawn
+    for the light decision map, so its text stays dark whatever the theme sets."""
+
+    def setLabelTextColor(self, *args, **kwargs) -> None:
+        super().setLabelTextColor(DARK)
 
 
 def _row(*widgets: QWidget) -> QWidget:
