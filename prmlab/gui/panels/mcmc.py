@@ -37,6 +37,7 @@ from prmlab.engine.mcmc import targets
 from prmlab.engine.mcmc.expression import parse
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
+from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.params import ValueSlider, group
 
 CUSTOM = "Custom expression"
@@ -57,7 +58,7 @@ VIEWS = ("MCMC chains", "Rejection sampling", "Importance sampling")
 MAX_CHAINS = 8
 LONG_RUN = 100_000
 MAX_HISTORY = 1_000_000  # steps per chain kept at most
-TRAIL = 250  # path points drawn per chain on the target
+TRAIL = 120  # path points drawn per chain on the target
 RECENT = 30  # past steps whose proposals stay as faint dots
 GUI_DIAGNOSTICS = 40_000  # kept draws up to which ESS/R-hat are computed on the GUI thread
 GRID = 161
@@ -271,9 +272,8 @@ class McmcPanel(BasePanel):
         form.addRow("Chains", self.chains_spin)
         form.addRow("Seed", self.seed_box)
         self.seed_box.valueChanged.connect(self.reset_chains)
-        start = QLabel("Click the density to start every chain there.")
-        start.setWordWrap(True)
-        form.addRow(start)
+        # Fixed lines, no word wrap: wrapped labels make a scrolled form squeeze its rows.
+        form.addRow(QLabel("Click the density: all chains start there."))
         self.per_tick = QComboBox()
         self.per_tick.addItems(["1", "10", "100", "1000"])
         self.per_tick.setToolTip("MCMC steps per Step click or Play tick")
@@ -316,7 +316,6 @@ class McmcPanel(BasePanel):
         self._fit_table_height()
         form.addRow(self.table)
         self.diag_label = QLabel()
-        self.diag_label.setWordWrap(True)
         form.addRow(self.diag_label)
 
     def _fit_table_height(self) -> None:
@@ -335,9 +334,11 @@ class McmcPanel(BasePanel):
         self.mc_n.setValue(2000)
         self.mc_n.setSingleStep(500)
         form.addRow("Proposals N", self.mc_n)
-        self.mc_sd = ValueSlider(0.1, 20.0, 1.5, log=True, decimals=3)
-        self.mc_sd.setToolTip("Standard deviation of the Gaussian proposal q (both axes)")
-        form.addRow("q sd", self.mc_sd)
+        self.mc_sd = ValueSlider(0.1, 2.0, 0.7, log=True, decimals=2)
+        self.mc_sd.setToolTip(
+            "q = N(box centre, diag(sd²)) with sd = this × the box's half-width on each axis"
+        )
+        form.addRow("q width", self.mc_sd)
         self.mc_button = QPushButton("Sample with q")
         self.mc_button.clicked.connect(self.run_monte_carlo)
         form.addRow(self.mc_button)
@@ -348,6 +349,7 @@ class McmcPanel(BasePanel):
 
     # -- plots --------------------------------------------------------------------------
     def _density_image(self, plot: pg.PlotItem) -> tuple[pg.ImageItem, list[pg.IsocurveItem]]:
+        plot.setAspectLocked(True)  # isotropic proposals and momenta look isotropic
         image = pg.ImageItem()
         image.setColorMap(
             pg.ColorMap([0.0, 0.35, 1.0], [QColor("#FFFFFF"), QColor("#C9C9DA"), QColor("#6E6E8E")])
@@ -366,10 +368,9 @@ class McmcPanel(BasePanel):
         p = self.chain_plot = lay.addPlot(row=0, col=0, rowspan=3, title="Target and chains")
         p.setLabel("bottom", "x")
         p.setLabel("left", "y")
-        p.setAspectLocked(False)
         self.image, self.isos = self._density_image(p)
         self.paths = [
-            p.plot([], [], pen=pg.mkPen(colors.color(c, 200), width=1.5)) for c in range(MAX_CHAINS)
+            p.plot([], [], pen=pg.mkPen(colors.color(c, 150), width=1.3)) for c in range(MAX_CHAINS)
         ]
         self.trail = pg.ScatterPlotItem(size=4, pen=None)
         p.addItem(self.trail)
@@ -411,7 +412,7 @@ class McmcPanel(BasePanel):
             tp.burn_ = pg.LinearRegionItem(
                 (0, 0), movable=False, brush=pg.mkBrush(128, 128, 128, 50), pen=pg.mkPen(None)
             )
-            tp.addItem(tp.burn_)
+            tp.addItem(tp.burn_, ignoreBounds=True)
             self.trace_plots.append(tp)
         self.hist_plots = []
         for k, name in enumerate(("x", "y")):
@@ -494,8 +495,6 @@ class McmcPanel(BasePanel):
         )
         self.rej_section_dots = pg.ScatterPlotItem(size=6, pen=None)
         s.addItem(self.rej_section_dots)
-        self.rej_text = pg.TextItem(anchor=(0, 0))
-        s.addItem(self.rej_text, ignoreBounds=True)
         lay.setVisible(False)
 
     def _build_importance_view(self) -> None:
@@ -515,7 +514,7 @@ class McmcPanel(BasePanel):
         )
         p.addItem(self.imp_dots)
         self.imp_mean = pg.ScatterPlotItem(
-            size=16, symbol="+", pen=pg.mkPen(colors.PALETTE[4], width=3), brush=colors.PALETTE[4]
+            size=24, symbol="+", pen=pg.mkPen(colors.PALETTE[4], width=3), brush=colors.PALETTE[4]
         )
         self.imp_mean.setZValue(10)
         p.addItem(self.imp_mean)
@@ -526,9 +525,8 @@ class McmcPanel(BasePanel):
         w.setLabel("bottom", "rank")
         w.setLabel("left", "w̃ (log scale)")
         w.setLogMode(False, True)
+        w.getAxis("left").enableAutoSIPrefix(False)
         self.imp_curve = w.plot([], [], pen=pg.mkPen(colors.PALETTE[3], width=2))
-        self.imp_text = pg.TextItem(anchor=(1, 0))
-        w.addItem(self.imp_text, ignoreBounds=True)
         lay.setVisible(False)
 
     def _show_view(self, index: int) -> None:
@@ -563,6 +561,8 @@ class McmcPanel(BasePanel):
         kept = f" (keeping {self.view.label})" if self.view is not None else ""
         self.expr_error.setText(message + kept)
         self.expr_error.show()
+        width = max(self.expr_error.width(), 260)
+        self.expr_error.setMinimumHeight(self.expr_error.heightForWidth(width))
         self.messages.error(message + kept)
 
     def _box_changed(self) -> None:
@@ -627,7 +627,7 @@ class McmcPanel(BasePanel):
         m = self.method()
         for key, widgets in self._param_rows.items():
             for w in widgets:
-                self._sampler_form.setRowVisible(w, key == m)
+                w.setEnabled(key == m)
         self.reset_chains()
 
     def _params_changed(self) -> None:
@@ -836,7 +836,7 @@ class McmcPanel(BasePanel):
                     curve.setData(steps, chains[c, :, k])
                 else:
                     curve.setData([], [])
-            tp.burn_.setRegion((0, self.burn_spin.value()))
+            tp.burn_.setRegion((0, min(self.burn_spin.value(), self.n_steps)))
 
     def _draw_rates(self) -> None:
         acc = self.accepted[:, 1:]
@@ -853,7 +853,7 @@ class McmcPanel(BasePanel):
 
     def _kept_changed(self) -> None:
         for tp in self.trace_plots:
-            tp.burn_.setRegion((0, self.burn_spin.value()))
+            tp.burn_.setRegion((0, min(self.burn_spin.value(), self.n_steps)))
         self.refresh_diagnostics()
 
     def refresh_diagnostics(self) -> None:
@@ -904,7 +904,8 @@ class McmcPanel(BasePanel):
         rate = self.accepted[:, 1:].mean(axis=1) if self.n_steps > 1 else np.zeros(0)
         parts = [f"{self.n_steps - 1:,} steps × {self.chains.shape[0]} chains"]
         if rate.size:
-            parts.append("acceptance " + " ".join(f"{r:.2f}" for r in rate))
+            more = " …" if rate.size > 4 else ""
+            parts.append("acceptance " + " ".join(f"{r:.2f}" for r in rate[:4]) + more)
         for k in range(2):
             cells = ["–"] * 4
             flag = False
@@ -915,7 +916,7 @@ class McmcPanel(BasePanel):
                     f"{s['mean'][k]:.3f}",
                     f"{s['sd'][k]:.3f}",
                     f"{s['ess'][k]:.0f}",
-                    ("⚠ " if flag else "") + (f"{r:.3f}" if np.isfinite(r) else "–"),
+                    f"{r:.3f}" if np.isfinite(r) else "–",
                 ]
                 if k == 0 and "acf" in s:
                     for curve, acf in zip(self.acf_curves, s["acf"]):
@@ -940,19 +941,23 @@ class McmcPanel(BasePanel):
         if pending:
             parts.append("diagnostics pending (pause to update)")
         elif s is not None and s["flagged"].any():
-            parts.append("⚠ not converged yet: R̂ > 1.01 or ESS < 10 per chain")
-        self.diag_label.setText("; ".join(parts))
+            bad = [name for name, f in zip("xy", s["rhat"] > mcmc.RHAT_THRESHOLD) if f]
+            why = f"R̂ > 1.01 for {', '.join(bad)}" if bad else "ESS < 10 per chain"
+            parts.append(f"⚠ not converged: {why}")
+        self.diag_label.setText("\n".join(parts))
 
     # -- Monte Carlo views --------------------------------------------------------------
     def run_monte_carlo(self) -> None:
-        """Rejection or importance sampling of the target with q = N(box centre, sd² I)."""
+        """Rejection or importance sampling of the target with q = N(box centre, diag(sd²))."""
         if self.view is None or self.view_box.currentIndex() == 0:
             return
-        sd = self.mc_sd.value()
+        x0, x1, y0, y1 = self.view.target.bounds
+        sd = self.mc_sd.value() * np.array([x1 - x0, y1 - y0]) / 2
         fn = mcmc.rejection_sample if self.view_box.currentIndex() == 1 else mcmc.importance_sample
         self._run(
             "monte carlo", fn, self.view.target, int(self.mc_n.value()),
-            proposal_cov=np.eye(2) * sd * sd, seed=self.seed(),
+            proposal_mean=((x0 + x1) / 2, (y0 + y1) / 2), proposal_cov=np.diag(sd**2),
+            seed=self.seed(),
             on_done=self._draw_monte_carlo, label="Monte Carlo",
         )  # fmt: skip
 
@@ -981,53 +986,47 @@ class McmcPanel(BasePanel):
             curve.setData(pts[:, 0], pts[:, 1], connect="finite")
         # The section through the mode: p~ and M q along x; proposals within a band of it.
         j = int(np.argmax(view.density.max(axis=1)))
+        band = 0.05 * (view.ys[-1] - view.ys[0])
         y_mode = view.ys[j]
-        self.rej_section.setTitle(f"Section y = {y_mode:.2f}: accept if u·M·q(z) ≤ p̃(z)")
+        self.rej_section.setTitle(f"Section at y = {y_mode:.2f}")
         self.rej_p_curve.setData(view.xs, np.exp(lp[j] - peak))
         self.rej_env_curve.setData(view.xs, env[j])
-        band = 0.1 * (view.ys[-1] - view.ys[0])
         near = np.abs(r.proposals[:, 1] - y_mode) < band / 2
         heights = r.u[near] * np.exp(r.log_envelope[near] - peak)
+        self.rej_section.setLabel(
+            "left", f"u·M·q(z), dots with |y − {y_mode:.2f}| < {band / 2:.2f}"
+        )
         self.rej_section_dots.setData(
             r.proposals[near, 0],
             heights,
             brush=[brush_ok if a else brush_no for a in r.accepted[near]],
         )
-        self.rej_text.setText(
-            f"accepted {r.accepted.sum()} of {len(r.accepted)} ({100 * r.accept_rate:.1f} %)\n"
-            f"M = {np.exp(r.log_M):.3g};  dots: |y − {y_mode:.2f}| < {band / 2:.2f}"
+        self.rej_map.setTitle(
+            f"Rejection: {r.accepted.sum()} of {len(r.accepted)} accepted "
+            f"({100 * r.accept_rate:.1f} %), M = {np.exp(r.log_M):.3g}"
         )
-        self.rej_text.setPos(view.xs[0], float(env[j].max()) * 1.05)
         if r.n_violations:
             self.messages.warning(f"M·q < p̃ at {r.n_violations} proposals: widen q")
 
     def _draw_importance(self, r: mcmc.ImportanceResult) -> None:
         n = len(r.weights)
-        sizes = np.clip(4 + 30 * np.sqrt(r.weights * n / 10), 2, 40)
+        sizes = np.clip(3 + 6 * np.sqrt(r.weights * n), 3, 22)
         show = np.argsort(r.weights)[-3000:]
         self.imp_dots.setData(pos=r.samples[show], size=sizes[show])
         self.imp_mean.setData(pos=r.mean[None])
-        t = np.linspace(0, 2 * np.pi, 97)
         for k, curve in enumerate(self.imp_q):
-            rad = (k + 1) * np.sqrt(r.proposal.cov[0, 0])
-            curve.setData(
-                r.proposal.mean[0] + rad * np.cos(t), r.proposal.mean[1] + rad * np.sin(t)
-            )
+            curve.setData(*ellipse_xy(r.proposal.mean, r.proposal.cov, n_std=k + 1.0))
         w = np.sort(r.weights)[::-1]
-        w = w[w > 0]
+        w = w[w > 1e-10 * w[0]]  # the rest would only stretch the log axis
         self.imp_curve.setData(np.arange(1, len(w) + 1), w)
         truth = ""
         if self.view.target.mean is not None:
             m = self.view.target.mean
-            truth = f"  (true {m[0]:.2f}, {m[1]:.2f})"
+            truth = f" (true {m[0]:.2f}, {m[1]:.2f})"
         self.imp_weights.setTitle(f"Weights: ESS = 1/Σw̃² = {r.ess:.0f} of {n}")
-        self.imp_text.setText(
-            f"mean ≈ ({r.mean[0]:.2f}, {r.mean[1]:.2f}){truth}\nlog Z ≈ {r.log_Z:.3f}"
+        self.imp_map.setTitle(
+            f"Importance: weighted mean ({r.mean[0]:.2f}, {r.mean[1]:.2f}){truth}"
         )
-        vb = self.imp_weights.getViewBox()
-        self.imp_weights.autoRange()
-        (x0, x1), (y0, y1) = vb.viewRange()
-        self.imp_text.setPos(x1, y1)
 
     # -- BasePanel hooks ----------------------------------------------------------------
     def load_demo(self) -> None:
