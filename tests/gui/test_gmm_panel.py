@@ -148,6 +148,12 @@ def test_table_data_fits_all_dims_and_shows_pcs(qtbot, panel, wait_idle):
     wait_idle(panel)
     assert panel.state.means.shape == (panel.k_box.value(), 4)
     assert len(panel.points.data) == 150
+    panel.feature_list.item(3).setCheckState(Qt.CheckState.Unchecked)  # fit in 3 features
+    wait_idle(panel)
+    assert panel.X.shape == (150, 3) and panel.state.means.shape[1] == 3
+    assert panel.x_box.count() == 3
+    frame = panel.results_frame()
+    assert list(frame.columns[2:5]) == list(iris().feature_names[:3])
 
 
 def test_painting_points_refits_and_undo(qtbot, make_panel, wait_idle):

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QWidget,
@@ -420,7 +422,9 @@ class GmmPanel(BasePanel):
         self.state: FitState | None = None
         self.restart_result: Restarts | None = None
         self._dataset_name = ""
-        self._feature_names = ["x₁", "x₂"]
+        self._feature_names = ["x₁", "x₂"]  # of the fitted columns
+        self._all_names = ["x₁", "x₂"]
+        self._chosen = [0, 1]  # the columns of the data EM fits in
         self._table = False  # True: data not in the point editor (CSV, large data)
         self._show_idx: np.ndarray | None = None
         self._shown: np.ndarray | None = None  # cache of shown_points()
@@ -450,6 +454,12 @@ class GmmPanel(BasePanel):
         self.x_box, self.y_box = QComboBox(), QComboBox()
         for box in (self.x_box, self.y_box):
             box.currentIndexChanged.connect(self._projection_changed)
+        self.feature_list = QListWidget()
+        self.feature_list.setMaximumHeight(110)
+        self.feature_list.setToolTip("The features EM / k-means fits in")
+        self.feature_list.itemChanged.connect(self._features_changed)
+        self.feature_label = QLabel("Fit in")
+        data.addRow(self.feature_label, self.feature_list)
         data.addRow("Show", self.view_box)
         data.addRow("x axis", self.x_box)
         data.addRow("y axis", self.y_box)
@@ -682,6 +692,8 @@ class GmmPanel(BasePanel):
         if dataset.n_samples < 1 or dataset.n_features < 1:
             self.messages.error("The data set needs at least one row and one numeric column.")
             return
+        self.preset_box.setPlaceholderText(dataset.name or "Your data")
+        self.preset_box.setCurrentIndex(-1)
         self._use_dataset(dataset)
         notes = "; ".join(dataset.notes)
         self.messages.note(
@@ -693,21 +705,23 @@ class GmmPanel(BasePanel):
         self.playback.pause()
         self.job.cancel()
         self._dataset_name = ds.name
-        self._feature_names = list(ds.feature_names) or ["x₁", "x₂"]
+        self._all_names = list(ds.feature_names) or ["x₁", "x₂"]
         self._table = not (ds.n_features == 2 and ds.n_samples <= EDITABLE_MAX)
         self._raw = np.ascontiguousarray(ds.X, dtype=np.float64)
-        self._pca = None
         self.editor.enabled = not self._table
         self.edit_mode_box.setEnabled(not self._table)
-        for i, box in enumerate((self.x_box, self.y_box)):
-            box.blockSignals(True)  # _data_changed below redraws once
-            box.clear()
-            box.addItems(self._feature_names)
-            box.setCurrentIndex(min(i, len(self._feature_names) - 1))
-            box.blockSignals(False)
-        many = ds.n_features > 2
-        for w in (self.view_box, self.x_box, self.y_box):
-            w.setEnabled(many)
+        self.feature_list.blockSignals(True)
+        self.feature_list.clear()
+        for name in self._all_names:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.feature_list.addItem(item)
+        self.feature_list.blockSignals(False)
+        for w in (self.feature_list, self.feature_label):
+            w.setVisible(ds.n_features > 2)
+        self._chosen = list(range(ds.n_features))
+        self._set_display_names()
         if self._table:
             self.editor.set_data(np.empty((0, 2)), undoable=False)
         else:
@@ -717,6 +731,34 @@ class GmmPanel(BasePanel):
         self._data_changed(then)
         self.plot.enableAutoRange()
 
+    def _set_display_names(self) -> None:
+        """Fill the x/y boxes with the fitted features (signals blocked: the caller redraws)."""
+        self._feature_names = [self._all_names[i] for i in self._chosen]
+        for i, box in enumerate((self.x_box, self.y_box)):
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(self._feature_names)
+            box.setCurrentIndex(min(i, len(self._feature_names) - 1))
+            box.blockSignals(False)
+        for w in (self.view_box, self.x_box, self.y_box):
+            w.setEnabled(len(self._chosen) > 2)
+
+    def _features_changed(self, item: QListWidgetItem) -> None:
+        chosen = [
+            i
+            for i in range(self.feature_list.count())
+            if self.feature_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        if not chosen:
+            self.feature_list.blockSignals(True)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.feature_list.blockSignals(False)
+            self.messages.error("Choose at least one feature to fit in.")
+            return
+        self._chosen = chosen
+        self._set_display_names()
+        self._data_changed()
+
     def _edited(self) -> None:
         """The point editor changed (click, drag, spray, undo): refit from a fresh init."""
         if not self._table:
@@ -724,7 +766,7 @@ class GmmPanel(BasePanel):
             self._data_changed()
 
     def _data_changed(self, then: str = "reset") -> None:
-        X = self._raw
+        X = self._raw if len(self._chosen) == self._raw.shape[1] else self._raw[:, self._chosen]
         if self.standardise_box.isChecked() and len(X) > 1:
             sd = X.std(axis=0)
             X = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
