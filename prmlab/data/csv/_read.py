@@ -1,0 +1,236 @@
+"""Parsing a CSV with pandas in chunks: layout from the head, parse errors, ``preview_csv``."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import warnings
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from prmlab.data.csv._sniff import (
+    MAX_COLUMNS,
+    CsvSettings,
+    _check_path,
+    _decode_head,
+    _is_value,
+    _number_pattern,
+    _read_head,
+    _table_rows,
+)
+from prmlab.data.dataset import DatasetError
+
+PREVIEW_ROWS = 50
+CHUNK_BYTES = 8 * 2**20  # parse ~8 MiB at a time: progress and cancel points
+NA_VALUES = ["?"]  # on top of pandas' defaults: "", NA, NULL, NaN, n/a, None, ...
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class LoadStep:
+    """Progress of a load: ``progress`` in [0, 1] (the GUI's status bar reads it), rows so far."""
+
+    progress: float
+    rows: int
+
+
+# -------------------------------------------------------------------------------- parsing
+
+
+def _dedupe(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Unique, non-empty column names ("x", "x (2)", ...) and notes on what was renamed."""
+    out: list[str] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(names):
+        base = raw.strip() or f"column {i + 1}"
+        name, k = base, 1
+        while name in seen:
+            k += 1
+            name = f"{base} ({k})"
+        if name != base:
+            notes.append(f"duplicate header {base!r} renamed to {name!r}")
+        seen.add(name)
+        out.append(name)
+    return out, notes
+
+
+@dataclass
+class _Layout:
+    """What the head says about the table under some settings: names, width, text columns."""
+
+    names: list[str]
+    notes: list[str]
+    text_columns: list[str]
+    bytes_per_row: float
+    spaces: bool  # cells start with blanks: let pandas skip them (slower, so only then)
+
+
+def _layout(p: Path, settings: CsvSettings) -> _Layout:
+    head, complete = _read_head(p)
+    text = _decode_head(head, settings.encoding, complete, p.name)
+    rows = _table_rows(text, settings.delimiter, p.name)
+    # pandas takes the width from row 1: longer rows are cut (after a header) or skipped
+    width = len(rows[0])
+    if width > MAX_COLUMNS:
+        raise DatasetError(f"{p.name} has {width:,} columns; the limit is {MAX_COLUMNS:,}")
+    first = rows[0] if settings.header else []
+    names, notes = _dedupe(first or [""] * width)
+    number = _number_pattern(settings.decimal, settings.thousands)
+    body = rows[1:] if settings.header else rows
+    text_columns = [
+        name
+        for j, name in enumerate(names)
+        if any(j < len(r) and not _is_value(r[j], number) for r in body)
+    ]
+    spaces = any(cell[:1].isspace() for r in rows for cell in r)
+    return _Layout(names, notes, text_columns, len(head) / max(1, text.count("\n")), spaces)
+
+
+def _read_kwargs(settings: CsvSettings, layout: _Layout) -> dict:
+    return dict(
+        sep=settings.delimiter,
+        decimal=settings.decimal,
+        thousands=settings.thousands,
+        header=0 if settings.header else None,
+        names=layout.names,
+        index_col=False,
+        encoding=settings.encoding,
+        skipinitialspace=layout.spaces,
+        na_values=NA_VALUES,
+        on_bad_lines="warn",
+        engine="c",
+        # text columns as categoricals: labels come out as integer codes, no per-cell Python
+        dtype={name: "category" for name in layout.text_columns},
+    )
+
+
+class _DecodeError(DatasetError):
+    """The body is not text in the chosen encoding (the head was)."""
+
+
+def _parse_error(name: str, exc: Exception) -> DatasetError:
+    if isinstance(exc, UnicodeError):
+        return _DecodeError(f"cannot parse {name}: not valid text in this encoding ({exc})")
+    message = str(exc).strip().replace("Error tokenizing data. C error: ", "")
+    if isinstance(exc, MemoryError):
+        message = "not enough memory to load it"
+    return DatasetError(f"cannot parse {name}: {message}")
+
+
+def _parser_notes(messages: list[str]) -> list[str]:
+    """Notes from pandas' warnings about rows that did not fit the header."""
+    text = "\n".join(messages)
+    skipped = re.findall(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)", text)
+    notes = []
+    if skipped:
+        line, expected, saw = skipped[0]
+        notes.append(
+            f"skipped {len(skipped)} row(s) with too many fields "
+            f"(first: line {line}, expected {expected} fields, saw {saw})"
+        )
+    if "Length of header or names does not match" in text:
+        notes.append("some rows have more fields than the first row: the extra fields are ignored")
+    return notes
+
+
+def _next_chunk(reader: Iterator[pd.DataFrame], messages: list[str]) -> pd.DataFrame | None:
+    """The next chunk, or None at the end; pandas' parser warnings go to ``messages``.
+
+    Warning filters are process-wide, so they are caught around each read only, never
+    across a ``yield`` (another thread's warnings would land here meanwhile).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        chunk = next(reader, None)
+    messages.extend(str(w.message) for w in caught)
+    return chunk
+
+
+def _is_plain_number(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _concat(chunks: list[pd.DataFrame]) -> dict[str, pd.Series]:
+    """The chunks' columns joined, without building one more DataFrame (it would copy)."""
+    columns = {}
+    for name in chunks[0].columns:
+        parts = [c[name] for c in chunks]
+        if len(parts) == 1:
+            columns[name] = parts[0]
+        elif all(isinstance(s.dtype, pd.CategoricalDtype) for s in parts):
+            columns[name] = pd.Series(union_categoricals(parts, sort_categories=True), name=name)
+        elif all(_is_plain_number(s) for s in parts):
+            columns[name] = pd.Series(np.concatenate([s.to_numpy() for s in parts]), name=name)
+        else:
+            columns[name] = pd.concat(parts, ignore_index=True)
+    return columns
+
+
+def _read_frame(
+    p: Path, settings: CsvSettings, layout: _Layout, nrows: int | None = None
+) -> Generator[LoadStep, None, tuple[dict[str, pd.Series], list[str]]]:
+    """Parse the file (or its first ``nrows`` rows) in chunks, yielding progress."""
+    size = max(1, p.stat().st_size)
+    # nrows (the preview) reads one chunk of that many rows
+    chunk_rows = nrows or max(1000, int(CHUNK_BYTES / max(1.0, layout.bytes_per_row)))
+    chunks: list[pd.DataFrame] = []
+    messages: list[str] = []
+    rows = 0
+    try:
+        with (
+            p.open("rb") as fh,
+            pd.read_csv(fh, chunksize=chunk_rows, **_read_kwargs(settings, layout)) as reader,
+        ):
+            while (chunk := _next_chunk(reader, messages)) is not None:
+                chunks.append(chunk)
+                rows += len(chunk)
+                if nrows is not None:
+                    break
+                yield LoadStep(min(1.0, fh.tell() / size), rows)
+    except (ValueError, UnicodeError, csv.Error, OverflowError, MemoryError, OSError) as exc:
+        raise _parse_error(p.name, exc) from None
+    if not chunks:  # pandas may yield no chunk at all for a header-only file
+        chunks = [pd.DataFrame({name: pd.Series(dtype=np.float64) for name in layout.names})]
+    return _concat(chunks), _parser_notes(messages)
+
+
+def _drain(
+    gen: Generator[LoadStep, None, _T], progress: Callable[[float], None] | None = None
+) -> _T:
+    """Run a progress generator to its end and return its value."""
+    while True:
+        try:
+            step = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        if progress is not None:
+            progress(step.progress)
+
+
+def _check_not_empty(n_rows: int, settings: CsvSettings, name: str) -> None:
+    if n_rows == 0:
+        what = "a header but no data rows" if settings.header else "no data rows"
+        raise DatasetError(f"{name} has {what}")
+
+
+def preview_csv(
+    path: str | os.PathLike, settings: CsvSettings, nrows: int = PREVIEW_ROWS
+) -> pd.DataFrame:
+    """The first ``nrows`` rows as :func:`load_csv` would parse them (NaN where missing).
+
+    Raises DatasetError where loading would fail from the first rows already.
+    """
+    p = _check_path(path)
+    settings.check()
+    columns, _ = _drain(_read_frame(p, settings, _layout(p, settings), nrows=nrows))
+    frame = pd.DataFrame(columns)
+    _check_not_empty(len(frame), settings, p.name)
+    return frame
