@@ -1,0 +1,174 @@
+"""The HMM panel driven through its real widgets with qtbot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from prmlab.data import Dataset
+from prmlab.gui.panels.hmm import HmmPanel
+
+
+@pytest.fixture
+def panel(make_panel, wait_idle):
+    p = make_panel(HmmPanel)
+    p.length_box.setValue(60)
+    p.load_preset("Occasionally dishonest casino")
+    wait_idle(p)
+    return p
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def n_points(item) -> int:
+    x = item.getData()[0]
+    return 0 if x is None else len(x)
+
+
+def test_step_advances_t_and_fills_delta(qtbot, panel):
+    panel.quantity_box.setCurrentText("δ Viterbi")
+    click(qtbot, panel.trellis_playback.reset_button)
+    assert panel.t_now == 0 and panel.back_from is None
+    assert panel.heat.image[1:].max() == 0  # nothing past t = 0 yet
+    for _ in range(3):
+        click(qtbot, panel.trellis_playback.step_button)
+    assert panel.t_now == 3
+    shade = panel.heat.image
+    np.testing.assert_allclose(shade[:4].max(axis=1), 1.0)  # each filled column has its best
+    assert shade[4:].max() == 0
+    qtbot.waitUntil(lambda: n_points(panel.back_edges) == 2 * 3 * 2)
+    x, y = panel.back_edges.getData()
+    a = panel.analysis
+    assert y[0] == a.psi[1, 0] and y[1] == 0  # ψ_2(Fair) -> Fair
+    assert "ψ" in panel.step_label.text() and "t = 3" in panel.step_label.text()
+    assert n_points(panel.viterbi_curve) == 0  # no path before backtracking
+
+    # past the last column, each step backtracks one more step of the best path
+    panel.t_now = panel.T - 2
+    click(qtbot, panel.trellis_playback.step_button)
+    click(qtbot, panel.trellis_playback.step_button)
+    click(qtbot, panel.trellis_playback.step_button)
+    assert panel.back_from == panel.T - 2
+    xs, ys = panel.viterbi_curve.getData()
+    np.testing.assert_array_equal(ys, a.viterbi[-2:])
+    click(qtbot, panel.fill_button)
+    panel.trellis.setXRange(-0.5, panel.T - 0.5, padding=0)
+    qtbot.waitUntil(lambda: n_points(panel.viterbi_curve) == panel.T)
+    np.testing.assert_array_equal(panel.viterbi_curve.getData()[1], a.viterbi)
+
+
+def test_invalid_transition_row_shows_error_and_keeps_model(qtbot, panel, wait_idle):
+    before = panel.model.transmat.copy()
+    item = panel.a_table.item(0, 0)
+    item.setText("0.5")  # row Fair now sums to 0.55
+    assert panel.messages.level() == "error"
+    assert "row 0 sums to 0.55" in panel.messages.text()
+    assert "last valid model" in panel.messages.text()
+    np.testing.assert_array_equal(panel.model.transmat, before)
+    assert item.background().style() != Qt.BrushStyle.NoBrush  # the bad row is tinted
+    panel.a_table.item(0, 1).setText("x")
+    assert "is not a number" in panel.messages.text()
+    panel.a_table.item(0, 1).setText("0.5")  # now 0.5 + 0.5: valid
+    wait_idle(panel)
+    assert panel.messages.level() == ""
+    np.testing.assert_allclose(panel.model.transmat[0], [0.5, 0.5])
+    assert panel.a_table.item(0, 0).background().style() == Qt.BrushStyle.NoBrush
+
+
+def test_sampling_and_decoding_the_casino_shows_both_paths(qtbot, panel, wait_idle):
+    panel.length_box.setValue(400)
+    click(qtbot, panel.sample_button)
+    wait_idle(panel)
+    panel.trellis.setXRange(-0.5, 399.5, padding=0)
+    qtbot.waitUntil(lambda: n_points(panel.true_curve) == 400)
+    a = panel.analysis
+    assert len(a.viterbi) == 400 and panel.true_path is not None
+    np.testing.assert_array_equal(panel.viterbi_curve.getData()[1], a.viterbi)
+    np.testing.assert_array_equal(panel.posterior_curve.getData()[1], a.posterior)
+    np.testing.assert_array_equal(panel.true_curve.getData()[1], panel.true_path)
+    assert (a.viterbi == panel.true_path).mean() > 0.7
+    assert (a.posterior != a.viterbi).any() or (a.posterior == a.viterbi).all()
+    for img, _ in panel.strips.values():
+        assert img.image is not None and img.image.shape[0] == 400
+    frame = panel.results_frame()
+    assert list(frame.columns[:4]) == ["t", "observation", "viterbi_state", "posterior_state"]
+    assert {"gamma_Fair", "gamma_Loaded", "true_state"} <= set(frame.columns)
+    np.testing.assert_allclose(frame[["gamma_Fair", "gamma_Loaded"]].sum(axis=1), 1.0)
+
+
+def test_typed_and_clicked_observations(qtbot, panel, wait_idle):
+    panel.obs_edit.setText("6 6 6 1 2")
+    qtbot.keyClick(panel.obs_edit, Qt.Key.Key_Return)
+    wait_idle(panel)
+    np.testing.assert_array_equal(panel.obs, [5, 5, 5, 0, 1])
+    six = next(b for b in panel.symbol_buttons if b.text() == "6")
+    click(qtbot, six)
+    wait_idle(panel)
+    np.testing.assert_array_equal(panel.obs, [5, 5, 5, 0, 1, 5])
+    assert panel.true_path is None and len(panel.analysis.viterbi) == 6
+    panel.obs_edit.setText("6 x")
+    qtbot.keyClick(panel.obs_edit, Qt.Key.Key_Return)
+    assert "unknown symbol 'x' at position 2" in panel.messages.text()
+    assert len(panel.obs) == 6
+
+
+def test_baum_welch_step_and_restarts(qtbot, panel, wait_idle):
+    panel.length_box.setValue(300)
+    click(qtbot, panel.sample_button)
+    wait_idle(panel)
+    click(qtbot, panel.fit_playback.reset_button)
+    wait_idle(panel)
+    for _ in range(3):
+        click(qtbot, panel.fit_playback.step_button)
+        wait_idle(panel)
+    (curve,) = panel.fit_curves
+    assert len(curve) == 3 and (np.diff(curve) >= -1e-9).all()
+    panel.restarts_box.setValue(2)
+    panel.iter_box.setValue(40)
+    click(qtbot, panel.fit_button)
+    wait_idle(panel)
+    assert len(panel.fit_curves) == 2
+    for h in panel.fit_curves:
+        assert (np.diff(h) >= -1e-8 * np.abs(h[1:])).all()
+    np.testing.assert_allclose(panel.a_image.image, panel.model.transmat)
+    np.testing.assert_allclose(panel.model.transmat.sum(axis=1), 1.0)
+    assert panel.model.states == ("Fair", "Loaded")  # relabelled to match the true model
+
+
+def test_csv_columns_as_symbols_or_gaussian(qtbot, panel, wait_idle):
+    rng = np.random.default_rng(0)
+    die = rng.integers(1, 7, size=200).astype(float)
+    level = np.r_[rng.normal(0, 1, 100), rng.normal(5, 1, 100)]
+    panel.states_box.setValue(2)
+    wait_idle(panel)
+    panel.set_dataset(Dataset(np.column_stack([die, level]), ["die", "level"], name="rolls"))
+    wait_idle(panel)
+    assert panel.model.kind == "symbols" and panel.model.symbols == tuple("123456")
+    assert len(panel.analysis.viterbi) == 200
+    panel.column_box.setCurrentIndex(1)
+    panel.column_box.activated.emit(1)
+    wait_idle(panel)
+    assert panel.model.kind == "gaussian" and "Gaussian" in panel.b_title.text()
+    click(qtbot, panel.fit_button)
+    wait_idle(panel)
+    path = panel.analysis.viterbi
+    assert (
+        max((path == (np.arange(200) >= 100)).mean(), (path != (np.arange(200) >= 100)).mean())
+        > 0.95
+    )
+
+
+def test_long_sequence_is_drawn_as_images(qtbot, panel, wait_idle):
+    panel.length_box.setValue(100_000)
+    click(qtbot, panel.sample_button)
+    wait_idle(panel, timeout=60000)
+    assert panel.heat.image.shape == (100_000, 2)
+    panel.trellis.setXRange(0, 100_000, padding=0)
+    qtbot.waitUntil(lambda: panel.heat.isVisible() and len(panel.nodes.data) == 0)
+    panel.trellis.setXRange(5000, 5030, padding=0)
+    qtbot.waitUntil(lambda: len(panel.nodes.data) > 0)
+    assert not panel.heat.isVisible()
+    assert panel.nodes.data["x"].min() >= 4999 and panel.nodes.data["x"].max() <= 5031
