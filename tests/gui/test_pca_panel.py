@@ -117,6 +117,7 @@ def test_table_projection_colours_by_label_and_hover_shows_the_row(qtbot, panel,
     panel.set_dataset(iris())
     wait_idle(panel)
     assert panel.table is not None and not panel.editor.enabled
+    assert panel.preset_box.currentIndex() == -1  # own data, no preset showing
     assert len(panel.class_scatters) == 3
     for k, item in enumerate(panel.class_scatters):
         assert len(item.data) == 50

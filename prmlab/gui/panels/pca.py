@@ -32,6 +32,7 @@ EM_MAX_ITER = 400  # frames of the EM animation at most
 EM_TOL = 1e-7  # on the mean log-likelihood per point
 HOVER_PX = 9.0
 MARKED_MAX = 400  # projected points get a marker up to this many points
+BIPLOT_NAMES = 15  # the longest loading vectors get their column's name
 RESIDUALS_MAX = 1_000  # above this the segments hide each other (and cost frames while dragging)
 
 AXIS_COLOR = colors.PALETTE[2]  # green: the principal axes
@@ -419,7 +420,7 @@ class PcaPanel(BasePanel):
         self.playback.pause()
         self.frame_index = 0
         if name in TABLE_PRESETS:
-            self.set_dataset(TABLE_PRESETS[name]())
+            self._use_dataset(TABLE_PRESETS[name]())
             return
         points, labels = preset_points(name, self.seed())
         self.table = None
@@ -431,12 +432,16 @@ class PcaPanel(BasePanel):
 
     def set_dataset(self, dataset: Dataset) -> None:
         """A CSV or built-in table: 2 columns become editable points, more a projection."""
+        if self._use_dataset(dataset):
+            self.preset_box.setCurrentIndex(-1)  # the user's own data: no preset is showing
+
+    def _use_dataset(self, dataset: Dataset) -> bool:
         if dataset.n_samples < 2 or dataset.n_features < 2:
             self.messages.error(
                 f"PCA here needs at least 2 rows and 2 numeric columns; "
                 f"{dataset.name or 'this table'} has {dataset.n_samples} × {dataset.n_features}."
             )
-            return
+            return False
         self.playback.pause()
         self.frame_index = 0
         self._fit_view_next = True
@@ -459,6 +464,7 @@ class PcaPanel(BasePanel):
             self.pc_y.setValue(2)
             self.refit()
         self.messages.note(" ".join([note, *dataset.notes]))
+        return True
 
     def current_data(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The data to analyse: (n, d) and int labels (or None)."""
@@ -906,7 +912,9 @@ class PcaPanel(BasePanel):
             pairs[1::2] = tips
             self.loadings.setData(pairs[:, 0], pairs[:, 1])
             feature_names = self.table.feature_names if self.table is not None else []
-            for f, tip in enumerate(tips):
+            named = np.argsort(-np.hypot(tips[:, 0], tips[:, 1]))[:BIPLOT_NAMES]
+            for f in named:
+                tip = tips[f]
                 text = pg.TextItem(
                     feature_names[f] if f < len(feature_names) else f"x{f + 1}",
                     anchor=(0.5, 0.5),
