@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -61,7 +62,8 @@ EXPLANATION = (
     "α = C ⇒ y f ≤ 1 (□, inside the margin ×). Linear kernel: margin width 2/‖w‖. "
     "<b>SMO</b> picks the pair (i, j) that violates KKT most (second-order rule, as libsvm) "
     "and solves the dual for those two exactly; it stops when m(α) − M(α) &lt; tol. "
-    "<i>Left click: +1 · right or Shift+click: −1 · drag to move · Delete removes.</i>"
+    "<i>Left click: +1 · right or Shift+click: −1 · drag to move · Delete removes · "
+    "hover a point for its α.</i>"
 )
 
 
@@ -382,7 +384,7 @@ class SvmPanel(BasePanel):
         form.addRow(self.result_label)
 
     def _build_plots(self) -> None:
-        self.plot = editable_plot("Decision function f(x)")
+        self.plot = editable_plot("Decision function f(x): boundary f = 0, margins f = ±1")
         self.figure.addItem(self.plot, row=0, col=0)
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂")
@@ -436,6 +438,18 @@ class SvmPanel(BasePanel):
         for item in (self.width_line, *self.width_arrows, self.width_text):
             item.setZValue(15)
             self.plot.addItem(item, ignoreBounds=True)
+        # Live numbers in the plot's corner (pixel coordinates of the view box).
+        self.info = pg.TextItem(
+            anchor=(0, 0), color=DARK, fill=pg.mkBrush(255, 255, 255, 215), border=pg.mkPen(DARK)
+        )
+        font = QFont()
+        font.setPointSize(12)
+        font.setBold(True)
+        self.info.setFont(font)
+        self.info.setParentItem(self.plot.getViewBox())
+        self.info.setPos(8, 8)
+        self.info.setZValue(30)
+        self.info.hide()
         self.hover_text = pg.TextItem(
             anchor=(0, 1), color=DARK, fill=pg.mkBrush(255, 255, 255, 225), border=pg.mkPen(DARK)
         )
@@ -739,7 +753,7 @@ class SvmPanel(BasePanel):
         ):
             item.setData([])
         self.result_label.setText("–")
-        self.plot.setTitle("Decision function f(x)")
+        self.info.hide()
         self._draw_width(None)
 
     def _draw(self, frame: Frame | None) -> None:
@@ -816,22 +830,29 @@ class SvmPanel(BasePanel):
         for item in items:
             item.show()
 
+    def _set_title(self, text: str) -> None:
+        if self.plot.titleLabel.text != text:
+            self.plot.setTitle(text)
+
     def _show_numbers(self, frame: Frame, yf, at_c, free, inside, n_violators: int) -> None:
         n_sv = int(np.sum(frame.alpha > 0))
         accuracy = 100.0 * float(np.mean(yf > 0))
         kernel = self.kernel_box.currentText()
         c_text = "∞" if math.isinf(frame.C) else f"{frame.C:.3g}"
+        # Numbers go to an overlay: a new title would re-layout the whole figure every frame.
         if frame.stepping:
-            pair = "" if frame.pair is None else f", pair (i, j) = {frame.pair}"
-            self.plot.setTitle(
-                f"SMO update {frame.n_iter}{pair}: W(α) = {frame.dual_objective:.4g}"
-                + (" (converged)" if frame.converged else "")
+            self._set_title("SMO replay from α = 0: f(x) of the current iterate")
+            pair = "" if frame.pair is None else f" · pair (i, j) = {frame.pair}"
+            self.info.setText(
+                f"SMO update {frame.n_iter}{pair}\nW(α) = {frame.dual_objective:.5g}"
+                + (" · converged" if frame.converged else f" · KKT violators: {n_violators}")
             )
         else:
-            self.plot.setTitle(
-                f"f(x), {kernel} kernel, C = {c_text}: "
-                f"training accuracy {accuracy:.1f} %, {n_sv} SVs"
+            self._set_title("Decision function f(x): boundary f = 0, margins f = ±1")
+            self.info.setText(
+                f"{kernel} kernel, C = {c_text}\ntraining accuracy {accuracy:.1f} % · {n_sv} SVs"
             )
+        self.info.show()
         width = ""
         if frame.kernel == "linear" and math.isfinite(frame.margin_width):
             width = f"<br>Margin width 2/‖w‖: <b>{frame.margin_width:.4g}</b>"
