@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QPushButton
 
 from prmlab.data import Dataset
 from prmlab.data.builtin import iris
@@ -148,6 +149,9 @@ def test_hard_margin_on_overlapping_data_says_not_separable(qtbot, panel, wait_i
     assert panel.messages.level() == "error"
     assert "not separable" in panel.messages.text() and "finite C" in panel.messages.text()
     assert panel._frame is None and len(boundary(panel)) == 0
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)  # same error
+    wait_idle(panel)
+    assert "not separable" in panel.messages.text() and panel._session is None
     panel.load_preset("Separable")
     wait_idle(panel)
     assert panel.messages.level() == "" and panel._frame.converged
@@ -196,6 +200,16 @@ def test_three_class_csv_asks_which_two(qtbot, panel, wait_idle):
     assert not panel.x_box.isEnabled()
     panel.class_b_box.setCurrentIndex(0)
     assert panel.messages.level() == "error" and "two different classes" in panel.messages.text()
+
+
+def test_new_sample_draws_the_preset_with_the_next_seed(qtbot, panel, wait_idle):
+    before, seed = panel.editor.points, panel.seed()
+    new = [b for b in panel.findChildren(QPushButton) if "New" in b.text()][0]
+    qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel.seed() == seed + 1 and panel.preset_box.currentText() == "Separable"
+    assert panel.editor.points.shape == before.shape
+    assert not np.allclose(panel.editor.points, before)
 
 
 def test_unlabelled_table_is_refused_and_points_stay(qtbot, panel):

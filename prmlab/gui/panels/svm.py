@@ -310,8 +310,8 @@ class SvmPanel(BasePanel):
         self.preset_box.addItems(PRESETS)
         self.preset_box.setCurrentText("Moons")
         load = QPushButton("↻ New")
-        load.setToolTip("Draw the preset again with the seed below")
-        load.clicked.connect(lambda: self.load_preset(self.preset_box.currentText()))
+        load.setToolTip("A new random sample of the preset (the next seed)")
+        load.clicked.connect(self._new_sample)
         self.preset_box.activated.connect(lambda _: self.load_preset(self.preset_box.currentText()))
         form.addRow("Preset", _row(self.preset_box, load))
         form.addRow("Seed", self.seed_box)
@@ -541,6 +541,10 @@ class SvmPanel(BasePanel):
         self._update_enabled()
         self._set_points(X, labels, f"Preset {name}")
 
+    def _new_sample(self) -> None:
+        self.seed_box.setValue(self.seed() + 1)
+        self.load_preset(self.preset_box.currentText())
+
     def load_demo(self) -> None:
         self.preset_box.setCurrentText("Moons")
         self.c_slider.setValue(1.0)
@@ -694,6 +698,7 @@ class SvmPanel(BasePanel):
 
     def _failed(self, message: str) -> None:
         self.playback.pause()
+        self._end_session()
         self._clear_fit()
         self.messages.error(message)
 
