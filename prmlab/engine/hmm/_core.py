@@ -129,8 +129,8 @@ def impossible_message(t: int) -> str:
 
 
 def _first_impossible(pi: np.ndarray, A: np.ndarray, lB: np.ndarray) -> int:
-    _, _, _, stop = _kernels.posterior_kernel(pi, A, np.ascontiguousarray(A.T), lB, False)
-    return int(stop)
+    AT = np.ascontiguousarray(A.T)
+    return int(_kernels.forward_backward_kernel(pi, A, AT, lB, _kernels.POSTERIOR)[4])
 
 
 def viterbi(log_startprob: Any, log_transmat: Any, log_emission: Any) -> tuple[np.ndarray, float]:
@@ -143,7 +143,7 @@ def viterbi(log_startprob: Any, log_transmat: Any, log_emission: Any) -> tuple[n
     -inf (path arbitrary) with an ``ImpossibleSequenceWarning``.
     """
     lp, lA, lB = _check_log_model(log_startprob, log_transmat, log_emission)
-    path, log_prob = _kernels.viterbi_kernel(lp, lA, lB)
+    path, log_prob, _, _ = _kernels.viterbi_kernel(lp, lA, lB, False)
     if log_prob == -np.inf:
         t = _first_impossible(np.exp(lp), np.exp(lA), lB)
         warnings.warn(impossible_message(t), ImpossibleSequenceWarning, stacklevel=2)
@@ -160,7 +160,8 @@ def viterbi_lattice(
     Backtracking: ``path[-1] = argmax(log_delta[-1])``, ``path[t-1] = psi[t, path[t]]``.
     """
     lp, lA, lB = _check_log_model(log_startprob, log_transmat, log_emission)
-    return _kernels.viterbi_lattice_kernel(lp, lA, lB)
+    _, _, log_delta, psi = _kernels.viterbi_kernel(lp, lA, lB, True)
+    return log_delta, psi
 
 
 def forward_backward(
@@ -177,16 +178,13 @@ def forward_backward(
     """
     lp, lA, lB = _check_log_model(log_startprob, log_transmat, log_emission)
     A = np.exp(lA)
-    log_alpha, log_beta, stop = _kernels.forward_backward_kernel(
-        np.exp(lp), A, np.ascontiguousarray(A.T), lB
+    log_alpha, log_beta, _, log_lik, stop = _kernels.forward_backward_kernel(
+        np.exp(lp), A, np.ascontiguousarray(A.T), lB, _kernels.LOGS
     )
-    T = lB.shape[0]
-    if stop < T:
+    if stop < lB.shape[0]:
         warnings.warn(impossible_message(int(stop)), ImpossibleSequenceWarning, stacklevel=2)
         return log_alpha, log_beta, -np.inf
-    # log p(O) = log Σ_i α_T(i), where the scaled α_T sums to 1
-    m = log_alpha[-1].max()
-    return log_alpha, log_beta, float(m + np.log(np.exp(log_alpha[-1] - m).sum()))
+    return log_alpha, log_beta, float(log_lik)
 
 
 def _require_possible(log_likelihood: float) -> None:

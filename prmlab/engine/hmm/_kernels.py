@@ -99,28 +99,25 @@ def _argmax(x):
 
 
 @jit
-def viterbi_kernel(log_pi, log_A, log_B):
-    """Best path (T,) and its log probability; ψ is recomputed along the path only."""
+def viterbi_kernel(log_pi, log_A, log_B, with_psi):
+    """Best path (T,), its log probability, every δ_t (T, N) and, if ``with_psi``, every
+    back-pointer ψ_t (T, N) with ψ_1 = -1 (else an empty (0, N) array).
+
+    The path needs ψ only along itself, so it is recomputed there rather than stored.
+    """
     delta = _viterbi_forward(log_pi, log_A, log_B)
-    T = delta.shape[0]
+    T, n = delta.shape
     path = np.empty(T, dtype=np.int64)
     path[T - 1] = _argmax(delta[T - 1])
     for t in range(T - 1, 0, -1):
         path[t - 1] = _best_previous(delta[t - 1], log_A, path[t])
-    return path, delta[T - 1, path[T - 1]]
-
-
-@jit
-def viterbi_lattice_kernel(log_pi, log_A, log_B):
-    """Every δ_t (T, N) and back-pointer ψ_t (T, N), with ψ_1 = -1."""
-    delta = _viterbi_forward(log_pi, log_A, log_B)
-    T, n = delta.shape
-    psi = np.empty((T, n), dtype=np.int64)
-    psi[0] = -1
-    for t in range(1, T):
-        for j in range(n):
-            psi[t, j] = _best_previous(delta[t - 1], log_A, j)
-    return delta, psi
+    psi = np.empty((T if with_psi else 0, n), dtype=np.int64)
+    if with_psi:
+        psi[0] = -1
+        for t in range(1, T):
+            for j in range(n):
+                psi[t, j] = _best_previous(delta[t - 1], log_A, j)
+    return path, delta[T - 1, path[T - 1]], delta, psi
 
 
 @jit
@@ -229,31 +226,16 @@ def _to_log(x, log_scale):
             x[t, j] = np.log(x[t, j]) + s
 
 
-@jit
-def forward_backward_kernel(pi, A, AT, log_B):
-    """log α, log β (T, N) and the first t at which the sequence became impossible (or T)."""
-    T, n = log_B.shape
-    E = np.empty((T, n))
-    shift = np.empty(T)
-    _scale_emission(log_B, E, shift, 0, T)
-    alpha = np.empty((T, n))
-    beta = np.empty((T, n))
-    sa = np.empty(T)
-    sb = np.empty(T)
-    unused = np.zeros((1, 1))
-    stop = _forward(pi, A, E, shift, alpha, sa)
-    _backward(AT, E, shift, beta, sb, unused, unused, False)
-    _to_log(alpha, sa)
-    _to_log(beta, sb)
-    return alpha, beta, stop
+LOGS, POSTERIOR, BAUM_WELCH = 0, 1, 2  # what forward_backward_kernel returns
 
 
 @jit
-def posterior_kernel(pi, A, AT, log_B, with_xi):
-    """γ (T, N), Σ_t ξ_t (N, N) if ``with_xi``, log p(O) and the impossible index (or T).
+def forward_backward_kernel(pi, A, AT, log_B, mode):
+    """Forward-backward; returns (first, second, xi, log p(O), first impossible t or T).
 
-    The E-step of Baum-Welch (formula sheet, HMM: Learning): γ_t(i) ∝ α_t(i) β_t(i),
-    ξ_t(i, j) ∝ α_t(i) a_ij b_j(o_{t+1}) β_{t+1}(j).
+    ``mode`` LOGS: log α and log β (T, N); POSTERIOR: γ (T, N) first (formula sheet, HMM:
+    γ_t(i) ∝ α_t(i) β_t(i)); BAUM_WELCH: also Σ_t ξ_t (N, N) with ξ_t(i, j) ∝ α_t(i) a_ij
+    b_j(o_{t+1}) β_{t+1}(j), the E-step of Learning. Unused outputs are left as they are.
     """
     T, n = log_B.shape
     E = np.empty((T, n))
@@ -265,20 +247,24 @@ def posterior_kernel(pi, A, AT, log_B, with_xi):
     sb = np.empty(T)
     xi = np.zeros((n, n))
     stop = _forward(pi, A, E, shift, alpha, sa)
-    if stop < T:
-        return alpha, xi, NEG_INF, stop
-    _backward(AT, E, shift, beta, sb, alpha, xi, with_xi)
+    if stop < T and mode != LOGS:
+        return alpha, beta, xi, NEG_INF, stop
+    _backward(AT, E, shift, beta, sb, alpha, xi, mode == BAUM_WELCH and stop == T)
+    if mode == LOGS:
+        _to_log(alpha, sa)
+        _to_log(beta, sb)
+        return alpha, beta, xi, sa[T - 1], stop
     for t in range(T):
         z = 0.0
         for i in range(n):
-            beta[t, i] *= alpha[t, i]
-            z += beta[t, i]
+            alpha[t, i] *= beta[t, i]
+            z += alpha[t, i]
         for i in range(n):
-            beta[t, i] /= z
+            alpha[t, i] /= z
     for i in range(n):
         for j in range(n):
             xi[i, j] *= A[i, j]
-    return beta, xi, sa[T - 1], stop
+    return alpha, beta, xi, sa[T - 1], stop
 
 
 @jit

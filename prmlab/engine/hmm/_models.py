@@ -160,8 +160,9 @@ class _BaseHMM:
         return self.decode(X)[0]
 
     def _posterior(self, lB: np.ndarray, pi: np.ndarray, A: np.ndarray, with_xi: bool):
-        gamma, xi, ll, stop = _kernels.posterior_kernel(
-            pi, A, np.ascontiguousarray(A.T), lB, with_xi
+        mode = _kernels.BAUM_WELCH if with_xi else _kernels.POSTERIOR
+        gamma, _, xi, ll, stop = _kernels.forward_backward_kernel(
+            pi, A, np.ascontiguousarray(A.T), lB, mode
         )
         if stop < lB.shape[0]:
             raise ValueError(_core.impossible_message(int(stop)))
@@ -186,7 +187,7 @@ class _BaseHMM:
         total = 0.0
         for k, x in enumerate(self._check_sequences(X)):
             lB = self._log_emission(x)
-            _, _, ll, stop = _kernels.posterior_kernel(pi, A, AT, lB, False)
+            _, _, _, ll, stop = _kernels.forward_backward_kernel(pi, A, AT, lB, _kernels.POSTERIOR)
             if stop < lB.shape[0]:
                 warnings.warn(
                     f"sequence {k}: {_core.impossible_message(int(stop))}",
