@@ -99,6 +99,7 @@ def test_restarts_fill_the_histogram_and_a_click_loads_a_run(qtbot, panel, wait_
     wait_idle(panel)
     heights = panel.hist_bars.opts["height"]
     assert int(np.sum(heights)) == 6
+    qtbot.wait(100)  # let the layout settle (the title changed) before mapping the click
     r = panel.restart_result
     worst = int(np.argmin(r.scores))
     x = float(r.scores[worst])

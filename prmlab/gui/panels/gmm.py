@@ -435,6 +435,7 @@ class GmmPanel(BasePanel):
         self._means_init: np.ndarray | None = None
 
         data = group(self.controls, "Data")
+        self.data_form = data
         self.preset_box = QComboBox()
         self.preset_box.addItems(PRESETS)
         self.preset_box.activated.connect(lambda i: self.load_preset(PRESETS[i]))
@@ -561,6 +562,8 @@ class GmmPanel(BasePanel):
         self.points.setZValue(5)
         self.plot.addItem(self.points)
         self.curves: list[pg.PlotDataItem] = []
+        self.samples: list[pg.PlotDataItem] = []
+        self.legend = self.plot.addLegend(offset=(8, 8), labelTextSize="9pt")
         self.handles: list[pg.TargetItem] = []
 
         self.ll_plot = self.figure.addPlot(row=0, col=1, title="Log-likelihood per iteration")
@@ -718,8 +721,7 @@ class GmmPanel(BasePanel):
             item.setCheckState(Qt.CheckState.Checked)
             self.feature_list.addItem(item)
         self.feature_list.blockSignals(False)
-        for w in (self.feature_list, self.feature_label):
-            w.setVisible(ds.n_features > 2)
+        self.data_form.setRowVisible(self.feature_list, ds.n_features > 2)
         self._chosen = list(range(ds.n_features))
         self._set_display_names()
         if self._table:
@@ -741,7 +743,7 @@ class GmmPanel(BasePanel):
             box.setCurrentIndex(min(i, len(self._feature_names) - 1))
             box.blockSignals(False)
         for w in (self.view_box, self.x_box, self.y_box):
-            w.setEnabled(len(self._chosen) > 2)
+            self.data_form.setRowVisible(w, len(self._chosen) > 2)
 
     def _features_changed(self, item: QListWidgetItem) -> None:
         chosen = [
@@ -1038,6 +1040,9 @@ class GmmPanel(BasePanel):
                 c.setZValue(15)
                 self.plot.addItem(c)
                 self.curves.append(c)
+            self.samples.append(  # a legend swatch only: no data
+                pg.PlotDataItem([], [], pen=pg.mkPen(colors.color(i), width=8))
+            )
         offset, P = self._projection()
         kmeans = s is not None and s.mode == "kmeans"
         for i, h in enumerate(self.handles):
@@ -1055,6 +1060,13 @@ class GmmPanel(BasePanel):
                 c2 = P @ s.covariances[i] @ P.T
                 for j, n_std in enumerate((1.0, 2.0)):
                     self.curves[2 * i + j].setData(*ellipse_xy(m2, c2, n_std))
+        self.legend.clear()
+        for i in range(k):
+            if kmeans:
+                text = f"cluster {i + 1}: n = {int(round(s.weights[i] * len(self.X)))}"
+            else:
+                text = f"component {i + 1}: π = {s.weights[i]:.3f}"
+            self.legend.addItem(self.samples[i], text)
         self._draw_voronoi(s if kmeans else None)
 
     def _draw_voronoi(self, s: FitState | None) -> None:
@@ -1173,8 +1185,12 @@ class GmmPanel(BasePanel):
         n_bins = int(np.ceil((scores.max() - scores.min()) / width)) + 1
         edges = scores.min() + width * np.arange(n_bins + 1) - width / 2
         counts, _ = np.histogram(scores, bins=edges)
-        self.hist_bars.setOpts(x=0.5 * (edges[:-1] + edges[1:]), height=counts, width=width * 0.9)
+        keep = counts > 0
+        centres = 0.5 * (edges[:-1] + edges[1:])
+        self.hist_bars.setOpts(x=centres[keep], height=counts[keep], width=width * 0.9)
         self.hist_plot.enableAutoRange()
+        optima = "1 optimum" if keep.sum() == 1 else f"{keep.sum()} optima"
+        self.hist_plot.setTitle(f"Restarts: {len(scores)} runs, {optima}")
         best = int(np.argmax(scores))
         self.messages.note(
             f"{len(scores)} runs: best {scores.max():.5g} (seed {r.seeds[best]}), worst "
