@@ -172,3 +172,21 @@ def test_long_sequence_is_drawn_as_images(qtbot, panel, wait_idle):
     qtbot.waitUntil(lambda: len(panel.nodes.data) > 0)
     assert not panel.heat.isVisible()
     assert panel.nodes.data["x"].min() >= 4999 and panel.nodes.data["x"].max() <= 5031
+
+
+def test_impossible_observations_and_model_export(qtbot, panel, wait_idle, tmp_path):
+    panel.load_preset("Left-right (structural zeros)", sample=False)
+    panel.b_table.item(0, 1).setText("0")  # Begin can no longer emit b ...
+    panel.b_table.item(0, 0).setText("0.9")  # ... and its row still sums to 1
+    wait_idle(panel)
+    assert panel.model.B[0, 1] == 0 and panel.messages.level() != "error"
+    panel.obs_edit.setText("b a a")  # every path starts in Begin
+    qtbot.keyClick(panel.obs_edit, Qt.Key.Key_Return)
+    wait_idle(panel)
+    assert panel.messages.level() == "error" and "impossible" in panel.messages.text()
+    panel.save_model(str(tmp_path / "m.json"))
+    import json
+
+    saved = json.loads((tmp_path / "m.json").read_text())
+    assert saved["states"] == ["Begin", "Mid 1", "Mid 2", "End"]
+    assert saved["transmat"][1][0] == 0.0 and saved["emissionprob"][0][1] == 0.0

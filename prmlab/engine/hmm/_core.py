@@ -24,16 +24,16 @@ class ImpossibleSequenceWarning(UserWarning):
 def _finite_or_neg_inf(x: Any, name: str, ndim: int) -> np.ndarray:
     """A float64 C array of ``ndim`` dims holding finite values or -inf (log 0)."""
     arr = check_array(x, name, ndim=ndim, allow_nonfinite=True)
+    if (arr < np.inf).all():  # one pass: False for NaN and +inf alike
+        return arr
     if np.isnan(arr).any():
         where = tuple(int(i) for i in np.argwhere(np.isnan(arr))[0])
         raise ValueError(f"{name} contains NaN (first at index {where}); every entry is needed")
-    if (arr == np.inf).any():
-        where = tuple(int(i) for i in np.argwhere(arr == np.inf)[0])
-        raise ValueError(
-            f"{name} contains +inf (first at index {where}); a log probability is <= 0 "
-            "and a log density must be finite"
-        )
-    return arr
+    where = tuple(int(i) for i in np.argwhere(arr == np.inf)[0])
+    raise ValueError(
+        f"{name} contains +inf (first at index {where}); a log probability is <= 0 "
+        "and a log density must be finite"
+    )
 
 
 def _check_rows(P: np.ndarray, name: str, what: str = "") -> None:

@@ -9,6 +9,7 @@ one iteration per job (Step / Play) or to convergence (Fit, restarts).
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import warnings
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -294,6 +296,12 @@ def one_iteration(model: Model, obs: np.ndarray) -> tuple[Model, float]:
     return model.with_engine(m), step.log_likelihood
 
 
+def _short_names(states: tuple[str, ...]) -> list[str]:
+    """First letters when they tell the states apart, else 1-based numbers."""
+    first = [s[:1] for s in states]
+    return first if len(set(first)) == len(first) else [str(i + 1) for i in range(len(states))]
+
+
 def _shown(x: float) -> str:
     """A table cell's text; the exact value stays in the item's UserRole data."""
     return f"{x:.3g}"
@@ -367,6 +375,7 @@ class HmmPanel(BasePanel):
         model = group(self.controls, "Model λ = (π, A, B)")
         self.preset_box = QComboBox()
         self.preset_box.addItems(list(PRESETS))
+        self.preset_box.setPlaceholderText("(your own model)")
         self.preset_box.activated.connect(lambda i: self.load_preset(list(PRESETS)[i]))
         model.addRow("Preset", self.preset_box)
         self.states_box = QSpinBox()
@@ -387,7 +396,15 @@ class HmmPanel(BasePanel):
         self.normalise_button = QPushButton("Normalise rows")
         self.normalise_button.setToolTip("Divide every row of π, A and B by its sum")
         self.normalise_button.clicked.connect(self.normalise_tables)
-        model.addRow(self.normalise_button)
+        self.save_button = QPushButton("Save model…")
+        self.save_button.setToolTip("Write λ (names, π, A, B) to a JSON file")
+        self.save_button.clicked.connect(self._save_model_dialog)
+        row = QWidget()
+        grid = QGridLayout(row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.normalise_button, 0, 0)
+        grid.addWidget(self.save_button, 0, 1)
+        model.addRow(row)
 
         obs = group(self.controls, "Observations O")
         self.obs_edit = QLineEdit()
@@ -611,6 +628,17 @@ class HmmPanel(BasePanel):
     def set_model(self, model: Model) -> None:
         """Show ``model`` in the tables and heat maps and make it the current model."""
         self.model = model
+        fits = (
+            np.issubdtype(self.obs.dtype, np.integer)
+            and self.obs.max(initial=-1) < len(model.symbols)
+            if model.kind == "symbols"
+            else np.issubdtype(self.obs.dtype, np.floating)
+        )
+        if len(self.obs) and not fits:  # observations of another alphabet: start empty
+            self.obs = np.zeros(0, dtype=np.int64 if model.kind == "symbols" else float)
+            self.true_path, self.x_values, self.analysis = None, None, None
+            self.obs_edit.clear()
+            self.obs_label.setText("T = 0: type, click, sample or load observations")
         self._fill_tables()
         self._rebuild_symbol_buttons()
         self.states_box.blockSignals(True)
@@ -745,6 +773,7 @@ class HmmPanel(BasePanel):
 
     def _states_changed(self, n: int) -> None:
         X = self.x_values if self.model.kind == "gaussian" else None
+        self.preset_box.setCurrentIndex(-1)
         self.set_model(random_model(self.model, int(n), self.seed(), X))
         self.messages.note(f"A random model with {n} states (seed {self.seed()}): fit it to O.")
         if self.reference is not None and self.reference.n_states != n:
@@ -852,6 +881,7 @@ class HmmPanel(BasePanel):
         name = f"{ds.name or 'CSV'}: column {ds.feature_names[j]}"
         as_symbols = symbols_of_column(x)
         n = max(int(self.states_box.value()), 2)
+        self.preset_box.setCurrentIndex(-1)
         if as_symbols is not None:
             codes, names = as_symbols
             template = Model("symbols", _states(n), names, np.ones(1), np.ones((1, 1)), np.ones(1))
@@ -1038,14 +1068,17 @@ class HmmPanel(BasePanel):
         ]
         self.nodes.setData(tt.ravel(), ss.ravel(), brush=brushes, size=18 if N <= 8 else 10)
         self._draw_edges(a, q, t0, t1)
-        if self.model.kind == "symbols":
-            for t in range(t0, t1):
-                text = pg.TextItem(
-                    self.model.symbols[self.obs[t]], anchor=(0.5, 0.5), color=colors.PALETTE[7]
-                )
-                text.setPos(t, -0.75)
-                self.trellis.addItem(text, ignoreBounds=True)
-                self.obs_texts.append(text)
+        for t in range(t0, t1):
+            o = self.obs[t]
+            label = self.model.symbols[o] if self.model.kind == "symbols" else f"{o:.2g}"
+            text = pg.TextItem(label, anchor=(0.5, 0.5), color=colors.PALETTE[7])
+            if self.model.kind != "symbols":
+                font = text.textItem.font()
+                font.setPointSizeF(font.pointSizeF() * 0.75)
+                text.setFont(font)
+            text.setPos(t, -0.75)
+            self.trellis.addItem(text, ignoreBounds=True)
+            self.obs_texts.append(text)
 
     def _edge_weights(self, a: Analysis, q: str, t0: int, t1: int) -> np.ndarray:
         """(t1-t0-1, N, N): each edge t -> t+1's share, in [0, 1]."""
@@ -1117,7 +1150,7 @@ class HmmPanel(BasePanel):
         if self.back_from is not None:
             back = (
                 f" · backtracking: path from t = {self.back_from} is "
-                + " ".join(m.states[k][:1] for k in a.viterbi[self.back_from :][:20])
+                + " ".join(_short_names(m.states)[k] for k in a.viterbi[self.back_from :][:20])
                 + ("…" if self.T - self.back_from > 20 else "")
             )
         self.step_label.setText(
@@ -1190,6 +1223,7 @@ class HmmPanel(BasePanel):
             self.b_plot.getAxis("left").setTicks(None)
             self.b_plot.getAxis("bottom").setTicks(None)
             self.b_plot.setLabel("left", "density b<sub>j</sub>(x)")
+            self.b_plot.getAxis("left").enableAutoSIPrefix(False)
             self.b_plot.setLabel("bottom", "observation x")
             self.b_plot.setTitle("B: Gaussian b<sub>j</sub>(x)")
             self.b_plot.autoRange()
@@ -1210,7 +1244,8 @@ class HmmPanel(BasePanel):
             for i in range(values.shape[0]):
                 for j in range(values.shape[1]):
                     v = values[i, j]
-                    text = pg.TextItem(f"{v:.2f}", anchor=(0.5, 0.5), color="k" if v > 0.6 else "w")
+                    label = "0" if v == 0 else f"{v:.2f}"  # an exact zero: a structural zero
+                    text = pg.TextItem(label, anchor=(0.5, 0.5), color="k" if v > 0.6 else "w")
                     text.setPos(j, i)
                     plot.addItem(text)
                     texts.append(text)
@@ -1338,6 +1373,36 @@ class HmmPanel(BasePanel):
             self.ll_plot.autoRange()
 
     # -- export and demo -------------------------------------------------------------------
+    def model_dict(self) -> dict:
+        """λ as plain lists, the form the JSON export writes."""
+        m = self.model
+        out = {
+            "kind": m.kind,
+            "states": list(m.states),
+            "startprob": m.startprob.tolist(),
+            "transmat": m.transmat.tolist(),
+        }
+        if m.kind == "symbols":
+            out["symbols"] = list(m.symbols)
+            out["emissionprob"] = m.B.tolist()
+        else:
+            out["means"] = m.B[:, 0].tolist()
+            out["variances"] = m.B[:, 1].tolist()
+        return out
+
+    def save_model(self, path: str) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.model_dict(), f, indent=2)
+        self.messages.note(f"Model saved to {path}")
+
+    def _save_model_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", "hmm_model.json", "JSON (*.json)")
+        if path:
+            try:
+                self.save_model(path)
+            except OSError as e:
+                self.messages.error(f"Could not write {path}: {e}")
+
     def results_frame(self) -> pd.DataFrame | None:
         """t, observation, Viterbi and posterior-decoded states, γ per state, true state."""
         a = self.analysis
