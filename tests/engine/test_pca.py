@@ -91,6 +91,24 @@ def test_offset_data_keep_full_precision():
     np.testing.assert_allclose(ev, PCA().fit(small).explained_variance_, rtol=1e-7)
 
 
+@pytest.mark.parametrize("offset", [0.0, 5.0, 1e6])  # one BLAS product, or centred blocks
+def test_big_data_scatter_is_exact_whatever_the_offset(offset):
+    rng = np.random.default_rng(7)
+    X = np.ascontiguousarray(rng.standard_normal((70_000, 4)) * [1.0, 0.5, 2.0, 1e-3] + offset)
+    mean, scatter = centred_scatter(X)
+    exact = (X - offset).mean(axis=0) + offset
+    centred = X - exact
+    np.testing.assert_allclose(mean, exact, rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(scatter, centred.T @ centred, rtol=1e-10, atol=1e-9)
+
+
+def test_big_data_with_a_nan_names_the_cell():
+    X = np.random.default_rng(8).standard_normal((70_000, 3))
+    X[54_321, 2] = np.nan
+    with pytest.raises(ValueError, match=r"NaN or infinity \(first at index \(54321, 2\)\)"):
+        PCA(2).fit(X)
+
+
 def test_zero_total_variance_warns_and_stays_finite():
     X = np.full((6, 3), 4.2)
     with pytest.warns(ZeroVarianceWarning, match="zero total variance"):

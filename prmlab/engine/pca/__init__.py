@@ -36,7 +36,7 @@ def warmup() -> None:
     rng = np.random.default_rng(0)
     X = rng.standard_normal((40, 3))
     PCA(2).fit(X)
-    centred_scatter(np.ascontiguousarray(rng.standard_normal((70_000, 3))))  # parallel kernel
+    centred_scatter(np.ascontiguousarray(rng.standard_normal((70_000, 3))))  # the big-data path
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ProbabilisticPCA(1, max_iter=3, random_state=0).fit(X)

@@ -1,4 +1,4 @@
-"""Numba kernels of the pca topic: the shifted scatter matrix and the p-PCA EM loop.
+"""Numba kernels of the pca topic: column moments in one parallel pass, and the p-PCA EM loop.
 
 Every kernel takes float64 C-contiguous arrays and int64 scalars only, so each compiles once.
 """
@@ -10,63 +10,31 @@ import numpy as np
 
 from prmlab.engine._jit import jit
 
-# A fixed chunk count: the summation order (hence the last bits of the result) does not
+# A fixed block count: the summation order (hence the last bits of the result) does not
 # depend on how many threads the machine has.
-N_CHUNKS = 8
-
-
-@jit
-def scatter_rows(X, shift, lo, hi, C, sums):
-    """Add ``sum (x - shift)(x - shift)^T`` (upper triangle only) and ``sum (x - shift)`` over
-    rows ``lo:hi`` of ``X`` (n, d) into ``C`` (d, d) and ``sums`` (d,).
-
-    Four rows at a time, so each load and store of ``C`` carries four multiply-adds; the
-    inner ``j`` loop has no reduction, so it vectorises without reassociating sums.
-    """
-    d = X.shape[1]
-    r0 = np.empty(d)
-    r1 = np.empty(d)
-    r2 = np.empty(d)
-    r3 = np.empty(d)
-    k = lo
-    while k + 4 <= hi:
-        for j in range(d):
-            r0[j] = X[k, j] - shift[j]
-            r1[j] = X[k + 1, j] - shift[j]
-            r2[j] = X[k + 2, j] - shift[j]
-            r3[j] = X[k + 3, j] - shift[j]
-            sums[j] += (r0[j] + r1[j]) + (r2[j] + r3[j])
-        for i in range(d):
-            a0 = r0[i]
-            a1 = r1[i]
-            a2 = r2[i]
-            a3 = r3[i]
-            for j in range(i, d):
-                C[i, j] += (a0 * r0[j] + a1 * r1[j]) + (a2 * r2[j] + a3 * r3[j])
-        k += 4
-    while k < hi:
-        for j in range(d):
-            r0[j] = X[k, j] - shift[j]
-            sums[j] += r0[j]
-        for i in range(d):
-            a0 = r0[i]
-            for j in range(i, d):
-                C[i, j] += a0 * r0[j]
-        k += 1
+N_BLOCKS = 8
 
 
 @jit(parallel=True)
-def scatter_parallel(X, shift, Cs, sums):
-    """:func:`scatter_rows` over ``Cs.shape[0]`` row blocks in parallel; block ``c`` adds into
-    ``Cs[c]`` (d, d) and ``sums[c]`` (d,), zeroed by the caller."""
-    n = X.shape[0]
-    n_chunks = Cs.shape[0]
-    step = (n + n_chunks - 1) // n_chunks
-    for c in numba.prange(n_chunks):
-        lo = c * step
-        hi = min(n, lo + step)
-        if lo < hi:
-            scatter_rows(X, shift, lo, hi, Cs[c], sums[c])
+def column_moments(X, sums, squares):
+    """Per row block ``c``: ``sums[c, j] = sum x_ij`` and ``squares[c, j] = sum x_ij^2`` over
+    the block's rows of ``X`` (n, d); ``sums``, ``squares`` (n_blocks, d) zeroed by the caller.
+
+    One pass over the data, at memory speed: each row is added element-wise, so the loop over
+    columns vectorises without reassociating any sum. NaN or infinity anywhere shows in the sums.
+    """
+    n, d = X.shape
+    n_blocks = sums.shape[0]
+    step = (n + n_blocks - 1) // n_blocks
+    for c in numba.prange(n_blocks):
+        s = sums[c]
+        q = squares[c]
+        for k in range(c * step, min(n, (c + 1) * step)):
+            row = X[k]
+            for j in range(d):
+                x = row[j]
+                s[j] += x
+                q[j] += x * x
 
 
 @jit
