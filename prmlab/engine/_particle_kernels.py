@@ -1,0 +1,374 @@
+"""Numba kernels of the bootstrap (SIR) particle filter and its resamplers.
+
+Formula sheet, 连续非线性隐变量-粒子滤波: with the proposal q = p(z_t | z_t-1) the weight update is
+``w_t ∝ p(x_t | z_t) w_t-1``, kept in log space and normalised by log-sum-exp.
+Every model runs through the same compiled signature: ``kind`` picks the transition and the
+likelihood, the model's arrays are always passed (unused ones are 1x1).
+Random numbers come from the ``np.random.Generator`` passed in, so a seed reproduces a run.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from prmlab.engine._jit import jit
+from prmlab.engine._kalman_kernels import cholesky_into
+
+LINEAR_GAUSSIAN = 0
+RANGE_BEARING = 1
+GROWTH = 2
+
+SYSTEMATIC = 0
+STRATIFIED = 1
+RESIDUAL = 2
+MULTINOMIAL = 3
+
+LOG_2PI = math.log(2.0 * math.pi)
+
+
+# ----------------------------------------------------------------------------- resampling
+
+
+@jit
+def _walk(w, positions, out):
+    """``out[i]`` = first j with cumsum(w)[j] > positions[i]; positions sorted in [0, 1)."""
+    N = w.shape[0]
+    j = 0
+    c = w[0]
+    for i in range(positions.shape[0]):
+        while c <= positions[i] and j < N - 1:
+            j += 1
+            c += w[j]
+        out[i] = j
+
+
+@jit
+def _sorted_uniforms(rng, positions):
+    """Sorted U(0, 1) draws in O(n): normalised partial sums of n + 1 exponentials."""
+    n = positions.shape[0]
+    total = 0.0
+    for i in range(n):
+        total += rng.standard_exponential()
+        positions[i] = total
+    total += rng.standard_exponential()
+    for i in range(n):
+        positions[i] /= total
+
+
+@jit
+def resample_kernel(code, w, rng, out, positions):
+    """Indices ``out`` (n,) drawn from normalised weights ``w`` (N,) by resampler ``code``.
+
+    systematic: one U(0,1), positions (u + i) / n; stratified: one U(0,1) per stratum;
+    multinomial: n sorted uniforms; residual: floor(n w_i) copies of i, the rest multinomial
+    on the residual weights ``n w_i - floor(n w_i)``.
+    """
+    n = out.shape[0]
+    if code == SYSTEMATIC:
+        u = rng.random()
+        for i in range(n):
+            positions[i] = (u + i) / n
+        _walk(w, positions, out)
+    elif code == STRATIFIED:
+        for i in range(n):
+            positions[i] = (rng.random() + i) / n
+        _walk(w, positions, out)
+    elif code == MULTINOMIAL:
+        _sorted_uniforms(rng, positions)
+        _walk(w, positions, out)
+    else:
+        N = w.shape[0]
+        k = 0
+        residual = np.empty(N)
+        rsum = 0.0
+        for j in range(N):
+            nw = n * w[j]
+            c = min(int(math.floor(nw)), n - k)
+            for _ in range(c):
+                out[k] = j
+                k += 1
+            residual[j] = max(nw - c, 0.0)
+            rsum += residual[j]
+        rest = n - k
+        if rest > 0:
+            for j in range(N):
+                residual[j] /= rsum
+            _sorted_uniforms(rng, positions[:rest])
+            _walk(residual, positions[:rest], out[k:])
+
+
+# ----------------------------------------------------------------------------- models
+
+
+@jit
+def _propagate(kind, F, LQ, params, X, t, rng, eps, tmp):
+    """Replace each row of ``X`` (N, n) by a draw of p(z_t | z_t-1 = row); ``t`` is 1-based.
+
+    Linear motion: ``F x + L eps`` with ``L L^T = Q`` (L is n x rank(Q)); growth: Kitagawa.
+    """
+    N, n = X.shape
+    if kind == GROWTH:
+        drift = 8.0 * math.cos(1.2 * t)
+        for p in range(N):
+            v = X[p, 0]
+            X[p, 0] = 0.5 * v + 25.0 * v / (1.0 + v * v) + drift + params[0] * rng.standard_normal()
+        return
+    r = LQ.shape[1]
+    for p in range(N):
+        for a in range(r):
+            eps[a] = rng.standard_normal()
+        for i in range(n):
+            s = 0.0
+            for j in range(n):
+                s += F[i, j] * X[p, j]
+            for a in range(r):
+                s += LQ[i, a] * eps[a]
+            tmp[i] = s
+        for i in range(n):
+            X[p, i] = tmp[i]
+
+
+@jit
+def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, q, y):
+    """``q[p] = -2 log p(z_obs | X[p])`` up to a constant: squared standardised residuals.
+
+    Linear: ``|L^-1 (z - H x)|^2`` by forward substitution (L L^T = R_obs); range-bearing:
+    range and wrapped bearing residuals over their noise scales; growth: ``(z - x^2/20)/sigma``.
+    One loop per model, so the model test is not inside the loop.
+    """
+    N, n = X.shape
+    if kind == LINEAR_GAUSSIAN:
+        for p in range(N):
+            acc = 0.0
+            for a in range(k):
+                ia = obs[a]
+                s = z[ia]
+                for j in range(n):
+                    s -= H[ia, j] * X[p, j]
+                for b in range(a):
+                    s -= LR[a, b] * y[b]
+                s /= LR[a, a]
+                y[a] = s
+                acc += s * s
+            q[p] = acc
+    elif kind == RANGE_BEARING:
+        for p in range(N):
+            acc = 0.0
+            for a in range(k):
+                ia = obs[a]
+                dx = X[p, 0] - beacons[ia // 2, 0]
+                dy = X[p, 1] - beacons[ia // 2, 1]
+                if ia % 2 == 0:
+                    e = (z[ia] - math.sqrt(dx * dx + dy * dy)) / params[0]
+                else:
+                    e = z[ia] - math.atan2(dy, dx)
+                    e = ((e + math.pi) % (2.0 * math.pi) - math.pi) / params[1]
+                acc += e * e
+            q[p] = acc
+    else:
+        for p in range(N):
+            e = (z[0] - X[p, 0] * X[p, 0] / 20.0) / params[1]
+            q[p] = e * e
+
+
+@jit
+def _settle(X, logw, q, shift, measured):
+    """``logw <- logw - shift - q / 2``; NaN or an overflowed state -> -inf (impossible).
+
+    ``shift`` is the previous step's log-normaliser, so the weights need no pass of their own.
+    Returns the largest log-weight.
+    """
+    N, n = X.shape
+    top = -math.inf
+    for p in range(N):
+        lw = logw[p] - shift
+        if measured:
+            lw -= 0.5 * q[p]
+        else:
+            for i in range(n):
+                if not math.isfinite(X[p, i]):
+                    lw = -math.inf
+        if not lw > -math.inf:
+            lw = -math.inf
+        logw[p] = lw
+        if lw > top:
+            top = lw
+    return top
+
+
+@jit
+def _loglik_const(kind, R, obs, k, params, LR):
+    """The x-independent part of log p(z_obs | x); factors R_obs into ``LR`` (False if not PD)."""
+    if kind == LINEAR_GAUSSIAN:
+        for a in range(k):
+            for b in range(k):
+                y = R[obs[a], obs[b]]
+                LR[b, a] = y
+                LR[a, b] = y
+        # cholesky_into reads the lower triangle column by column, so in place is safe
+        if not cholesky_into(LR, LR, k):
+            return False, 0.0
+        c = -0.5 * k * LOG_2PI
+        for a in range(k):
+            c -= math.log(LR[a, a])
+        return True, c
+    if kind == RANGE_BEARING:
+        c = -0.5 * k * LOG_2PI
+        for a in range(k):
+            c -= math.log(params[0] if obs[a] % 2 == 0 else params[1])
+        return True, c
+    return True, -0.5 * LOG_2PI - math.log(params[1])
+
+
+@jit
+def _measure(kind, H, LR, beacons, params, x, z, rng):
+    """Sample ``z ~ p(z | x)``; ``LR`` is the Cholesky factor of R (linear-Gaussian)."""
+    if kind == LINEAR_GAUSSIAN:
+        m = H.shape[0]
+        n = x.shape[0]
+        e = np.empty(m)
+        for a in range(m):
+            e[a] = rng.standard_normal()
+        for a in range(m):
+            s = 0.0
+            for j in range(n):
+                s += H[a, j] * x[j]
+            for b in range(a + 1):
+                s += LR[a, b] * e[b]
+            z[a] = s
+    elif kind == RANGE_BEARING:
+        for b in range(beacons.shape[0]):
+            dx = x[0] - beacons[b, 0]
+            dy = x[1] - beacons[b, 1]
+            z[2 * b] = math.sqrt(dx * dx + dy * dy) + params[0] * rng.standard_normal()
+            th = math.atan2(dy, dx) + params[1] * rng.standard_normal()
+            z[2 * b + 1] = (th + math.pi) % (2.0 * math.pi) - math.pi
+    else:
+        z[0] = x[0] * x[0] / 20.0 + params[1] * rng.standard_normal()
+
+
+@jit
+def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng):
+    """Sample a path: ``states[0] = first``, then transitions and measurements."""
+    eps = np.empty(max(LQ.shape[1], 1))
+    tmp = np.empty(states.shape[1])
+    row = np.empty((1, states.shape[1]))
+    row[0, :] = first
+    for t in range(states.shape[0]):
+        if t > 0:
+            _propagate(kind, F, LQ, params, row, t + 1, rng, eps, tmp)
+        states[t, :] = row[0]
+        _measure(kind, H, LR, beacons, params, states[t], zs[t], rng)
+
+
+# ----------------------------------------------------------------------------- the filter
+
+
+@jit
+def _moments(X, logw, top, w, mean, cov, d, acc):
+    """Weights ``w = exp(logw - top)`` normalised, and the weighted mean and covariance.
+
+    One pass with moments about the first particle (close to the cloud, so no cancellation):
+    ``cov = E[(x - c)(x - c)^T] - (m - c)(m - c)^T``. Returns ``(log sum exp(logw - top), ESS)``.
+    """
+    N, n = X.shape
+    total = 0.0
+    s2 = 0.0
+    mean[:] = 0.0
+    acc[:, :] = 0.0
+    for p in range(N):
+        wp = math.exp(logw[p] - top)
+        w[p] = wp
+        total += wp
+        s2 += wp * wp
+        for i in range(n):
+            d[i] = X[p, i] - X[0, i]
+        for i in range(n):
+            wd = wp * d[i]
+            mean[i] += wd
+            for j in range(i, n):
+                acc[i, j] += wd * d[j]
+    for i in range(n):
+        mean[i] /= total
+    for i in range(n):
+        for j in range(i, n):
+            c = acc[i, j] / total - mean[i] * mean[j]
+            cov[i, j] = c
+            cov[j, i] = c
+    for i in range(n):
+        mean[i] += X[0, i]
+    inv = 1.0 / total
+    for p in range(N):
+        w[p] *= inv
+    return math.log(total), total * total / s2
+
+
+@jit
+def filter_kernel(
+    kind, F, LQ, H, R, beacons, params, zs, t0, particles, logw, rng, resampler, ess_threshold,
+    means, covs, ess, resampled, loglik, keep, kept_particles, kept_weights,
+):  # fmt: skip
+    """Run the SIR filter over ``zs`` (T, m), continuing from ``particles`` (N, n), ``logw`` (N,).
+
+    Per step (global index ``t0 + t``): propagate (unless it is the very first step), add
+    log-likelihoods, normalise by log-sum-exp, record mean/cov/ESS, resample if
+    ``ESS < ess_threshold * N``. ``particles``/``logw`` (normalised) are updated in place, so
+    chunks can follow each other. Returns -1, or the step where every particle became
+    impossible.
+    """
+    T = zs.shape[0]
+    N, n = particles.shape
+    m = zs.shape[1]
+    other = np.empty_like(particles)
+    eps = np.empty(max(LQ.shape[1], 1))
+    tmp = np.empty(n)
+    obs = np.empty(m, dtype=np.int64)
+    y = np.empty(m)
+    LR = np.empty((m, m))
+    w = np.empty(N)
+    idx = np.empty(N, dtype=np.int64)
+    positions = np.empty(N)
+    d = np.empty(n)
+    acc = np.empty((n, n))
+    log_n = math.log(N)
+    shift = 0.0  # log-normaliser not yet subtracted from logw
+    for t in range(T):
+        g = t0 + t
+        z = zs[t]
+        k = 0
+        for i in range(m):
+            if not math.isnan(z[i]):
+                obs[k] = i
+                k += 1
+        const = 0.0
+        if k > 0:
+            ok, const = _loglik_const(kind, R, obs, k, params, LR)
+            if not ok:
+                return t
+        if g > 0:
+            _propagate(kind, F, LQ, params, particles, g + 1, rng, eps, tmp)
+        if k > 0:
+            _sq_residuals(kind, H, LR, obs, k, beacons, params, z, particles, w, y)
+        top = _settle(particles, logw, w, shift, k > 0)
+        if not top > -math.inf:
+            return t
+        log_total, ess[t] = _moments(particles, logw, top, w, means[t], covs[t], d, acc)
+        loglik[t] = top + log_total + const
+        shift = top + log_total
+        if keep:
+            kept_particles[t, :, :] = particles
+            kept_weights[t, :] = w
+        resampled[t] = ess[t] < ess_threshold * N
+        if resampled[t]:
+            resample_kernel(resampler, w, rng, idx, positions)
+            for p in range(N):
+                for i in range(n):
+                    other[p, i] = particles[idx[p], i]
+                logw[p] = -log_n
+            particles[:, :] = other
+            shift = 0.0
+    for p in range(N):
+        logw[p] -= shift
+    return -1

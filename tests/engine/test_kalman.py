@@ -1,0 +1,188 @@
+"""Kalman filter and RTS smoother against pykalman and filterpy on the same data."""
+
+import numpy as np
+import pytest
+
+from prmlab.data.tracks import constant_velocity, position_matrix
+from prmlab.engine import kalman
+
+
+@pytest.fixture(scope="module")
+def cv():
+    F, Q = constant_velocity(dt=1.0, q=0.2)
+    H = position_matrix(4)
+    R = np.array([[2.0, 0.3], [0.3, 1.0]])
+    x0, P0 = np.array([0.0, 0.0, 1.0, 0.5]), np.diag([4.0, 4.0, 1.0, 1.0])
+    rng = np.random.default_rng(3)
+    truth = np.cumsum(rng.normal(size=(40, 2)), axis=0)
+    zs = truth + rng.normal(size=truth.shape)
+    return {"F": F, "H": H, "Q": Q, "R": R, "x0": x0, "P0": P0, "zs": zs}
+
+
+def _args(p, zs=None):
+    return (p["zs"] if zs is None else zs, p["F"], p["H"], p["Q"], p["R"], p["x0"], p["P0"])
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_filter_smoother_loglik_match_pykalman(cv, missing):
+    from pykalman import KalmanFilter
+
+    zs = cv["zs"].copy()
+    if missing:
+        zs[5:9] = np.nan
+        zs[-1] = np.nan
+    ref = KalmanFilter(
+        cv["F"], cv["H"], cv["Q"], cv["R"],
+        initial_state_mean=cv["x0"], initial_state_covariance=cv["P0"],
+    )  # fmt: skip
+    masked = np.ma.masked_invalid(zs)
+    ref_m, ref_c = ref.filter(masked)
+    ref_sm, ref_sc = ref.smooth(masked)
+
+    means, covs, ll = kalman.kalman_filter(*_args(cv, zs))
+    np.testing.assert_allclose(means, ref_m, atol=1e-10)
+    np.testing.assert_allclose(covs, ref_c, atol=1e-10)
+    assert ll == pytest.approx(ref.loglikelihood(masked), rel=1e-10)
+    sm, sc = kalman.rts_smoother(means, covs, cv["F"], cv["Q"])
+    np.testing.assert_allclose(sm, ref_sm, atol=1e-9)
+    np.testing.assert_allclose(sc, ref_sc, atol=1e-9)
+
+
+def test_steps_and_smoother_match_filterpy(cv):
+    from filterpy.kalman import KalmanFilter, rts_smoother
+
+    kf = KalmanFilter(dim_x=4, dim_z=2)
+    kf.F, kf.H, kf.Q, kf.R = cv["F"], cv["H"], cv["Q"], cv["R"]
+    kf.x, kf.P = cv["x0"].copy(), cv["P0"].copy()
+    x, P = cv["x0"], cv["P0"]
+    ours, theirs = [], []
+    for t, z in enumerate(cv["zs"]):
+        if t > 0:
+            kf.predict()
+            x, P = kalman.predict(x, P, cv["F"], cv["Q"])
+        kf.update(z)
+        x, P, _ = kalman.update(x, P, z, cv["H"], cv["R"])
+        np.testing.assert_allclose(x, kf.x, atol=1e-10)
+        np.testing.assert_allclose(P, kf.P, atol=1e-10)
+        ours.append((x, P))
+        theirs.append((kf.x.copy(), kf.P.copy()))
+    means, covs, _ = kalman.kalman_filter(*_args(cv))
+    np.testing.assert_allclose(means, np.array([o[0] for o in ours]), atol=1e-10)
+    T = len(theirs)
+    ref_sm, ref_sc, _, _ = rts_smoother(
+        np.array([t[0] for t in theirs]), np.array([t[1] for t in theirs]),
+        np.repeat(cv["F"][None], T, axis=0), np.repeat(cv["Q"][None], T, axis=0),
+    )  # fmt: skip
+    sm, sc = kalman.rts_smoother(means, covs, cv["F"], cv["Q"])
+    np.testing.assert_allclose(sm, ref_sm, atol=1e-9)
+    np.testing.assert_allclose(sc, ref_sc, atol=1e-9)
+
+
+def test_partly_missing_row_uses_the_observed_entries(cv):
+    zs = cv["zs"][:3].copy()
+    zs[2, 1] = np.nan
+    means, covs, _ = kalman.kalman_filter(*_args(cv, zs))
+    x, P = kalman.predict(means[1], covs[1], cv["F"], cv["Q"])
+    x, P, _ = kalman.update(x, P, zs[2, :1], cv["H"][:1], cv["R"][:1, :1])
+    np.testing.assert_allclose(means[2], x, atol=1e-12)
+    np.testing.assert_allclose(covs[2], P, atol=1e-12)
+
+
+def test_loglik_and_nis_are_the_sum_of_steps(cv):
+    res = kalman.run_kalman(*_args(cv))
+    x, P, total = cv["x0"], cv["P0"], 0.0
+    for t, z in enumerate(cv["zs"]):
+        if t > 0:
+            x, P = kalman.predict(x, P, cv["F"], cv["Q"])
+        S = cv["H"] @ P @ cv["H"].T + cv["R"]
+        e = z - cv["H"] @ x
+        assert res.nis[t] == pytest.approx(e @ np.linalg.solve(S, e), rel=1e-9)
+        x, P, ll = kalman.update(x, P, z, cv["H"], cv["R"])
+        total += ll
+    assert res.log_likelihood == pytest.approx(total, rel=1e-12)
+    assert (res.nis_dof == 2).all()
+
+
+def test_covariances_stay_symmetric_psd_over_1e5_steps_with_tiny_r():
+    F, Q = constant_velocity(dt=1.0, q=1e-3)
+    H = position_matrix(4)
+    rng = np.random.default_rng(0)
+    zs = np.cumsum(rng.normal(size=(100_000, 2)), axis=0)
+    means, covs, ll = kalman.kalman_filter(zs, F, H, Q, 1e-12 * np.eye(2), np.zeros(4), np.eye(4))
+    assert np.isfinite(means).all() and np.isfinite(ll)
+    assert (covs == np.swapaxes(covs, 1, 2)).all()
+    eig = np.linalg.eigvalsh(covs[::97])
+    assert eig.min() >= -1e-12 * np.abs(eig).max()
+
+
+def test_dropout_grows_the_covariance(cv):
+    zs = cv["zs"].copy()
+    zs[10:20] = np.nan
+    _, covs, _ = kalman.kalman_filter(*_args(cv, zs))
+    traces = np.trace(covs, axis1=1, axis2=2)
+    assert (np.diff(traces[10:20]) > 0).all()
+    assert traces[20] < traces[19]
+
+
+def test_time_varying_stack_equals_constant_model(cv):
+    T = cv["zs"].shape[0]
+    Fs = np.repeat(cv["F"][None], T - 1, axis=0)
+    Qs = np.repeat(cv["Q"][None], T - 1, axis=0)
+    a = kalman.kalman_filter(*_args(cv))
+    b = kalman.kalman_filter(cv["zs"], Fs, cv["H"], Qs, cv["R"], cv["x0"], cv["P0"])
+    np.testing.assert_allclose(a[0], b[0])
+    np.testing.assert_allclose(kalman.rts_smoother(a[0], a[1], Fs, Qs)[0],
+                               kalman.rts_smoother(a[0], a[1], cv["F"], cv["Q"])[0])  # fmt: skip
+
+
+def test_nees_of_the_truth_itself_is_zero_and_scales(cv):
+    means, covs, _ = kalman.kalman_filter(*_args(cv))
+    assert np.allclose(kalman.nees(means, means, covs), 0.0)
+    shifted = means + np.array([1.0, 0, 0, 0])
+    np.testing.assert_allclose(kalman.nees(shifted, means, covs),
+                               np.linalg.inv(covs)[:, 0, 0])  # fmt: skip
+
+
+def test_univariate_zs_may_be_1d():
+    means, _, _ = kalman.kalman_filter([1.0, 2.0, np.nan], [[1.0]], [[1.0]], [[0.1]], [[1.0]],
+                                       [0.0], [[1.0]])  # fmt: skip
+    assert means.shape == (3, 1)
+
+
+BAD = [
+    ({"F": np.eye(3)}, "F must be"),
+    ({"H": np.eye(2, 3)}, "H must have n = 4"),
+    ({"R": np.eye(3)}, "R must be"),
+    ({"Q": np.full((4, 4), np.nan)}, "Q contains NaN"),
+    ({"Q": -np.eye(4)}, "Q must be positive semi-definite"),
+    ({"R": np.array([[1.0, 2.0], [2.0, 1.0]])}, "R must be positive semi-definite"),
+    ({"Q": np.triu(np.ones((4, 4)))}, "Q must be symmetric"),
+    ({"x0": np.zeros(3)}, "P0 must be"),
+    ({"P0": -np.eye(4)}, "P0 must be positive semi-definite"),
+    ({"zs": np.ones((5, 3))}, "zs must have m = 2"),
+    ({"zs": np.array([[1.0, np.inf]])}, "zs contains infinity"),
+    ({"F": np.ones((7, 4, 4))}, "T-1"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD)
+def test_bad_models_raise_value_error(cv, change, message):
+    p = dict(cv, **change)
+    with pytest.raises(ValueError, match=message):
+        kalman.kalman_filter(*_args(p))
+
+
+def test_singular_innovation_covariance_is_a_clear_error(cv):
+    p = dict(cv, R=np.zeros((2, 2)), P0=np.zeros((4, 4)))
+    with pytest.raises(ValueError, match="not positive definite at step 0"):
+        kalman.kalman_filter(*_args(p))
+
+
+def test_smoother_rejects_mismatched_shapes(cv):
+    means, covs, _ = kalman.kalman_filter(*_args(cv))
+    with pytest.raises(ValueError, match="covs must have shape"):
+        kalman.rts_smoother(means, covs[:-1], cv["F"], cv["Q"])
+
+
+def test_warmup_runs():
+    kalman.warmup()
