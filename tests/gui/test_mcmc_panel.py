@@ -72,7 +72,7 @@ def test_step_draws_a_proposal(qtbot, panel, wait_idle):
     wait_idle(panel)
     assert panel.n_steps == n + 1
     assert panel.last is not None and panel.last.proposals.shape == (4, 1, 2)
-    assert len(panel.props.data) == 4
+    assert len(panel.props_ok.data) + len(panel.props_bad.data) == 4
     x, _ = panel.moves.getData()
     assert len(x) == 4 * 3  # from, to, gap per chain
 

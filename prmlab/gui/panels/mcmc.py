@@ -10,13 +10,14 @@ own views. Only this GUI thread draws.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +61,9 @@ LONG_RUN = 100_000
 MAX_HISTORY = 1_000_000  # steps per chain kept at most
 TRAIL = 120  # path points drawn per chain on the target
 RECENT = 30  # past steps whose proposals stay as faint dots
+DRAWN_POINTS = 1500  # bins of a long trace drawn (min and max of each)
+STATS_PERIOD = 0.25  # s between redraws of traces, histograms and the table while playing
+DIAGNOSE_DELAY_MS = 600
 GUI_DIAGNOSTICS = 40_000  # kept draws up to which ESS/R-hat are computed on the GUI thread
 GRID = 161
 LEVELS = np.exp(-0.5 * np.array([3.0, 2.0, 1.0]) ** 2)  # 1, 2, 3 "sigma" density levels
@@ -196,6 +200,15 @@ class McmcPanel(BasePanel):
         self._summary_key: tuple | None = None
         self._mc_result = None
         self._job_kind = ""
+        self._stats_drawn = 0.0
+        self._stats_period = STATS_PERIOD
+        self._table_key: tuple | None = None
+        self._diagnose_timer = QTimer(self)
+        self._diagnose_timer.setSingleShot(True)
+        self._diagnose_timer.timeout.connect(self._diagnose_in_worker)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.timeout.connect(self._draw_stats)
 
         self._build_target_controls()
         self._build_sampler_controls()
@@ -372,17 +385,27 @@ class McmcPanel(BasePanel):
         self.paths = [
             p.plot([], [], pen=pg.mkPen(colors.color(c, 150), width=1.3)) for c in range(MAX_CHAINS)
         ]
-        self.trail = pg.ScatterPlotItem(size=4, pen=None)
-        p.addItem(self.trail)
+        # Accepted and rejected proposals in separate items: one brush each draws fast.
+        self.trail_ok, self.trail_bad = (
+            pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(c))
+            for c in (colors.ACCEPT, colors.REJECT)
+        )
+        p.addItem(self.trail_ok)
+        p.addItem(self.trail_bad)
         self.moves = p.plot(
             [],
             [],
             pen=pg.mkPen(60, 60, 60, 220, width=1.2, style=Qt.PenStyle.DashLine),
             connect="finite",
         )
-        self.props = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1))
-        self.props.setZValue(8)
-        p.addItem(self.props)
+        self.props_ok, self.props_bad = (
+            pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(c))
+            for c in (colors.ACCEPT, colors.REJECT)
+        )
+        for item in (self.props_ok, self.props_bad):
+            item.setZValue(8)
+            p.addItem(item)
+        self._chain_brushes = [pg.mkBrush(colors.color(c)) for c in range(MAX_CHAINS)]
         self.heads = pg.ScatterPlotItem(size=12, symbol="o", pen=pg.mkPen("k", width=1.5))
         self.heads.setZValue(10)
         p.addItem(self.heads)
@@ -403,10 +426,8 @@ class McmcPanel(BasePanel):
             tp = lay.addPlot(row=k, col=1, title=f"Trace of {name}")
             tp.setLabel("bottom", "step")
             tp.setLabel("left", name)
-            tp.setDownsampling(auto=True, mode="peak")
-            tp.setClipToView(True)
             tp.curves_ = [
-                tp.plot([], [], pen=pg.mkPen(colors.color(c, 210), width=1))
+                tp.plot([], [], pen=pg.mkPen(colors.color(c, 210), width=1), antialias=False)
                 for c in range(MAX_CHAINS)
             ]
             tp.burn_ = pg.LinearRegionItem(
@@ -457,10 +478,8 @@ class McmcPanel(BasePanel):
         rp.setLabel("bottom", "step")
         rp.setLabel("left", "running mean of accepted")
         rp.setYRange(0, 1.02)
-        rp.setDownsampling(auto=True, mode="mean")
-        rp.setClipToView(True)
         self.rate_curves = [
-            rp.plot([], [], pen=pg.mkPen(colors.color(c, 220), width=1.5))
+            rp.plot([], [], pen=pg.mkPen(colors.color(c, 220), width=1.5), antialias=False)
             for c in range(MAX_CHAINS)
         ]
         lay.layout.setColumnStretchFactor(0, 5)
@@ -666,7 +685,7 @@ class McmcPanel(BasePanel):
         self._recent = []
         self.summary, self._summary_key = None, None
         self.start_mark.setData(pos=self.sampler.start)
-        self.redraw()
+        self.redraw(force=True)
 
     @property
     def chains(self) -> np.ndarray:
@@ -733,7 +752,7 @@ class McmcPanel(BasePanel):
         if adv.summary is not None:
             self._summary_key = self._kept_key()
             self.summary = adv.summary
-        self.redraw()
+        self.redraw(force=adv.summary is not None)
 
     def run_long(self, n_steps: int = LONG_RUN) -> None:
         """``n_steps`` more steps in the worker with progress; diagnostics computed there."""
@@ -757,7 +776,9 @@ class McmcPanel(BasePanel):
         """Partial draws of a long run: traces and paths only (diagnostics come at the end)."""
         chains = np.concatenate([self.chains, adv.result.chains], axis=1)
         self._draw_paths(chains)
-        self._draw_traces(chains)
+        if time.perf_counter() - self._stats_drawn > self._stats_period:
+            self._stats_drawn = time.perf_counter()
+            self._draw_traces(chains)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.chain_layout.isVisible():
@@ -776,15 +797,30 @@ class McmcPanel(BasePanel):
         self.reset_chains()
 
     # -- drawing ------------------------------------------------------------------------
-    def redraw(self) -> None:
+    def redraw(self, force: bool = False) -> None:
+        """The target plot now; the statistics plots at most every ``_stats_period`` (Play
+        stays fluid with long histories), or now when ``force``."""
         if self.sampler is None:
             return
-        chains = self.chains
-        self._draw_paths(chains)
+        self._draw_paths(self.chains)
         self._draw_proposals()
-        self._draw_traces(chains)
+        wait = self._stats_period - (time.perf_counter() - self._stats_drawn)
+        if force or wait <= 0:
+            self._draw_stats()
+        elif not self._stats_timer.isActive():
+            self._stats_timer.start(int(wait * 1000) + 1)
+
+    def _draw_stats(self) -> None:
+        self._stats_timer.stop()
+        if self.sampler is None:
+            return
+        t0 = time.perf_counter()
+        self._draw_traces(self.chains)
         self._draw_rates()
         self.refresh_diagnostics()
+        self._stats_drawn = time.perf_counter()
+        # Painting costs about as much again: keep the statistics under ~20% of the time.
+        self._stats_period = max(STATS_PERIOD, 10 * (self._stats_drawn - t0))
 
     def _draw_paths(self, chains: np.ndarray) -> None:
         n = chains.shape[0]
@@ -794,28 +830,24 @@ class McmcPanel(BasePanel):
                 curve.setData(tail[:, 0], tail[:, 1])
             else:
                 curve.setData([], [])
-        self.heads.setData(pos=chains[:, -1], brush=[colors.color(c) for c in range(n)])
+        self.heads.setData(pos=chains[:, -1], brush=self._chain_brushes[:n])
 
     def _draw_proposals(self) -> None:
-        if self._recent:
-            pts = np.concatenate([p for p, _ in self._recent[:-1]] or [np.empty((0, 2))])
-            acc = np.concatenate([a for _, a in self._recent[:-1]] or [np.empty(0, bool)])
-            self.trail.setData(
-                pos=pts, brush=[pg.mkBrush(colors.ACCEPT if a else colors.REJECT) for a in acc]
-            )
-        else:
-            self.trail.setData([], [])
+        past = self._recent[:-1]
+        pts = np.concatenate([p for p, _ in past] or [np.empty((0, 2))])
+        acc = np.concatenate([a for _, a in past] or [np.empty(0, bool)])
+        self.trail_ok.setData(pos=pts[acc])
+        self.trail_bad.setData(pos=pts[~acc])
         r = self.last
         if r is None:
-            self.props.setData([], [])
-            self.moves.setData([], [])
+            for item in (self.props_ok, self.props_bad, self.moves):
+                item.setData([], [])
             return
         acc = r.accepted[:, -1]
         prop = r.proposals[:, -1]
         before = self.chains[:, -2] if self.n_steps > 1 else self.chains[:, -1]
-        self.props.setData(
-            pos=prop, brush=[pg.mkBrush(colors.ACCEPT if a else colors.REJECT) for a in acc]
-        )
+        self.props_ok.setData(pos=prop[acc])
+        self.props_bad.setData(pos=prop[~acc])
         gap = np.full((len(acc), 1, 2), np.nan)
         if r.trajectories is not None:
             lines = np.concatenate([r.trajectories[:, -1], gap], axis=1)
@@ -829,21 +861,26 @@ class McmcPanel(BasePanel):
         self.moves.setData(lines[:, 0], lines[:, 1])
 
     def _draw_traces(self, chains: np.ndarray) -> None:
-        steps = np.arange(chains.shape[1])
+        steps, values = _envelope(chains)
         for k, tp in enumerate(self.trace_plots):
             for c, curve in enumerate(tp.curves_):
                 if c < chains.shape[0]:
-                    curve.setData(steps, chains[c, :, k])
+                    curve.setData(steps, values[c, :, k])
                 else:
                     curve.setData([], [])
             tp.burn_.setRegion((0, min(self.burn_spin.value(), self.n_steps)))
 
     def _draw_rates(self) -> None:
         acc = self.accepted[:, 1:]
-        steps = np.arange(1, acc.shape[1] + 1)
-        rates = np.cumsum(acc, axis=1) / steps if acc.shape[1] else acc
+        n = acc.shape[1]
+        # A running mean is smooth: its value at the end of every block of steps draws it.
+        stride = max(1, n // DRAWN_POINTS)
+        m = n - n % stride
+        blocks = acc[:, :m].reshape(acc.shape[0], -1, stride).sum(axis=2)
+        steps = np.arange(1, m // stride + 1) * stride
+        rates = np.cumsum(blocks, axis=1) / steps
         for c, curve in enumerate(self.rate_curves):
-            if c < acc.shape[0] and acc.shape[1]:
+            if c < acc.shape[0] and n:
                 curve.setData(steps, rates[c])
             else:
                 curve.setData([], [])
@@ -858,7 +895,8 @@ class McmcPanel(BasePanel):
 
     def refresh_diagnostics(self) -> None:
         """ESS, R-hat, histograms and autocorrelation of the kept draws. Large histories are
-        diagnosed in the worker, and not while playing (the table says it is pending)."""
+        diagnosed in the worker once the chains have rested for ``DIAGNOSE_DELAY_MS`` (a
+        worker cannot be stopped mid-way, so every step must not start one)."""
         if self.sampler is None:
             return
         chains = self.chains
@@ -872,12 +910,22 @@ class McmcPanel(BasePanel):
         if key != self._summary_key:
             if kept.size // 2 <= GUI_DIAGNOSTICS:
                 self.summary, self._summary_key = diagnose(chains, burn, thin), key
-            elif not self.busy():
-                self._run(
-                    "diagnose", diagnose, chains.copy(), burn, thin,
-                    on_done=lambda s, k=key: self._diagnosed(s, k), label="Diagnostics",
-                )  # fmt: skip
+            else:
+                self._diagnose_timer.start(DIAGNOSE_DELAY_MS)
         self._fill_table(pending=key != self._summary_key)
+
+    def _diagnose_in_worker(self) -> None:
+        key = self._kept_key()
+        if self.sampler is None or key == self._summary_key:
+            return
+        if self.busy():  # try again when the chains rest
+            self._diagnose_timer.start(DIAGNOSE_DELAY_MS)
+            return
+        burn = min(self.burn_spin.value(), max(self.n_steps - 8, 0))
+        self._run(
+            "diagnose", diagnose, self.chains.copy(), burn, self.thin_spin.value(),
+            on_done=lambda s: self._diagnosed(s, key), label="Diagnostics",
+        )  # fmt: skip
 
     def _diagnosed(self, summary: dict | None, key: tuple) -> None:
         self.summary, self._summary_key = summary, key
@@ -896,8 +944,11 @@ class McmcPanel(BasePanel):
                 continue
             bins = int(np.clip(np.sqrt(values.size), 10, 60))
             lo, hi = min(lo, values.min()), max(hi, values.max())
-            h, edges = np.histogram(values, bins=bins, range=(lo, hi), density=True)
-            hp.bars_.setData(edges, h)
+            # np.histogram's general path is slow on a million draws; uniform bins are direct.
+            idx = np.minimum(((values - lo) * (bins / (hi - lo))).astype(np.int64), bins - 1)
+            width = (hi - lo) / bins
+            h = np.bincount(idx, minlength=bins) / (values.size * width)
+            hp.bars_.setData(lo + width * np.arange(bins + 1), h)
 
     def _fill_table(self, pending: bool) -> None:
         s = self.summary
@@ -906,6 +957,19 @@ class McmcPanel(BasePanel):
         if rate.size:
             more = " …" if rate.size > 4 else ""
             parts.append("acceptance " + " ".join(f"{r:.2f}" for r in rate[:4]) + more)
+        if pending:
+            parts.append("diagnostics pending (pause to update)")
+        elif s is not None and s["flagged"].any():
+            bad = [name for name, f in zip("xy", s["rhat"] > mcmc.RHAT_THRESHOLD) if f]
+            why = f"R̂ > 1.01 for {', '.join(bad)}" if bad else "ESS < 10 per chain"
+            parts.append(f"⚠ not converged: {why}")
+        self.diag_label.setText("\n".join(parts))
+        if self._table_key != (id(s), self._summary_key):
+            self._table_key = (id(s), self._summary_key)
+            self._fill_cells(s)
+
+    def _fill_cells(self, s: dict | None) -> None:
+        """The ESS/R-hat table and the autocorrelation plot, from a new summary."""
         for k in range(2):
             cells = ["–"] * 4
             flag = False
@@ -918,9 +982,6 @@ class McmcPanel(BasePanel):
                     f"{s['ess'][k]:.0f}",
                     f"{r:.3f}" if np.isfinite(r) else "–",
                 ]
-                if k == 0 and "acf" in s:
-                    for curve, acf in zip(self.acf_curves, s["acf"]):
-                        curve.setData(np.arange(len(acf)), acf)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -935,16 +996,9 @@ class McmcPanel(BasePanel):
                 self.table.setItem(k, j, item)
         self.table.resizeRowsToContents()
         self._fit_table_height()
-        if s is None:
-            for curve in self.acf_curves:
-                curve.setData([], [])
-        if pending:
-            parts.append("diagnostics pending (pause to update)")
-        elif s is not None and s["flagged"].any():
-            bad = [name for name, f in zip("xy", s["rhat"] > mcmc.RHAT_THRESHOLD) if f]
-            why = f"R̂ > 1.01 for {', '.join(bad)}" if bad else "ESS < 10 per chain"
-            parts.append(f"⚠ not converged: {why}")
-        self.diag_label.setText("\n".join(parts))
+        acfs = s["acf"] if s is not None and "acf" in s else [np.empty(0)] * 2
+        for curve, acf in zip(self.acf_curves, acfs):
+            curve.setData(np.arange(len(acf)), acf)
 
     # -- Monte Carlo views --------------------------------------------------------------
     def run_monte_carlo(self) -> None:
@@ -1063,6 +1117,25 @@ class McmcPanel(BasePanel):
                 "target": self.view.label,
             }
         )
+
+
+def _envelope(chains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Traces cut to at most ``2 * DRAWN_POINTS`` points per chain: the min and max of each
+    bin of steps, interleaved, so every excursion still shows (chains (c, n, d))."""
+    n = chains.shape[1]
+    b = n // DRAWN_POINTS
+    if b < 2:
+        return np.arange(n), chains
+    m = b * DRAWN_POINTS
+    values = np.empty((chains.shape[0], 2 * DRAWN_POINTS + n - m, chains.shape[2]))
+    for k in range(chains.shape[2]):
+        # A contiguous copy per coordinate makes the reductions run along the last axis.
+        bins = np.ascontiguousarray(chains[:, :m, k]).reshape(chains.shape[0], DRAWN_POINTS, b)
+        values[:, 0 : 2 * DRAWN_POINTS : 2, k] = bins.min(axis=2)
+        values[:, 1 : 2 * DRAWN_POINTS : 2, k] = bins.max(axis=2)
+        values[:, 2 * DRAWN_POINTS :, k] = chains[:, m:, k]
+    steps = np.repeat(np.arange(DRAWN_POINTS) * b, 2) + np.tile([0, b - 1], DRAWN_POINTS)
+    return np.concatenate([steps, np.arange(m, n)]), values
 
 
 def _iso_points(lines, view: TargetView) -> np.ndarray:
