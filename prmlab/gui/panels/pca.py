@@ -206,6 +206,7 @@ class PcaPanel(BasePanel):
         self.editor.install_delete_shortcut(self)
         self.editor.sigChanged.connect(self.refit)
         self.figure.scene().sigMouseMoved.connect(self._hover)
+        self.seed_box.valueChanged.connect(self.refit)  # EM starts from a seeded random W
         self._set_table_mode(False)
 
     # -- controls ------------------------------------------------------------------
@@ -316,7 +317,7 @@ class PcaPanel(BasePanel):
         self.your_line = line(LINE_COLOR, 2.5, Qt.PenStyle.DashLine, name="your line")
         self.fisher_line = line(FISHER_COLOR, 2.5, Qt.PenStyle.DotLine, name="Fisher direction")
         self.axis_lines = line(AXIS_COLOR, 3.5, connect="pairs", name="principal axes ±√λ")
-        self.em_line = line(EM_COLOR, 3.0, name="p-PCA W (EM frame)")
+        self.em_line = line(EM_COLOR, 3.0, name="p-PCA W (EM frame)", connect="pairs")
         self.em_ellipse = line(EM_COLOR, 1.5)
         self.arrows = [
             pg.ArrowItem(pen=None, brush=pg.mkBrush(AXIS_COLOR), headLen=16, tailLen=0)
@@ -524,8 +525,9 @@ class PcaPanel(BasePanel):
 
     def _legend_entries(self, table: bool) -> None:
         self.legend.clear()
-        if table:
-            return  # the class scatters add themselves when drawn
+        if table:  # the class scatters add themselves when drawn
+            self.legend.addItem(self.em_line, "p-PCA W (EM frame)")
+            return
         for i, name in enumerate(("class A (left click)", "class B (right click)")):
             sample = pg.ScatterPlotItem(size=10, brush=colors.color(i), pen=pg.mkPen("w"))
             self.legend.addItem(sample, name)
@@ -773,8 +775,12 @@ class PcaPanel(BasePanel):
             self.em_line.setData(ends[:, 0], ends[:, 1])
             model = f.W @ f.W.T + f.sigma2 * np.eye(2)
             self.em_ellipse.setData(*ellipse_xy(mean, model, n_std=1.0))
-        else:
-            self.em_line.setData([], [])
+        else:  # W's columns seen in the plane of the two components shown, ±w from the origin
+            i, j = self._components_shown(a)
+            w = (a.pca.components_[[i, j]] @ f.W).T  # (q, 2)
+            ends = np.empty((2 * len(w), 2))
+            ends[0::2], ends[1::2] = -w, w
+            self.em_line.setData(ends[:, 0], ends[:, 1])
             self.em_ellipse.setData([], [])
 
     def step_em(self) -> None:
