@@ -212,6 +212,21 @@ def test_new_sample_draws_the_preset_with_the_next_seed(qtbot, panel, wait_idle)
     assert not np.allclose(panel.editor.points, before)
 
 
+def test_unscaled_table_suggests_standardising(qtbot, panel, wait_idle):
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(40, 12, 60), rng.normal(5e4, 2e4, 60)])  # age, income
+    ds = Dataset(X=X, feature_names=["age", "income"], y=(X[:, 0] > 40).astype(np.int64))
+    panel.set_kernel("rbf")
+    wait_idle(panel)
+    panel.set_dataset(ds)
+    wait_idle(panel)
+    assert panel.messages.level() == "note" and "Standardise" in panel.messages.text()
+    panel.standardise_box.setChecked(True)
+    wait_idle(panel)
+    assert panel.messages.level() == ""
+    np.testing.assert_allclose(panel.editor.points.std(axis=0), 1.0)
+
+
 def test_unlabelled_table_is_refused_and_points_stay(qtbot, panel):
     n = len(panel.editor.points)
     panel.set_dataset(

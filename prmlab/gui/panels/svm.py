@@ -269,6 +269,7 @@ class SvmPanel(BasePanel):
         self._fit_started = 0.0
         self._refit_pending = False
         self._sticky_note = ""  # shown again after each refit (e.g. "3 classes: pick two")
+        self._classes_note = ""
         self._build_controls()
         self._build_plots()
         self.editor = PointEditor(self.plot, self.undo_stack, left_label=POS, right_label=NEG)
@@ -597,9 +598,9 @@ class SvmPanel(BasePanel):
             f"{dataset.n_features} features, {len(names)} classes"
         )
         self.data_group.setVisible(True)
-        self._sticky_note = ""
+        self._classes_note = ""
         if len(names) > 2:
-            self._sticky_note = (
+            self._classes_note = (
                 f"{dataset.name or 'The table'} has {len(names)} classes ({', '.join(names[:6])}); "
                 "the SVM separates two: choose which under Data (CSV)."
             )
@@ -620,7 +621,16 @@ class SvmPanel(BasePanel):
         if not pca and cols[0] == cols[1]:
             self.messages.error("Choose two different columns for x₁ and x₂, or use PCA")
             return
-        X, labels, axes = project(ds, cols, classes, pca, self.standardise_box.isChecked())
+        standardise = self.standardise_box.isChecked()
+        X, labels, axes = project(ds, cols, classes, pca, standardise)
+        sd = X.std(axis=0)
+        scale_note = ""
+        if not standardise and (sd.max() > 100 or sd.max() > 30 * max(sd.min(), 1e-300)):
+            scale_note = (
+                f"The features' scales are large or unequal (std {sd[0]:.3g} and {sd[1]:.3g}): "
+                "tick Standardise, since γ, C and SMO's tolerance act on raw distances."
+            )
+        self._sticky_note = " ".join(n for n in (self._classes_note, scale_note) if n)
         self._class_names = (self.class_a_box.currentText(), self.class_b_box.currentText())
         self._axis_names = axes
         self._fill_legend()
