@@ -45,7 +45,7 @@ KERNELS = (  # combo text, engine name, formula (tooltip and result)
 )
 PRESETS = ("Separable", "Overlapping", "XOR", "Circles", "Moons")
 PRESET_KERNEL = {"Separable": "linear", "Overlapping": "linear"}  # the others: rbf
-GRID = 160  # decision map resolution (GRID x GRID)
+GRID = 150  # decision map resolution (GRID x GRID), as in the bench's drag workload
 LEVEL = 2.5  # the colour scale of f(x) runs over [-LEVEL, LEVEL]
 COALESCE_S = 0.25  # an edit waits for a fit younger than this instead of cancelling it
 
