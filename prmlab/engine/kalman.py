@@ -13,7 +13,9 @@ pykalman. Filtering alternates the sheet's *prediction* (an integral of two Gaus
 are left out of that update.
 
 Numerics: Joseph-form covariance update, covariances symmetric by construction, Cholesky
-solves instead of inverses (see ``_kalman_kernels``).
+solves instead of inverses (see ``_kalman_kernels``). Speed: once a time-invariant model's
+covariance repeats bit for bit (the steady state of the Riccati recursion, typically after
+~100 steps), only the mean is updated; the results are identical to the full recursion.
 """
 
 from __future__ import annotations

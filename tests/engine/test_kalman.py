@@ -125,14 +125,21 @@ def test_dropout_grows_the_covariance(cv):
 
 
 def test_time_varying_stack_equals_constant_model(cv):
-    T = cv["zs"].shape[0]
-    Fs = np.repeat(cv["F"][None], T - 1, axis=0)
-    Qs = np.repeat(cv["Q"][None], T - 1, axis=0)
-    a = kalman.kalman_filter(*_args(cv))
-    b = kalman.kalman_filter(cv["zs"], Fs, cv["H"], Qs, cv["R"], cv["x0"], cv["P0"])
-    np.testing.assert_allclose(a[0], b[0])
-    np.testing.assert_allclose(kalman.rts_smoother(a[0], a[1], Fs, Qs)[0],
-                               kalman.rts_smoother(a[0], a[1], cv["F"], cv["Q"])[0])  # fmt: skip
+    # long enough for the constant model to reach its steady state (the fast path)
+    zs = np.random.default_rng(1).normal(size=(300, 2)).cumsum(axis=0)
+    zs[150:160] = np.nan
+    zs[200, 0] = np.nan
+    Fs = np.repeat(cv["F"][None], 299, axis=0)
+    Qs = np.repeat(cv["Q"][None], 299, axis=0)
+    a = kalman.run_kalman(zs, cv["F"], cv["H"], cv["Q"], cv["R"], cv["x0"], cv["P0"])
+    b = kalman.run_kalman(zs, Fs, cv["H"], Qs, cv["R"], cv["x0"], cv["P0"])
+    assert (a.covs[100] == a.covs[99]).all()  # steady state reached
+    np.testing.assert_array_equal(a.means, b.means)
+    np.testing.assert_array_equal(a.covs, b.covs)
+    np.testing.assert_array_equal(a.nis, b.nis)
+    assert a.log_likelihood == b.log_likelihood
+    np.testing.assert_allclose(kalman.rts_smoother(a.means, a.covs, Fs, Qs)[0],
+                               kalman.rts_smoother(a.means, a.covs, cv["F"], cv["Q"])[0])  # fmt: skip
 
 
 def test_nees_of_the_truth_itself_is_zero_and_scales(cv):
