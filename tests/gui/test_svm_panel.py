@@ -51,6 +51,8 @@ def test_demo_draws_map_boundary_margins_and_support_vectors(make_panel, wait_id
     df = p.results_frame()
     assert len(df) == n_sv and {"alpha", "alpha_y", "alpha_at_C", "class"} <= set(df.columns)
     assert np.all(df["alpha"] > 0) and "intercept_b" in df.attrs
+    assert {"x1", "x2", "b"} <= set(df.columns) and set(df["class"]) <= {"class -1", "class +1"}
+    np.testing.assert_allclose(df["alpha_y"], df["alpha"] * df["y"])
     assert not p.busy()
 
 

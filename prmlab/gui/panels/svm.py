@@ -44,6 +44,8 @@ KERNELS = (  # combo text, engine name, formula (tooltip and result)
     ("Polynomial", "poly", "K(x, z) = (γ x·z + c₀)^d"),
 )
 PRESETS = ("Separable", "Overlapping", "XOR", "Circles", "Moons")
+PRESET_CLASSES = ("class -1", "class +1")  # (label 0, label 1); plain ASCII for the CSV export
+PRESET_AXES = ("x₁", "x₂")
 PRESET_KERNEL = {"Separable": "linear", "Overlapping": "linear"}  # the others: rbf
 GRID = 150  # decision map resolution (GRID x GRID), as in the bench's drag workload
 LEVEL = 2.5  # the colour scale of f(x) runs over [-LEVEL, LEVEL]
@@ -264,8 +266,8 @@ class SvmPanel(BasePanel):
         self._frame: Frame | None = None
         self._session: SmoSession | None = None
         self._dataset: Dataset | None = None
-        self._class_names = ("−1", "+1")
-        self._axis_names = ("x₁", "x₂")
+        self._class_names = PRESET_CLASSES
+        self._axis_names = PRESET_AXES
         self._fit_started = 0.0
         self._refit_pending = False
         self._sticky_note = ""  # shown again after each refit (e.g. "3 classes: pick two")
@@ -489,8 +491,9 @@ class SvmPanel(BasePanel):
     def _fill_legend(self) -> None:
         self.legend.clear()
         neg, pos = self._class_names
-        self.legend.addItem(self._legend_points[0], f"y = +1: {pos}" if pos != "+1" else "y = +1")
-        self.legend.addItem(self._legend_points[1], f"y = −1: {neg}" if neg != "−1" else "y = −1")
+        own = self._class_names != PRESET_CLASSES  # a table's class names
+        self.legend.addItem(self._legend_points[0], f"y = +1: {pos}" if own else "y = +1")
+        self.legend.addItem(self._legend_points[1], f"y = −1: {neg}" if own else "y = −1")
         for item, text in (
             (self.boundary, "f(x) = 0 boundary"),
             (self.margins, "f(x) = ±1 margins"),
@@ -533,8 +536,8 @@ class SvmPanel(BasePanel):
         self.preset_box.setCurrentText(name)
         self.preset_box.blockSignals(False)
         self._sticky_note = ""
-        self._class_names = ("−1", "+1")
-        self._axis_names = ("x₁", "x₂")
+        self._class_names = PRESET_CLASSES
+        self._axis_names = PRESET_AXES
         self._fill_legend()
         self.kernel_box.blockSignals(True)
         self.set_kernel(PRESET_KERNEL.get(name, "rbf"))
@@ -918,11 +921,12 @@ class SvmPanel(BasePanel):
         sv = np.flatnonzero(frame.alpha > 0)
         y = np.where(frame.labels[sv] == POS, 1, -1)
         names = np.array(self._class_names)[frame.labels[sv]]
+        axes = ("x1", "x2") if self._axis_names == PRESET_AXES else self._axis_names
         df = pd.DataFrame(
             {
                 "index": sv,
-                self._axis_names[0]: frame.X[sv, 0],
-                self._axis_names[1]: frame.X[sv, 1],
+                axes[0]: frame.X[sv, 0],
+                axes[1]: frame.X[sv, 1],
                 "class": names,
                 "y": y,
                 "alpha": frame.alpha[sv],
