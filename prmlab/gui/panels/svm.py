@@ -38,7 +38,7 @@ from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 
 NEG, POS = 0, 1  # editor labels: 0 is y = -1 (blue), 1 is y = +1 (orange)
-KERNELS = (  # combo text, engine name, formula (tooltip and result)
+KERNELS = (  # combo text, engine name, formula (its tooltip and the line under the combo)
     ("RBF", "rbf", "K(x, z) = exp(−γ‖x − z‖²)"),
     ("Linear", "linear", "K(x, z) = x·z"),
     ("Polynomial", "poly", "K(x, z) = (γ x·z + c₀)^d"),
