@@ -61,8 +61,9 @@ LONG_RUN = 100_000
 MAX_HISTORY = 1_000_000  # steps per chain kept at most
 TRAIL = 120  # path points drawn per chain on the target
 RECENT = 30  # past steps whose proposals stay as faint dots
-DRAWN_POINTS = 1500  # bins of a long trace drawn (min and max of each)
+DRAWN_POINTS = 600  # bins of a long trace drawn (min and max of each)
 STATS_PERIOD = 0.25  # s between redraws of traces, histograms and the table while playing
+LONG_RUN_TRACE_PERIOD = 1.0  # s between trace redraws during a long run
 DIAGNOSE_DELAY_MS = 600
 GUI_DIAGNOSTICS = 40_000  # kept draws up to which ESS/R-hat are computed on the GUI thread
 GRID = 161
@@ -81,6 +82,7 @@ class TargetView:
     density: np.ndarray  # (len(ys), len(xs))
     px: np.ndarray
     py: np.ndarray
+    contours: tuple  # per level in LEVELS: NaN-separated (m, 2) polylines
 
 
 def prepare_target(preset: str, text: str, half: float) -> TargetView:
@@ -102,7 +104,53 @@ def prepare_target(preset: str, text: str, half: float) -> TargetView:
     px = np.trapezoid(density, ys, axis=0)
     py = np.trapezoid(density, xs, axis=1)
     px, py = px / np.trapezoid(px, xs), py / np.trapezoid(py, ys)
-    return TargetView(target, label, xs, ys, density, px, py)
+    return TargetView(target, label, xs, ys, density, px, py, contours(density, xs, ys))
+
+
+def contours(field: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple:
+    """Contours of ``field`` (len(ys), len(xs)) at ``LEVELS``, as NaN-separated polylines in
+    data coordinates (marching squares is slow in Python: run it in the worker)."""
+    dx = (xs[-1] - xs[0]) / (len(xs) - 1)
+    dy = (ys[-1] - ys[0]) / (len(ys) - 1)
+    out = []
+    for level in LEVELS:
+        parts = []
+        for line in pg.functions.isocurve(field.T, level, connected=True):
+            a = np.asarray(line, dtype=float)
+            parts.append(np.column_stack([xs[0] + a[:, 0] * dx, ys[0] + a[:, 1] * dy]))
+            parts.append(np.full((1, 2), np.nan))
+        out.append(np.concatenate(parts) if parts else np.empty((0, 2)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class RejectionView:
+    """Rejection sampling and what is drawn of it: the envelope's contours (at the target's
+    contour heights) and the section through the target's mode."""
+
+    result: mcmc.RejectionResult
+    envelope: tuple
+    y_mode: float
+    section_p: np.ndarray
+    section_env: np.ndarray
+    peak: float
+
+
+def rejection_view(
+    view: TargetView, n: int, mean: tuple, cov: np.ndarray, seed: int
+) -> RejectionView:
+    """``mcmc.rejection_sample`` plus the envelope M q on the target's grid."""
+    r = mcmc.rejection_sample(view.target, n, proposal_mean=mean, proposal_cov=cov, seed=seed)
+    gx, gy = np.meshgrid(view.xs, view.ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    log_q = r.proposal.log_pdf(grid).reshape(gx.shape)
+    lp = view.target.log_density(grid).reshape(gx.shape)
+    peak = float(lp[np.isfinite(lp)].max())
+    env = np.exp(r.log_M + log_q - peak)
+    j = int(np.argmax(view.density.max(axis=1)))
+    return RejectionView(
+        r, contours(env, view.xs, view.ys), float(view.ys[j]), np.exp(lp[j] - peak), env[j], peak
+    )
 
 
 @dataclass(frozen=True)
@@ -361,7 +409,7 @@ class McmcPanel(BasePanel):
             )
 
     # -- plots --------------------------------------------------------------------------
-    def _density_image(self, plot: pg.PlotItem) -> tuple[pg.ImageItem, list[pg.IsocurveItem]]:
+    def _density_image(self, plot: pg.PlotItem) -> tuple[pg.ImageItem, list[pg.PlotDataItem]]:
         plot.setAspectLocked(True)  # isotropic proposals and momenta look isotropic
         image = pg.ImageItem()
         image.setColorMap(
@@ -369,11 +417,8 @@ class McmcPanel(BasePanel):
         )
         image.setZValue(-20)
         plot.addItem(image)
-        isos = []
-        for level in LEVELS:
-            iso = pg.IsocurveItem(level=level, pen=pg.mkPen(90, 90, 110, 200, width=1))
-            iso.setParentItem(image)
-            isos.append(iso)
+        pen = pg.mkPen(90, 90, 110, 200, width=1)
+        isos = [plot.plot([], [], pen=pen, connect="finite") for _ in LEVELS]
         return image, isos
 
     def _build_chain_view(self) -> None:
@@ -383,7 +428,9 @@ class McmcPanel(BasePanel):
         p.setLabel("left", "y")
         self.image, self.isos = self._density_image(p)
         self.paths = [
-            p.plot([], [], pen=pg.mkPen(colors.color(c, 150), width=1.3)) for c in range(MAX_CHAINS)
+            # Redrawn every frame: thin, not antialiased (a stroked wide path costs ~10x).
+            p.plot([], [], pen=pg.mkPen(colors.color(c, 150), width=1), antialias=False)
+            for c in range(MAX_CHAINS)
         ]
         # Accepted and rejected proposals in separate items: one brush each draws fast.
         self.trail_ok, self.trail_bad = (
@@ -395,7 +442,7 @@ class McmcPanel(BasePanel):
         self.moves = p.plot(
             [],
             [],
-            pen=pg.mkPen(60, 60, 60, 220, width=1.2, style=Qt.PenStyle.DashLine),
+            pen=pg.mkPen(60, 60, 60, 220, width=1, style=Qt.PenStyle.DashLine),
             connect="finite",
         )
         self.props_ok, self.props_bad = (
@@ -479,7 +526,7 @@ class McmcPanel(BasePanel):
         rp.setLabel("left", "running mean of accepted")
         rp.setYRange(0, 1.02)
         self.rate_curves = [
-            rp.plot([], [], pen=pg.mkPen(colors.color(c, 220), width=1.5), antialias=False)
+            rp.plot([], [], pen=pg.mkPen(colors.color(c, 220), width=1), antialias=False)
             for c in range(MAX_CHAINS)
         ]
         lay.layout.setColumnStretchFactor(0, 5)
@@ -616,9 +663,8 @@ class McmcPanel(BasePanel):
         ):
             image.setImage(view.density.T, levels=(0.0, 1.0))
             image.setRect(rect)
-            # Isocurves live in the image's pixel coordinates: scale them like the image.
-            for iso in isos:
-                iso.setData(view.density.T)
+            for iso, line in zip(isos, view.contours):
+                iso.setData(line[:, 0], line[:, 1])
         for plot in (self.chain_plot, self.rej_map, self.imp_map):
             plot.setRange(rect, padding=0.02)
         self.hist_plots[0].true_.setData(view.xs, view.px)
@@ -643,11 +689,14 @@ class McmcPanel(BasePanel):
         return {"step_size": self.eps_slider.value(), "n_leapfrog": self.leap_spin.value()}
 
     def _method_changed(self) -> None:
+        self._enable_params()
+        self.reset_chains()
+
+    def _enable_params(self) -> None:
         m = self.method()
         for key, widgets in self._param_rows.items():
             for w in widgets:
                 w.setEnabled(key == m)
-        self.reset_chains()
 
     def _params_changed(self) -> None:
         """A new step size etc. continues the same chains with the new setting."""
@@ -774,11 +823,10 @@ class McmcPanel(BasePanel):
 
     def _long_step(self, adv: Advance) -> None:
         """Partial draws of a long run: traces and paths only (diagnostics come at the end)."""
-        chains = np.concatenate([self.chains, adv.result.chains], axis=1)
-        self._draw_paths(chains)
-        if time.perf_counter() - self._stats_drawn > self._stats_period:
+        self._draw_paths(adv.result.chains)
+        if time.perf_counter() - self._stats_drawn > max(LONG_RUN_TRACE_PERIOD, self._stats_period):
             self._stats_drawn = time.perf_counter()
-            self._draw_traces(chains)
+            self._draw_traces(np.concatenate([self.chains, adv.result.chains], axis=1))
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.chain_layout.isVisible():
@@ -1007,48 +1055,38 @@ class McmcPanel(BasePanel):
             return
         x0, x1, y0, y1 = self.view.target.bounds
         sd = self.mc_sd.value() * np.array([x1 - x0, y1 - y0]) / 2
-        fn = mcmc.rejection_sample if self.view_box.currentIndex() == 1 else mcmc.importance_sample
-        self._run(
-            "monte carlo", fn, self.view.target, int(self.mc_n.value()),
-            proposal_mean=((x0 + x1) / 2, (y0 + y1) / 2), proposal_cov=np.diag(sd**2),
-            seed=self.seed(),
-            on_done=self._draw_monte_carlo, label="Monte Carlo",
-        )  # fmt: skip
+        mean, cov = ((x0 + x1) / 2, (y0 + y1) / 2), np.diag(sd**2)
+        n, seed = int(self.mc_n.value()), self.seed()
+        if self.view_box.currentIndex() == 1:
+            args = (rejection_view, self.view, n, mean, cov, seed)
+        else:
+            args = (mcmc.importance_sample, self.view.target, n, mean, cov, seed)
+        self._run("monte carlo", *args, on_done=self._draw_monte_carlo, label="Monte Carlo")
 
     def _draw_monte_carlo(self, result) -> None:
         self._mc_result = result
-        if isinstance(result, mcmc.RejectionResult):
+        if isinstance(result, RejectionView):
             self._draw_rejection(result)
         else:
             self._draw_importance(result)
 
-    def _draw_rejection(self, r: mcmc.RejectionResult) -> None:
-        view = self.view
+    def _draw_rejection(self, rv: RejectionView) -> None:
+        view, r = self.view, rv.result
         brush_ok, brush_no = pg.mkBrush(colors.color(2, 200)), pg.mkBrush(colors.color(3, 140))
         self.rej_dots.setData(
             pos=r.proposals, brush=[brush_ok if a else brush_no for a in r.accepted]
         )
-        # The envelope's contours at the target's contour heights.
-        gx, gy = np.meshgrid(view.xs, view.ys)
-        log_q = r.proposal.log_pdf(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
-        lp = view.target.log_density(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
-        peak = lp[np.isfinite(lp)].max()
-        env = np.exp(r.log_M + log_q - peak)
-        for curve, level in zip(self.rej_env, LEVELS):
-            iso = pg.functions.isocurve(env.T, level, connected=True)
-            pts = _iso_points(iso, view)
-            curve.setData(pts[:, 0], pts[:, 1], connect="finite")
+        for curve, line in zip(self.rej_env, rv.envelope):
+            curve.setData(line[:, 0], line[:, 1])
         # The section through the mode: p~ and M q along x; proposals within a band of it.
-        j = int(np.argmax(view.density.max(axis=1)))
         band = 0.05 * (view.ys[-1] - view.ys[0])
-        y_mode = view.ys[j]
-        self.rej_section.setTitle(f"Section at y = {y_mode:.2f}")
-        self.rej_p_curve.setData(view.xs, np.exp(lp[j] - peak))
-        self.rej_env_curve.setData(view.xs, env[j])
-        near = np.abs(r.proposals[:, 1] - y_mode) < band / 2
-        heights = r.u[near] * np.exp(r.log_envelope[near] - peak)
+        self.rej_section.setTitle(f"Section at y = {rv.y_mode:.2f}")
+        self.rej_p_curve.setData(view.xs, rv.section_p)
+        self.rej_env_curve.setData(view.xs, rv.section_env)
+        near = np.abs(r.proposals[:, 1] - rv.y_mode) < band / 2
+        heights = r.u[near] * np.exp(r.log_envelope[near] - rv.peak)
         self.rej_section.setLabel(
-            "left", f"u·M·q(z), dots with |y − {y_mode:.2f}| < {band / 2:.2f}"
+            "left", f"u·M·q(z), dots with |y − {rv.y_mode:.2f}| < {band / 2:.2f}"
         )
         self.rej_section_dots.setData(
             r.proposals[near, 0],
@@ -1095,8 +1133,15 @@ class McmcPanel(BasePanel):
         self.load_target("Banana", then=lambda: self.run_long(2000))
 
     def heavy_job(self) -> None:
+        """The banana, 8 chains of HMC, 100k steps each."""
+        self.chains_spin.blockSignals(True)
         self.chains_spin.setValue(MAX_CHAINS)
-        self.run_long(LONG_RUN)
+        self.chains_spin.blockSignals(False)
+        self.method_box.blockSignals(True)
+        self.method_box.setCurrentText("HMC (leapfrog)")
+        self.method_box.blockSignals(False)
+        self._enable_params()
+        self.load_target("Banana", then=lambda: self.run_long(LONG_RUN))
 
     def results_frame(self) -> pd.DataFrame | None:
         if self.sampler is None or self.n_steps == 0:
@@ -1136,18 +1181,6 @@ def _envelope(chains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         values[:, 2 * DRAWN_POINTS :, k] = chains[:, m:, k]
     steps = np.repeat(np.arange(DRAWN_POINTS) * b, 2) + np.tile([0, b - 1], DRAWN_POINTS)
     return np.concatenate([steps, np.arange(m, n)]), values
-
-
-def _iso_points(lines, view: TargetView) -> np.ndarray:
-    """pyqtgraph isocurve lines (grid index units) to data coordinates, NaN-separated."""
-    out = []
-    dx = (view.xs[-1] - view.xs[0]) / (len(view.xs) - 1)
-    dy = (view.ys[-1] - view.ys[0]) / (len(view.ys) - 1)
-    for line in lines:
-        a = np.asarray(line, dtype=float)
-        out.append(np.column_stack([view.xs[0] + a[:, 0] * dx, view.ys[0] + a[:, 1] * dy]))
-        out.append(np.full((1, 2), np.nan))
-    return np.concatenate(out) if out else np.empty((0, 2))
 
 
 _REJECTION_TEXT = (
