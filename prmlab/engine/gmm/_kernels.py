@@ -63,14 +63,23 @@ def _posterior(X, i, log_norm, means, prec_chol, r, diff):
     n_components, d = means.shape
     top = -np.inf
     for k in range(n_components):
-        maha = 0.0
-        for a in range(d):
-            diff[k, a] = X[i, a] - means[k, a]
-        for a in range(d):
-            y = 0.0
-            for b in range(a + 1):
-                y += prec_chol[k, a, b] * diff[k, b]
-            maha += y * y
+        if d == 2:  # the common case, unrolled: about twice as fast
+            a0 = X[i, 0] - means[k, 0]
+            a1 = X[i, 1] - means[k, 1]
+            diff[k, 0] = a0
+            diff[k, 1] = a1
+            y0 = prec_chol[k, 0, 0] * a0
+            y1 = prec_chol[k, 1, 0] * a0 + prec_chol[k, 1, 1] * a1
+            maha = y0 * y0 + y1 * y1
+        else:
+            maha = 0.0
+            for a in range(d):
+                diff[k, a] = X[i, a] - means[k, a]
+            for a in range(d):
+                y = 0.0
+                for b in range(a + 1):
+                    y += prec_chol[k, a, b] * diff[k, b]
+                maha += y * y
         r[k] = log_norm[k] - 0.5 * maha
         if r[k] > top:
             top = r[k]
@@ -122,6 +131,15 @@ def em_stats_kernel(X, log_norm, means, prec_chol, start, stop):
         ll += _posterior(X, i, log_norm, means, prec_chol, r, diff)
         for k in range(n_components):
             nk[k] += r[k]
+            if d == 2:
+                ra = r[k] * diff[k, 0]
+                rb = r[k] * diff[k, 1]
+                s1[k, 0] += ra
+                s1[k, 1] += rb
+                s2[k, 0, 0] += ra * diff[k, 0]
+                s2[k, 0, 1] += ra * diff[k, 1]
+                s2[k, 1, 1] += rb * diff[k, 1]
+                continue
             for a in range(d):
                 ra = r[k] * diff[k, a]
                 s1[k, a] += ra
@@ -155,11 +173,11 @@ def weighted_stats_kernel(X, resp, center, start, stop):
 
 
 @jit
-def lloyd_kernel(X, centers, labels, min_dist, start, stop):
+def lloyd_kernel(X, centers, labels, start, stop):
     """One Lloyd assignment of rows ``start:stop`` with the update's sums fused in.
 
-    Writes the nearest centre into ``labels (n,)`` and the squared distance into
-    ``min_dist (n,)``; returns ``(sums (K, d), counts (K,), inertia, n_changed)``.
+    Writes the nearest centre into ``labels (n,)``; returns
+    ``(sums (K, d), counts (K,), inertia, n_changed)``.
     Ties go to the lowest index, as ``argmin`` does.
     """
     d = X.shape[1]
@@ -172,17 +190,21 @@ def lloyd_kernel(X, centers, labels, min_dist, start, stop):
         best = np.inf
         arg = 0
         for k in range(n_clusters):
-            dist = 0.0
-            for a in range(d):
-                t = X[i, a] - centers[k, a]
-                dist += t * t
+            if d == 2:  # the common case, unrolled
+                t0 = X[i, 0] - centers[k, 0]
+                t1 = X[i, 1] - centers[k, 1]
+                dist = t0 * t0 + t1 * t1
+            else:
+                dist = 0.0
+                for a in range(d):
+                    t = X[i, a] - centers[k, a]
+                    dist += t * t
             if dist < best:
                 best = dist
                 arg = k
         if labels[i] != arg:
             changed += 1
             labels[i] = arg
-        min_dist[i] = best
         inertia += best
         counts[arg] += 1.0
         for a in range(d):

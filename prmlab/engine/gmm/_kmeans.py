@@ -65,11 +65,11 @@ def kmeans_plusplus(
 
 
 def lloyd_pass(
-    X: np.ndarray, centers: np.ndarray, labels: np.ndarray, dist: np.ndarray
+    X: np.ndarray, centers: np.ndarray, labels: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, float, int]:
-    """One assignment pass over all points (updates ``labels`` and ``dist`` in place):
+    """One assignment pass over all points (updates ``labels`` in place):
     ``(sums (K, d), counts (K,), inertia, n_changed)``."""
-    parts = map_chunks(K.lloyd_kernel, X.shape[0], X, centers, labels, dist)
+    parts = map_chunks(K.lloyd_kernel, X.shape[0], X, centers, labels)
     return (
         np.sum([p[0] for p in parts], axis=0),
         np.sum([p[1] for p in parts], axis=0),
@@ -79,13 +79,16 @@ def lloyd_pass(
 
 
 def _relocate_empty(
-    X: np.ndarray, labels: np.ndarray, dist: np.ndarray, sums: np.ndarray, counts: np.ndarray
+    X: np.ndarray, labels: np.ndarray, centers: np.ndarray, sums: np.ndarray, counts: np.ndarray
 ) -> list[int]:
     """Move each empty cluster onto the point farthest from its centre (as scikit-learn does),
     taking that point out of its old cluster. Edits ``labels``, ``sums`` and ``counts``."""
     empty = np.flatnonzero(counts == 0)
     if empty.size == 0:
         return []
+    dist = np.zeros(X.shape[0])
+    for j in range(X.shape[1]):  # column by column: NumPy drops the GIL
+        dist += (X[:, j] - centers[labels, j]) ** 2
     far = np.argsort(-dist, kind="stable")[: empty.size]
     for k, i in zip(empty, far):
         old = labels[i]
@@ -101,12 +104,12 @@ def _relocate_empty(
 def _centers_from(
     X: np.ndarray,
     labels: np.ndarray,
-    dist: np.ndarray,
     sums: np.ndarray,
     counts: np.ndarray,
     old_centers: np.ndarray,
 ) -> np.ndarray:
-    moved = _relocate_empty(X, labels, dist, sums, counts)
+    """The new centres from the clusters' sums and counts, empty clusters relocated."""
+    moved = _relocate_empty(X, labels, old_centers, sums, counts)
     if moved:
         warnings.warn(
             f"cluster(s) {moved} became empty and were moved to the farthest point(s)",
@@ -126,8 +129,7 @@ def assign_labels(X: Any, centers: Any) -> tuple[np.ndarray, float]:
     X = check_array(X, "X")
     C = _check_centers(centers, X.shape[1])
     labels = np.full(X.shape[0], -1, dtype=np.int64)
-    dist = np.empty(X.shape[0])
-    _, _, inertia, _ = lloyd_pass(X, C, labels, dist)
+    _, _, inertia, _ = lloyd_pass(X, C, labels)
     return labels, float(inertia)
 
 
@@ -148,10 +150,7 @@ def update_centers(X: Any, labels: Any, centers: Any) -> np.ndarray:
     k = C.shape[0]
     counts = np.bincount(lab, minlength=k).astype(np.float64)
     sums = np.stack([np.bincount(lab, weights=X[:, j], minlength=k) for j in range(X.shape[1])], 1)
-    dist = np.zeros(X.shape[0])
-    for j in range(X.shape[1]):
-        dist += (X[:, j] - C[lab, j]) ** 2
-    return _centers_from(X, lab, dist, sums, counts, C)
+    return _centers_from(X, lab, sums, counts, C)
 
 
 def _check_centers(centers: Any, n_features: int, n_clusters: int | None = None) -> np.ndarray:
@@ -234,19 +233,18 @@ class KMeans:
         """Lloyd's loop; yields ``("E", ...)`` and ``("M", ...)`` half-steps, then the result."""
         n = X.shape[0]
         labels = np.full(n, -1, dtype=np.int64)
-        dist = np.empty(n)
         history: list[float] = []
         strict = False
         it = 0
         for it in range(1, self.max_iter + 1):
-            sums, counts, inertia, changed = lloyd_pass(X, centers, labels, dist)
+            sums, counts, inertia, changed = lloyd_pass(X, centers, labels)
             history.append(inertia)
             yield "E", it, centers, labels, inertia, history, False
             if changed == 0:  # nothing moved: the M step would return the same centres
                 strict = True
                 yield "M", it, centers, labels, inertia, history, True
                 break
-            new = _centers_from(X, labels, dist, sums, counts, centers)
+            new = _centers_from(X, labels, sums, counts, centers)
             shift = float(((new - centers) ** 2).sum())
             centers = new
             done = shift <= tol
@@ -254,11 +252,12 @@ class KMeans:
             if done:
                 break
         if not strict:  # labels consistent with the final centres
-            _, _, inertia, _ = lloyd_pass(X, centers, labels, dist)
+            _, _, inertia, _ = lloyd_pass(X, centers, labels)
         return centers, labels, inertia, it, np.array(history), strict or shift <= tol
 
     def _tol(self, X: np.ndarray) -> float:
-        return float(np.mean(np.var(X, axis=0)) * self.tol)
+        # column by column: var(axis=0) of a tall (n, 2) array takes a slow strided path
+        return float(np.mean([X[:, j].var() for j in range(X.shape[1])]) * self.tol)
 
     def fit(self, X: Any, y: Any = None) -> KMeans:
         """Run Lloyd's algorithm ``n_init`` times on ``X (n_samples, n_features)``."""
@@ -288,7 +287,7 @@ class KMeans:
                 ConvergenceWarning,
                 stacklevel=3,
             )
-        distinct = np.unique(labels).size
+        distinct = int(np.count_nonzero(np.bincount(labels, minlength=self.n_clusters)))
         if distinct < self.n_clusters:
             warnings.warn(
                 f"only {distinct} distinct clusters found for n_clusters={self.n_clusters}: "
