@@ -273,6 +273,14 @@ def test_reproducible_and_chunking_invariant(gauss):
         s.with_params(proposal_scale=-1.0)
 
 
+def test_chains_in_threads_match_one_thread(gauss):
+    big = mcmc.samplers.PARALLEL_MIN_STEPS  # 2 chains x this: the chains go to the pool
+    whole = mcmc.sample(gauss, "mh", big, n_chains=2, seed=8)
+    s = mcmc.Sampler(gauss, "mh", n_chains=2, seed=8)
+    parts = [s.run(big // 4).chains for _ in range(4)]  # each below the pool's threshold
+    np.testing.assert_array_equal(whole.chains, np.concatenate(parts, axis=1))
+
+
 def test_recorded_proposals_and_trajectories(gauss):
     r = mcmc.sample(gauss, "mh", 200, n_chains=2, seed=0, record=True)
     prev = np.concatenate([r.chains[:, :1] * np.nan, r.chains[:, :-1]], axis=1)

@@ -82,24 +82,38 @@ class Target:
         lp = self.log_density(np.column_stack([gx.ravel(), gy.ravel()]))
         return xs, ys, lp.reshape(n, n)
 
-    def marginals(
+    def density(
         self, n: int = 161, bounds: tuple[float, float, float, float] | None = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """True marginal densities by numerical integration on the grid (trapezoid rule).
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(xs, ys, p)``: ``p~`` on the grid scaled to a maximum of 1 (0 where ``-inf``).
 
-        Returns ``(xs, p(x), ys, p(y))``, each density normalised to integrate to 1 over the box.
+        A ``ValueError`` when the density is zero on the whole grid.
         """
         xs, ys, lp = self.grid(n, bounds)
         finite = np.isfinite(lp)
         if not finite.any():
+            box = self.bounds if bounds is None else bounds
             raise ValueError(
-                f"the log-density of {self.name} is -inf everywhere in the box {self.bounds}; "
+                f"the log-density of {self.name} is -inf everywhere in the box {tuple(box)}; "
                 "choose other bounds"
             )
-        p = np.where(finite, np.exp(lp - lp[finite].max()), 0.0)
-        px = np.trapezoid(p, ys, axis=0)
-        py = np.trapezoid(p, xs, axis=1)
-        return xs, px / np.trapezoid(px, xs), ys, py / np.trapezoid(py, ys)
+        return xs, ys, np.where(finite, np.exp(lp - lp[finite].max()), 0.0)
+
+    def marginals(
+        self, n: int = 161, bounds: tuple[float, float, float, float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """True marginal densities ``(xs, p(x), ys, p(y))`` on the grid (``grid_marginals``)."""
+        return grid_marginals(*self.density(n, bounds))
+
+
+def grid_marginals(
+    xs: np.ndarray, ys: np.ndarray, p: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Marginals of a density ``p`` (len(ys), len(xs)) on a grid by the trapezoid rule:
+    ``p(x) = int p(x, y) dy``, each normalised to integrate to 1 over the box."""
+    px = np.trapezoid(p, ys, axis=0)
+    py = np.trapezoid(p, xs, axis=1)
+    return xs, px / np.trapezoid(px, xs), ys, py / np.trapezoid(py, ys)
 
 
 # -- Gaussian mixtures (a Gaussian is the one-component case) -------------------------------

@@ -93,17 +93,8 @@ def prepare_target(preset: str, text: str, half: float) -> TargetView:
     else:
         target = targets.PRESETS[preset]()
         label = preset
-    xs, ys, lp = target.grid(GRID)
-    finite = np.isfinite(lp)
-    if not finite.any():
-        raise ValueError(
-            f"the log-density is -inf everywhere in the box ±{half:g}; enlarge the box or "
-            "check the expression"
-        )
-    density = np.where(finite, np.exp(lp - lp[finite].max()), 0.0)
-    px = np.trapezoid(density, ys, axis=0)
-    py = np.trapezoid(density, xs, axis=1)
-    px, py = px / np.trapezoid(px, xs), py / np.trapezoid(py, ys)
+    xs, ys, density = target.density(GRID)
+    _, px, _, py = targets.grid_marginals(xs, ys, density)
     return TargetView(target, label, xs, ys, density, px, py, contours(density, xs, ys))
 
 
@@ -260,6 +251,7 @@ class McmcPanel(BasePanel):
 
         self._build_target_controls()
         self._build_sampler_controls()
+        self._enable_params()
         self._build_diagnostic_controls()
         self._build_monte_carlo_controls()
         self._build_chain_view()
