@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from prmlab.data import Dataset
@@ -40,6 +41,7 @@ def drag(qtbot, panel, start, end, steps=6):
 
 def hover(panel, x: float, y: float) -> None:
     """A plain mouse move (no button) over the figure: what a user's pointer sends."""
+    QTest.qWait(40)  # pyqtgraph's scene drops moves that come faster than ~60 per second
     vp = panel.figure.viewport()
     local = QPointF(to_widget(panel, x, y))
     event = QMouseEvent(

@@ -200,6 +200,9 @@ class PcaPanel(BasePanel):
         self.frame_index = 0
         self._angle = 90.0  # degrees, your direction: vertical at first, away from PC 1
         self._shown_rows = np.empty(0, np.int64)
+        self._show_last_frame = False  # the demo opens on EM's last frame
+        self._fit_view_next = False  # new data: frame them once the analysis arrives
+        self._placing = False  # the handle is being put back on its circle
         self._build_controls()
         self._build_plots()
         self.editor = ClassScatterEditor(self.main, self.undo_stack, left_label=0, right_label=1)
@@ -482,6 +485,8 @@ class PcaPanel(BasePanel):
             if len(X):
                 self.messages.note("One point has no variance yet: add another.")
             return
+        if self.messages.level() in ("warning", "error"):  # this run reports afresh
+            self.messages.clear()
         q = 1 if self.table is None else min(2, X.shape[1] - 1)
         scale = self.table is not None and self.standardise_check.isChecked()
         self.job.run(
@@ -497,13 +502,11 @@ class PcaPanel(BasePanel):
 
     def _received(self, analysis: Analysis) -> None:
         self.analysis = analysis
-        if self.messages.level() == "error":
-            self.messages.clear()
-        if getattr(self, "_show_last_frame", False):
+        if self._show_last_frame:
             self._show_last_frame = False
             self.frame_index = len(analysis.frames) - 1
         self.frame_index = min(self.frame_index, max(len(analysis.frames) - 1, 0))
-        if getattr(self, "_fit_view_next", False):
+        if self._fit_view_next:
             self._fit_view_next = False
             self._fit_view()
         self.redraw()
@@ -575,8 +578,6 @@ class PcaPanel(BasePanel):
         v = np.array([self.handle.pos().x(), self.handle.pos().y()]) - self.analysis.pca.mean_
         if np.hypot(*v) > 0:
             self.set_angle(np.rad2deg(np.arctan2(v[1], v[0])))
-
-    _placing = False
 
     def _place_handle(self) -> None:
         """Put the handle back on its circle around the mean, at your line's angle."""
