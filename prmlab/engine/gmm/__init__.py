@@ -57,3 +57,4 @@ def warmup() -> None:
     m_step(X, resp)
     em_step(X, w, m, c)
     update_centers(X, assign_labels(X, m)[0], m)
+    kmeans_plusplus(X, 2, 0)

@@ -257,13 +257,32 @@ class Restarts:
     progress: float
 
 
-def restarts(X: np.ndarray, s: Settings, n_runs: int) -> Iterator[Restarts]:
+def _fitted(model, X: np.ndarray) -> Iterator[None]:
+    """Fit ``model`` through its ``iter_fit``, yielding ``None`` between half-steps so a long
+    fit (a million points) can be cancelled; returns the fitted model."""
+    for _ in model.iter_fit(X):
+        yield None
+    return model
+
+
+def _best_of(models, X: np.ndarray, score) -> Iterator[None]:
+    """The fitted model with the highest ``score(model)``."""
+    best = None
+    for model in models:
+        yield from _fitted(model, X)
+        if best is None or score(model) > score(best):
+            best = model
+    return best
+
+
+def restarts(X: np.ndarray, s: Settings, n_runs: int) -> Iterator[Restarts | None]:
     """``n_runs`` fits from seeds ``seed, seed+1, ...``; yields after each run."""
     scores, seeds, states = [], [], []
     for i in range(n_runs):
         seed = s.seed + i
         if s.mode == "gmm":
-            model = replace(s, seed=seed).gaussian_mixture(max_iter=MAX_ITER).fit(X)
+            model = replace(s, seed=seed).gaussian_mixture(max_iter=MAX_ITER)
+            yield from _fitted(model, X)
             resp = model.predict_proba(X)
             full = model.covariances_
             if s.covariance_type == "diag":
@@ -283,7 +302,8 @@ def restarts(X: np.ndarray, s: Settings, n_runs: int) -> Iterator[Restarts]:
             scores.append(model.score(X))
         else:
             init = "k-means++" if s.init == "kmeans" else s.init
-            model = gmm.KMeans(s.k, init=init, n_init=1, random_state=seed).fit(X)
+            model = gmm.KMeans(s.k, init=init, n_init=1, random_state=seed)
+            yield from _fitted(model, X)
             state = _kmeans_state(
                 X,
                 "M",
@@ -308,16 +328,20 @@ class Criteria:
     progress: float
 
 
-def criteria(X: np.ndarray, s: Settings, k_max: int) -> Iterator[Criteria]:
+def criteria(X: np.ndarray, s: Settings, k_max: int) -> Iterator[Criteria | None]:
     """BIC and AIC of the best of 3 seeded fits for K = 1..k_max (k-means: inertia)."""
     ks, bic, aic = [], [], []
     for k in range(1, k_max + 1):
+        seeds = range(s.seed, s.seed + 3)
         if s.mode == "gmm":
-            model = replace(s, k=k).gaussian_mixture(n_init=3, max_iter=MAX_ITER).fit(X)
+            models = (replace(s, k=k, seed=j).gaussian_mixture(max_iter=MAX_ITER) for j in seeds)
+            model = yield from _best_of(models, X, lambda m: m.lower_bound_)
             bic.append(model.bic(X))
             aic.append(model.aic(X))
         else:
-            bic.append(gmm.KMeans(k, n_init=3, random_state=s.seed).fit(X).inertia_)
+            models = (gmm.KMeans(k, n_init=1, random_state=j) for j in seeds)
+            model = yield from _best_of(models, X, lambda m: -m.inertia_)
+            bic.append(model.inertia_)
         ks.append(k)
         yield Criteria(np.array(ks), np.array(bic), np.array(aic), k / k_max)
     return Criteria(np.array(ks), np.array(bic), np.array(aic), 1.0)
@@ -445,9 +469,7 @@ class GmmPanel(BasePanel):
         self.edit_mode_box.setToolTip(
             "Left click adds a point, drag moves one; spray paints a cloud; Ctrl+Z undoes"
         )
-        self.edit_mode_box.currentIndexChanged.connect(
-            lambda i: self.editor.set_mode(("add", "spray", "erase")[i])
-        )
+        self.edit_mode_box.currentIndexChanged.connect(self._edit_mode_changed)
         data.addRow("Mouse", self.edit_mode_box)
         self.view_box = QComboBox()
         self.view_box.addItems(["Two features", "PC1 – PC2"])
@@ -551,7 +573,6 @@ class GmmPanel(BasePanel):
         self.editor.scatter.setVisible(False)  # drawn by self.points, coloured by resp
         self.editor.install_delete_shortcut(self)
         self.editor.sigEditFinished.connect(self._edited)
-        self.editor.spray_radius = 0.6
         self.voronoi = pg.ImageItem()
         self.voronoi.setZValue(-10)
         self.plot.addItem(self.voronoi)
@@ -732,6 +753,13 @@ class GmmPanel(BasePanel):
             self.editor.blockSignals(False)
         self._data_changed(then)
         self.plot.enableAutoRange()
+
+    def _edit_mode_changed(self, index: int) -> None:
+        mode = ("add", "spray", "erase")[index]
+        if mode == "spray":  # a cloud a few percent of the view wide
+            (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+            self.editor.spray_radius = 0.04 * min(x1 - x0, y1 - y0)
+        self.editor.set_mode(mode)
 
     def _set_display_names(self) -> None:
         """Fill the x/y boxes with the fitted features (signals blocked: the caller redraws)."""
@@ -1169,8 +1197,8 @@ class GmmPanel(BasePanel):
             X,
             s,
             int(self.runs_box.value()),
-            on_step=self._draw_restarts,
-            on_done=self._draw_restarts,
+            on_step=self._receive,
+            on_done=self._receive,
             label="EM: restarts",
         )
 
@@ -1231,8 +1259,8 @@ class GmmPanel(BasePanel):
             X,
             s,
             k_max,
-            on_step=self._draw_criteria,
-            on_done=self._draw_criteria,
+            on_step=self._receive,
+            on_done=self._receive,
             label="EM: BIC/AIC",
         )
 
