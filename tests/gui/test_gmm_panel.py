@@ -176,3 +176,17 @@ def test_painting_points_refits_and_undo(qtbot, make_panel, wait_idle):
     p.undo_stack.undo()
     wait_idle(p)
     assert len(p.X) == 3
+
+
+def test_large_data_is_drawn_as_a_density_coloured_in_the_worker(qtbot, panel, wait_idle):
+    from prmlab.data.builtin import blobs
+
+    panel.set_dataset(blobs(30_000, 3, 1.0, seed=1))
+    wait_idle(panel)
+    assert panel.density.isVisible() and len(panel.points.data) == 0
+    assert panel.X.shape == (30_000, 2)
+    click(qtbot, panel.step_e_button)
+    wait_idle(panel)
+    s = panel.state
+    assert s.half == "E" and s.image is not None
+    assert s.image_token == panel.density_view().token  # drawn as made, no GUI-side recolour

@@ -22,7 +22,7 @@ from prmlab.engine.gmm import _kernels as K
 
 ILL_DEFINED = "ill-defined covariance: try fewer components or a larger reg_covar"
 # A component whose total responsibility is below this (in points) has collapsed: its
-# mean would be 0/0. It is re-seeded (see ``_reseed``).
+# mean would be 0/0. It is re-seeded (see ``reseed``).
 COLLAPSED_MASS = 1e-8
 
 
