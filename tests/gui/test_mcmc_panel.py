@@ -117,3 +117,24 @@ def test_rejection_and_importance_views(qtbot, panel, wait_idle):
     assert "ESS" in panel.imp_weights.titleLabel.text
     panel.view_box.setCurrentIndex(0)
     assert panel.chain_layout.isVisible()
+
+
+def test_nan_density_while_stepping_is_reported_and_the_chains_kept(qtbot, panel, wait_idle):
+    _type_expression(qtbot, panel, "log(x) - 2*x - y*y")  # NaN for x < 0
+    wait_idle(panel)
+    assert panel.messages.level() == ""
+    panel.scale_slider.slider.setValue(panel.scale_slider.slider.maximum())
+    panel.per_tick.setCurrentText("100")
+    before = panel.chains.copy()
+    qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.messages.level() == "error", timeout=10000)
+    assert "NaN" in panel.messages.text() and "(x, y) = (-" in panel.messages.text()
+    assert not panel.playback.playing
+    np.testing.assert_array_equal(panel.chains[:, : before.shape[1]], before)
+
+
+def test_a_density_wider_than_the_box_is_warned(qtbot, panel, wait_idle):
+    _type_expression(qtbot, panel, "-(x**2 + y**2)/200")
+    wait_idle(panel)
+    assert panel.messages.level() == "warning"
+    assert "edge of the box" in panel.messages.text()

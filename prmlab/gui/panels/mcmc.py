@@ -67,6 +67,7 @@ LONG_RUN_TRACE_PERIOD = 1.0  # s between trace redraws during a long run
 DIAGNOSE_DELAY_MS = 600
 GUI_DIAGNOSTICS = 40_000  # kept draws up to which ESS/R-hat are computed on the GUI thread
 GRID = 161
+EDGE_WARNING = 0.05  # density at the box edge (relative to the peak) that earns a warning
 LEVELS = np.exp(-0.5 * np.array([3.0, 2.0, 1.0]) ** 2)  # 1, 2, 3 "sigma" density levels
 
 
@@ -83,6 +84,7 @@ class TargetView:
     px: np.ndarray
     py: np.ndarray
     contours: tuple  # per level in LEVELS: NaN-separated (m, 2) polylines
+    edge: float  # largest density on the box's edge (the peak is 1)
 
 
 def prepare_target(preset: str, text: str, half: float) -> TargetView:
@@ -95,7 +97,12 @@ def prepare_target(preset: str, text: str, half: float) -> TargetView:
         label = preset
     xs, ys, density = target.density(GRID)
     _, px, _, py = targets.grid_marginals(xs, ys, density)
-    return TargetView(target, label, xs, ys, density, px, py, contours(density, xs, ys))
+    # Compile the gradient here too (first use), not on the GUI thread when chains start.
+    target.gradient(np.array([[xs[0], ys[0]]]))
+    edge = max(density[0].max(), density[-1].max(), density[:, 0].max(), density[:, -1].max())
+    return TargetView(
+        target, label, xs, ys, density, px, py, contours(density, xs, ys), float(edge)
+    )
 
 
 def contours(field: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple:
@@ -646,6 +653,11 @@ class McmcPanel(BasePanel):
         self.expr_error.hide()
         self.messages.clear()
         self.preset_box.setCurrentText(CUSTOM if view.target.name == "Expression" else view.label)
+        if view.edge > EDGE_WARNING:
+            self.messages.warning(
+                f"The density is still {view.edge:.0%} of its peak at the edge of the box: "
+                "enlarge the box (or check that the density is proper)."
+            )
         x0, x1, y0, y1 = view.target.bounds
         rect = QRectF(x0, y0, x1 - x0, y1 - y0)
         for image, isos in (
@@ -771,7 +783,15 @@ class McmcPanel(BasePanel):
             self.job.cancel()  # a step matters more than a pending table
         n = int(self.per_tick.currentText())
         if self._room(n):
-            self._run("step", advance, self.sampler, n, on_done=self._advanced, label="MCMC step")
+            self._run(
+                "step", advance, self.sampler, n,
+                on_done=self._advanced, on_error=self._sampling_failed, label="MCMC step",
+            )  # fmt: skip
+
+    def _sampling_failed(self, message: str) -> None:
+        """The chains stay where they were (the worker's copy is dropped); stop playing."""
+        self.playback.pause()
+        self.messages.error(message)
 
     def _run(self, kind: str, fn, *args, **kwargs) -> None:
         self._job_kind = kind
@@ -810,6 +830,7 @@ class McmcPanel(BasePanel):
             self.thin_spin.value(),
             on_step=self._long_step,
             on_done=self._advanced,
+            on_error=self._sampling_failed,
             label=f"Sampling {n_steps:,} steps",
         )
 
