@@ -106,12 +106,14 @@ def check_weights(weights: Any, n_components: int | None = None) -> np.ndarray:
     return w
 
 
-def check_means(means: Any, n_features: int, n_components: int | None = None) -> np.ndarray:
-    """Component means ``(K, d)``."""
-    m = check_array(means, "means")
+def check_means(
+    means: Any, n_features: int, n_components: int | None = None, name: str = "means"
+) -> np.ndarray:
+    """Component means or cluster centres ``(K, d)``."""
+    m = check_array(means, name)
     if m.shape[1] != n_features or (n_components is not None and m.shape[0] != n_components):
         k = "K" if n_components is None else n_components
-        raise ValueError(f"means must have shape ({k}, {n_features}), got {m.shape}")
+        raise ValueError(f"{name} must have shape ({k}, {n_features}), got {m.shape}")
     return m
 
 

@@ -20,6 +20,7 @@ from prmlab.engine.gmm._em import (
     ConvergenceWarning,
     DegenerateComponentWarning,
     check_data,
+    check_means,
     drain,
     map_chunks,
 )
@@ -127,7 +128,7 @@ def assign_labels(X: Any, centers: Any) -> tuple[np.ndarray, float]:
     ``(labels (n_samples,) int64, inertia)`` with ``inertia = sum_i ||x_i - mu_{t_i}||^2``.
     """
     X = check_array(X, "X")
-    C = _check_centers(centers, X.shape[1])
+    C = check_means(centers, X.shape[1], name="centers")
     labels = np.full(X.shape[0], -1, dtype=np.int64)
     _, _, inertia, _ = lloyd_pass(X, C, labels)
     return labels, float(inertia)
@@ -140,7 +141,7 @@ def update_centers(X: Any, labels: Any, centers: Any) -> np.ndarray:
     point farthest from its centre, with a :class:`DegenerateComponentWarning`.
     """
     X = check_array(X, "X")
-    C = _check_centers(centers, X.shape[1])
+    C = check_means(centers, X.shape[1], name="centers")
     lab = np.asarray(labels)
     if lab.shape != (X.shape[0],) or not np.issubdtype(lab.dtype, np.integer):
         raise ValueError(f"labels must be {X.shape[0]} integers, got shape {lab.shape}")
@@ -151,14 +152,6 @@ def update_centers(X: Any, labels: Any, centers: Any) -> np.ndarray:
     counts = np.bincount(lab, minlength=k).astype(np.float64)
     sums = np.stack([np.bincount(lab, weights=X[:, j], minlength=k) for j in range(X.shape[1])], 1)
     return _centers_from(X, lab, sums, counts, C)
-
-
-def _check_centers(centers: Any, n_features: int, n_clusters: int | None = None) -> np.ndarray:
-    C = check_array(centers, "centers")
-    if C.shape[1] != n_features or (n_clusters is not None and C.shape[0] != n_clusters):
-        k = "n_clusters" if n_clusters is None else n_clusters
-        raise ValueError(f"init centers must have shape ({k}, {n_features}), got {C.shape}")
-    return C
 
 
 @dataclass(frozen=True)
@@ -218,7 +211,7 @@ class KMeans:
         if isinstance(self.init, str):
             check_option(self.init, "init", ("k-means++", "random"))
         else:
-            _check_centers(self.init, X.shape[1], self.n_clusters)
+            check_means(self.init, X.shape[1], self.n_clusters, name="init centers")
         check_random_state(self.random_state)
         return X
 

@@ -223,7 +223,7 @@ def dressed(state: FitState, view: DensityView | None) -> FitState:
 
 
 def step_to(
-    X: np.ndarray, state: FitState, s: Settings, halves: int, view: DensityView | None = None
+    X: np.ndarray, s: Settings, state: FitState, halves: int, view: DensityView | None = None
 ) -> FitState:
     """``halves`` half-steps (a "Step" is 2 from after an M, or the pending M after an E)."""
     for _ in range(halves):
@@ -239,6 +239,19 @@ def run_to_convergence(
         state = dressed(half_step(X, state, s), view)
         yield state
     return replace(state, progress=1.0)
+
+
+def fit_from(
+    X: np.ndarray,
+    s: Settings,
+    state: FitState | None,
+    means_init: np.ndarray | None,
+    view: DensityView | None,
+) -> Iterator[FitState]:
+    """EM (or Lloyd) to convergence from ``state``, or from a fresh start when it is None."""
+    state = start_state(X, s, means_init, view) if state is None else state
+    yield state
+    return (yield from run_to_convergence(X, state, s, view))
 
 
 def start_state(
@@ -660,20 +673,7 @@ class GmmPanel(BasePanel):
     def load_demo(self) -> None:
         """Old Faithful, K=2: EM to convergence, 20 restarts and BIC/AIC for K = 1..6."""
         self.load_preset("Old Faithful")
-        checked = self._checked()
-        if checked is None:
-            return
-        X, s = checked
-        self.job.run(
-            demo_run,
-            X,
-            s,
-            int(self.runs_box.value()),
-            int(self.kmax_box.value()),
-            on_step=self._receive,
-            on_done=self._receive,
-            label="EM: demo",
-        )
+        self._start(demo_run, self.runs_box.value(), self.kmax_box.value(), label="EM: demo")
 
     def heavy_job(self) -> None:
         """1,000,000 points, K=5, EM to convergence: data made and fitted in the worker."""
@@ -887,19 +887,6 @@ class GmmPanel(BasePanel):
         return self._shown
 
     # -- running -------------------------------------------------------------------------
-    def _checked(self) -> tuple[np.ndarray, Settings] | None:
-        s = self.settings()
-        try:
-            if s.mode == "gmm":
-                X = s.gaussian_mixture().check_params(self.X)
-            else:
-                X = gmm.KMeans(s.k, n_init=1).check_params(self.X)
-        except ValueError as exc:
-            self.playback.pause()
-            self.messages.error(str(exc))
-            return None
-        return X, s
-
     def reset(self) -> None:
         """Re-initialise with the current settings (and dragged means, if any)."""
         self.playback.pause()
@@ -909,24 +896,28 @@ class GmmPanel(BasePanel):
             self.draw_state()
             self.messages.note("No points yet: click or spray some on the plot.")
             return
-        checked = self._checked()
-        if checked is None:
+        self.messages.clear()
+        want_pca = self.X.shape[1] > 2 and self._pca is None
+        args = (self._means_init, want_pca, self.density_view())
+        if not self._start(prepare, *args, label="EM: initialise"):
             self.job.cancel()
             self.draw_state()
-            return
-        self.messages.clear()
-        X, s = checked
-        want_pca = X.shape[1] > 2 and self._pca is None
-        self.job.run(
-            prepare,
-            X,
-            s,
-            self._means_init,
-            want_pca,
-            self.density_view(),
-            on_done=self._receive,
-            label="EM: initialise",
-        )
+
+    def _start(self, fn, *args, label: str) -> bool:
+        """Check the data and settings here, then run ``fn(X, settings, *args)`` in the worker;
+        its steps and result go to ``_receive``. False (and an error shown) if the check fails."""
+        s = self.settings()
+        try:
+            if s.mode == "gmm":
+                X = s.gaussian_mixture().check_params(self.X)
+            else:
+                X = gmm.KMeans(s.k, n_init=1).check_params(self.X)
+        except ValueError as exc:
+            self.playback.pause()
+            self.messages.error(str(exc))
+            return False
+        self.job.run(fn, X, s, *args, on_step=self._receive, on_done=self._receive, label=label)
+        return True
 
     def step(self, which: str) -> None:
         """ "E", "M" or "EM" (finish the current iteration: the pending M, or E then M)."""
@@ -935,45 +926,13 @@ class GmmPanel(BasePanel):
         if (which == "M") != (self.state.half == "E"):
             return  # E comes after "init" or M, and M after E (the buttons say so)
         halves = {"E": 1, "M": 1, "EM": 1 if self.state.half == "E" else 2}[which]
-        checked = self._checked()
-        if checked is None:
-            return
-        X, s = checked
-        self.job.run(
-            step_to,
-            X,
-            self.state,
-            s,
-            halves,
-            self.density_view(),
-            on_done=self._take_state,
-            label="EM: step",
-        )
+        self._start(step_to, self.state, halves, self.density_view(), label="EM: step")
 
     def fit(self) -> None:
         """Run to convergence from the current state (or from a fresh init)."""
-        checked = self._checked()
-        if checked is None:
-            return
-        X, s = checked
         self.playback.pause()
-
-        def run(X, state, s, means_init, view):
-            state = start_state(X, s, means_init, view) if state is None else state
-            yield state
-            return (yield from run_to_convergence(X, state, s, view))
-
-        self.job.run(
-            run,
-            X,
-            self.state,
-            s,
-            self._means_init,
-            self.density_view(),
-            on_step=self._receive,
-            on_done=self._receive,
-            label="EM: fit",
-        )
+        args = (self.state, self._means_init, self.density_view())
+        self._start(fit_from, *args, label="EM: fit")
 
     def _play_toggled(self, on: bool) -> None:
         if on and self.state is not None and self.state.half == "M" and self.state.converged:
@@ -1172,35 +1131,11 @@ class GmmPanel(BasePanel):
         self._means_init = means
         self.messages.note(f"Mean {i + 1} moved: EM starts from your means (Reset clears them).")
         self.playback.pause()
-        checked = self._checked()
-        if checked is None:
-            return
-        X, s = checked
-        self.job.run(
-            start_state,
-            X,
-            s,
-            means,
-            self.density_view(),
-            on_done=self._take_state,
-            label="EM: initialise",
-        )
+        self._start(start_state, means, self.density_view(), label="EM: initialise")
 
     def run_restarts(self) -> None:
-        checked = self._checked()
-        if checked is None:
-            return
-        X, s = checked
         self.playback.pause()
-        self.job.run(
-            restarts,
-            X,
-            s,
-            int(self.runs_box.value()),
-            on_step=self._receive,
-            on_done=self._receive,
-            label="EM: restarts",
-        )
+        self._start(restarts, self.runs_box.value(), label="EM: restarts")
 
     def _draw_restarts(self, r: Restarts) -> None:
         self.restart_result = r
@@ -1249,20 +1184,8 @@ class GmmPanel(BasePanel):
         self.messages.note(f"Loaded the run with seed {r.seeds[index]}: {r.scores[index]:.5g}")
 
     def run_criteria(self) -> None:
-        checked = self._checked()
-        if checked is None:
-            return
-        X, s = checked
-        k_max = int(min(self.kmax_box.value(), len(X)))
-        self.job.run(
-            criteria,
-            X,
-            s,
-            k_max,
-            on_step=self._receive,
-            on_done=self._receive,
-            label="EM: BIC/AIC",
-        )
+        k_max = min(self.kmax_box.value(), len(self.X))
+        self._start(criteria, k_max, label="EM: BIC/AIC")
 
     def _draw_criteria(self, c: Criteria) -> None:
         self.bic_curve.setData(c.ks, c.bic)
