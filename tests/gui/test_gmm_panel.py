@@ -55,6 +55,13 @@ def test_step_e_recolours_then_step_m_moves_ellipses(qtbot, panel, wait_idle):
     click(qtbot, panel.playback.step_button)  # Step (E+M): one more full iteration
     wait_idle(panel)
     assert panel.state.half == "M" and panel.state.iteration == 2
+    panel.plot.getViewBox().setFocus()
+    qtbot.keyClick(panel.figure, Qt.Key.Key_E)  # keys for the lecture: E, M, N
+    wait_idle(panel)
+    assert panel.state.half == "E" and panel.state.iteration == 3
+    qtbot.keyClick(panel.figure, Qt.Key.Key_M)
+    wait_idle(panel)
+    assert panel.state.half == "M"
 
 
 def test_play_runs_to_convergence_and_the_curve_never_decreases(qtbot, panel):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -542,9 +543,19 @@ class GmmPanel(BasePanel):
         steps.addRow(row)
         self.step_e_button.clicked.connect(lambda: self.step("E"))
         self.step_m_button.clicked.connect(lambda: self.step("M"))
+        # keys for stepping in front of a class: E, M, N (next full step)
+        for key, button in (("E", self.step_e_button), ("M", self.step_m_button)):
+            button.setToolTip(f"Key: {key}")
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(button.click)
         self.fit_button.clicked.connect(self.fit)
         self.playback = self.make_playback(step_text="Step (E+M)", rate=3.0, max_rate=30.0)
         self.playback.sigStep.connect(lambda: self.step("EM"))
+        self.playback.step_button.setToolTip("One EM iteration (key: N)")
+        shortcut = QShortcut(QKeySequence("N"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.playback.step_button.click)
         self.playback.sigReset.connect(self.reset)
         self.playback.sigPlayingChanged.connect(self._play_toggled)
         steps.addRow(self.playback)
@@ -1080,6 +1091,8 @@ class GmmPanel(BasePanel):
         h = np.empty(0) if s is None else s.history
         x = np.arange(1, len(h) + 1)
         self.ll_curve.setData(x, h)
+        spacing = max(1, int(np.ceil(len(h) / 8)))  # whole iterations on the axis
+        self.ll_plot.getAxis("bottom").setTickSpacing(spacing, spacing)
         if len(h) < 2:
             self.ll_bad.setData([], [])
             self.mono_text.setText("")
