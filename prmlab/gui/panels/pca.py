@@ -95,7 +95,10 @@ def analyse(X: np.ndarray, labels: np.ndarray | None, q: int, seed: int, scale: 
     covariance = (pca.components_.T * pca.explained_variance_) @ pca.components_
     fisher, fisher_note = None, ""
     if labels is None or len(np.unique(labels)) < 2:
-        fisher_note = "Fisher needs two classes: add points with a right click (class B)."
+        fisher_note = (
+            "Fisher needs two classes: right click adds class B points; "
+            "a table needs a label column."
+        )
     elif pca.total_variance_ == 0.0:
         fisher_note = "All points coincide: no direction separates anything."
     else:
