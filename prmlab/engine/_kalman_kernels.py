@@ -138,6 +138,15 @@ def _correct_mean(x, z, w, k):
 
 
 @jit
+def _equal(A, B, n):
+    for i in range(n):
+        for j in range(n):
+            if A[i, j] != B[i, j]:
+                return False
+    return True
+
+
+@jit
 def _same_pattern(z, obs, k):
     """True if exactly the entries ``obs[:k]`` of ``z`` are observed (not NaN)."""
     j = 0
@@ -240,7 +249,7 @@ def filter_kernel(zs, Fs, H, Qs, R, x0, P0, means, covs, nis, dof):
         # entries stay the same, so only the mean needs computing. Results are identical.
         if (
             invariant and t >= 2 and k > 0 and _same_pattern(zs[t], w[0], k)
-            and (covs[t - 1] == covs[t - 2]).all()
+            and _equal(covs[t - 1], covs[t - 2], n)
         ):  # fmt: skip
             _mat_vec(Fs[0], means[t - 1], means[t], n)
             covs[t, :, :] = covs[t - 1]

@@ -91,10 +91,10 @@ def test_changing_r_refilters(panel, wait_idle):
 
 def test_step_and_scrubber_move_the_drawn_time(qtbot, panel):
     panel.scrubber.setValue(5)
-    assert panel.t == 5 and panel.time_label.text() == "t = 5 / 59"
+    assert panel.t == 5 and panel.time_label.text().startswith("t = 5 / 59")
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     assert panel.t == 6 and panel.cursor.value() == 6
-    assert len(panel.cloud_item.data) == 300
+    assert sum(len(item.getData()[0]) for item in panel.cloud_items) == 2 * 300
     qtbot.mouseClick(panel.playback.reset_button, Qt.MouseButton.LeftButton)
     assert panel.t == 0
 

@@ -53,9 +53,11 @@ PRESETS = {
 }
 BEACONS = np.array([[-90.0, -70.0], [90.0, -70.0]])
 MAX_STEPS = 400
-MAX_HISTORY = 8_000_000  # particles x steps kept for scrubbing (float32 positions + weights)
+MAX_HISTORY = 4_000_000  # particles x steps kept for scrubbing (float32 positions + weights)
 TIME_NAMES = ("t", "time", "timestamp", "seconds", "sec", "s")
 
+CLOUD_LEVELS = ((2, 50), (4, 100), (6, 160), (9, 220))  # (size px, alpha) by weight class
+CLOUD_EDGES = (0.3, 0.6, 0.85)  # classes of sqrt(w / max w)
 C_TRUTH, C_MEAS, C_KF, C_RTS, C_PF, C_CLOUD = 7, 1, 0, 2, 3, 4
 
 
@@ -399,9 +401,17 @@ class TrackPanel(BasePanel):
                                               style=Qt.PenStyle.DashLine), name="truth")  # fmt: skip
         self.meas_item = p.plot(pen=None, symbol="o", symbolSize=4, symbolPen=None,
                                 symbolBrush=colors.color(C_MEAS, 200), name="measured")  # fmt: skip
-        self.cloud_item = pg.ScatterPlotItem(pen=None, brush=colors.color(C_CLOUD, 90), size=3)
-        p.addItem(self.cloud_item)
-        legend.addItem(self.cloud_item, "particles")
+        # particles by weight class: dot size and opacity grow with the weight. Each class is
+        # one curve of zero-length round-capped segments: ~2x faster to update than a scatter
+        self.cloud_items = []
+        for size, alpha in CLOUD_LEVELS:
+            pen = pg.mkPen(colors.color(C_CLOUD, alpha), width=size)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            item = pg.PlotCurveItem(pen=pen, connect="pairs")
+            p.addItem(item)
+            self.cloud_items.append(item)
+        sample = pg.ScatterPlotItem(pen=None, brush=colors.color(C_CLOUD, 200), size=7)
+        legend.addItem(sample, "particles")
         self.ellipse_item = p.plot(pen=pg.mkPen(colors.color(C_KF, 110), width=1), name="2σ")
         self.rts_item = p.plot(pen=pg.mkPen(colors.color(C_RTS), width=2.5), name="RTS smoothed")
         self.kf_item = p.plot(pen=pg.mkPen(colors.color(C_KF), width=2.5), name="Kalman")
@@ -699,7 +709,11 @@ class TrackPanel(BasePanel):
             return
         t = self.t
         T = len(r.zs)
-        self.time_label.setText(f"t = {t} / {T - 1}")
+        resampled = r.pf is not None and bool(r.pf.resampled[t])
+        self.time_label.setText(f"t = {t} / {T - 1}" + (" ▼" if resampled else ""))
+        self.time_label.setToolTip(
+            "▼: the particles were resampled at this step" if resampled else ""
+        )
         self.meas_item.setData(r.raw[: t + 1, 0], r.raw[: t + 1, 1], connect="finite")
         m = r.kf.means
         self.kf_item.setData(m[: t + 1, 0], m[: t + 1, 1])
@@ -725,10 +739,16 @@ class TrackPanel(BasePanel):
             self.now_ellipse.setData([], [])
         if self.show_cloud.isChecked() and r.cloud is not None:
             w = r.cloud_w[t]
-            size = 2.0 + 10.0 * np.sqrt(w / max(float(w.max()), 1e-300))
-            self.cloud_item.setData(x=r.cloud[t, :, 0], y=r.cloud[t, :, 1], size=size)
+            dx = 0.3 * self.view.viewPixelSize()[0]
+            level = np.digitize(np.sqrt(w / max(float(w.max()), 1e-300)), CLOUD_EDGES)
+            for i, item in enumerate(self.cloud_items):
+                pick = level == i
+                x = np.repeat(r.cloud[t, pick, 0], 2)
+                x[1::2] += dx  # a sub-pixel segment: its round caps draw the dot
+                item.setData(x, np.repeat(r.cloud[t, pick, 1], 2))
         else:
-            self.cloud_item.setData([], [])
+            for item in self.cloud_items:
+                item.setData([], [])
         truth = r.scenario.truth
         self.now_truth.setData(*(truth[t : t + 1].T if truth is not None else ([], [])))
 
