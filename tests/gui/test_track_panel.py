@@ -97,6 +97,11 @@ def test_step_and_scrubber_move_the_drawn_time(qtbot, panel):
     assert sum(len(item.getData()[0]) for item in panel.cloud_items) == 2 * 300
     qtbot.mouseClick(panel.playback.reset_button, Qt.MouseButton.LeftButton)
     assert panel.t == 0
+    panel.set_time(59)
+    qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.t >= 3, timeout=5000)  # replays from the start
+    qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
+    assert not panel.playback.playing and panel.t < 59
 
 
 def test_range_bearing_and_constant_acceleration(panel, wait_idle):
@@ -119,6 +124,12 @@ def test_csv_track_with_time_is_filtered(panel, wait_idle):
     assert "dt = 0.5" in panel.source_label.text()
     assert "nees" not in panel.results_frame().columns
     assert np.isfinite(r.rts_means).all()
+    panel.csv_role_box.setCurrentIndex(1)
+    panel.csv_role_box.activated.emit(1)
+    wait_idle(panel)
+    r = panel.result
+    np.testing.assert_allclose(r.scenario.truth, X[:, 1:])
+    assert "nees" in panel.results_frame().columns
 
 
 def test_csv_with_one_column_is_refused(panel):

@@ -283,6 +283,7 @@ class TrackPanel(BasePanel):
         self._truth: np.ndarray | None = None
         self._measured: np.ndarray | None = None
         self._source_name = ""
+        self._csv: tuple | None = None
         self._regions: list[pg.LinearRegionItem] = []
         self._build_controls()
         self._build_plots()
@@ -304,6 +305,13 @@ class TrackPanel(BasePanel):
         self.draw_check.setToolTip("Left-drag on the track plot draws a new true path")
         self.draw_check.toggled.connect(self._draw_toggled)
         form.addRow(self.draw_check)
+        self.csv_role_box = QComboBox()
+        self.csv_role_box.addItems(["measurements", "the true path"])
+        self.csv_role_box.setToolTip(
+            "A CSV track as measurements to filter, or as a true path to simulate noise on"
+        )
+        self.csv_role_box.activated.connect(lambda _i: self._use_csv())
+        form.addRow("CSV track is", self.csv_role_box)
         self.source_label = QLabel()
         self.source_label.setWordWrap(True)
         form.addRow(self.source_label)
@@ -370,6 +378,7 @@ class TrackPanel(BasePanel):
         self.playback = self.make_playback(step_text="Step t", rate=12.0)
         self.playback.sigStep.connect(self.step)
         self.playback.sigReset.connect(lambda: self.set_time(0))
+        self.playback.sigPlayingChanged.connect(self._playing_changed)
         self.controls.addWidget(self.playback)
         self.scrubber = QSlider(Qt.Orientation.Horizontal)
         self.scrubber.setRange(0, 0)
@@ -535,12 +544,24 @@ class TrackPanel(BasePanel):
         if len(xy) < 3:
             self.messages.error(f"a track needs at least 3 rows, got {len(xy)}")
             return
-        self.meas_box.setCurrentIndex(0)
-        self.messages.note(
-            note + ". The file is taken as the measurements (no ground truth: RMSE and NEES "
-            "need one)."
-        )
-        self.set_source(None, xy, note)
+        self._csv = (xy, note)
+        self._use_csv()
+
+    def _use_csv(self) -> None:
+        """Apply the last CSV track in the role chosen: measurements, or the true path."""
+        if self._csv is None:
+            return
+        xy, note = self._csv
+        if self.csv_role_box.currentIndex() == 0:
+            self.meas_box.setCurrentIndex(0)
+            self.messages.note(
+                note + ": filtering it as measurements (no ground truth, so no RMSE or "
+                "NEES; 'CSV track is: the true path' simulates noisy measurements instead)."
+            )
+            self.set_source(None, xy, note)
+        else:
+            self.messages.note(note + ": used as the true path; measurements are simulated.")
+            self.set_source(xy, None, note)
 
     # -- dropouts -------------------------------------------------------------------------
     def add_dropout(self, t0: float | None = None, t1: float | None = None) -> pg.LinearRegionItem:
@@ -628,6 +649,11 @@ class TrackPanel(BasePanel):
         self.set_time(T - 1 if at_end else min(self.t, T - 1), force=True)
 
     # -- time ------------------------------------------------------------------------------
+    def _playing_changed(self, on: bool) -> None:
+        # Play at the last step replays from the start
+        if on and self.result is not None and self.t >= len(self.result.zs) - 1:
+            self.set_time(0)
+
     def step(self) -> None:
         if self.result is None:
             return
