@@ -403,7 +403,7 @@ class TrackPanel(BasePanel):
         self.view.setAspectLocked(True)
         self.track_plot.showGrid(x=True, y=True, alpha=0.2)
         self.figure.addItem(self.track_plot, row=0, col=0, rowspan=3)
-        legend = self.track_plot.addLegend(offset=(8, 8), labelTextSize="9pt")
+        legend = self.track_plot.addLegend(offset=(8, -8), labelTextSize="9pt")
         legend.setColumnCount(2)
         p = self.track_plot
         self.truth_item = p.plot(pen=pg.mkPen(colors.color(C_TRUTH), width=2,
