@@ -104,7 +104,11 @@ def effective_sample_size(weights: Any) -> float | np.ndarray:
     """``1 / sum_i w_i^2`` of the normalised weights: (N,) -> float, (T, N) -> (T,)."""
     w = np.asarray(weights, dtype=np.float64)
     if w.ndim == 2:
-        return np.array([effective_sample_size(row) for row in w])
+        w = check_array(w, "weights")
+        if (w < 0).any() or not (w.sum(axis=1) > 0).all():
+            raise ValueError("weights must be >= 0 with a positive sum in every row")
+        w = w / w.sum(axis=1, keepdims=True)
+        return 1.0 / np.einsum("ij,ij->i", w, w)
     w = _check_weights(w)
     return float(1.0 / np.dot(w, w))
 
@@ -328,6 +332,7 @@ class ParticleFilter:
         self._particles = np.ascontiguousarray(x + noise @ L.T)
         self._logw = np.full(self.n_particles, -math.log(self.n_particles))
         self._kernel_model = _kernel_model(self.model)
+        self._failed: int | None = None
         self.t = 0
 
     @property
@@ -340,6 +345,11 @@ class ParticleFilter:
 
     def run(self, zs: Any, return_particles: bool = False) -> ParticleFilterResult:
         """Filter the measurements ``zs`` (T, m) (NaN = missing), continuing from step ``t``."""
+        if self._failed is not None:
+            raise ValueError(
+                f"this filter became degenerate at step {self._failed} and cannot continue; "
+                "start a new ParticleFilter"
+            )
         z = _check_measurements(zs, self.model.n_obs)
         T, N, n = z.shape[0], self.n_particles, self.model.n_state
         means = np.empty((T, n))
@@ -356,7 +366,7 @@ class ParticleFilter:
         )  # fmt: skip
         if failed >= 0:
             step = self.t + failed
-            self.t = step
+            self.t = self._failed = step
             raise ValueError(
                 f"filter degenerate at step {step}: every particle has zero likelihood for "
                 f"measurement {z[failed].tolist()}; the measurement is impossible under the "

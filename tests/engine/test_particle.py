@@ -75,6 +75,9 @@ def test_effective_sample_size():
     assert particle.effective_sample_size(np.ones(10)) == pytest.approx(10.0)
     assert particle.effective_sample_size([0.0, 5.0, 0.0]) == pytest.approx(1.0)
     np.testing.assert_allclose(particle.effective_sample_size(np.ones((3, 4))), [4.0] * 3)
+    np.testing.assert_allclose(particle.effective_sample_size([[1.0, 0.0], [1.0, 1.0]]), [1, 2])
+    with pytest.raises(ValueError, match="positive sum"):
+        particle.effective_sample_size(np.zeros((2, 3)))
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +154,12 @@ def test_degenerate_filter_raises_instead_of_nan(lg):
     zs = np.array([[0.0, 0.0], [1e200, 1e200]])
     with pytest.raises(ValueError, match="filter degenerate at step 1"):
         particle.run_particle_filter(model, zs, 100, lg["x0"], lg["P0"], seed=0)
+    pf = particle.ParticleFilter(model, 100, lg["x0"], lg["P0"], seed=0)
+    pf.step(zs[0])
+    with pytest.raises(ValueError, match="filter degenerate at step 1"):
+        pf.step(zs[1])
+    with pytest.raises(ValueError, match="became degenerate at step 1"):
+        pf.step(zs[0])
 
 
 def test_range_bearing_tracks_a_path():
