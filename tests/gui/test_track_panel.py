@@ -46,8 +46,9 @@ def test_drawing_a_path_produces_measurements_and_estimates(qtbot, panel, wait_i
     wait_idle(panel)
     vp = panel.figure.viewport()
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=_widget_pos(panel, -40, -20))
-    for k in range(1, 21):
-        qtbot.mouseMove(vp, pos=_widget_pos(panel, -40 + 4 * k, -20 + 2 * k))
+    for k in range(1, 21):  # an arc, with pauses so that pyqtgraph sees every move
+        qtbot.wait(20)
+        qtbot.mouseMove(vp, pos=_widget_pos(panel, -40 + 4 * k, -20 + 30 * np.sin(k * np.pi / 20)))
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=_widget_pos(panel, 40, 20))
     wait_idle(panel)
     r = panel.result
@@ -55,6 +56,7 @@ def test_drawing_a_path_produces_measurements_and_estimates(qtbot, panel, wait_i
     truth = r.scenario.truth
     assert truth.shape == (60, 2)
     assert truth[0, 0] < -30 and truth[-1, 0] > 30  # follows the stroke
+    assert truth[:, 1].max() > 15  # through the top of the arc
     assert np.isfinite(r.zs).all() and np.isfinite(r.kf.means).all()
     err = np.sqrt(np.mean(np.sum((r.rts_means[:, :2] - truth) ** 2, axis=1)))
     assert err < 10
@@ -76,6 +78,12 @@ def test_a_dropout_grows_the_ellipses(qtbot, panel, wait_idle):
     after = _traces(r)
     assert (np.diff(after[a : b + 1]) > 0).all()
     assert after[b] > 3 * before[b]
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.dropouts() == () and not np.isnan(panel.result.zs).any()
+    panel.undo_stack.redo()
+    wait_idle(panel)
+    assert len(panel.dropouts()) == 1 and np.isnan(panel.result.zs).any()
 
 
 def test_changing_r_refilters(panel, wait_idle):
@@ -137,3 +145,26 @@ def test_csv_with_one_column_is_refused(panel):
     panel.set_dataset(Dataset(np.ones((5, 1)), ["x"]))
     assert panel.messages.level() == "error" and "two position columns" in panel.messages.text()
     assert panel.result is old
+
+
+def test_dragging_a_dropout_moves_it_and_refilters(qtbot, panel, wait_idle):
+    ((t0, t1),) = panel.dropouts()
+    vb = panel.time_plot.getViewBox()
+
+    def at(t, y=0.5):
+        return panel.figure.mapFromScene(vb.mapViewToScene(QPointF(t, y)))
+
+    mid = 0.5 * (t0 + t1)
+    vp = panel.figure.viewport()
+    qtbot.mouseMove(vp, pos=at(mid))  # hover first: the region claims the drag, not the view
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=at(mid))
+    for k in range(1, 11):
+        qtbot.wait(25)  # pyqtgraph drops mouse moves that come faster than its rate limit
+        qtbot.mouseMove(vp, pos=at(mid - 2 * k))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=at(mid - 20))
+    wait_idle(panel)
+    ((n0, n1),) = panel.dropouts()
+    assert n0 < t0 - 10 and n1 - n0 == pytest.approx(t1 - t0)
+    a, b = int(np.ceil(n0)), int(np.floor(n1))
+    assert np.isnan(panel.result.zs[a : b + 1]).all()
+    assert panel.undo_stack.undoText() == "Move dropout"

@@ -259,6 +259,20 @@ class _SetTruth(QUndoCommand):
         self.panel.apply_source(*self.old)
 
 
+class _SetDropouts(QUndoCommand):
+    """One undo step: the set of dropout stretches."""
+
+    def __init__(self, panel: TrackPanel, old: tuple, new: tuple, text: str) -> None:
+        super().__init__(text)
+        self.panel, self.old, self.new = panel, old, new
+
+    def redo(self) -> None:
+        self.panel.apply_dropouts(self.new)
+
+    def undo(self) -> None:
+        self.panel.apply_dropouts(self.old)
+
+
 class TrackPanel(BasePanel):
     name = "track"
     title = "Tracking"
@@ -285,6 +299,7 @@ class TrackPanel(BasePanel):
         self._source_name = ""
         self._csv: tuple | None = None
         self._regions: list[pg.LinearRegionItem] = []
+        self._dropout_state: tuple = ()
         self._build_controls()
         self._build_plots()
 
@@ -564,30 +579,38 @@ class TrackPanel(BasePanel):
             self.set_source(xy, None, note)
 
     # -- dropouts -------------------------------------------------------------------------
-    def add_dropout(self, t0: float | None = None, t1: float | None = None) -> pg.LinearRegionItem:
-        """A draggable stretch of steps without measurements on the time plot; recomputes."""
+    def add_dropout(self, t0: float | None = None, t1: float | None = None) -> None:
+        """Add a draggable stretch of steps without measurements (one undo step)."""
         T = self._n_steps()
         if t0 is None:
             t0 = T * (0.35 + 0.1 * (len(self._regions) % 4))
-        region = self._new_region(t0, t0 + max(3, T // 8) if t1 is None else t1)
-        self.recompute()
-        return region
-
-    def _new_region(self, t0: float, t1: float) -> pg.LinearRegionItem:
-        region = pg.LinearRegionItem((t0, t1), brush=pg.mkBrush(colors.color(C_TRUTH, 60)))
-        region.setZValue(-10)
-        region.sigRegionChangeFinished.connect(lambda _r: self.recompute())
-        self.time_plot.addItem(region)
-        self._regions.append(region)
-        return region
-
-    def _remove_regions(self) -> None:
-        for region in self._regions:
-            self.time_plot.removeItem(region)
-        self._regions.clear()
+        t1 = min(t0 + max(3, T // 8), T - 1) if t1 is None else t1
+        self._push_dropouts((*self.dropouts(), (t0, t1)), "Add dropout")
 
     def clear_dropouts(self) -> None:
-        self._remove_regions()
+        self._push_dropouts((), "Clear dropouts")
+
+    def _push_dropouts(self, spans: tuple, text: str) -> None:
+        self.undo_stack.push(_SetDropouts(self, self._dropout_state, tuple(spans), text))
+
+    def _region_moved(self) -> None:
+        if self.dropouts() != self._dropout_state:
+            self._push_dropouts(self.dropouts(), "Move dropout")
+
+    def apply_dropouts(self, spans: tuple) -> None:
+        """Show exactly these (t0, t1) dropouts (no undo entry) and recompute."""
+        self._dropout_state = tuple(spans)
+        if self.dropouts() != self._dropout_state:
+            for region in self._regions:
+                self.time_plot.removeItem(region)
+            self._regions.clear()
+            for t0, t1 in spans:
+                region = pg.LinearRegionItem((t0, t1), brush=pg.mkBrush(colors.color(C_TRUTH, 60)))
+                region.setZValue(-10)
+                region.setToolTip("No measurements here: drag the region or its edges")
+                region.sigRegionChangeFinished.connect(lambda _r: self._region_moved())
+                self.time_plot.addItem(region)
+                self._regions.append(region)
         self.recompute()
 
     def dropouts(self) -> tuple:
@@ -781,14 +804,12 @@ class TrackPanel(BasePanel):
     # -- hooks -----------------------------------------------------------------------------
     def load_demo(self) -> None:
         """A figure-8 with a dropout: the ellipses grow, the smoother bridges the gap."""
-        self._remove_regions()
         self.preset_box.setCurrentText("Figure-8")
         self._truth = track_preset("figure8", self.steps_box.value(), seed=self.seed())
         self._measured, self._source_name = None, "Preset: Figure-8"
         self.source_label.setText(self._source_name)
         T = len(self._truth)
-        self._new_region(0.55 * T, 0.68 * T)
-        self.recompute()
+        self.apply_dropouts(((0.55 * T, 0.68 * T),))
 
     def heavy_job(self) -> None:
         self.particles_slider.setValue(50_000)
