@@ -112,9 +112,13 @@ def test_rejection_and_importance_views(qtbot, panel, wait_idle):
     assert panel.rej_layout.isVisible() and not panel.chain_layout.isVisible()
     assert len(panel.rej_dots.data) == panel.mc_n.value()
     assert "accepted" in panel.rej_map.titleLabel.text
+    frame = panel.results_frame()
+    assert len(frame) == panel.mc_n.value()
+    assert (frame.accepted == (frame.u * np.exp(frame.log_M_q) <= np.exp(frame.log_p))).all()
     panel.view_box.setCurrentIndex(2)
     wait_idle(panel)
     assert "ESS" in panel.imp_weights.titleLabel.text
+    assert panel.results_frame().weight.sum() == pytest.approx(1.0)
     panel.view_box.setCurrentIndex(0)
     assert panel.chain_layout.isVisible()
 

@@ -1157,6 +1157,30 @@ class McmcPanel(BasePanel):
         self.load_target("Banana", then=lambda: self.run_long(LONG_RUN))
 
     def results_frame(self) -> pd.DataFrame | None:
+        """The chains (chain, step, x, y, accepted, kept by burn-in/thinning); in the rejection
+        or importance view, that view's proposals with their u / weights instead."""
+        mc = self._mc_result
+        if self.view_box.currentIndex() == 1 and isinstance(mc, RejectionView):
+            r = mc.result
+            return pd.DataFrame(
+                {
+                    "x": r.proposals[:, 0],
+                    "y": r.proposals[:, 1],
+                    "u": r.u,
+                    "log_p": r.log_p,
+                    "log_M_q": r.log_envelope,
+                    "accepted": r.accepted,
+                }
+            )
+        if self.view_box.currentIndex() == 2 and isinstance(mc, mcmc.ImportanceResult):
+            return pd.DataFrame(
+                {
+                    "x": mc.samples[:, 0],
+                    "y": mc.samples[:, 1],
+                    "log_weight": mc.log_weights,
+                    "weight": mc.weights,
+                }
+            )
         if self.sampler is None or self.n_steps == 0:
             return None
         chains, acc = self.chains, self.accepted
