@@ -1,40 +1,31 @@
-"""Numba kernels of the pca topic: column moments in one parallel pass, and the p-PCA EM loop.
+"""Numba kernels of the pca topic: column moments in one pass, and the p-PCA EM loop.
 
 Every kernel takes float64 C-contiguous arrays and int64 scalars only, so each compiles once.
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from prmlab.engine._jit import jit
 
-# A fixed block count: the summation order (hence the last bits of the result) does not
-# depend on how many threads the machine has.
-N_BLOCKS = 8
 
-
-@jit(parallel=True)
+@jit
 def column_moments(X, sums, squares):
-    """Per row block ``c``: ``sums[c, j] = sum x_ij`` and ``squares[c, j] = sum x_ij^2`` over
-    the block's rows of ``X`` (n, d); ``sums``, ``squares`` (n_blocks, d) zeroed by the caller.
+    """Add ``sum_i x_ij`` into ``sums[j]`` and ``sum_i x_ij^2`` into ``squares[j]`` over the rows
+    of ``X`` (n, d). One pass at memory speed: each row is added element-wise, so the loop over
+    columns vectorises without reassociating any sum; NaN or infinity anywhere shows in them.
 
-    One pass over the data, at memory speed: each row is added element-wise, so the loop over
-    columns vectorises without reassociating any sum. NaN or infinity anywhere shows in the sums.
+    Serial on purpose: the pass is memory-bound, and OpenMP threads left spinning after a
+    parallel loop steal the cores from the BLAS product that follows.
     """
     n, d = X.shape
-    n_blocks = sums.shape[0]
-    step = (n + n_blocks - 1) // n_blocks
-    for c in numba.prange(n_blocks):
-        s = sums[c]
-        q = squares[c]
-        for k in range(c * step, min(n, (c + 1) * step)):
-            row = X[k]
-            for j in range(d):
-                x = row[j]
-                s[j] += x
-                q[j] += x * x
+    for i in range(n):
+        row = X[i]
+        for j in range(d):
+            x = row[j]
+            sums[j] += x
+            squares[j] += x * x
 
 
 @jit

@@ -33,7 +33,7 @@ def centred_scatter(X: np.ndarray, name: str = "X") -> tuple[np.ndarray, np.ndar
     """Mean ``m`` (d,) and centred scatter ``sum_i (x_i - m)(x_i - m)^T`` (d, d) of ``X``
     (n, d) (float64, C-contiguous): ``X^T H X`` of the formula sheet's "Dimension Reduction".
 
-    Large X: one parallel pass gives each column's sum and sum of squares (and reveals any
+    Large X: one pass gives each column's sum and sum of squares (and reveals any
     NaN or infinity), then
     - when every column's mean is within ``sqrt(_OFFSET_RATIO)`` of its standard deviation,
       ``X^T X - n m m^T`` by one BLAS product: rounding is about ``eps * (1 + m_j^2 /
@@ -47,9 +47,9 @@ def centred_scatter(X: np.ndarray, name: str = "X") -> tuple[np.ndarray, np.ndar
             mean, scatter = _centred_product(X, X.mean(axis=0))
         _check_finite(X, scatter.diagonal(), name)
         return mean, scatter
-    sums, squares = np.zeros((_kernels.N_BLOCKS, d)), np.zeros((_kernels.N_BLOCKS, d))
+    sums, squares = np.zeros(d), np.zeros(d)
     _kernels.column_moments(X, sums, squares)
-    mean, mean_square = sums.sum(axis=0) / n, squares.sum(axis=0) / n
+    mean, mean_square = sums / n, squares / n
     _check_finite(X, mean_square, name)
     spread = mean_square - mean**2  # inaccurate for large offsets, but then it is tiny anyway
     with np.errstate(divide="ignore", invalid="ignore"):
