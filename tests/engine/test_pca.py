@@ -20,7 +20,7 @@ def correlated(n, d, seed=0, offset=0.0):
 
 DATASETS = {
     "eigh tall": correlated(400, 5, 0, offset=2.0),
-    "eigh parallel": correlated(50_000, 6, 1),  # 300k values: the multi-threaded scatter
+    "eigh big": correlated(50_000, 6, 1),  # 300k values: moments pass + one BLAS product
     "svd square-ish": correlated(40, 8, 2),
     "svd wide": correlated(6, 10, 3),
 }
@@ -82,7 +82,7 @@ def test_fraction_of_variance_picks_components_like_sklearn():
 def test_offset_data_keep_full_precision():
     rng = np.random.default_rng(5)
     small = rng.standard_normal((3000, 3)) * [1.0, 2.0, 3.0]
-    for X in (small + 1e8, np.ascontiguousarray(np.tile(small, (30, 1)) + 1e8)):  # serial, parallel
+    for X in (small + 1e8, np.ascontiguousarray(np.tile(small, (30, 1)) + 1e8)):  # small, big path
         mean, scatter = centred_scatter(X)
         centred = X - X.mean(axis=0)
         np.testing.assert_allclose(mean, (X - 1e8).mean(axis=0) + 1e8, rtol=1e-15)
