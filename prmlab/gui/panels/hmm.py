@@ -44,6 +44,8 @@ from prmlab.gui.widgets.params import group
 
 NODE_SPAN = 80  # time steps in view up to which the trellis is drawn as nodes and edges
 PATH_SPAN = 3000  # ... and up to which the decoded paths are drawn over it
+HEAT_COLUMNS = 3000  # zoomed further out, the trellis image averages blocks of steps
+STRIP_COLUMNS = 8000  # the path strips of the overview show every k-th step beyond this
 EDGE_STATES = 12  # more states than this: nodes only (N² edges per step would be a blur)
 TEXT_CELLS = 32  # heat maps with up to this many cells (4 a row) print their values
 MAX_SYMBOLS = 24  # a CSV column with at most this many distinct integers is read as symbols
@@ -240,6 +242,13 @@ def analyse(model: Model, obs: np.ndarray) -> Analysis:
     return Analysis(
         lB, lp, lA, la, lb, ll, gamma, delta, psi, path, log_prob, gamma.argmax(1), shade
     )
+
+
+def sample_and_analyse(model: Model, T: int, seed: int) -> tuple:
+    """(observations, hidden states, their Analysis): T draws from λ with ``seed``."""
+    X, states = model.engine().sample(T, random_state=seed)
+    obs = X if model.kind == "symbols" else X[:, 0]
+    return obs, states, analyse(model, obs)
 
 
 @dataclass(frozen=True)
@@ -522,7 +531,6 @@ class HmmPanel(BasePanel):
         self.trellis.addLegend(offset=(-10, -4), colCount=3)  # bottom right, below the states
         self.heat = pg.ImageItem(axisOrder="col-major")
         self.heat.setColorMap(cmap)
-        self.heat.setAutoDownsample(True)
         self.heat.setZValue(-10)
         self.trellis.addItem(self.heat)
         self.edge_items = [
@@ -813,7 +821,9 @@ class HmmPanel(BasePanel):
         true_path: np.ndarray | None = None,
         x_values: np.ndarray | None = None,
         source: str = "",
+        analysis: Analysis | None = None,
     ) -> None:
+        """New observations; analysed in the worker unless ``analysis`` comes with them."""
         self.obs = np.asarray(obs)
         self.true_path = true_path
         self.x_values = x_values
@@ -827,7 +837,11 @@ class HmmPanel(BasePanel):
         self.obs_label.setText(f"T = {T:,} observations{': ' + source if source else ''}")
         self.t_now = max(T - 1, 0)
         self.back_from = 0
-        self.refresh(initial_window=True)
+        if analysis is None:
+            self.refresh(initial_window=True)
+        else:
+            self._initial_window = True
+            self._analysed(analysis)
 
     def use_typed(self) -> None:
         if self.model.kind != "symbols":
@@ -854,13 +868,29 @@ class HmmPanel(BasePanel):
 
     def sample(self) -> None:
         """Draw T observations and their hidden states from the current model (seeded)."""
-        T = int(self.length_box.value())
-        X, states = self.model.engine().sample(T, random_state=self.seed())
-        self.reference = self.model
-        if self.model.kind == "symbols":
-            self.set_observations(X, states, source=f"sampled from λ, seed {self.seed()}")
-        else:
-            self.set_observations(X[:, 0], states, X[:, 0], f"sampled, seed {self.seed()}")
+        model, seed = self.model, self.seed()
+        try:
+            model.engine().log_emission(
+                np.zeros(1, dtype=np.int64 if model.kind == "symbols" else float)
+            )
+        except ValueError as e:
+            self.messages.error(str(e))
+            return
+
+        def done(result: tuple[np.ndarray, np.ndarray, Analysis]) -> None:
+            obs, states, analysis = result
+            self.reference = model
+            x = None if model.kind == "symbols" else obs
+            self.set_observations(obs, states, x, f"sampled from λ, seed {seed}", analysis)
+
+        self.job.run(
+            sample_and_analyse,
+            model,
+            int(self.length_box.value()),
+            seed,
+            on_done=done,
+            label="Sampling and decoding",
+        )
 
     def set_dataset(self, dataset: Dataset) -> None:
         """A CSV / built-in table: choose the column to decode in 'CSV column'."""
@@ -992,11 +1022,6 @@ class HmmPanel(BasePanel):
             self._draw_posterior(None)
             return
         q = self.quantity()
-        shade = a.shade[q].copy()
-        if self.t_now < self.T - 1 and q in ("alpha", "delta"):
-            shade[self.t_now + 1 :] = np.nan  # not yet computed at this step
-        self.heat.setImage(np.nan_to_num(shade, nan=0.0), levels=(0.0, 1.0))
-        self.heat.setRect(QRectF(-0.5, -0.5, self.T, N))
         names = {
             "gamma": "posterior γ",
             "alpha": "forward α (normalised per t)",
@@ -1011,6 +1036,7 @@ class HmmPanel(BasePanel):
         self.now_line.setPos(self.t_now)
         self.now_line.setVisible(self.t_now < self.T - 1)
         self.draw_window()
+        self._redraw_timer.stop()  # a range change just before is drawn already
         self._draw_posterior(a)
         self._draw_step_label()
 
@@ -1045,12 +1071,13 @@ class HmmPanel(BasePanel):
         """Nodes, edges and symbols of the columns in view, when few enough are in view."""
         self.draw_paths()
         a = self.analysis
-        for t in self.obs_texts:
-            self.trellis.removeItem(t)
-        self.obs_texts = []
+        for text in self.obs_texts:
+            text.setVisible(False)
         t0, t1 = self._visible_window()
         few = a is not None and len(a.viterbi) == self.T and 0 < t1 - t0 <= NODE_SPAN
         self.heat.setVisible(not few)
+        if a is not None and len(a.viterbi) == self.T:
+            self._draw_heat_window(a, t0, t1)
         if not few:
             self.nodes.clear()
             for item in (*self.edge_items, self.back_edges):
@@ -1068,17 +1095,33 @@ class HmmPanel(BasePanel):
         ]
         self.nodes.setData(tt.ravel(), ss.ravel(), brush=brushes, size=18 if N <= 8 else 10)
         self._draw_edges(a, q, t0, t1)
-        for t in range(t0, t1):
-            o = self.obs[t]
-            label = self.model.symbols[o] if self.model.kind == "symbols" else f"{o:.2g}"
-            text = pg.TextItem(label, anchor=(0.5, 0.5), color=colors.PALETTE[7])
-            if self.model.kind != "symbols":
-                font = text.textItem.font()
-                font.setPointSizeF(font.pointSizeF() * 0.75)
-                text.setFont(font)
-            text.setPos(t, -0.75)
+        while len(self.obs_texts) < t1 - t0:  # a pool of labels, reused as the view moves
+            text = pg.TextItem("", anchor=(0.5, 0.5), color=colors.PALETTE[7])
             self.trellis.addItem(text, ignoreBounds=True)
             self.obs_texts.append(text)
+        symbols = self.model.kind == "symbols"
+        for text, t in zip(self.obs_texts, range(t0, t1)):
+            o = self.obs[t]
+            text.setText(self.model.symbols[o] if symbols else f"{o:.2g}")
+            text.setPos(t, -0.75)
+            text.setVisible(True)
+
+    def _draw_heat_window(self, a: Analysis, t0: int, t1: int) -> None:
+        """The trellis as an image of the columns in view (plus a view either side, for
+        panning), averaged over blocks so at most HEAT_COLUMNS columns are drawn."""
+        span = max(t1 - t0, 1)
+        lo, hi = max(t0 - span, 0), min(t1 + span, self.T)
+        block = max(1, -(-(hi - lo) // HEAT_COLUMNS))
+        hi = min(lo + block * (-(-(hi - lo) // block)), self.T)
+        shade = a.shade[self.quantity()][lo:hi].astype(np.float32)
+        if self.t_now < self.T - 1 and self.quantity() in ("alpha", "delta"):
+            shade[max(self.t_now + 1 - lo, 0) :] = 0.0  # not yet computed at this step
+        n = len(shade) // block
+        image = shade[: n * block].reshape(n, block, -1).mean(axis=1)
+        if len(shade) > n * block:
+            image = np.vstack([image, shade[n * block :].mean(axis=0, keepdims=True)])
+        self.heat.setImage(image, levels=(0.0, 1.0))
+        self.heat.setRect(QRectF(lo - 0.5, -0.5, len(image) * block, self.model.n_states))
 
     def _edge_weights(self, a: Analysis, q: str, t0: int, t1: int) -> np.ndarray:
         """(t1-t0-1, N, N): each edge t -> t+1's share, in [0, 1]."""
@@ -1175,9 +1218,16 @@ class HmmPanel(BasePanel):
             curve.setDownsampling(auto=True, method="peak")
             self.post_curves.append(curve)
         T = self.T
-        t = np.arange(T)
-        for k, curve in enumerate(self.post_curves):
-            curve.setData(t, a.gamma[:, k]) if a is not None else curve.setData([], [])
+        if a is None:
+            for curve in self.post_curves:
+                curve.setData([], [])
+        else:  # long sequences: the mean of γ over blocks of steps (an overview)
+            block = max(1, -(-T // STRIP_COLUMNS))
+            n = T // block
+            t = np.arange(n) * block + (block - 1) / 2
+            gamma = a.gamma[: n * block].reshape(n, block, -1).mean(axis=1)
+            for k, curve in enumerate(self.post_curves):
+                curve.setData(t, gamma[:, k])
         palette = colors.palette_rgb(8).astype(np.uint8)
         for name, (img, y) in self.strips.items():
             path = None
@@ -1188,9 +1238,10 @@ class HmmPanel(BasePanel):
             if path is None or len(path) != T:
                 img.clear()
                 continue
-            rgb = palette[np.asarray(path) % 8][:, None, :]
+            step = max(1, -(-T // STRIP_COLUMNS))  # every step-th state: an overview
+            rgb = palette[np.asarray(path)[::step] % 8][:, None, :]
             img.setImage(rgb, levels=(0, 255))
-            img.setRect(QRectF(-0.5, y - 0.16, T, 0.16))
+            img.setRect(QRectF(-0.5, y - 0.16, len(rgb) * step, 0.16))
         self.post_plot.setYRange(-0.86, 1.3, padding=0)
         self._sync_region()
 
