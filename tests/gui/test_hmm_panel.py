@@ -76,6 +76,13 @@ def test_invalid_transition_row_shows_error_and_keeps_model(qtbot, panel, wait_i
     assert panel.messages.level() == ""
     np.testing.assert_allclose(panel.model.transmat[0], [0.5, 0.5])
     assert panel.a_table.item(0, 0).background().style() == Qt.BrushStyle.NoBrush
+    panel.undo_stack.undo()  # Ctrl+Z: the casino's row comes back
+    wait_idle(panel)
+    np.testing.assert_array_equal(panel.model.transmat, before)
+    assert panel.a_table.item(0, 0).text() == "0.95"
+    panel.undo_stack.redo()
+    wait_idle(panel)
+    np.testing.assert_allclose(panel.model.transmat[0], [0.5, 0.5])
 
 
 def test_sampling_and_decoding_the_casino_shows_both_paths(qtbot, panel, wait_idle):

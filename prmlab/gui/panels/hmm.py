@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -347,6 +347,24 @@ def symbols_of_column(x: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]] | Non
 
 
 # ---------------------------------------------------------------- the panel
+class _ModelChange(QUndoCommand):
+    """One change of λ (a table edit, a fit): Ctrl+Z brings the previous model back."""
+
+    def __init__(self, panel: HmmPanel, old: Model, new: Model, text: str) -> None:
+        super().__init__(text)
+        self.panel, self.old, self.new = panel, old, new
+        self._done = True  # pushed after the change was made
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self.panel.apply_model(self.new)
+
+    def undo(self) -> None:
+        self.panel.apply_model(self.old)
+
+
 class HmmPanel(BasePanel):
     name = "hmm"
     title = "HMM"
@@ -376,6 +394,7 @@ class HmmPanel(BasePanel):
         self.t_now = 0  # the trellis is filled up to this column
         self.back_from: int | None = None  # Viterbi path drawn from here to T-1
         self.fit_curves: tuple[np.ndarray, ...] = ()
+        self._fit_start = self.model  # the model a running fit started from (for undo)
         self.fit_best = 0
         self.dataset: Dataset | None = None
         self._filling_tables = False
@@ -758,8 +777,15 @@ class HmmPanel(BasePanel):
             self.messages.error(f"{e}. The last valid model is still in use.")
             return
         self.messages.clear()
+        self.undo_stack.push(_ModelChange(self, self.model, model, "Edit π, A, B"))
         self.model = model
         self.draw_model()
+        self.refresh()
+
+    def apply_model(self, model: Model) -> None:
+        """Make ``model`` current (tables, heat maps, analysis): undo / redo land here."""
+        self.set_model(model)
+        self.messages.clear()
         self.refresh()
 
     def normalise_tables(self) -> None:
@@ -1380,6 +1406,7 @@ class HmmPanel(BasePanel):
             random_model(self.model, self.model.n_states, self.seed() + r, X) for r in range(n)
         ]
         self.fit_playback.pause()
+        self._fit_start = self.model
         self.job.run(
             baum_welch,
             starts,
@@ -1401,7 +1428,9 @@ class HmmPanel(BasePanel):
 
     def _fit_done(self, step: FitStep) -> None:
         self.fit_curves, self.fit_best = step.curves, step.best
-        self.set_model(align_states(step.model, self.reference))
+        fitted = align_states(step.model, self.reference)
+        self.undo_stack.push(_ModelChange(self, self._fit_start, fitted, "Baum-Welch fit"))
+        self.set_model(fitted)
         self._draw_fit_curves()
         finals = [c[-1] for c in step.curves]
         self.fit_label.setText(
