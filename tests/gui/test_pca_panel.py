@@ -172,6 +172,21 @@ def test_click_adds_a_point_refits_and_undo_restores(qtbot, panel, wait_idle):
     assert len(panel.analysis.X) == n
 
 
+def test_dragging_a_point_refits_and_side_charts_catch_up_at_release(qtbot, panel, wait_idle):
+    start = panel.editor.points[0]
+    drag(qtbot, panel, start, (7.0, -7.0))
+    wait_idle(panel)
+    qtbot.waitUntil(lambda: not panel._dragging)
+    a = panel.analysis
+    np.testing.assert_allclose(a.X[0], [7.0, -7.0], atol=0.1)
+    np.testing.assert_allclose(
+        panel.scree_bars.opts["height"], 100 * a.pca.explained_variance_ratio_
+    )
+    assert panel.projected_variance() == pytest.approx(
+        panel.direction() @ a.covariance @ panel.direction()
+    )
+
+
 def test_identical_points_explain_zero_variance(panel, wait_idle):
     panel.editor.set_data(np.ones((4, 2)), np.array([0, 0, 1, 1]))
     wait_idle(panel)

