@@ -39,11 +39,12 @@ def measure_stalls(quick: bool = False, names: tuple[str, ...] | None = None) ->
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from prmlab.gui.jobs import JobMonitor
+    from prmlab.gui.jobs import JobMonitor, MainThreadGarbageCollector
     from prmlab.gui.panels import PANEL_NAMES, panel_class
     from prmlab.gui.panels.base import PanelContext
 
     app = QApplication.instance() or QApplication([])
+    collector = MainThreadGarbageCollector(app)
     rows = []
     for name in names or PANEL_NAMES:
         panel = panel_class(name)(PanelContext(monitor=JobMonitor()))
@@ -59,4 +60,5 @@ def measure_stalls(quick: bool = False, names: tuple[str, ...] | None = None) ->
         panel.close()
         panel.deleteLater()
         app.processEvents()
+    collector.stop()
     return rows

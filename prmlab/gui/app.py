@@ -137,12 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from prmlab.gui.excepthook import ExceptionHook
+    from prmlab.gui.jobs import MainThreadGarbageCollector
     from prmlab.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("prmlab")
     app.setOrganizationName("prmlab")
     hook = ExceptionHook(show_dialog=not args.screenshot).install()
+    collector = MainThreadGarbageCollector(app)
     window = MainWindow(
         seed=args.seed,
         start_panel=args.panel,
@@ -156,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         take_screenshots(window, args.screenshot, names)
         window.shutdown()
         hook.uninstall()
+        collector.stop()
         return 1 if hook.errors else 0
     window.show()
     code = app.exec()
     hook.uninstall()
+    collector.stop()
     return code

@@ -11,6 +11,7 @@ Built on superqt's ``create_worker`` (a QRunnable on the global QThreadPool):
 
 from __future__ import annotations
 
+import gc
 import inspect
 import logging
 import time
@@ -253,3 +254,35 @@ class Job(QObject):
         self._pending, self._has_pending = None, False
         if was_running and self.monitor is not None:
             self.monitor.finished(self)
+
+
+class MainThreadGarbageCollector(QObject):
+    """Runs Python's cyclic garbage collection on the GUI thread only.
+
+    Left automatic, a collection can start in whichever thread allocates, e.g. a worker
+    compiling a Numba kernel, and destroy a Qt object there: Qt objects must die on their own
+    thread, and in practice the worker then deadlocks on the GIL inside ``QObject::~QObject``.
+    So automatic collection is switched off and this timer collects, generation by
+    generation, with the thresholds the interpreter itself would use.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 500) -> None:
+        super().__init__(parent)
+        self.thresholds = gc.get_threshold()
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(interval_ms)
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        for generation in range(3):
+            if counts[generation] <= self.thresholds[generation]:
+                break
+            gc.collect(generation)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self._was_enabled:
+            gc.enable()

@@ -3,12 +3,22 @@ exceptions in slots on PySide6 >= 6.5.2), panels are built in a minimal context.
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtCore import QSettings
 
 from prmlab.gui.excepthook import ExceptionHook
-from prmlab.gui.jobs import JobMonitor
+from prmlab.gui.jobs import JobMonitor, MainThreadGarbageCollector
 from prmlab.gui.panels.base import PanelContext
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_gc(qapp):
+    """As in the app: cyclic garbage (old widgets included) is collected on the GUI thread."""
+    collector = MainThreadGarbageCollector()
+    yield collector
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +26,7 @@ def exception_hook(qapp):
     """Installs prmlab's hook; a test that let an exception escape into Qt fails."""
     hook = ExceptionHook(show_dialog=False).install()
     yield hook
+    gc.collect()  # this test's widgets die here, on the GUI thread
     hook.uninstall()
     assert not hook.errors, f"uncaught exceptions: {hook.errors}"
 

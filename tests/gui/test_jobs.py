@@ -138,3 +138,31 @@ def test_an_exception_in_a_python_thread_reaches_the_hook(qtbot, exception_hook)
     qtbot.waitUntil(lambda: bool(exception_hook.errors), timeout=3000)
     assert "ZeroDivisionError" in exception_hook.errors[0]
     exception_hook.errors.clear()
+
+
+def test_cyclic_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    import gc
+    import weakref
+
+    from prmlab.gui.jobs import MainThreadGarbageCollector
+
+    collector = MainThreadGarbageCollector(interval_ms=10)
+    try:
+        assert not gc.isenabled()  # no collection can start inside a worker
+
+        class Node:
+            pass
+
+        for _ in range(3):  # cycles, enough to pass the first threshold
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+        probe = weakref.ref(a)
+        del a, b
+        junk = [[] for _ in range(collector.thresholds[0] + 10)]
+        for item in junk:
+            item.append(item)
+        del junk, item
+        qtbot.waitUntil(lambda: probe() is None, timeout=3000)
+    finally:
+        collector.stop()
+    assert not gc.isenabled()  # the session's collector is still in charge

@@ -175,8 +175,11 @@ def test_erase_mode_delete_key_and_one_class_note(qtbot, panel, wait_idle):
     click_at(qtbot, panel, 0.5, 0.0, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
     wait_idle(panel)
     assert panel.editor.labels[-1] == NEG and panel._frame is not None
-    qtbot.mouseMove(panel.figure.viewport(), pos=to_widget(panel, 0.5, 0.0))
-    qtbot.waitUntil(lambda: panel.hover_text.isVisible(), timeout=2000)
+    # Offscreen, hover events depend on which window last had the mouse: send the scene's
+    # own mouse-moved signal at the point instead.
+    view = panel.editor.view
+    panel.figure.scene().sigMouseMoved.emit(view.mapViewToScene(QPointF(0.5, 0.0)))
+    qtbot.waitUntil(lambda: panel.hover_text.isVisible(), timeout=5000)
     assert "α =" in panel.hover_text.textItem.toPlainText()
     panel.setFocus()
     qtbot.keyClick(panel, Qt.Key.Key_Delete)
