@@ -872,7 +872,7 @@ class GmmPanel(BasePanel):
         return np.zeros(d), P
 
     def _axis_names(self) -> tuple[str, str]:
-        if self.X.shape[1] > 2 and self.view_box.currentIndex() == 1:
+        if self.X.shape[1] > 2 and self.view_box.currentIndex() == 1 and self._pca is not None:
             return "PC1", "PC2"
         names = self._feature_names
         x = names[max(self.x_box.currentIndex(), 0)]
