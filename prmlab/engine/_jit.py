@@ -33,6 +33,9 @@ def _choose_cache_dir() -> None:
 
 
 _choose_cache_dir()
+# OpenMP threads left spinning after a parallel kernel steal both cores from the next BLAS
+# call or the GUI thread; passive waiting hands the core back.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numba  # noqa: E402  (after the cache directory is chosen)
 
