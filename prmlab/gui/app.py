@@ -157,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         names = (args.panel,) if args.panel else PANEL_NAMES
         take_screenshots(window, args.screenshot, names)
         window.shutdown()
+        # hide, not close: closing saves the screenshot geometry as the user's; a window left
+        # shown would sit over any later one when main() is called in-process
+        window.hide()
+        window.deleteLater()
         hook.uninstall()
         collector.stop()
         return 1 if hook.errors else 0

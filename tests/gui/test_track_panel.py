@@ -156,12 +156,17 @@ def test_dragging_a_dropout_moves_it_and_refilters(qtbot, panel, wait_idle):
 
     mid = 0.5 * (t0 + t1)
     vp = panel.figure.viewport()
-    # Hover first, so the region claims the drag, not the view; move from elsewhere, since a
-    # move to where the pointer already is sends no event.
-    qtbot.mouseMove(vp, pos=at(mid + 3, 0.9))
-    qtbot.wait(30)
-    qtbot.mouseMove(vp, pos=at(mid))
-    qtbot.wait(30)
+    # Hover first, so the region claims the drag, not the view. pyqtgraph rate-limits hover
+    # events and a move to the pointer's own position sends none: move in until it is hovered.
+    (region,) = panel._regions
+    for _ in range(20):
+        qtbot.mouseMove(vp, pos=at(mid + 3, 0.9))
+        qtbot.wait(40)
+        qtbot.mouseMove(vp, pos=at(mid))
+        qtbot.wait(40)
+        if region.mouseHovering:
+            break
+    assert region.mouseHovering
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=at(mid))
     for k in range(1, 11):
         qtbot.wait(25)  # pyqtgraph drops mouse moves that come faster than its rate limit
