@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numba import prange
 
 from prmlab.engine._jit import jit
 from prmlab.engine._kalman_kernels import cholesky_into
@@ -26,6 +27,8 @@ RESIDUAL = 2
 MULTINOMIAL = 3
 
 LOG_2PI = math.log(2.0 * math.pi)
+# log of a relative weight too small to matter in a sum of weights that includes 1
+NEGLIGIBLE = -700.0
 
 
 # ----------------------------------------------------------------------------- resampling
@@ -103,20 +106,20 @@ def resample_kernel(code, w, rng, out, positions):
 
 
 @jit
-def _propagate(kind, F, LQ, params, X, t, rng, eps, tmp):
-    """Replace each row of ``X`` (N, n) by a draw of p(z_t | z_t-1 = row); ``t`` is 1-based.
+def _propagate(kind, F, LQ, params, X, lo, hi, t, rng, eps, tmp):
+    """Replace rows ``lo:hi`` of ``X`` (N, n) by draws of p(z_t | z_t-1 = row); t is 1-based.
 
     Linear motion: ``F x + L eps`` with ``L L^T = Q`` (L is n x rank(Q)); growth: Kitagawa.
     """
-    N, n = X.shape
+    n = X.shape[1]
     if kind == GROWTH:
         drift = 8.0 * math.cos(1.2 * t)
-        for p in range(N):
+        for p in range(lo, hi):
             v = X[p, 0]
             X[p, 0] = 0.5 * v + 25.0 * v / (1.0 + v * v) + drift + params[0] * rng.standard_normal()
         return
     r = LQ.shape[1]
-    for p in range(N):
+    for p in range(lo, hi):
         for a in range(r):
             eps[a] = rng.standard_normal()
         for i in range(n):
@@ -131,16 +134,18 @@ def _propagate(kind, F, LQ, params, X, t, rng, eps, tmp):
 
 
 @jit
-def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, q, y):
-    """``q[p] = -2 log p(z_obs | X[p])`` up to a constant: squared standardised residuals.
+def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, lo, hi, q, y):
+    """``q[p] = -2 log p(z_obs | X[p])`` for rows ``lo:hi``, up to a constant.
+
+    Squared standardised residuals.
 
     Linear: ``|L^-1 (z - H x)|^2`` by forward substitution (L L^T = R_obs); range-bearing:
     range and wrapped bearing residuals over their noise scales; growth: ``(z - x^2/20)/sigma``.
     One loop per model, so the model test is not inside the loop.
     """
-    N, n = X.shape
+    n = X.shape[1]
     if kind == LINEAR_GAUSSIAN:
-        for p in range(N):
+        for p in range(lo, hi):
             acc = 0.0
             for a in range(k):
                 ia = obs[a]
@@ -154,7 +159,7 @@ def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, q, y):
                 acc += s * s
             q[p] = acc
     elif kind == RANGE_BEARING:
-        for p in range(N):
+        for p in range(lo, hi):
             acc = 0.0
             for a in range(k):
                 ia = obs[a]
@@ -168,21 +173,21 @@ def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, q, y):
                 acc += e * e
             q[p] = acc
     else:
-        for p in range(N):
+        for p in range(lo, hi):
             e = (z[0] - X[p, 0] * X[p, 0] / 20.0) / params[1]
             q[p] = e * e
 
 
 @jit
-def _settle(X, logw, q, shift, measured):
-    """``logw <- logw - shift - q / 2``; NaN or an overflowed state -> -inf (impossible).
+def _settle(X, logw, q, shift, measured, lo, hi):
+    """``logw <- logw - shift - q / 2`` on rows ``lo:hi``; NaN or overflow -> -inf (impossible).
 
     ``shift`` is the previous step's log-normaliser, so the weights need no pass of their own.
-    Returns the largest log-weight.
+    Returns the largest log-weight of the rows.
     """
-    N, n = X.shape
+    n = X.shape[1]
     top = -math.inf
-    for p in range(N):
+    for p in range(lo, hi):
         lw = logw[p] - shift
         if measured:
             lw -= 0.5 * q[p]
@@ -258,7 +263,7 @@ def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng)
     row[0, :] = first
     for t in range(states.shape[0]):
         if t > 0:
-            _propagate(kind, F, LQ, params, row, t + 1, rng, eps, tmp)
+            _propagate(kind, F, LQ, params, row, 0, 1, t + 1, rng, eps, tmp)
         states[t, :] = row[0]
         _measure(kind, H, LR, beacons, params, states[t], zs[t], rng)
 
@@ -267,19 +272,25 @@ def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng)
 
 
 @jit
-def _moments(X, logw, top, w, mean, cov, d, acc):
-    """Weights ``w = exp(logw - top)`` normalised, and the weighted mean and covariance.
+def _partial_moments(X, logw, top, w, lo, hi, sums):
+    """Unnormalised weights ``w = exp(logw - top)`` on rows ``lo:hi`` and their moment sums.
 
-    One pass with moments about the first particle (close to the cloud, so no cancellation):
-    ``cov = E[(x - c)(x - c)^T] - (m - c)(m - c)^T``. Returns ``(log sum exp(logw - top), ESS)``.
+    ``sums`` (2 + n + n*n,) gets ``[sum w, sum w^2, sum w d, sum w d d^T]`` with ``d = x - X[0]``:
+    moments about the first particle (close to the cloud, so no cancellation). The sums build up
+    in a local array, since ``sums`` may share a cache line with the other half's. Weights below
+    ``exp(NEGLIGIBLE)`` count as 0: they cannot change a sum, and subnormals are slow.
     """
-    N, n = X.shape
+    n = X.shape[1]
     total = 0.0
     s2 = 0.0
-    mean[:] = 0.0
-    acc[:, :] = 0.0
-    for p in range(N):
-        wp = math.exp(logw[p] - top)
+    acc = np.zeros(n + n * n)
+    d = np.empty(n)
+    for p in range(lo, hi):
+        lw = logw[p] - top
+        if lw < NEGLIGIBLE:
+            w[p] = 0.0
+            continue
+        wp = math.exp(lw)
         w[p] = wp
         total += wp
         s2 += wp * wp
@@ -287,27 +298,96 @@ def _moments(X, logw, top, w, mean, cov, d, acc):
             d[i] = X[p, i] - X[0, i]
         for i in range(n):
             wd = wp * d[i]
-            mean[i] += wd
+            acc[i] += wd
             for j in range(i, n):
-                acc[i, j] += wd * d[j]
+                acc[n + i * n + j] += wd * d[j]
+    sums[0] = total
+    sums[1] = s2
+    sums[2:] = acc
+
+
+@jit
+def _halves(N, c):
+    """Rows ``lo:hi`` of half ``c`` (0 or 1) of ``N`` particles."""
+    half = N // 2
+    return (0, half) if c == 0 else (half, N)
+
+
+# Both parallel kernels split the cloud in two fixed halves, not one per thread, each half with
+# its own generator, so a seed gives the same run on any machine.
+
+
+@jit(parallel=True)
+def _advance_halves(
+    kind, F, LQ, H, LR, obs, k, beacons, params, z, g, particles, logw, w, shift, rngs, tops,
+):  # fmt: skip
+    """Propagate (unless ``g == 0``), weigh by ``z`` and settle both halves in parallel.
+
+    ``w`` gets the squared residuals, ``tops[c]`` a half's largest log-weight.
+    """
+    for c in prange(2):
+        lo, hi = _halves(particles.shape[0], c)
+        # work vectors of each half's own: shared ones would share a cache line between cores
+        eps = np.empty(max(LQ.shape[1], 1))
+        tmp = np.empty(particles.shape[1])
+        y = np.empty(max(z.shape[0], 1))
+        if g > 0:
+            _propagate(kind, F, LQ, params, particles, lo, hi, g + 1, rngs[c], eps, tmp)
+        if k > 0:
+            _sq_residuals(kind, H, LR, obs, k, beacons, params, z, particles, lo, hi, w, y)
+        tops[c] = _settle(particles, logw, w, shift, k > 0, lo, hi)
+
+
+@jit(parallel=True)
+def _moment_halves(X, logw, top, w, sums):
+    """``_partial_moments`` of both halves in parallel, into ``sums[c]``."""
+    for c in prange(2):
+        lo, hi = _halves(X.shape[0], c)
+        _partial_moments(X, logw, top, w, lo, hi, sums[c])
+
+
+@jit(parallel=True)
+def _gather_halves(X, idx, other):
+    """``X <- X[idx]`` through the buffer ``other``, each half of the rows on its own core."""
+    for c in prange(2):
+        lo, hi = _halves(X.shape[0], c)
+        for p in range(lo, hi):
+            other[p, :] = X[idx[p]]
+    for c in prange(2):
+        lo, hi = _halves(X.shape[0], c)
+        X[lo:hi] = other[lo:hi]
+
+
+@jit
+def _moments(X, logw, top, w, mean, cov, sums):
+    """Weights ``w = exp(logw - top)`` normalised, and the weighted mean and covariance.
+
+    ``cov = E[(x - c)(x - c)^T] - (m - c)(m - c)^T`` about ``c = X[0]``.
+    Returns ``(log sum exp(logw - top), ESS)``.
+    """
+    n = X.shape[1]
+    _moment_halves(X, logw, top, w, sums)
+    tot = sums[0] + sums[1]
+    total = tot[0]
     for i in range(n):
-        mean[i] /= total
+        mean[i] = tot[2 + i] / total
     for i in range(n):
         for j in range(i, n):
-            c = acc[i, j] / total - mean[i] * mean[j]
-            cov[i, j] = c
-            cov[j, i] = c
+            v = tot[2 + n + i * n + j] / total - mean[i] * mean[j]
+            cov[i, j] = v
+            cov[j, i] = v
     for i in range(n):
         mean[i] += X[0, i]
     inv = 1.0 / total
-    for p in range(N):
+    for p in range(X.shape[0]):
         w[p] *= inv
-    return math.log(total), total * total / s2
+    return math.log(total), total * total / tot[1]
 
 
 @jit
 def filter_kernel(
-    kind, F, LQ, H, R, beacons, params, zs, t0, particles, logw, rng, resampler, ess_threshold,
+    kind, F, LQ, H, R, beacons, params, zs, t0, particles, logw, rng, rng2, resampler,
+    ess_threshold,
     means, covs, ess, resampled, loglik, keep, kept_particles, kept_weights,
 ):  # fmt: skip
     """Run the SIR filter over ``zs`` (T, m), continuing from ``particles`` (N, n), ``logw`` (N,).
@@ -322,16 +402,14 @@ def filter_kernel(
     N, n = particles.shape
     m = zs.shape[1]
     other = np.empty_like(particles)
-    eps = np.empty(max(LQ.shape[1], 1))
-    tmp = np.empty(n)
+    rngs = (rng, rng2)
+    tops = np.empty(2)
+    sums = np.empty((2, 2 + n + n * n))
     obs = np.empty(m, dtype=np.int64)
-    y = np.empty(m)
     LR = np.empty((m, m))
     w = np.empty(N)
     idx = np.empty(N, dtype=np.int64)
     positions = np.empty(N)
-    d = np.empty(n)
-    acc = np.empty((n, n))
     log_n = math.log(N)
     shift = 0.0  # log-normaliser not yet subtracted from logw
     for t in range(T):
@@ -347,14 +425,14 @@ def filter_kernel(
             ok, const = _loglik_const(kind, R, obs, k, params, LR)
             if not ok:
                 return t
-        if g > 0:
-            _propagate(kind, F, LQ, params, particles, g + 1, rng, eps, tmp)
-        if k > 0:
-            _sq_residuals(kind, H, LR, obs, k, beacons, params, z, particles, w, y)
-        top = _settle(particles, logw, w, shift, k > 0)
+        _advance_halves(
+            kind, F, LQ, H, LR, obs, k, beacons, params, z, g, particles, logw, w, shift, rngs,
+            tops,
+        )  # fmt: skip
+        top = max(tops[0], tops[1])
         if not top > -math.inf:
             return t
-        log_total, ess[t] = _moments(particles, logw, top, w, means[t], covs[t], d, acc)
+        log_total, ess[t] = _moments(particles, logw, top, w, means[t], covs[t], sums)
         loglik[t] = top + log_total + const
         shift = top + log_total
         if keep:
@@ -363,11 +441,8 @@ def filter_kernel(
         resampled[t] = ess[t] < ess_threshold * N
         if resampled[t]:
             resample_kernel(resampler, w, rng, idx, positions)
-            for p in range(N):
-                for i in range(n):
-                    other[p, i] = particles[idx[p], i]
-                logw[p] = -log_n
-            particles[:, :] = other
+            _gather_halves(particles, idx, other)
+            logw[:] = -log_n
             shift = 0.0
     for p in range(N):
         logw[p] -= shift

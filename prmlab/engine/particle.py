@@ -327,6 +327,8 @@ class ParticleFilter:
         self.resampler = check_option(resampler, "resampler", RESAMPLERS)
         self.ess_threshold = check_scalar(ess_threshold, "ess_threshold", ge=0, le=1)
         self._rng = check_random_state(seed)
+        # a second, independent stream for the other half of the particles (parallel draws)
+        self._rng2 = self._rng.spawn(1)[0]
         L = _factor(P)
         noise = self._rng.standard_normal((self.n_particles, L.shape[1]))
         self._particles = np.ascontiguousarray(x + noise @ L.T)
@@ -360,7 +362,7 @@ class ParticleFilter:
         kp = np.empty((T, N, n)) if return_particles else np.empty((0, 1, 1))
         kw = np.empty((T, N)) if return_particles else np.empty((0, 1))
         failed = _k.filter_kernel(
-            *self._kernel_model, z, self.t, self._particles, self._logw, self._rng,
+            *self._kernel_model, z, self.t, self._particles, self._logw, self._rng, self._rng2,
             RESAMPLERS[self.resampler], self.ess_threshold, means, covs, ess, resampled,
             loglik, return_particles, kp, kw,
         )  # fmt: skip
