@@ -36,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(d) if args.json else _row(d), flush=True)
     if args.ui:
         from prmlab.bench.ui import measure_stalls
+        from prmlab.gui.panels import PANEL_NAMES
 
-        for d in measure_stalls(quick=args.quick):
+        panels = tuple(t for t in topics if t in PANEL_NAMES)
+        for d in measure_stalls(quick=args.quick, names=panels):
             line = (
                 json.dumps(d)
                 if args.json
