@@ -369,6 +369,23 @@ def test_progress_and_iter_load(make):
     gen.close()  # cancelling between chunks is fine
 
 
+def test_large_files_load_in_chunks_with_progress(make, monkeypatch):
+    from prmlab.data.csv import _read
+
+    rows = [f"{i},{i % 3}" for i in range(5000)]
+    rows[3000] += ",extra"  # a ragged row in a later chunk: read again, skipping it
+    path = make("x,label\n" + "\n".join(rows) + "\n")
+    whole = load_csv(path)
+    monkeypatch.setattr(_read, "WHOLE_READ_BYTES", 0)
+    monkeypatch.setattr(_read, "CHUNK_BYTES", 4096)
+    seen: list[float] = []
+    chunked = load_csv(path, progress=seen.append)
+    assert len(seen) > 5 and seen == sorted(seen) and seen[-1] == 1.0
+    assert np.array_equal(chunked.X, whole.X) and np.array_equal(chunked.y, whole.y)
+    assert chunked.n_samples == 4999
+    assert "skipped 1 row(s) with too many fields" in notes_text(chunked)
+
+
 def test_preview_and_suggested_roles(make):
     rows = "\n".join(f"{i};{i},5;k{i % 2}" for i in range(80))
     path = make(f"id;value;group\n{rows}\n")
