@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=not args.screenshot,
         autoload_demos=not args.screenshot,
     )
+    collector.freeze()
     if args.data:
         window.load_data_file(args.data)
     if args.screenshot:
