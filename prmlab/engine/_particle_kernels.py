@@ -179,14 +179,23 @@ def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, lo, hi, q, y):
 
 
 @jit
-def _settle(X, logw, q, shift, measured, lo, hi):
-    """``logw <- logw - shift - q / 2`` on rows ``lo:hi``; NaN or overflow -> -inf (impossible).
+def _settle_and_sum(X, logw, q, shift, measured, lo, hi, sums):
+    """``logw <- logw - shift - q / 2`` on rows ``lo:hi`` (NaN or overflow -> -inf: impossible),
+    and the rows' weight moments in the same pass.
 
     ``shift`` is the previous step's log-normaliser, so the weights need no pass of their own.
-    Returns the largest log-weight of the rows.
+    ``sums`` (3 + 2n + n*n,) gets ``[top, sum w, sum w^2, ref, sum w d, sum w d d^T]`` with
+    ``w = exp(logw - top)``, top the rows' largest log-weight (the sums are rescaled whenever it
+    grows), and ``d = x - ref`` about ``ref = X[lo]``: a particle, close to the cloud, so no
+    cancellation. Weights below ``exp(NEGLIGIBLE)`` of the top count as 0 (subnormals are slow).
+    Only the upper triangle of ``d d^T`` is summed.
     """
     n = X.shape[1]
     top = -math.inf
+    total = 0.0
+    s2 = 0.0
+    acc = np.zeros(n + n * n)  # local: ``sums`` may share a cache line with the other half's
+    d = np.empty(n)
     for p in range(lo, hi):
         lw = logw[p] - shift
         if measured:
@@ -198,9 +207,31 @@ def _settle(X, logw, q, shift, measured, lo, hi):
         if not lw > -math.inf:
             lw = -math.inf
         logw[p] = lw
+        if lw == -math.inf or lw - top < NEGLIGIBLE:
+            continue
         if lw > top:
+            f = math.exp(top - lw)  # 0 for the first weight
+            total *= f
+            s2 *= f * f
+            for i in range(acc.shape[0]):
+                acc[i] *= f
             top = lw
-    return top
+        wp = math.exp(lw - top)
+        total += wp
+        s2 += wp * wp
+        for i in range(n):
+            d[i] = X[p, i] - X[lo, i]
+        for i in range(n):
+            wd = wp * d[i]
+            acc[i] += wd
+            for j in range(i, n):
+                acc[n + i * n + j] += wd * d[j]
+    sums[0] = top
+    sums[1] = total
+    sums[2] = s2
+    if hi > lo:
+        sums[3 : 3 + n] = X[lo]
+    sums[3 + n :] = acc
 
 
 @jit
@@ -272,41 +303,6 @@ def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng)
 
 
 @jit
-def _partial_moments(X, logw, top, w, lo, hi, sums):
-    """Unnormalised weights ``w = exp(logw - top)`` on rows ``lo:hi`` and their moment sums.
-
-    ``sums`` (2 + n + n*n,) gets ``[sum w, sum w^2, sum w d, sum w d d^T]`` with ``d = x - X[0]``:
-    moments about the first particle (close to the cloud, so no cancellation). The sums build up
-    in a local array, since ``sums`` may share a cache line with the other half's. Weights below
-    ``exp(NEGLIGIBLE)`` count as 0: they cannot change a sum, and subnormals are slow.
-    """
-    n = X.shape[1]
-    total = 0.0
-    s2 = 0.0
-    acc = np.zeros(n + n * n)
-    d = np.empty(n)
-    for p in range(lo, hi):
-        lw = logw[p] - top
-        if lw < NEGLIGIBLE:
-            w[p] = 0.0
-            continue
-        wp = math.exp(lw)
-        w[p] = wp
-        total += wp
-        s2 += wp * wp
-        for i in range(n):
-            d[i] = X[p, i] - X[0, i]
-        for i in range(n):
-            wd = wp * d[i]
-            acc[i] += wd
-            for j in range(i, n):
-                acc[n + i * n + j] += wd * d[j]
-    sums[0] = total
-    sums[1] = s2
-    sums[2:] = acc
-
-
-@jit
 def _halves(N, c):
     """Rows ``lo:hi`` of half ``c`` (0 or 1) of ``N`` particles."""
     half = N // 2
@@ -319,69 +315,100 @@ def _halves(N, c):
 
 @jit(parallel=True)
 def _advance_halves(
-    kind, F, LQ, H, LR, obs, k, beacons, params, z, g, particles, logw, w, shift, rngs, tops,
+    kind, F, LQ, H, LR, obs, k, beacons, params, z, g, particles, logw, w, shift, rngs, sums,
 ):  # fmt: skip
     """Propagate (unless ``g == 0``), weigh by ``z`` and settle both halves in parallel.
 
-    ``w`` gets the squared residuals, ``tops[c]`` a half's largest log-weight.
+    ``w`` gets the squared residuals, ``sums[c]`` a half's ``_settle_and_sum``.
     """
+    # Each half's own work vectors, 64 bytes apart: shared ones would share a cache line
+    # between the cores. (Allocated here: Numba hoists an allocation in a prange body out of
+    # the loop, so both halves would write to one buffer.)
+    size = max(LQ.shape[1], particles.shape[1], z.shape[0], 1) + 8
+    work = np.empty((2, 3, size))
     for c in prange(2):
         lo, hi = _halves(particles.shape[0], c)
-        # work vectors of each half's own: shared ones would share a cache line between cores
-        eps = np.empty(max(LQ.shape[1], 1))
-        tmp = np.empty(particles.shape[1])
-        y = np.empty(max(z.shape[0], 1))
+        eps, tmp, y = work[c, 0], work[c, 1], work[c, 2]
         if g > 0:
             _propagate(kind, F, LQ, params, particles, lo, hi, g + 1, rngs[c], eps, tmp)
         if k > 0:
             _sq_residuals(kind, H, LR, obs, k, beacons, params, z, particles, lo, hi, w, y)
-        tops[c] = _settle(particles, logw, w, shift, k > 0, lo, hi)
+        _settle_and_sum(particles, logw, w, shift, k > 0, lo, hi, sums[c])
 
 
 @jit(parallel=True)
-def _moment_halves(X, logw, top, w, sums):
-    """``_partial_moments`` of both halves in parallel, into ``sums[c]``."""
+def _normalised_weights(logw, log_total, w):
+    """``w = exp(logw - log_total)``, both halves in parallel."""
     for c in prange(2):
-        lo, hi = _halves(X.shape[0], c)
-        _partial_moments(X, logw, top, w, lo, hi, sums[c])
+        lo, hi = _halves(logw.shape[0], c)
+        for p in range(lo, hi):
+            w[p] = math.exp(logw[p] - log_total)
 
 
 @jit(parallel=True)
 def _gather_halves(X, idx, other):
     """``X <- X[idx]`` through the buffer ``other``, each half of the rows on its own core."""
+    n = X.shape[1]
     for c in prange(2):
         lo, hi = _halves(X.shape[0], c)
         for p in range(lo, hi):
-            other[p, :] = X[idx[p]]
+            for i in range(n):
+                other[p, i] = X[idx[p], i]
     for c in prange(2):
         lo, hi = _halves(X.shape[0], c)
-        X[lo:hi] = other[lo:hi]
+        for p in range(lo, hi):
+            for i in range(n):
+                X[p, i] = other[p, i]
 
 
 @jit
-def _moments(X, logw, top, w, mean, cov, sums):
-    """Weights ``w = exp(logw - top)`` normalised, and the weighted mean and covariance.
+def _moments(sums, mean, cov):
+    """The weighted mean (n,) and covariance (n, n) from both halves' ``_settle_and_sum``.
 
-    ``cov = E[(x - c)(x - c)^T] - (m - c)(m - c)^T`` about ``c = X[0]``.
-    Returns ``(log sum exp(logw - top), ESS)``.
+    Each half's sums are brought to the common top and reference ``c`` (``d = d_h + delta``),
+    then ``cov = E[(x - c)(x - c)^T] - (m - c)(m - c)^T``.
+    Returns ``(top, log sum exp(logw - top), ESS)``; top is -inf if every weight is 0.
     """
-    n = X.shape[1]
-    _moment_halves(X, logw, top, w, sums)
-    tot = sums[0] + sums[1]
-    total = tot[0]
+    n = mean.shape[0]
+    top = max(sums[0, 0], sums[1, 0])
+    if not top > -math.inf:
+        return top, 0.0, 0.0
+    ref = sums[0, 3 : 3 + n] if sums[0, 0] > -math.inf else sums[1, 3 : 3 + n]
+    total = 0.0
+    s2 = 0.0
+    s1 = np.zeros(n)
+    moment = np.zeros((n, n))
+    delta = np.empty(n)
+    half = np.empty(n)
+    for c in range(2):
+        if not sums[c, 0] > -math.inf:
+            continue
+        f = math.exp(sums[c, 0] - top)
+        wc = f * sums[c, 1]
+        total += wc
+        s2 += f * f * sums[c, 2]
+        for i in range(n):
+            delta[i] = sums[c, 3 + i] - ref[i]
+            half[i] = f * sums[c, 3 + n + i]
+        for i in range(n):
+            s1[i] += half[i] + wc * delta[i]
+            for j in range(i, n):
+                moment[i, j] += (
+                    f * sums[c, 3 + 2 * n + i * n + j]
+                    + half[i] * delta[j]
+                    + delta[i] * half[j]
+                    + wc * delta[i] * delta[j]
+                )
     for i in range(n):
-        mean[i] = tot[2 + i] / total
+        mean[i] = s1[i] / total
     for i in range(n):
         for j in range(i, n):
-            v = tot[2 + n + i * n + j] / total - mean[i] * mean[j]
+            v = moment[i, j] / total - mean[i] * mean[j]
             cov[i, j] = v
             cov[j, i] = v
     for i in range(n):
-        mean[i] += X[0, i]
-    inv = 1.0 / total
-    for p in range(X.shape[0]):
-        w[p] *= inv
-    return math.log(total), total * total / tot[1]
+        mean[i] += ref[i]
+    return top, math.log(total), total * total / s2
 
 
 @jit
@@ -403,8 +430,7 @@ def filter_kernel(
     m = zs.shape[1]
     other = np.empty_like(particles)
     rngs = (rng, rng2)
-    tops = np.empty(2)
-    sums = np.empty((2, 2 + n + n * n))
+    sums = np.empty((2, 3 + 2 * n + n * n))
     obs = np.empty(m, dtype=np.int64)
     LR = np.empty((m, m))
     w = np.empty(N)
@@ -427,18 +453,19 @@ def filter_kernel(
                 return t
         _advance_halves(
             kind, F, LQ, H, LR, obs, k, beacons, params, z, g, particles, logw, w, shift, rngs,
-            tops,
+            sums,
         )  # fmt: skip
-        top = max(tops[0], tops[1])
+        top, log_total, ess[t] = _moments(sums, means[t], covs[t])
         if not top > -math.inf:
             return t
-        log_total, ess[t] = _moments(particles, logw, top, w, means[t], covs[t], sums)
         loglik[t] = top + log_total + const
         shift = top + log_total
+        resampled[t] = ess[t] < ess_threshold * N
+        if keep or resampled[t]:
+            _normalised_weights(logw, shift, w)
         if keep:
             kept_particles[t, :, :] = particles
             kept_weights[t, :] = w
-        resampled[t] = ess[t] < ess_threshold * N
         if resampled[t]:
             resample_kernel(resampler, w, rng, idx, positions)
             _gather_halves(particles, idx, other)
