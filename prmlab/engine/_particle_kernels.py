@@ -27,8 +27,10 @@ RESIDUAL = 2
 MULTINOMIAL = 3
 
 LOG_2PI = math.log(2.0 * math.pi)
-# log of a relative weight too small to matter in a sum of weights that includes 1
-NEGLIGIBLE = -700.0
+# Log of a relative weight too small to matter in a sum of weights that includes 1 (e^-300 is
+# ~1e-130), and far enough from the subnormal range that its square and products stay normal:
+# arithmetic on subnormals is ~100x slower (seen: a whole filter step twice as long).
+NEGLIGIBLE = -300.0
 
 
 # ----------------------------------------------------------------------------- resampling
@@ -106,65 +108,79 @@ def resample_kernel(code, w, rng, out, positions):
 
 
 @jit
-def _propagate(kind, F, LQ, params, X, lo, hi, t, rng, eps, tmp):
-    """Replace rows ``lo:hi`` of ``X`` (N, n) by draws of p(z_t | z_t-1 = row); t is 1-based.
+def _propagate(kind, F, LQ, params, X, Y, E, lo, hi, t, rng):
+    """Columns ``lo:hi`` of ``Y`` (n, N) get draws of p(z_t | z_t-1 = the column of ``X``).
 
-    Linear motion: ``F x + L eps`` with ``L L^T = Q`` (L is n x rank(Q)); growth: Kitagawa.
+    Particles are columns (state-major), so each update is a loop over particles that the
+    compiler vectorises. Linear motion: ``F x + L eps`` with ``L L^T = Q`` (L is n x rank(Q);
+    the draws ``eps`` go to ``E`` (r, N), particle by particle); zero entries of F and L are
+    skipped. Growth (1-D): Kitagawa's model. ``t`` is 1-based.
     """
-    n = X.shape[1]
     if kind == GROWTH:
         drift = 8.0 * math.cos(1.2 * t)
         for p in range(lo, hi):
-            v = X[p, 0]
-            X[p, 0] = 0.5 * v + 25.0 * v / (1.0 + v * v) + drift + params[0] * rng.standard_normal()
+            v = X[0, p]
+            Y[0, p] = 0.5 * v + 25.0 * v / (1.0 + v * v) + drift + params[0] * rng.standard_normal()
         return
-    r = LQ.shape[1]
+    n, r = F.shape[0], LQ.shape[1]
     for p in range(lo, hi):
         for a in range(r):
-            eps[a] = rng.standard_normal()
-        for i in range(n):
-            s = 0.0
-            for j in range(n):
-                s += F[i, j] * X[p, j]
-            for a in range(r):
-                s += LQ[i, a] * eps[a]
-            tmp[i] = s
-        for i in range(n):
-            X[p, i] = tmp[i]
+            E[a, p] = rng.standard_normal()
+    for i in range(n):
+        y = Y[i]
+        y[lo:hi] = 0.0
+        for j in range(n):
+            f = F[i, j]
+            if f != 0.0:
+                x = X[j]
+                for p in range(lo, hi):
+                    y[p] += f * x[p]
+        for a in range(r):
+            c = LQ[i, a]
+            if c != 0.0:
+                e = E[a]
+                for p in range(lo, hi):
+                    y[p] += c * e[p]
 
 
 @jit
-def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, lo, hi, q, y):
-    """``q[p] = -2 log p(z_obs | X[p])`` for rows ``lo:hi``, up to a constant.
+def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, lo, hi, q, U):
+    """``q[p] = -2 log p(z_obs | X[:, p])`` for particles ``lo:hi``, up to a constant.
 
-    Squared standardised residuals.
-
-    Linear: ``|L^-1 (z - H x)|^2`` by forward substitution (L L^T = R_obs); range-bearing:
-    range and wrapped bearing residuals over their noise scales; growth: ``(z - x^2/20)/sigma``.
-    One loop per model, so the model test is not inside the loop.
+    Squared standardised residuals. Linear: ``|L^-1 (z - H x)|^2`` by forward substitution
+    (L L^T = R_obs), row ``a`` of ``U`` (>= k, N) holding the a-th whitened residual of every
+    particle; range-bearing: range and wrapped bearing residuals over their noise scales;
+    growth: ``(z - x^2/20)/sigma``. One loop per model, so the model test is not inside it.
     """
-    n = X.shape[1]
     if kind == LINEAR_GAUSSIAN:
-        for p in range(lo, hi):
-            acc = 0.0
-            for a in range(k):
-                ia = obs[a]
-                s = z[ia]
-                for j in range(n):
-                    s -= H[ia, j] * X[p, j]
-                for b in range(a):
-                    s -= LR[a, b] * y[b]
-                s /= LR[a, a]
-                y[a] = s
-                acc += s * s
-            q[p] = acc
+        q[lo:hi] = 0.0
+        for a in range(k):
+            ia = obs[a]
+            u = U[a]
+            u[lo:hi] = z[ia]
+            for j in range(X.shape[0]):
+                h = H[ia, j]
+                if h != 0.0:
+                    x = X[j]
+                    for p in range(lo, hi):
+                        u[p] -= h * x[p]
+            for b in range(a):
+                c = LR[a, b]
+                if c != 0.0:
+                    v = U[b]
+                    for p in range(lo, hi):
+                        u[p] -= c * v[p]
+            d = LR[a, a]
+            for p in range(lo, hi):
+                u[p] /= d
+                q[p] += u[p] * u[p]
     elif kind == RANGE_BEARING:
         for p in range(lo, hi):
             acc = 0.0
             for a in range(k):
                 ia = obs[a]
-                dx = X[p, 0] - beacons[ia // 2, 0]
-                dy = X[p, 1] - beacons[ia // 2, 1]
+                dx = X[0, p] - beacons[ia // 2, 0]
+                dy = X[1, p] - beacons[ia // 2, 1]
                 if ia % 2 == 0:
                     e = (z[ia] - math.sqrt(dx * dx + dy * dy)) / params[0]
                 else:
@@ -174,35 +190,37 @@ def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, lo, hi, q, y):
             q[p] = acc
     else:
         for p in range(lo, hi):
-            e = (z[0] - X[p, 0] * X[p, 0] / 20.0) / params[1]
+            e = (z[0] - X[0, p] * X[0, p] / 20.0) / params[1]
             q[p] = e * e
 
 
 @jit
 def _settle_and_sum(X, logw, q, shift, measured, lo, hi, sums):
-    """``logw <- logw - shift - q / 2`` on rows ``lo:hi`` (NaN or overflow -> -inf: impossible),
-    and the rows' weight moments in the same pass.
+    """``logw <- logw - shift - q / 2`` on particles ``lo:hi`` (columns of X, (n, N)) (NaN or overflow -> -inf: impossible),
+    and their weight moments in the same pass.
 
     ``shift`` is the previous step's log-normaliser, so the weights need no pass of their own.
     ``sums`` (3 + 2n + n*n,) gets ``[top, sum w, sum w^2, ref, sum w d, sum w d d^T]`` with
-    ``w = exp(logw - top)``, top the rows' largest log-weight (the sums are rescaled whenever it
-    grows), and ``d = x - ref`` about ``ref = X[lo]``: a particle, close to the cloud, so no
+    ``w = exp(logw - top)``, top their largest log-weight (the sums are rescaled whenever it
+    grows), and ``d = x - ref`` about ``ref = X[:, lo]``: a particle, close to the cloud, so no
     cancellation. Weights below ``exp(NEGLIGIBLE)`` of the top count as 0 (subnormals are slow).
     Only the upper triangle of ``d d^T`` is summed.
     """
-    n = X.shape[1]
+    n = X.shape[0]
     top = -math.inf
     total = 0.0
     s2 = 0.0
-    acc = np.zeros(n + n * n)  # local: ``sums`` may share a cache line with the other half's
-    d = np.empty(n)
+    # Local sums, each padded by a cache line: the other half's are written at the same time
+    # and might otherwise share a line (``sums`` too).
+    acc = np.zeros(n + n * n + 8)
+    d = np.empty(n + 8)
     for p in range(lo, hi):
         lw = logw[p] - shift
         if measured:
             lw -= 0.5 * q[p]
         else:
             for i in range(n):
-                if not math.isfinite(X[p, i]):
+                if not math.isfinite(X[i, p]):
                     lw = -math.inf
         if not lw > -math.inf:
             lw = -math.inf
@@ -213,14 +231,14 @@ def _settle_and_sum(X, logw, q, shift, measured, lo, hi, sums):
             f = math.exp(top - lw)  # 0 for the first weight
             total *= f
             s2 *= f * f
-            for i in range(acc.shape[0]):
+            for i in range(n + n * n):
                 acc[i] *= f
             top = lw
         wp = math.exp(lw - top)
         total += wp
         s2 += wp * wp
         for i in range(n):
-            d[i] = X[p, i] - X[lo, i]
+            d[i] = X[i, p] - X[i, lo]
         for i in range(n):
             wd = wp * d[i]
             acc[i] += wd
@@ -230,8 +248,8 @@ def _settle_and_sum(X, logw, q, shift, measured, lo, hi, sums):
     sums[1] = total
     sums[2] = s2
     if hi > lo:
-        sums[3 : 3 + n] = X[lo]
-    sums[3 + n :] = acc
+        sums[3 : 3 + n] = X[:, lo]
+    sums[3 + n :] = acc[: n + n * n]
 
 
 @jit
@@ -288,14 +306,16 @@ def _measure(kind, H, LR, beacons, params, x, z, rng):
 @jit
 def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng):
     """Sample a path: ``states[0] = first``, then transitions and measurements."""
-    eps = np.empty(max(LQ.shape[1], 1))
-    tmp = np.empty(states.shape[1])
-    row = np.empty((1, states.shape[1]))
-    row[0, :] = first
+    n = states.shape[1]
+    X = np.empty((n, 1))
+    Y = np.empty((n, 1))
+    E = np.empty((max(LQ.shape[1], 1), 1))
+    X[:, 0] = first
     for t in range(states.shape[0]):
         if t > 0:
-            _propagate(kind, F, LQ, params, row, 0, 1, t + 1, rng, eps, tmp)
-        states[t, :] = row[0]
+            _propagate(kind, F, LQ, params, X, Y, E, 0, 1, t + 1, rng)
+            X[:, 0] = Y[:, 0]
+        states[t, :] = X[:, 0]
         _measure(kind, H, LR, beacons, params, states[t], zs[t], rng)
 
 
@@ -304,36 +324,34 @@ def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng)
 
 @jit
 def _halves(N, c):
-    """Rows ``lo:hi`` of half ``c`` (0 or 1) of ``N`` particles."""
+    """Particles ``lo:hi`` of half ``c`` (0 or 1) of ``N``."""
     half = N // 2
     return (0, half) if c == 0 else (half, N)
 
 
-# Both parallel kernels split the cloud in two fixed halves, not one per thread, each half with
-# its own generator, so a seed gives the same run on any machine.
+# The parallel kernels split the cloud in two fixed halves, not one per thread, each half with
+# its own generator, so a seed gives the same run on any machine. Particles are the columns of
+# (n, N) arrays; a step writes the next cloud to a second array (the caller swaps the two).
 
 
 @jit(parallel=True)
 def _advance_halves(
-    kind, F, LQ, H, LR, obs, k, beacons, params, z, g, particles, logw, w, shift, rngs, sums,
+    kind, F, LQ, H, LR, obs, k, beacons, params, z, g, X, Y, E, U, logw, w, shift, rngs, sums,
 ):  # fmt: skip
-    """Propagate (unless ``g == 0``), weigh by ``z`` and settle both halves in parallel.
+    """Both halves in parallel: propagate ``X`` into ``Y`` (unless ``g == 0``: the cloud stays
+    in ``X``), weigh by ``z`` and ``_settle_and_sum`` into ``sums[c]``.
 
-    ``w`` gets the squared residuals, ``sums[c]`` a half's ``_settle_and_sum``.
+    ``E`` (r, N) and ``U`` (>= k, N) are work rows, ``w`` gets the squared residuals.
     """
-    # Each half's own work vectors, 64 bytes apart: shared ones would share a cache line
-    # between the cores. (Allocated here: Numba hoists an allocation in a prange body out of
-    # the loop, so both halves would write to one buffer.)
-    size = max(LQ.shape[1], particles.shape[1], z.shape[0], 1) + 8
-    work = np.empty((2, 3, size))
     for c in prange(2):
-        lo, hi = _halves(particles.shape[0], c)
-        eps, tmp, y = work[c, 0], work[c, 1], work[c, 2]
+        lo, hi = _halves(X.shape[1], c)
+        cloud = X
         if g > 0:
-            _propagate(kind, F, LQ, params, particles, lo, hi, g + 1, rngs[c], eps, tmp)
+            _propagate(kind, F, LQ, params, X, Y, E, lo, hi, g + 1, rngs[c])
+            cloud = Y
         if k > 0:
-            _sq_residuals(kind, H, LR, obs, k, beacons, params, z, particles, lo, hi, w, y)
-        _settle_and_sum(particles, logw, w, shift, k > 0, lo, hi, sums[c])
+            _sq_residuals(kind, H, LR, obs, k, beacons, params, z, cloud, lo, hi, w, U)
+        _settle_and_sum(cloud, logw, w, shift, k > 0, lo, hi, sums[c])
 
 
 @jit(parallel=True)
@@ -342,23 +360,23 @@ def _normalised_weights(logw, log_total, w):
     for c in prange(2):
         lo, hi = _halves(logw.shape[0], c)
         for p in range(lo, hi):
-            w[p] = math.exp(logw[p] - log_total)
+            lw = logw[p] - log_total
+            w[p] = math.exp(lw) if lw > NEGLIGIBLE else 0.0
 
 
 @jit(parallel=True)
-def _gather_halves(X, idx, other):
-    """``X <- X[idx]`` through the buffer ``other``, each half of the rows on its own core."""
-    n = X.shape[1]
+def _gather_halves(X, idx, Y):
+    """``Y[:, p] = X[:, idx[p]]``, each half of the particles on its own core.
+
+    Plain loops: slice copies in a prange body were seen to mix columns between the halves.
+    """
     for c in prange(2):
-        lo, hi = _halves(X.shape[0], c)
-        for p in range(lo, hi):
-            for i in range(n):
-                other[p, i] = X[idx[p], i]
-    for c in prange(2):
-        lo, hi = _halves(X.shape[0], c)
-        for p in range(lo, hi):
-            for i in range(n):
-                X[p, i] = other[p, i]
+        lo, hi = _halves(X.shape[1], c)
+        for i in range(X.shape[0]):
+            x = X[i]
+            y = Y[i]
+            for p in range(lo, hi):
+                y[p] = x[idx[p]]
 
 
 @jit
@@ -417,18 +435,23 @@ def filter_kernel(
     ess_threshold,
     means, covs, ess, resampled, loglik, keep, kept_particles, kept_weights,
 ):  # fmt: skip
-    """Run the SIR filter over ``zs`` (T, m), continuing from ``particles`` (N, n), ``logw`` (N,).
+    """Run the SIR filter over ``zs`` (T, m), continuing from ``particles`` (n, N): one particle
+    per column, and ``logw`` (N,).
 
     Per step (global index ``t0 + t``): propagate (unless it is the very first step), add
     log-likelihoods, normalise by log-sum-exp, record mean/cov/ESS, resample if
     ``ESS < ess_threshold * N``. ``particles``/``logw`` (normalised) are updated in place, so
-    chunks can follow each other. Returns -1, or the step where every particle became
-    impossible.
+    chunks can follow each other; ``kept_particles`` is (T, n, N). Returns -1, or the step
+    where every particle became impossible.
     """
     T = zs.shape[0]
-    N, n = particles.shape
+    n, N = particles.shape
     m = zs.shape[1]
-    other = np.empty_like(particles)
+    cloud = particles
+    spare = np.empty_like(particles)
+    swapped = False
+    E = np.empty((max(LQ.shape[1], 1), N))
+    U = np.empty((max(m, 1), N))
     rngs = (rng, rng2)
     sums = np.empty((2, 3 + 2 * n + n * n))
     obs = np.empty(m, dtype=np.int64)
@@ -452,9 +475,11 @@ def filter_kernel(
             if not ok:
                 return t
         _advance_halves(
-            kind, F, LQ, H, LR, obs, k, beacons, params, z, g, particles, logw, w, shift, rngs,
-            sums,
+            kind, F, LQ, H, LR, obs, k, beacons, params, z, g, cloud, spare, E, U, logw, w, shift,
+            rngs, sums,
         )  # fmt: skip
+        if g > 0:
+            cloud, spare, swapped = spare, cloud, not swapped
         top, log_total, ess[t] = _moments(sums, means[t], covs[t])
         if not top > -math.inf:
             return t
@@ -464,13 +489,16 @@ def filter_kernel(
         if keep or resampled[t]:
             _normalised_weights(logw, shift, w)
         if keep:
-            kept_particles[t, :, :] = particles
+            kept_particles[t, :, :] = cloud
             kept_weights[t, :] = w
         if resampled[t]:
             resample_kernel(resampler, w, rng, idx, positions)
-            _gather_halves(particles, idx, other)
+            _gather_halves(cloud, idx, spare)
+            cloud, spare, swapped = spare, cloud, not swapped
             logw[:] = -log_n
             shift = 0.0
+    if swapped:
+        particles[:, :] = cloud
     for p in range(N):
         logw[p] -= shift
     return -1

@@ -331,7 +331,8 @@ class ParticleFilter:
         self._rng2 = self._rng.spawn(1)[0]
         L = _factor(P)
         noise = self._rng.standard_normal((self.n_particles, L.shape[1]))
-        self._particles = np.ascontiguousarray(x + noise @ L.T)
+        # one particle per column: the kernels' loops over particles are then contiguous
+        self._particles = np.ascontiguousarray((x + noise @ L.T).T)
         self._logw = np.full(self.n_particles, -math.log(self.n_particles))
         self._kernel_model = _kernel_model(self.model)
         self._failed: int | None = None
@@ -339,7 +340,7 @@ class ParticleFilter:
 
     @property
     def particles(self) -> np.ndarray:
-        return self._particles.copy()
+        return self._particles.T.copy()
 
     @property
     def weights(self) -> np.ndarray:
@@ -359,7 +360,7 @@ class ParticleFilter:
         ess = np.empty(T)
         resampled = np.zeros(T, dtype=np.bool_)
         loglik = np.empty(T)
-        kp = np.empty((T, N, n)) if return_particles else np.empty((0, 1, 1))
+        kp = np.empty((T, n, N)) if return_particles else np.empty((0, 1, 1))
         kw = np.empty((T, N)) if return_particles else np.empty((0, 1))
         failed = _k.filter_kernel(
             *self._kernel_model, z, self.t, self._particles, self._logw, self._rng, self._rng2,
@@ -378,14 +379,16 @@ class ParticleFilter:
         self.t += T
         return ParticleFilterResult(
             means, covs, ess, resampled, float(loglik.sum()),
-            kp if return_particles else None, kw if return_particles else None,
+            kp.transpose(0, 2, 1) if return_particles else None,
+            kw if return_particles else None,
         )  # fmt: skip
 
     def step(self, z: Any) -> ParticleFilterStep:
         """One measurement ``z`` (m,); returns the weighted cloud after it."""
         res = self.run(np.atleast_1d(np.asarray(z, dtype=np.float64)).reshape(1, -1), True)
         return ParticleFilterStep(
-            self.t - 1, res.particles[0], res.weights[0], res.means[0], res.covs[0],
+            self.t - 1, np.ascontiguousarray(res.particles[0]), res.weights[0], res.means[0],
+            res.covs[0],
             float(res.ess[0]), bool(res.resampled[0]),
         )  # fmt: skip
 
