@@ -67,5 +67,10 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 if title.text:
                     title.setText(title.text, color=fg, size=f"{point_size + 2}pt", bold=True)
             elif isinstance(item, pg.LegendItem):
+                card = QColor(bg)
+                card.setAlpha(215)  # a card: the text stays readable over data
+                item.setBrush(card)
                 item.setLabelTextColor(fg)
                 item.setLabelTextSize(f"{point_size}pt")
+                for _, label in item.items:  # the setters only store the style: render again
+                    label.setText(label.text)

@@ -312,8 +312,10 @@ def _short_names(states: tuple[str, ...]) -> list[str]:
 
 
 def _shown(x: float) -> str:
-    """A table cell's text; the exact value stays in the item's UserRole data."""
-    return f"{x:.3g}"
+    """A table cell's text, at most 5 characters for 0.001 <= x < 1 so that it fits a narrow
+    column (0.0417 -> 0.042); the exact value stays in the item's UserRole data."""
+    text = f"{x:.3g}"
+    return f"{x:.3f}" if len(text) > 5 and 1e-3 <= abs(x) < 1 else text
 
 
 def parse_symbols(text: str, symbols: tuple[str, ...]) -> np.ndarray:

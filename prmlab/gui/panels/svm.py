@@ -52,6 +52,7 @@ LEVEL = 2.5  # the colour scale of f(x) runs over [-LEVEL, LEVEL]
 COALESCE_S = 0.25  # an edit waits for a fit younger than this instead of cancelling it
 
 DARK = "#1A1A1A"
+LIGHT_CARD = pg.mkBrush(255, 255, 255, 235)  # the legend card over the light decision map
 PURPLE, GREEN, VERMILLION = colors.PALETTE[4], colors.ACCEPT, colors.REJECT
 
 EXPLANATION = (
@@ -463,7 +464,7 @@ class SvmPanel(BasePanel):
         self.legend = _LightLegend(
             offset=None,
             verSpacing=-2,
-            brush=pg.mkBrush(255, 255, 255, 235),
+            brush=LIGHT_CARD,
             pen=pg.mkPen("#B0B0B0"),
             labelTextColor=DARK,
         )
@@ -953,6 +954,9 @@ class _LightLegend(pg.LegendItem):
 
     def setLabelTextColor(self, *args, **kwargs) -> None:
         super().setLabelTextColor(DARK)
+
+    def setBrush(self, *args, **kwargs) -> None:
+        super().setBrush(LIGHT_CARD)
 
 
 def _row(*widgets: QWidget) -> QWidget:
