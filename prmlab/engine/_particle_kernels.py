@@ -108,6 +108,18 @@ def resample_kernel(code, w, rng, out, positions):
 
 
 @jit
+def _add_combination(y, coefs, rows, lo, hi, sign):
+    """``y[lo:hi] += sign * sum_j coefs[j] * rows[j, lo:hi]`` (sign is +1 or -1), zero
+    coefficients skipped: one vectorised loop over particles per term."""
+    for j in range(coefs.shape[0]):
+        c = sign * coefs[j]
+        if c != 0.0:
+            row = rows[j]
+            for p in range(lo, hi):
+                y[p] += c * row[p]
+
+
+@jit
 def _propagate(kind, F, LQ, params, X, Y, E, lo, hi, t, rng):
     """Columns ``lo:hi`` of ``Y`` (n, N) get draws of p(z_t | z_t-1 = the column of ``X``).
 
@@ -127,20 +139,9 @@ def _propagate(kind, F, LQ, params, X, Y, E, lo, hi, t, rng):
         for a in range(r):
             E[a, p] = rng.standard_normal()
     for i in range(n):
-        y = Y[i]
-        y[lo:hi] = 0.0
-        for j in range(n):
-            f = F[i, j]
-            if f != 0.0:
-                x = X[j]
-                for p in range(lo, hi):
-                    y[p] += f * x[p]
-        for a in range(r):
-            c = LQ[i, a]
-            if c != 0.0:
-                e = E[a]
-                for p in range(lo, hi):
-                    y[p] += c * e[p]
+        Y[i, lo:hi] = 0.0
+        _add_combination(Y[i], F[i], X, lo, hi, 1.0)
+        _add_combination(Y[i], LQ[i], E, lo, hi, 1.0)
 
 
 @jit
@@ -158,18 +159,8 @@ def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, lo, hi, q, U):
             ia = obs[a]
             u = U[a]
             u[lo:hi] = z[ia]
-            for j in range(X.shape[0]):
-                h = H[ia, j]
-                if h != 0.0:
-                    x = X[j]
-                    for p in range(lo, hi):
-                        u[p] -= h * x[p]
-            for b in range(a):
-                c = LR[a, b]
-                if c != 0.0:
-                    v = U[b]
-                    for p in range(lo, hi):
-                        u[p] -= c * v[p]
+            _add_combination(u, H[ia], X, lo, hi, -1.0)
+            _add_combination(u, LR[a, :a], U, lo, hi, -1.0)
             d = LR[a, a]
             for p in range(lo, hi):
                 u[p] /= d
