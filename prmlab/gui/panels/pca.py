@@ -50,7 +50,7 @@ HISTOGRAM_TITLES = dict(zip(HISTOGRAM_AXES, ("PCA axis 1", "Fisher's direction",
 EXPLANATION = """
 <b>PCA</b> (formula sheet: Dimension Reduction, PCA): centre the data, S = XᵀHX/(N−1); the unit
 direction u with the largest projected variance uᵀSu solves Su = λu, and the variance along it
-is λ₁. The <i>reconstruction error</i> Σ‖x − x̂‖²/(N−1) = tr S − uᵀSu, so maximising variance
+is λ₁. The <i>reconstruction error</i> Σ‖x − proj<sub>u</sub>x‖²/(N−1) = tr S − uᵀSu, so maximising variance
 and minimising reconstruction error are the same problem. Arrows: ±√λⱼ·uⱼ from the mean.
 <b>p-PCA</b>: z ~ N(0, I), x = Wz + μ + ε, ε ~ N(0, σ²I). E: M = WᵀW + σ²I,
 E[z] = M⁻¹Wᵀ(x − μ), E[zzᵀ] = σ²M⁻¹ + E[z]E[z]ᵀ. M: W = [Σ(x − μ)E[z]ᵀ][ΣE[zzᵀ]]⁻¹,
@@ -740,7 +740,7 @@ class PcaPanel(BasePanel):
         self.variance_label.setText(
             f"Variance along your line uᵀSu = <b>{var:.4g}</b><br>"
             f"maximum λ₁ = <b>{lam[0]:.4g}</b> (PC 1): you have {100 * share:.1f} %<br>"
-            f"reconstruction error Σ‖x − x̂‖²/(N−1) = tr S − uᵀSu = <b>{total - var:.4g}</b> "
+            f"reconstruction error Σ‖x − proj<sub>u</sub>x‖²/(N−1) = tr S − uᵀSu = <b>{total - var:.4g}</b> "
             f"(least: λ₂ = {lam[-1]:.4g})"
         )
         self.variance_text.setHtml(
