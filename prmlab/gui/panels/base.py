@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from prmlab.data import Dataset
 from prmlab.gui.jobs import Job, JobMonitor
+from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.messages import MessageBar
 from prmlab.gui.widgets.params import SeedBox
 from prmlab.gui.widgets.playback import Playback
@@ -75,7 +75,7 @@ class BasePanel(QWidget):
         scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.controls_scroll = scroll
 
-        self.figure = pg.GraphicsLayoutWidget()
+        self.figure = Figure()
         self.figure_row = QHBoxLayout()
         self.figure_row.addWidget(self.figure, 1)
         self.explanation_label = QLabel(self.explanation)

@@ -1,0 +1,44 @@
+"""The panels' figure shrinks as a whole in a small window instead of cutting plots off."""
+
+from __future__ import annotations
+
+from prmlab.gui.panels.track import TrackPanel
+from prmlab.gui.widgets.figure import Figure
+
+
+def _plots_inside(figure: Figure) -> bool:
+    viewport = figure.viewport().rect()
+    for item in figure.ci.items:
+        box = figure.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        if not viewport.adjusted(-1, -1, 1, 1).contains(box):
+            return False
+    return True
+
+
+def test_a_small_window_scales_the_figure_down_and_a_large_one_does_not(qtbot):
+    figure = Figure()
+    qtbot.addWidget(figure)
+    for col in range(3):
+        figure.addPlot(row=0, col=col, title="a long title that needs a lot of room " * 2)
+    figure.resize(400, 300)
+    figure.show()
+    qtbot.wait(50)
+    figure.viewport().repaint()
+    assert not figure.autoPixelRange and figure.transform().m11() < 1
+    assert _plots_inside(figure)
+    figure.resize(2400, 400)
+    qtbot.wait(50)
+    figure.viewport().repaint()
+    assert figure.autoPixelRange and figure.transform().m11() == 1
+    assert _plots_inside(figure)
+
+
+def test_a_panel_at_projector_size_shows_every_plot(qtbot, make_panel, wait_idle):
+    panel = make_panel(TrackPanel)
+    panel.steps_box.setValue(40)
+    panel.load_demo()
+    wait_idle(panel)
+    panel.resize(1024 - 40, 700)
+    qtbot.wait(50)
+    panel.figure.viewport().repaint()
+    assert _plots_inside(panel.figure)
