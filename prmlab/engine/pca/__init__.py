@@ -10,8 +10,6 @@ Formula sheet (``003``): "Dimension Reduction" (centring, PCA by eigen-decomposi
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from prmlab.engine.pca._lda import FisherLDA, SingularScatterWarning
@@ -37,7 +35,7 @@ def warmup() -> None:
     X = rng.standard_normal((40, 3))
     PCA(2).fit(X)
     centred_scatter(np.ascontiguousarray(rng.standard_normal((70_000, 3))))  # the big-data path
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ProbabilisticPCA(1, max_iter=3, random_state=0).fit(X)
+    # a tolerance met at once: no ConvergenceWarning (warning filters are not thread-safe,
+    # and warm-up runs in a worker)
+    ProbabilisticPCA(1, max_iter=3, tol=1e300, random_state=0).fit(X)
     FisherLDA().fit(X, np.arange(40) % 2)
