@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from prmlab.data import Dataset
 from prmlab.data.builtin import iris
 from prmlab.gui.panels.gmm import GmmPanel
 
@@ -197,3 +198,10 @@ def test_large_data_is_drawn_as_a_density_coloured_in_the_worker(qtbot, panel, w
     s = panel.state
     assert s.half == "E" and s.image is not None
     assert s.image_token == panel.density_view().token  # drawn as made, no GUI-side recolour
+
+
+def test_a_table_with_fewer_rows_than_components_shows_the_error(panel, wait_idle):
+    panel.set_dataset(Dataset(np.array([[1.0, 2.0]]), ["a", "b"], None, [], [], name="one row"))
+    wait_idle(panel)
+    assert panel.messages.level() == "error"
+    assert "n_components must be <= n_samples" in panel.messages.text()

@@ -730,6 +730,8 @@ class GmmPanel(BasePanel):
         self.preset_box.setPlaceholderText(dataset.name or "Your data")
         self.preset_box.setCurrentIndex(-1)
         self._use_dataset(dataset)
+        if self.messages.level() == "error":  # e.g. fewer rows than components: keep it shown
+            return
         notes = "; ".join(dataset.notes)
         self.messages.note(
             f"{dataset.name or 'Data'}: {dataset.n_samples:,} rows × {dataset.n_features} "
