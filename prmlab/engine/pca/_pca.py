@@ -74,6 +74,14 @@ def _centred_product(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.nd
     return mean + delta, scatter - n * np.outer(delta, delta)
 
 
+def zero_variance_cause(X: np.ndarray) -> str:
+    """Why the variance of ``X`` (n, d) came out as 0: identical rows, or spreads so small
+    (below ~1e-154) that their squares underflow."""
+    if np.ptp(X, axis=0).max(initial=0.0) == 0.0:
+        return "all rows are identical"
+    return "the spreads are too small to square in float64: rescale the columns"
+
+
 def _check_finite(X: np.ndarray, summary: np.ndarray, name: str) -> None:
     """NaN or infinity anywhere in X makes ``summary`` (sums of squares) non-finite: name the
     first bad cell, or say the values overflow when squared."""
@@ -234,7 +242,7 @@ class PCA:
         else:
             ratios = np.zeros_like(variances)
             warnings.warn(
-                "X has zero total variance (all rows are identical): no direction has more "
+                f"X has zero total variance ({zero_variance_cause(X)}): no direction has more "
                 "variance than another, so explained_variance_ratio_ is 0 for every component",
                 ZeroVarianceWarning,
                 stacklevel=3,

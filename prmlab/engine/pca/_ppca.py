@@ -23,6 +23,7 @@ from prmlab.engine.pca._pca import (
     check_fitted,
     check_n_components,
     flip_signs,
+    zero_variance_cause,
 )
 
 # sigma^2 never drops below this fraction of the mean variance: data lying exactly in a
@@ -97,8 +98,8 @@ class ProbabilisticPCA:
         S = scatter / n
         if np.trace(S) <= 0.0:
             raise ValueError(
-                "X has zero total variance (all rows are identical): the p-PCA likelihood grows "
-                "without bound as sigma^2 -> 0; add points that differ"
+                f"X has zero total variance ({zero_variance_cause(X)}): the p-PCA likelihood "
+                "grows without bound as sigma^2 -> 0"
             )
         self.n_samples_ = n
         self.n_features_in_ = d
