@@ -49,6 +49,9 @@ STRIP_COLUMNS = 8000  # the path strips of the overview show every k-th step bey
 EDGE_STATES = 12  # more states than this: nodes only (N² edges per step would be a blur)
 TEXT_CELLS = 32  # heat maps with up to this many cells (4 a row) print their values
 MAX_SYMBOLS = 24  # a CSV column with at most this many distinct integers is read as symbols
+# Longer posterior curves are drawn without antialiasing: a dense antialiased zig-zag took
+# ~200 ms a repaint per state at T = 100,000, and at that density it looks the same.
+SMOOTH_POINTS = 2000
 QUANTITIES = {
     "γ posterior": "gamma",
     "α forward": "alpha",
@@ -1255,7 +1258,7 @@ class HmmPanel(BasePanel):
             t = np.arange(n) * block + (block - 1) / 2
             gamma = a.gamma[: n * block].reshape(n, block, -1).mean(axis=1)
             for k, curve in enumerate(self.post_curves):
-                curve.setData(t, gamma[:, k])
+                curve.setData(t, gamma[:, k], antialias=n <= SMOOTH_POINTS)
         palette = colors.palette_rgb(8).astype(np.uint8)
         for name, (img, y) in self.strips.items():
             path = None
