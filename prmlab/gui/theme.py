@@ -58,7 +58,9 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
             if isinstance(item, pg.AxisItem):
                 item.setPen(fg)
                 item.setTextPen(fg)
-                item.setStyle(tickFont=tick_font)
+                # no unlabelled sub-minor ticks: regenerating them took ~40% of an axis's
+                # redraw, and every new result redraws most axes
+                item.setStyle(tickFont=tick_font, maxTickLevel=1)
                 item.labelStyle["font-size"] = f"{point_size}pt"
                 item.labelStyle["color"] = fg
                 item._updateLabel()

@@ -51,7 +51,7 @@ def wait_idle(qtbot):
     """``wait_idle(panel)`` waits until the panel's job has finished and its result is drawn."""
 
     def wait(panel, timeout: int = 30000) -> None:
-        qtbot.waitUntil(lambda: not panel.job.running, timeout=timeout)
+        qtbot.waitUntil(lambda: not (panel.job.running or panel.drawing()), timeout=timeout)
 
     return wait
 

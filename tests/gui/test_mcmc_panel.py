@@ -15,6 +15,7 @@ def panel(make_panel, wait_idle, qtbot):
     p = make_panel(McmcPanel)
     p.load_demo()
     qtbot.waitUntil(lambda: p.n_steps > 2000 and not p.job.running, timeout=60000)
+    wait_idle(p)
     return p
 
 

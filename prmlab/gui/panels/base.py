@@ -7,10 +7,11 @@ the other hooks have sensible defaults.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
@@ -62,6 +63,10 @@ class BasePanel(QWidget):
         self.job.sigFinished.connect(self.sigRunFinished)
         self.seed_box = SeedBox(self.context.seed)
         self._playbacks: list[Playback] = []
+        self._draw_parts: list[Callable[[], None]] = []
+        # not 0 ms: the paint of a part (a posted event) must come before the next part
+        self._draw_timer = QTimer(self, singleShot=True, interval=1)
+        self._draw_timer.timeout.connect(self._draw_next)
 
         controls_widget = QWidget()
         self.controls = QVBoxLayout(controls_widget)
@@ -129,14 +134,40 @@ class BasePanel(QWidget):
         self._playbacks.append(playback)
         return playback
 
+    def draw_in_turns(self, *parts: Callable[[], None]) -> None:
+        """Run the drawing ``parts`` one per event-loop turn, each painted before the next.
+
+        A result that changes many plots at once repaints them all in one go, which held the
+        GUI thread for 100+ ms. In parts each paint covers only the plots a part changed.
+        Parts read the panel's state when they run; one already waiting is not queued twice.
+        """
+        for part in parts:
+            if part not in self._draw_parts:
+                self._draw_parts.append(part)
+        if not self._draw_timer.isActive():
+            self._draw_timer.start()
+
+    def _draw_next(self) -> None:
+        if self._draw_parts:
+            self._draw_parts.pop(0)()
+        if self._draw_parts:
+            self._draw_timer.start()
+
+    def drawing(self) -> bool:
+        """True while parts queued by ``draw_in_turns`` wait to be drawn."""
+        return bool(self._draw_parts)
+
     def busy(self) -> bool:
-        """True while a job runs or a playback plays (screenshots wait for idle)."""
-        return self.job.running or any(p.playing for p in self._playbacks)
+        """True while a job runs, a playback plays or drawing parts wait (screenshots wait
+        for idle)."""
+        return self.job.running or self.drawing() or any(p.playing for p in self._playbacks)
 
     def shutdown(self) -> None:
-        """Stop playing, cancel the job and wait for its thread."""
+        """Stop playing and drawing, cancel the job and wait for its thread."""
         for p in self._playbacks:
             p.pause()
+        self._draw_timer.stop()
+        self._draw_parts.clear()
         self.job.shutdown()
 
     def closeEvent(self, event) -> None:

@@ -33,6 +33,7 @@ from prmlab.engine import gmm
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.legend import set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 
@@ -1060,13 +1061,14 @@ class GmmPanel(BasePanel):
                 c2 = P @ s.covariances[i] @ P.T
                 for j, n_std in enumerate((1.0, 2.0)):
                     self.curves[2 * i + j].setData(*ellipse_xy(m2, c2, n_std))
-        self.legend.clear()
-        for i in range(k):
-            if kmeans:
-                text = f"cluster {i + 1}: n = {int(round(s.weights[i] * len(self.X)))}"
-            else:
-                text = f"component {i + 1}: π = {s.weights[i]:.3f}"
-            self.legend.addItem(self.samples[i], text)
+        weights = [] if s is None else s.weights
+        if kmeans:
+            texts = [
+                f"cluster {i + 1}: n = {round(w * len(self.X))}" for i, w in enumerate(weights)
+            ]
+        else:
+            texts = [f"component {i + 1}: π = {w:.3f}" for i, w in enumerate(weights)]
+        set_legend_rows(self.legend, list(zip(self.samples[:k], texts)))
         self._draw_voronoi(s if kmeans else None)
 
     def _draw_voronoi(self, s: FitState | None) -> None:

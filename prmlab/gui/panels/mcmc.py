@@ -247,7 +247,9 @@ class McmcPanel(BasePanel):
         self._mc_result = None
         self._job_kind = ""
         self._stats_drawn = 0.0
+        self._stats_started = 0.0
         self._stats_period = STATS_PERIOD
+        self._partial: np.ndarray | None = None  # chains so far in a long run, to draw
         self._table_key: tuple | None = None
         self._diagnose_timer = QTimer(self)
         self._diagnose_timer.setSingleShot(True)
@@ -839,7 +841,13 @@ class McmcPanel(BasePanel):
         self._draw_paths(adv.result.chains)
         if time.perf_counter() - self._stats_drawn > max(LONG_RUN_TRACE_PERIOD, self._stats_period):
             self._stats_drawn = time.perf_counter()
-            self._draw_traces(np.concatenate([self.chains, adv.result.chains], axis=1))
+            self._partial = np.concatenate([self.chains, adv.result.chains], axis=1)
+            self.draw_in_turns(self._draw_partial_traces)
+
+    def _draw_partial_traces(self) -> None:
+        if self._partial is not None:
+            self._draw_traces(self._partial)
+            self._partial = None
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.chain_layout.isVisible():
@@ -875,13 +883,20 @@ class McmcPanel(BasePanel):
         self._stats_timer.stop()
         if self.sampler is None:
             return
-        t0 = time.perf_counter()
-        self._draw_traces(self.chains)
-        self._draw_rates()
-        self.refresh_diagnostics()
+        self._partial = None  # the whole chains are drawn now
+        self._stats_started = time.perf_counter()
+        self.draw_in_turns(
+            self._draw_all_traces, self._draw_rates, self.refresh_diagnostics, self._stats_done
+        )
+
+    def _draw_all_traces(self) -> None:
+        if self.sampler is not None:
+            self._draw_traces(self.chains)
+
+    def _stats_done(self) -> None:
         self._stats_drawn = time.perf_counter()
-        # Painting costs about as much again: keep the statistics under ~20% of the time.
-        self._stats_period = max(STATS_PERIOD, 10 * (self._stats_drawn - t0))
+        # The parts and their paints took this long: keep them under ~20% of the time.
+        self._stats_period = max(STATS_PERIOD, 5 * (self._stats_drawn - self._stats_started))
 
     def _draw_paths(self, chains: np.ndarray) -> None:
         n = chains.shape[0]

@@ -23,6 +23,7 @@ from prmlab.engine.pca import PCA, FisherLDA, PPCAStep, ProbabilisticPCA
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.legend import set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 
@@ -900,56 +901,71 @@ class PcaPanel(BasePanel):
         return min(self.pc_x.value(), k) - 1, min(self.pc_y.value(), k) - 1
 
     def _draw_table(self, a: Analysis, on: bool) -> None:
-        for item in self.class_scatters:
-            self.main.removeItem(item)
-            self.legend.removeItem(item)
-        self.class_scatters = []
-        for text in self.loading_texts:
-            self.main.removeItem(text)
-        self.loading_texts = []
+        # The items are made once and reused: creating scatters, legend rows and texts for
+        # every result held the GUI thread for ~40 ms.
         self.loadings.setData([], [])
-        if not on:
-            return
-        i, j = self._components_shown(a)
-        ratio = a.pca.explained_variance_ratio_ * 100
-        self.main.setLabel("bottom", f"PC {i + 1} ({ratio[i]:.1f} %)")
-        self.main.setLabel("left", f"PC {j + 1} ({ratio[j]:.1f} %)")
-        n = len(a.scores)
-        rows = np.arange(n)
-        if n > MAX_SHOWN:
-            rows = np.sort(np.random.default_rng(0).choice(n, MAX_SHOWN, replace=False))
-        self._shown_rows = rows
-        P = a.scores[rows][:, [i, j]]
-        labels = a.labels[rows] if a.labels is not None else np.zeros(len(rows), np.int64)
-        names = self._class_names() if a.labels is not None else {0: "rows"}
-        for k in np.unique(labels):
-            mask = labels == k
-            item = pg.ScatterPlotItem(
-                pos=P[mask], size=8, brush=colors.color(int(k), 210), pen=pg.mkPen("w", width=0.6)
-            )
-            self.main.addItem(item)
-            self.legend.addItem(item, names.get(int(k), f"class {k}"))
-            self.class_scatters.append(item)
-        if self.biplot_check.isChecked():
-            L = a.pca.components_[[i, j]].T  # (d, 2): each feature's loading on the two PCs
-            longest = np.max(np.hypot(L[:, 0], L[:, 1]))
-            scale = 0.85 * np.max(np.abs(P)) / longest if longest > 0 else 1.0
-            tips = L * scale
-            pairs = np.zeros((2 * len(tips), 2))
-            pairs[1::2] = tips
-            self.loadings.setData(pairs[:, 0], pairs[:, 1])
-            feature_names = self.table.feature_names if self.table is not None else []
-            named = np.argsort(-np.hypot(tips[:, 0], tips[:, 1]))[:BIPLOT_NAMES]
-            for f in named:
-                tip = tips[f]
-                text = pg.TextItem(
-                    feature_names[f] if f < len(feature_names) else f"x{f + 1}",
-                    anchor=(0.5, 0.5),
-                    color=colors.color(7),
-                )
-                text.setPos(*(tip * 1.08))
-                self.main.addItem(text, ignoreBounds=True)
-                self.loading_texts.append(text)
+        class_names: list[str] = []  # of the drawn scatters, in order
+        texts_used = 0
+        if on:
+            i, j = self._components_shown(a)
+            ratio = a.pca.explained_variance_ratio_ * 100
+            self.main.setLabel("bottom", f"PC {i + 1} ({ratio[i]:.1f} %)")
+            self.main.setLabel("left", f"PC {j + 1} ({ratio[j]:.1f} %)")
+            n = len(a.scores)
+            rows = np.arange(n)
+            if n > MAX_SHOWN:
+                rows = np.sort(np.random.default_rng(0).choice(n, MAX_SHOWN, replace=False))
+            self._shown_rows = rows
+            P = a.scores[rows][:, [i, j]]
+            labels = a.labels[rows] if a.labels is not None else np.zeros(len(rows), np.int64)
+            names = self._class_names() if a.labels is not None else {0: "rows"}
+            for slot, k in enumerate(np.unique(labels)):
+                item = self._pooled(self.class_scatters, slot, self._new_class_scatter)
+                item.setData(pos=P[labels == k], brush=colors.color(int(k), 210))
+                class_names.append(names.get(int(k), f"class {k}"))
+            if self.biplot_check.isChecked():
+                texts_used = self._draw_biplot(a, i, j, P)
+        for item in self.class_scatters[len(class_names) :]:
+            item.setData([], [])
+        for text in self.loading_texts[texts_used:]:
+            text.setVisible(False)
+        if on:
+            rows = [(self.em_line, "p-PCA W (EM frame)"), *zip(self.class_scatters, class_names)]
+            set_legend_rows(self.legend, rows)
+
+    def _draw_biplot(self, a: Analysis, i: int, j: int, P: np.ndarray) -> int:
+        """Loading arrows on PCs i and j, the longest named; returns the names drawn."""
+        L = a.pca.components_[[i, j]].T  # (d, 2): each feature's loading on the two PCs
+        longest = np.max(np.hypot(L[:, 0], L[:, 1]))
+        scale = 0.85 * np.max(np.abs(P)) / longest if longest > 0 else 1.0
+        tips = L * scale
+        pairs = np.zeros((2 * len(tips), 2))
+        pairs[1::2] = tips
+        self.loadings.setData(pairs[:, 0], pairs[:, 1])
+        feature_names = self.table.feature_names if self.table is not None else []
+        named = np.argsort(-np.hypot(tips[:, 0], tips[:, 1]))[:BIPLOT_NAMES]
+        for slot, f in enumerate(named):
+            text = self._pooled(self.loading_texts, slot, self._new_loading_text)
+            text.setText(feature_names[f] if f < len(feature_names) else f"x{f + 1}")
+            text.setPos(*(tips[f] * 1.08))
+            text.setVisible(True)
+        return len(named)
+
+    @staticmethod
+    def _pooled(pool: list, slot: int, make) -> object:
+        while len(pool) <= slot:
+            pool.append(make())
+        return pool[slot]
+
+    def _new_class_scatter(self) -> pg.ScatterPlotItem:
+        item = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=0.6))
+        self.main.addItem(item)
+        return item
+
+    def _new_loading_text(self) -> pg.TextItem:
+        text = pg.TextItem(anchor=(0.5, 0.5), color=colors.color(7))
+        self.main.addItem(text, ignoreBounds=True)
+        return text
 
     def _hover(self, scene_pos) -> None:
         a = self.analysis

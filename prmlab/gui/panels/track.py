@@ -668,8 +668,9 @@ class TrackPanel(BasePanel):
         self.scrubber.blockSignals(True)
         self.scrubber.setRange(0, T - 1)
         self.scrubber.blockSignals(False)
-        self._draw_static()
+        self._draw_track_frame()
         self.set_time(T - 1 if at_end else min(self.t, T - 1), force=True)
+        self._draw_static()
 
     # -- time ------------------------------------------------------------------------------
     def _playing_changed(self, on: bool) -> None:
@@ -704,16 +705,16 @@ class TrackPanel(BasePanel):
 
     # -- drawing ---------------------------------------------------------------------------
     def _draw_static(self) -> None:
+        """The time-independent plots, one per event-loop turn (see ``draw_in_turns``)."""
+        self.draw_in_turns(self._draw_series, self._draw_rmse)
+
+    def _draw_series(self) -> None:
+        """ESS over time with the resampling marks; NEES and NIS."""
         r = self.result
-        s = r.scenario
         T = len(r.zs)
-        truth = s.truth
-        self.truth_item.setData(*(truth.T if truth is not None else ([], [])))
-        rb = s.measurement == "range_bearing"
-        self.beacon_item.setData(*(BEACONS.T if rb else ([], [])))
         ts = np.arange(T)
         if r.pf is not None:
-            self.ess_item.setData(ts, r.pf.ess / s.n_particles)
+            self.ess_item.setData(ts, r.pf.ess / r.scenario.n_particles)
             ev = np.flatnonzero(r.pf.resampled)
             self.resample_item.setData(ev, np.full(len(ev), 1.06))
         else:
@@ -724,6 +725,10 @@ class TrackPanel(BasePanel):
         nees = r.nees if r.nees is not None else np.full(T, np.nan)
         self.nees_item.setData(ts, np.minimum(nees, 14.0), connect="finite")
         self.nis_item.setData(ts, np.minimum(r.kf.nis, 14.0), connect="finite")
+
+    def _draw_rmse(self) -> None:
+        r = self.result
+        truth = r.scenario.truth
         # the same steps for all four (raw has no value in a dropout)
         seen = np.isfinite(r.raw).all(axis=1)
         pf_means = r.pf.means if r.pf is not None else None
@@ -736,10 +741,19 @@ class TrackPanel(BasePanel):
             item.setPos(i, heights[i] + 0.12 * top)
         self.rmse_plot.setYRange(0, 1.3 * top, padding=0)
         self.rmse_plot.setXRange(-0.6, 3.6, padding=0)
-        if truth is None and self.result is r:
+        if truth is None:
             self.rmse_plot.setTitle("Position RMSE (needs a ground truth)")
         else:
             self.rmse_plot.setTitle("Position RMSE (steps with a measurement)")
+
+    def _draw_track_frame(self) -> None:
+        """Truth, beacons and the view of the track plot."""
+        r = self.result
+        s = r.scenario
+        truth = s.truth
+        self.truth_item.setData(*(truth.T if truth is not None else ([], [])))
+        rb = s.measurement == "range_bearing"
+        self.beacon_item.setData(*(BEACONS.T if rb else ([], [])))
         pts = [a for a in (truth, r.raw) if a is not None]
         pts = np.concatenate(pts)
         pts = pts[np.isfinite(pts).all(axis=1)]

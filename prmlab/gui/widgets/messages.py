@@ -32,6 +32,11 @@ class MessageBar(QWidget):
         layout.addWidget(self._label, 1)
         layout.addWidget(close)
         self.setAutoFillBackground(True)
+        # an empty bar keeps its line: a message coming or going must not resize the figure
+        # above it, as a relayout repaints every plot at once (a stall of ~100 ms)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.clear()
 
     def error(self, text: str) -> None:
