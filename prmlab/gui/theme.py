@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 THEMES = {
@@ -12,6 +12,7 @@ THEMES = {
     "dark": ("#1E1E1E", "#E0E0E0"),
 }
 DEFAULT_POINT_SIZE = 11
+TYPICAL_TICK_TEXT = "−0.025"
 MIN_POINT_SIZE, MAX_POINT_SIZE = 8, 28
 
 
@@ -52,15 +53,21 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
     bg, fg = THEMES[theme]
     tick_font = QFont()
     tick_font.setPointSize(point_size)
+    # room for tick labels like "-0.025" from the start
+    tick_text_width = QFontMetrics(tick_font).horizontalAdvance(TYPICAL_TICK_TEXT)
     for view in root.findChildren(pg.GraphicsView):
         view.setBackground(bg)
         for item in view.scene().items():
             if isinstance(item, pg.AxisItem):
                 item.setPen(fg)
                 item.setTextPen(fg)
-                # no unlabelled sub-minor ticks: regenerating them took ~40% of an axis's
-                # redraw, and every new result redraws most axes
-                item.setStyle(tickFont=tick_font, maxTickLevel=1)
+                # A vertical axis that resizes for its tick labels relays the whole figure
+                # out and repaints every plot (~70 ms): it starts wide enough for typical
+                # labels and only grows. No unlabelled sub-minor ticks: making them took
+                # ~40% of an axis's redraw, and new results redraw most axes.
+                if item.orientation in ("left", "right"):
+                    item.textWidth = max(item.textWidth, tick_text_width)
+                item.setStyle(tickFont=tick_font, maxTickLevel=1, autoReduceTextSpace=False)
                 item.labelStyle["font-size"] = f"{point_size}pt"
                 item.labelStyle["color"] = fg
                 item._updateLabel()

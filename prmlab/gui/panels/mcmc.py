@@ -10,6 +10,7 @@ own views. Only this GUI thread draws.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from prmlab.engine.mcmc.expression import parse
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.figure import settle_ranges
 from prmlab.gui.widgets.params import ValueSlider, group
 
 CUSTOM = "Custom expression"
@@ -250,6 +252,8 @@ class McmcPanel(BasePanel):
         self._stats_started = 0.0
         self._stats_period = STATS_PERIOD
         self._partial: np.ndarray | None = None  # chains so far in a long run, to draw
+        # one part per trace plot (made once: a part already waiting is not queued again)
+        self._trace_parts = [functools.partial(self._draw_trace, k) for k in range(2)]
         self._table_key: tuple | None = None
         self._diagnose_timer = QTimer(self)
         self._diagnose_timer.setSingleShot(True)
@@ -842,12 +846,7 @@ class McmcPanel(BasePanel):
         if time.perf_counter() - self._stats_drawn > max(LONG_RUN_TRACE_PERIOD, self._stats_period):
             self._stats_drawn = time.perf_counter()
             self._partial = np.concatenate([self.chains, adv.result.chains], axis=1)
-            self.draw_in_turns(self._draw_partial_traces)
-
-    def _draw_partial_traces(self) -> None:
-        if self._partial is not None:
-            self._draw_traces(self._partial)
-            self._partial = None
+            self.draw_in_turns(*self._trace_parts)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.chain_layout.isVisible():
@@ -886,12 +885,8 @@ class McmcPanel(BasePanel):
         self._partial = None  # the whole chains are drawn now
         self._stats_started = time.perf_counter()
         self.draw_in_turns(
-            self._draw_all_traces, self._draw_rates, self.refresh_diagnostics, self._stats_done
+            *self._trace_parts, self._draw_rates, self.refresh_diagnostics, self._stats_done
         )
-
-    def _draw_all_traces(self) -> None:
-        if self.sampler is not None:
-            self._draw_traces(self.chains)
 
     def _stats_done(self) -> None:
         self._stats_drawn = time.perf_counter()
@@ -936,15 +931,21 @@ class McmcPanel(BasePanel):
         lines = lines.reshape(-1, 2)
         self.moves.setData(lines[:, 0], lines[:, 1])
 
-    def _draw_traces(self, chains: np.ndarray) -> None:
-        steps, values = _envelope(chains)
-        for k, tp in enumerate(self.trace_plots):
-            for c, curve in enumerate(tp.curves_):
-                if c < chains.shape[0]:
-                    curve.setData(steps, values[c, :, k])
-                else:
-                    curve.setData([], [])
-            tp.burn_.setRegion((0, min(self.burn_spin.value(), self.n_steps)))
+    def _draw_trace(self, k: int) -> None:
+        """The trace of coordinate ``k`` (0: x, 1: y): of a long run's draws so far while it
+        runs, else of the chains."""
+        if self.sampler is None:
+            return
+        chains = self.chains if self._partial is None else self._partial
+        steps, values = _envelope(chains[:, :, k : k + 1])
+        tp = self.trace_plots[k]
+        for c, curve in enumerate(tp.curves_):
+            if c < chains.shape[0]:
+                curve.setData(steps, values[c, :, 0])
+            else:
+                curve.setData([], [])
+        tp.burn_.setRegion((0, min(self.burn_spin.value(), self.n_steps)))
+        settle_ranges(tp)
 
     def _draw_rates(self) -> None:
         acc = self.accepted[:, 1:]
@@ -960,6 +961,7 @@ class McmcPanel(BasePanel):
                 curve.setData(steps, rates[c])
             else:
                 curve.setData([], [])
+        settle_ranges(self.rate_plot)
 
     def _kept_key(self) -> tuple:
         return (id(self.sampler), self.n_steps, self.burn_spin.value(), self.thin_spin.value())
@@ -1025,6 +1027,7 @@ class McmcPanel(BasePanel):
             width = (hi - lo) / bins
             h = np.bincount(idx, minlength=bins) / (values.size * width)
             hp.bars_.setData(lo + width * np.arange(bins + 1), h)
+        settle_ranges(*self.hist_plots)
 
     def _fill_table(self, pending: bool) -> None:
         s = self.summary
@@ -1075,6 +1078,7 @@ class McmcPanel(BasePanel):
         acfs = s["acf"] if s is not None and "acf" in s else [np.empty(0)] * 2
         for curve, acf in zip(self.acf_curves, acfs):
             curve.setData(np.arange(len(acf)), acf)
+        settle_ranges(self.acf_plot)
 
     # -- Monte Carlo views --------------------------------------------------------------
     def run_monte_carlo(self) -> None:

@@ -38,3 +38,14 @@ class Figure(pg.GraphicsLayoutWidget):
         # at scale 1 pyqtgraph maps scene pixels to widget pixels itself (autoPixelRange)
         self.autoPixelRange = scale >= 1.0
         pg.GraphicsView.setRange(self, wanted, padding=0, disableAutoPixel=False)
+
+
+def settle_ranges(*plots: pg.PlotItem) -> None:
+    """Auto-range ``plots`` now, with their new data, rather than at their next paint.
+
+    pyqtgraph auto-ranges lazily, just before painting, and a range that changes there
+    repaints the plot once more, together with whatever else is due: plots drawn in
+    separate turns (``BasePanel.draw_in_turns``) then repainted all at once.
+    """
+    for plot in plots:
+        plot.getViewBox().updateAutoRange()
