@@ -887,6 +887,11 @@ class GmmPanel(BasePanel):
         x, y = self._axis_names()
         self.plot.setLabel("bottom", x)
         self.plot.setLabel("left", y)
+        # its own turn: a new data set (up to 10^6 points as a density) paints apart from
+        # the first EM state that follows it
+        self.draw_in_turns(self._draw_projected)
+
+    def _draw_projected(self) -> None:
         self.draw_state()
         self.plot.enableAutoRange()
 
