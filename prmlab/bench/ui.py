@@ -10,16 +10,11 @@ HEARTBEAT_MS = 5
 SETTLE_S = 0.3
 
 
-def _spin(app, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.001)
-
-
-def _run_and_measure(app, panel, timeout_s: float) -> float:
+def _run_and_measure(panel, timeout_s: float) -> float:
     """The longest heartbeat gap from starting the job until its result has been painted."""
     from PySide6.QtCore import QTimer
+
+    from prmlab.gui.app import wait_until_idle
 
     beats: list[float] = []
     timer = QTimer()
@@ -28,12 +23,8 @@ def _run_and_measure(app, panel, timeout_s: float) -> float:
     timer.start()
     beats.append(time.perf_counter())
     panel.heavy_job()
-    deadline = time.monotonic() + timeout_s
-    app.processEvents()
-    while panel.busy() and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.001)
-    _spin(app, SETTLE_S)  # the result's first paint is part of the job
+    # the result's first paint is part of the job
+    wait_until_idle(panel, timeout_s, settle_s=SETTLE_S, poll_s=0.001)
     timer.stop()
     beats.append(time.perf_counter())
     gaps = [b - a for a, b in zip(beats, beats[1:])]
@@ -65,8 +56,8 @@ def measure_stalls(quick: bool = False, names: tuple[str, ...] | None = None) ->
         panel.resize(1280, 800)
         panel.show()
         timeout = 30.0 if quick else 180.0
-        _run_and_measure(app, panel, timeout)  # warm: compile and fill caches
-        stall = _run_and_measure(app, panel, timeout)
+        _run_and_measure(panel, timeout)  # warm: compile and fill caches
+        stall = _run_and_measure(panel, timeout)
         rows.append(
             {"workload": f"ui-stall:{name}", "max_stall_ms": round(stall, 1), "goal_ms": GOAL_MS}
         )

@@ -78,8 +78,11 @@ def platform_problem() -> str | None:
     return None
 
 
-def wait_until_idle(panel, timeout_s: float = 90.0, settle_s: float = 0.4) -> bool:
-    """Process events until ``panel`` has been idle for ``settle_s``; False on timeout."""
+def wait_until_idle(
+    panel, timeout_s: float = 90.0, settle_s: float = 0.4, poll_s: float = 0.01
+) -> bool:
+    """Process events every ``poll_s`` until ``panel`` has been idle for ``settle_s``; False
+    on timeout."""
     from PySide6.QtWidgets import QApplication
 
     deadline = time.monotonic() + timeout_s
@@ -92,7 +95,7 @@ def wait_until_idle(panel, timeout_s: float = 90.0, settle_s: float = 0.4) -> bo
             idle_since = time.monotonic()
         elif time.monotonic() - idle_since >= settle_s:
             return True
-        time.sleep(0.01)
+        time.sleep(poll_s)
     return False
 
 

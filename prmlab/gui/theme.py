@@ -63,10 +63,10 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 item.setTextPen(fg)
                 # A vertical axis that resizes for its tick labels relays the whole figure
                 # out and repaints every plot (~70 ms): it starts wide enough for typical
-                # labels and only grows. No unlabelled sub-minor ticks: making them took
-                # ~40% of an axis's redraw, and new results redraw most axes.
+                # labels in this font and only grows. No unlabelled sub-minor ticks: making
+                # them took ~40% of an axis's redraw, and new results redraw most axes.
                 if item.orientation in ("left", "right"):
-                    item.textWidth = max(item.textWidth, tick_text_width)
+                    item.textWidth = tick_text_width
                 item.setStyle(tickFont=tick_font, maxTickLevel=1, autoReduceTextSpace=False)
                 item.labelStyle["font-size"] = f"{point_size}pt"
                 item.labelStyle["color"] = fg

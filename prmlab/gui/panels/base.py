@@ -148,10 +148,12 @@ class BasePanel(QWidget):
             self._draw_timer.start()
 
     def _draw_next(self) -> None:
-        if self._draw_parts:
-            self._draw_parts.pop(0)()
-        if self._draw_parts:
+        if not self._draw_parts:
+            return
+        part = self._draw_parts.pop(0)
+        if self._draw_parts:  # before the part runs: a part that raises must not stop the rest
             self._draw_timer.start()
+        part()
 
     def drawing(self) -> bool:
         """True while parts queued by ``draw_in_turns`` wait to be drawn."""

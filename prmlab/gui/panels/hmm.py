@@ -41,6 +41,7 @@ from prmlab.engine import hmm
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.params import group
+from prmlab.gui.widgets.pool import grown
 
 NODE_SPAN = 80  # time steps in view up to which the trellis is drawn as nodes and edges
 PATH_SPAN = 3000  # ... and up to which the decoded paths are drawn over it
@@ -1126,16 +1127,18 @@ class HmmPanel(BasePanel):
         ]
         self.nodes.setData(tt.ravel(), ss.ravel(), brush=brushes, size=18 if N <= 8 else 10)
         self._draw_edges(a, q, t0, t1)
-        while len(self.obs_texts) < t1 - t0:  # a pool of labels, reused as the view moves
-            text = pg.TextItem("", anchor=(0.5, 0.5), color=colors.PALETTE[7])
-            self.trellis.addItem(text, ignoreBounds=True)
-            self.obs_texts.append(text)
         symbols = self.model.kind == "symbols"
-        for text, t in zip(self.obs_texts, range(t0, t1)):
+        # a pool of labels, reused as the view moves
+        for text, t in zip(grown(self.obs_texts, t1 - t0, self._new_obs_text), range(t0, t1)):
             o = self.obs[t]
             text.setText(self.model.symbols[o] if symbols else f"{o:.2g}")
             text.setPos(t, -0.75)
             text.setVisible(True)
+
+    def _new_obs_text(self) -> pg.TextItem:
+        text = pg.TextItem("", anchor=(0.5, 0.5), color=colors.PALETTE[7])
+        self.trellis.addItem(text, ignoreBounds=True)
+        return text
 
     def _draw_heat_window(self, a: Analysis, t0: int, t1: int) -> None:
         """The trellis as an image of the columns in view (plus a view either side, for

@@ -26,6 +26,7 @@ from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.legend import set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
+from prmlab.gui.widgets.pool import grown
 
 EDITABLE_MAX = 5_000  # 2-column tables up to this size become editable points
 MAX_SHOWN = 20_000  # table rows drawn at most (all rows are analysed)
@@ -919,8 +920,10 @@ class PcaPanel(BasePanel):
             P = a.scores[rows][:, [i, j]]
             labels = a.labels[rows] if a.labels is not None else np.zeros(len(rows), np.int64)
             names = self._class_names() if a.labels is not None else {0: "rows"}
-            for slot, k in enumerate(np.unique(labels)):
-                item = self._pooled(self.class_scatters, slot, self._new_class_scatter)
+            classes = np.unique(labels)
+            for item, k in zip(
+                grown(self.class_scatters, len(classes), self._new_class_scatter), classes
+            ):
                 item.setData(pos=P[labels == k], brush=colors.color(int(k), 210))
                 class_names.append(names.get(int(k), f"class {k}"))
             if self.biplot_check.isChecked():
@@ -944,18 +947,11 @@ class PcaPanel(BasePanel):
         self.loadings.setData(pairs[:, 0], pairs[:, 1])
         feature_names = self.table.feature_names if self.table is not None else []
         named = np.argsort(-np.hypot(tips[:, 0], tips[:, 1]))[:BIPLOT_NAMES]
-        for slot, f in enumerate(named):
-            text = self._pooled(self.loading_texts, slot, self._new_loading_text)
+        for text, f in zip(grown(self.loading_texts, len(named), self._new_loading_text), named):
             text.setText(feature_names[f] if f < len(feature_names) else f"x{f + 1}")
             text.setPos(*(tips[f] * 1.08))
             text.setVisible(True)
         return len(named)
-
-    @staticmethod
-    def _pooled(pool: list, slot: int, make) -> object:
-        while len(pool) <= slot:
-            pool.append(make())
-        return pool[slot]
 
     def _new_class_scatter(self) -> pg.ScatterPlotItem:
         item = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=0.6))
