@@ -4,7 +4,8 @@ Formula sheet, 连续非线性隐变量-粒子滤波: with the proposal q = p(z_
 ``w_t ∝ p(x_t | z_t) w_t-1``, kept in log space and normalised by log-sum-exp.
 Every model runs through the same compiled signature: ``kind`` picks the transition and the
 likelihood, the model's arrays are always passed (unused ones are 1x1).
-Random numbers come from the ``np.random.Generator`` passed in, so a seed reproduces a run.
+Normal draws come from ``_normal_stream`` streams, resampling's uniforms from the
+``np.random.Generator`` passed in; both are seeded by the user's seed, which reproduces a run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from numba import prange
 
 from prmlab.engine._jit import jit
 from prmlab.engine._kalman_kernels import cholesky_into
+from prmlab.engine._normal_stream import standard_normal
 
 LINEAR_GAUSSIAN = 0
 RANGE_BEARING = 1
@@ -120,28 +122,46 @@ def _add_combination(y, coefs, rows, lo, hi, sign):
 
 
 @jit
-def _propagate(kind, F, LQ, params, X, Y, E, lo, hi, t, rng):
+def _propagate(kind, F, LQ, params, X, Y, E, lo, hi, t, stream):
     """Columns ``lo:hi`` of ``Y`` (n, N) get draws of p(z_t | z_t-1 = the column of ``X``).
 
     Particles are columns (state-major), so each update is a loop over particles that the
     compiler vectorises. Linear motion: ``F x + L eps`` with ``L L^T = Q`` (L is n x rank(Q);
     the draws ``eps`` go to ``E`` (r, N), particle by particle); zero entries of F and L are
-    skipped. Growth (1-D): Kitagawa's model. ``t`` is 1-based.
+    skipped. Growth (1-D): Kitagawa's model. ``t`` is 1-based; ``stream`` gives the draws.
     """
+    # Draws from a private copy of the stream: the two halves' streams share a cache line,
+    # and a write to it per draw from both cores made the draws 3x slower.
+    s = stream.copy()
     if kind == GROWTH:
         drift = 8.0 * math.cos(1.2 * t)
         for p in range(lo, hi):
             v = X[0, p]
-            Y[0, p] = 0.5 * v + 25.0 * v / (1.0 + v * v) + drift + params[0] * rng.standard_normal()
-        return
-    n, r = F.shape[0], LQ.shape[1]
-    for p in range(lo, hi):
-        for a in range(r):
-            E[a, p] = rng.standard_normal()
+            Y[0, p] = 0.5 * v + 25.0 * v / (1.0 + v * v) + drift + params[0] * standard_normal(s)
+    else:
+        for p in range(lo, hi):
+            for a in range(LQ.shape[1]):
+                E[a, p] = standard_normal(s)
+        for i in range(F.shape[0]):
+            Y[i, lo:hi] = 0.0
+            _add_combination(Y[i], F[i], X, lo, hi, 1.0)
+            _add_combination(Y[i], LQ[i], E, lo, hi, 1.0)
+    stream[:] = s
+
+
+@jit(parallel=True)
+def spread_kernel(centre, L, streams, cloud):
+    """``cloud[:, p] = centre + L e_p`` (n, N), ``e_p ~ N(0, I)``: a Gaussian cloud with
+    covariance ``L L^T``, drawn like a transition (F = I) from ``centre``, halves in parallel.
+    """
+    n, N = cloud.shape
+    start = np.empty((n, N))
     for i in range(n):
-        Y[i, lo:hi] = 0.0
-        _add_combination(Y[i], F[i], X, lo, hi, 1.0)
-        _add_combination(Y[i], LQ[i], E, lo, hi, 1.0)
+        start[i, :] = centre[i]
+    E = np.empty((max(L.shape[1], 1), N))
+    for c in prange(2):
+        lo, hi = _halves(N, c)
+        _propagate(LINEAR_GAUSSIAN, np.eye(n), L, centre, start, cloud, E, lo, hi, 1, streams[c])
 
 
 @jit
@@ -186,25 +206,44 @@ def _sq_residuals(kind, H, LR, obs, k, beacons, params, z, X, lo, hi, q, U):
 
 
 @jit
-def _settle_and_sum(X, logw, q, shift, measured, lo, hi, sums):
-    """``logw <- logw - shift - q / 2`` on particles ``lo:hi`` (columns of X, (n, N)) (NaN or overflow -> -inf: impossible),
-    and their weight moments in the same pass.
+def _product_term(w, a, ra, b, rb, p):
+    f = w[p] * (a[p] - ra)
+    if b is not None:
+        f *= b[p] - rb
+    return f
+
+
+@jit
+def _weighted_product(w, a, ra, b, rb, lo, hi):
+    """``sum_p w[p] (a[p] - ra) (b[p] - rb)`` over ``lo:hi``; ``b=None`` drops its factor.
+
+    Four interleaved partial sums: the additions of one sum wait on each other, so a single
+    accumulator is latency-bound (and the compiler may not reorder them without fastmath).
+    """
+    s0 = s1 = s2 = s3 = 0.0
+    p = lo
+    while p + 4 <= hi:
+        s0 += _product_term(w, a, ra, b, rb, p)
+        s1 += _product_term(w, a, ra, b, rb, p + 1)
+        s2 += _product_term(w, a, ra, b, rb, p + 2)
+        s3 += _product_term(w, a, ra, b, rb, p + 3)
+        p += 4
+    while p < hi:
+        s0 += _product_term(w, a, ra, b, rb, p)
+        p += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+@jit
+def _settle(X, logw, q, shift, measured, lo, hi):
+    """``logw <- logw - shift - q / 2`` on particles ``lo:hi`` (columns of X, (n, N)) (NaN or
+    overflow -> -inf: impossible); returns their largest log-weight.
 
     ``shift`` is the previous step's log-normaliser, so the weights need no pass of their own.
-    ``sums`` (3 + 2n + n*n,) gets ``[top, sum w, sum w^2, ref, sum w d, sum w d d^T]`` with
-    ``w = exp(logw - top)``, top their largest log-weight (the sums are rescaled whenever it
-    grows), and ``d = x - ref`` about ``ref = X[:, lo]``: a particle, close to the cloud, so no
-    cancellation. Weights below ``exp(NEGLIGIBLE)`` of the top count as 0 (subnormals are slow).
-    Only the upper triangle of ``d d^T`` is summed.
+    Unmeasured (``q`` unused), particles that left the finite numbers become impossible.
     """
     n = X.shape[0]
     top = -math.inf
-    total = 0.0
-    s2 = 0.0
-    # Local sums, each padded by a cache line: the other half's are written at the same time
-    # and might otherwise share a line (``sums`` too).
-    acc = np.zeros(n + n * n + 8)
-    d = np.empty(n + 8)
     for p in range(lo, hi):
         lw = logw[p] - shift
         if measured:
@@ -216,31 +255,35 @@ def _settle_and_sum(X, logw, q, shift, measured, lo, hi, sums):
         if not lw > -math.inf:
             lw = -math.inf
         logw[p] = lw
-        if lw == -math.inf or lw - top < NEGLIGIBLE:
-            continue
-        if lw > top:
-            f = math.exp(top - lw)  # 0 for the first weight
-            total *= f
-            s2 *= f * f
-            for i in range(n + n * n):
-                acc[i] *= f
-            top = lw
-        wp = math.exp(lw - top)
+        top = max(top, lw)
+    return top
+
+
+@jit
+def _add_weight_moments(X, logw, top, lo, hi, w, sums):
+    """Add the weight moments of particles ``lo:hi`` to ``sums`` (3 + 2n + n*n,), laid out
+    ``[top, sum w, sum w^2, ref, sum w d, sum w d d^T]``, and set ``w = exp(logw - top)``.
+
+    ``d = x - ref`` about ``ref = sums[3:3+n]``, a particle close to the cloud, so no
+    cancellation. Weights below ``exp(NEGLIGIBLE)`` of the top count as 0 (subnormals are
+    slow). Only the upper triangle of ``d d^T`` is summed.
+    """
+    n = X.shape[0]
+    total = 0.0
+    s2 = 0.0
+    for p in range(lo, hi):
+        lw = logw[p] - top
+        wp = math.exp(lw) if lw > NEGLIGIBLE else 0.0
+        w[p] = wp
         total += wp
         s2 += wp * wp
-        for i in range(n):
-            d[i] = X[i, p] - X[i, lo]
-        for i in range(n):
-            wd = wp * d[i]
-            acc[i] += wd
-            for j in range(i, n):
-                acc[n + i * n + j] += wd * d[j]
-    sums[0] = top
-    sums[1] = total
-    sums[2] = s2
-    if hi > lo:
-        sums[3 : 3 + n] = X[:, lo]
-    sums[3 + n :] = acc[: n + n * n]
+    sums[1] += total
+    sums[2] += s2
+    ref = sums[3 : 3 + n]
+    for i in range(n):
+        sums[3 + n + i] += _weighted_product(w, X[i], ref[i], None, 0.0, lo, hi)
+        for j in range(i, n):
+            sums[3 + 2 * n + i * n + j] += _weighted_product(w, X[i], ref[i], X[j], ref[j], lo, hi)
 
 
 @jit
@@ -268,14 +311,14 @@ def _loglik_const(kind, R, obs, k, params, LR):
 
 
 @jit
-def _measure(kind, H, LR, beacons, params, x, z, rng):
+def _measure(kind, H, LR, beacons, params, x, z, stream):
     """Sample ``z ~ p(z | x)``; ``LR`` is the Cholesky factor of R (linear-Gaussian)."""
     if kind == LINEAR_GAUSSIAN:
         m = H.shape[0]
         n = x.shape[0]
         e = np.empty(m)
         for a in range(m):
-            e[a] = rng.standard_normal()
+            e[a] = standard_normal(stream)
         for a in range(m):
             s = 0.0
             for j in range(n):
@@ -287,15 +330,15 @@ def _measure(kind, H, LR, beacons, params, x, z, rng):
         for b in range(beacons.shape[0]):
             dx = x[0] - beacons[b, 0]
             dy = x[1] - beacons[b, 1]
-            z[2 * b] = math.sqrt(dx * dx + dy * dy) + params[0] * rng.standard_normal()
-            th = math.atan2(dy, dx) + params[1] * rng.standard_normal()
+            z[2 * b] = math.sqrt(dx * dx + dy * dy) + params[0] * standard_normal(stream)
+            th = math.atan2(dy, dx) + params[1] * standard_normal(stream)
             z[2 * b + 1] = (th + math.pi) % (2.0 * math.pi) - math.pi
     else:
-        z[0] = x[0] * x[0] / 20.0 + params[1] * rng.standard_normal()
+        z[0] = x[0] * x[0] / 20.0 + params[1] * standard_normal(stream)
 
 
 @jit
-def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng):
+def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, stream):
     """Sample a path: ``states[0] = first``, then transitions and measurements."""
     n = states.shape[1]
     X = np.empty((n, 1))
@@ -304,10 +347,10 @@ def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, rng)
     X[:, 0] = first
     for t in range(states.shape[0]):
         if t > 0:
-            _propagate(kind, F, LQ, params, X, Y, E, 0, 1, t + 1, rng)
+            _propagate(kind, F, LQ, params, X, Y, E, 0, 1, t + 1, stream)
             X[:, 0] = Y[:, 0]
         states[t, :] = X[:, 0]
-        _measure(kind, H, LR, beacons, params, states[t], zs[t], rng)
+        _measure(kind, H, LR, beacons, params, states[t], zs[t], stream)
 
 
 # ----------------------------------------------------------------------------- the filter
@@ -325,34 +368,53 @@ def _halves(N, c):
 # (n, N) arrays; a step writes the next cloud to a second array (the caller swaps the two).
 
 
+# Particles per block of ``_advance_halves``: a block's rows (~16 of them) stay in the core's
+# cache between the passes over it, where whole rows of 10^5 particles went to memory and back.
+BLOCK = 1024
+
+
 @jit(parallel=True)
 def _advance_halves(
-    kind, F, LQ, H, LR, obs, k, beacons, params, z, g, X, Y, E, U, logw, w, shift, rngs, sums,
+    kind, F, LQ, H, LR, obs, k, beacons, params, z, g, X, Y, E, U, logw, w, shift, streams,
+    sums,
 ):  # fmt: skip
     """Both halves in parallel: propagate ``X`` into ``Y`` (unless ``g == 0``: the cloud stays
-    in ``X``), weigh by ``z`` and ``_settle_and_sum`` into ``sums[c]``.
+    in ``X``) with ``streams[c]``, weigh by ``z``, and sum each half's weight moments into
+    ``sums[c]`` (see ``_add_weight_moments``), block by block.
 
-    ``E`` (r, N) and ``U`` (>= k, N) are work rows, ``w`` gets the squared residuals.
+    ``E`` (r, N) and ``U`` (>= k, N) are work rows; ``w`` gets each half's weights
+    ``exp(logw - top)``, top the half's largest log-weight.
     """
     for c in prange(2):
         lo, hi = _halves(X.shape[1], c)
-        cloud = X
-        if g > 0:
-            _propagate(kind, F, LQ, params, X, Y, E, lo, hi, g + 1, rngs[c])
-            cloud = Y
-        if k > 0:
-            _sq_residuals(kind, H, LR, obs, k, beacons, params, z, cloud, lo, hi, w, U)
-        _settle_and_sum(cloud, logw, w, shift, k > 0, lo, hi, sums[c])
+        cloud = Y if g > 0 else X
+        top = -math.inf
+        for b in range(lo, hi, BLOCK):
+            e = min(b + BLOCK, hi)
+            if g > 0:
+                _propagate(kind, F, LQ, params, X, Y, E, b, e, g + 1, streams[c])
+            if k > 0:
+                _sq_residuals(kind, H, LR, obs, k, beacons, params, z, cloud, b, e, w, U)
+            top = max(top, _settle(cloud, logw, w, shift, k > 0, b, e))
+        out = sums[c]
+        out[:] = 0.0
+        out[0] = top
+        if top > -math.inf:
+            out[3 : 3 + X.shape[0]] = cloud[:, lo]
+            for b in range(lo, hi, BLOCK):
+                _add_weight_moments(cloud, logw, top, b, min(b + BLOCK, hi), w, out)
+        else:
+            w[lo:hi] = 0.0
 
 
-@jit(parallel=True)
-def _normalised_weights(logw, log_total, w):
-    """``w = exp(logw - log_total)``, both halves in parallel."""
-    for c in prange(2):
-        lo, hi = _halves(logw.shape[0], c)
+@jit
+def _normalised_weights(sums, log_total, w):
+    """``w = exp(logw - log_total)`` from each half's ``w = exp(logw - top)``: one scale a half."""
+    for c in range(2):
+        lo, hi = _halves(w.shape[0], c)
+        scale = math.exp(sums[c, 0] - log_total)  # 0 for a half of impossible particles
         for p in range(lo, hi):
-            lw = logw[p] - log_total
-            w[p] = math.exp(lw) if lw > NEGLIGIBLE else 0.0
+            w[p] *= scale
 
 
 @jit(parallel=True)
@@ -372,7 +434,7 @@ def _gather_halves(X, idx, Y):
 
 @jit
 def _moments(sums, mean, cov):
-    """The weighted mean (n,) and covariance (n, n) from both halves' ``_settle_and_sum``.
+    """The weighted mean (n,) and covariance (n, n) from both halves' ``_advance_halves``.
 
     Each half's sums are brought to the common top and reference ``c`` (``d = d_h + delta``),
     then ``cov = E[(x - c)(x - c)^T] - (m - c)(m - c)^T``.
@@ -422,7 +484,7 @@ def _moments(sums, mean, cov):
 
 @jit
 def filter_kernel(
-    kind, F, LQ, H, R, beacons, params, zs, t0, particles, logw, rng, rng2, resampler,
+    kind, F, LQ, H, R, beacons, params, zs, t0, particles, logw, rng, streams, resampler,
     ess_threshold,
     means, covs, ess, resampled, loglik, keep, kept_particles, kept_weights,
 ):  # fmt: skip
@@ -431,8 +493,9 @@ def filter_kernel(
 
     Per step (global index ``t0 + t``): propagate (unless it is the very first step), add
     log-likelihoods, normalise by log-sum-exp, record mean/cov/ESS, resample if
-    ``ESS < ess_threshold * N``. ``particles``/``logw`` (normalised) are updated in place, so
-    chunks can follow each other; ``kept_particles`` is (T, n, N). Returns -1, or the step
+    ``ESS < ess_threshold * N``. ``particles``/``logw`` (normalised) and the two normal
+    ``streams`` (2, 4) are updated in place, so chunks can follow each other;
+    ``kept_particles`` is (T, n, N). Returns -1, or the step
     where every particle became impossible.
     """
     T = zs.shape[0]
@@ -443,7 +506,6 @@ def filter_kernel(
     swapped = False
     E = np.empty((max(LQ.shape[1], 1), N))
     U = np.empty((max(m, 1), N))
-    rngs = (rng, rng2)
     sums = np.empty((2, 3 + 2 * n + n * n))
     obs = np.empty(m, dtype=np.int64)
     LR = np.empty((m, m))
@@ -467,7 +529,7 @@ def filter_kernel(
                 return t
         _advance_halves(
             kind, F, LQ, H, LR, obs, k, beacons, params, z, g, cloud, spare, E, U, logw, w, shift,
-            rngs, sums,
+            streams, sums,
         )  # fmt: skip
         if g > 0:
             cloud, spare, swapped = spare, cloud, not swapped
@@ -478,7 +540,7 @@ def filter_kernel(
         shift = top + log_total
         resampled[t] = ess[t] < ess_threshold * N
         if keep or resampled[t]:
-            _normalised_weights(logw, shift, w)
+            _normalised_weights(sums, shift, w)
         if keep:
             kept_particles[t, :, :] = cloud
             kept_weights[t, :] = w

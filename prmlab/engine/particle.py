@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from prmlab.engine import _particle_kernels as _k
+from prmlab.engine._normal_stream import seed_streams
 from prmlab.engine._validation import check_array, check_option, check_random_state, check_scalar
 from prmlab.engine.kalman import _check_measurements, _check_model, _check_state
 
@@ -253,7 +254,8 @@ def simulate(
     states = np.empty((T, model.n_state))
     zs = np.empty((T, model.n_obs))
     kind, F, LQ, H, _, beacons, params = _kernel_model(model)
-    _k.simulate_kernel(kind, F, LQ, H, model.r_factor, beacons, params, first, states, zs, rng)
+    stream = seed_streams(rng, 1)[0]
+    _k.simulate_kernel(kind, F, LQ, H, model.r_factor, beacons, params, first, states, zs, stream)
     return states, zs
 
 
@@ -327,12 +329,11 @@ class ParticleFilter:
         self.resampler = check_option(resampler, "resampler", RESAMPLERS)
         self.ess_threshold = check_scalar(ess_threshold, "ess_threshold", ge=0, le=1)
         self._rng = check_random_state(seed)
-        # a second, independent stream for the other half of the particles (parallel draws)
-        self._rng2 = self._rng.spawn(1)[0]
-        L = _factor(P)
-        noise = self._rng.standard_normal((self.n_particles, L.shape[1]))
+        # the normal draws of each half of the particles (drawn in parallel)
+        self._streams = seed_streams(self._rng, 2)
         # one particle per column: the kernels' loops over particles are then contiguous
-        self._particles = np.ascontiguousarray((x + noise @ L.T).T)
+        self._particles = np.empty((x.shape[0], self.n_particles))
+        _k.spread_kernel(x, _factor(P), self._streams, self._particles)
         self._logw = np.full(self.n_particles, -math.log(self.n_particles))
         self._kernel_model = _kernel_model(self.model)
         self._failed: int | None = None
@@ -363,7 +364,7 @@ class ParticleFilter:
         kp = np.empty((T, n, N)) if return_particles else np.empty((0, 1, 1))
         kw = np.empty((T, N)) if return_particles else np.empty((0, 1))
         failed = _k.filter_kernel(
-            *self._kernel_model, z, self.t, self._particles, self._logw, self._rng, self._rng2,
+            *self._kernel_model, z, self.t, self._particles, self._logw, self._rng, self._streams,
             RESAMPLERS[self.resampler], self.ess_threshold, means, covs, ess, resampled,
             loglik, return_particles, kp, kw,
         )  # fmt: skip

@@ -117,7 +117,9 @@ def test_resampling_follows_the_ess_threshold(lg):
 
 @pytest.mark.parametrize("name", RESAMPLERS)
 def test_every_resampler_tracks(lg, name):
-    res = particle.run_particle_filter(lg["model"], lg["zs"], 2000, lg["x0"], lg["P0"], seed=2,
+    # 5,000 particles: after the gap of missing measurements the ESS falls to ~1 %, and with
+    # 2,000 the largest error reached 1 (a posterior sd) in one seed of ten
+    res = particle.run_particle_filter(lg["model"], lg["zs"], 5000, lg["x0"], lg["P0"], seed=2,
                                        resampler=name)  # fmt: skip
     means, _, _ = kalman.kalman_filter(
         lg["zs"], lg["F"], lg["H"], lg["Q"], lg["R"], lg["x0"], lg["P0"]
