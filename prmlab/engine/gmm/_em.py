@@ -8,15 +8,13 @@ maximises ``Q(theta, theta^t)``, and ``log p(x | theta^t) <= log p(x | theta^{t+
 
 from __future__ import annotations
 
-import os
-import threading
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
+from prmlab.engine._parallel import shared_pool
 from prmlab.engine._validation import check_array, check_scalar
 from prmlab.engine.gmm import _kernels as K
 
@@ -48,16 +46,6 @@ _CHUNK_ROWS = 16384
 # Fixed number of chunks (not the thread count) so sums are reduced in the same order on any
 # machine and results are reproducible.
 _N_CHUNKS = 16
-_POOL: ThreadPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-
-
-def _pool() -> ThreadPoolExecutor:
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="prmlab-gmm")
-        return _POOL
 
 
 def map_chunks(kernel: Callable[..., Any], n: int, *args: Any) -> list[Any]:
@@ -67,7 +55,7 @@ def map_chunks(kernel: Callable[..., Any], n: int, *args: Any) -> list[Any]:
         return [kernel(*args, 0, n)]
     bounds = np.linspace(0, n, _N_CHUNKS + 1).astype(np.int64)
     futures = [
-        _pool().submit(kernel, *args, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])
+        shared_pool().submit(kernel, *args, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])
     ]
     return [f.result() for f in futures]
 

@@ -10,16 +10,15 @@ nogil kernels of different chains run on different cores.
 from __future__ import annotations
 
 import copy
-import os
 import time
 import warnings
 from collections.abc import Generator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from prmlab.engine._parallel import shared_pool
 from prmlab.engine._validation import check_array, check_option, check_random_state, check_scalar
 from prmlab.engine.mcmc import _kernels as K
 from prmlab.engine.mcmc.targets import Target, check_cov
@@ -35,14 +34,6 @@ MAX_RECORD_BYTES = 400e6
 # Below this many steps in total, one thread is faster than handing chains to a pool.
 PARALLEL_MIN_STEPS = 50_000
 CHUNK_SECONDS = 0.03
-_pool: ThreadPoolExecutor | None = None
-
-
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="mcmc")
-    return _pool
 
 
 @dataclass(frozen=True)
@@ -250,7 +241,7 @@ class Sampler:
             return self._advance(c, bufs, i0, i1, record)
 
         if self.n_chains > 1 and (i1 - i0) * self.n_chains >= PARALLEL_MIN_STEPS:
-            statuses = list(_executor().map(one, range(self.n_chains)))
+            statuses = list(shared_pool().map(one, range(self.n_chains)))
         else:
             statuses = [one(c) for c in range(self.n_chains)]
         for c, status in enumerate(statuses):

@@ -1,4 +1,4 @@
-"""Numba kernels of the pca topic: column moments in one pass, and the p-PCA EM loop.
+"""Numba kernels of the pca topic: column sums in one pass, and the p-PCA EM loop.
 
 Every kernel takes float64 C-contiguous arrays and int64 scalars only, so each compiles once.
 """
@@ -11,21 +11,15 @@ from prmlab.engine._jit import jit
 
 
 @jit
-def column_moments(X, sums, squares):
-    """Add ``sum_i x_ij`` into ``sums[j]`` and ``sum_i x_ij^2`` into ``squares[j]`` over the rows
-    of ``X`` (n, d). One pass at memory speed: each row is added element-wise, so the loop over
-    columns vectorises without reassociating any sum; NaN or infinity anywhere shows in them.
-
-    Serial on purpose: the pass is memory-bound, and OpenMP threads left spinning after a
-    parallel loop steal the cores from the BLAS product that follows.
-    """
+def column_sums(X, sums):
+    """Add ``sum_i x_ij`` into ``sums[j]`` over the rows of ``X`` (n, d). One pass at memory
+    speed: each row is added element-wise, so the loop over columns vectorises without
+    reassociating any sum; NaN or infinity anywhere shows in the sums."""
     n, d = X.shape
     for i in range(n):
         row = X[i]
         for j in range(d):
-            x = row[j]
-            sums[j] += x
-            squares[j] += x * x
+            sums[j] += row[j]
 
 
 @jit
