@@ -32,9 +32,13 @@ def _moons(n: int, noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.nd
     return X, y
 
 
-def _grid(X: np.ndarray, size: int) -> np.ndarray:
+def _axes(X: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
-    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], size), np.linspace(lo[1], hi[1], size))
+    return np.linspace(lo[0], hi[0], size), np.linspace(lo[1], hi[1], size)
+
+
+def _grid(X: np.ndarray, size: int) -> np.ndarray:
+    gx, gy = np.meshgrid(*_axes(X, size))
     return np.column_stack([gx.ravel(), gy.ravel()])
 
 
@@ -44,6 +48,7 @@ def workloads(quick: bool) -> list[Workload]:
     X, y = _moons(n_fit)
     Xd, yd = _moons(n_drag, seed=1)
     grid = _grid(X, n_grid)
+    panel_axes = _axes(Xd, 150)  # the panel maps f by decision_grid
     panel_grid = _grid(Xd, 150)
     ours = SVC(**params).fit(X, y)
 
@@ -80,7 +85,7 @@ def workloads(quick: bool) -> list[Workload]:
         ),
         Workload(
             f"svm: refit + 150x150 map among {n_drag} points",
-            lambda: SVC(**params).fit(Xd, yd).decision_function(panel_grid),
+            lambda: SVC(**params).fit(Xd, yd).decision_grid(*panel_axes),
             ref,
             ref_drag,
             1.0,

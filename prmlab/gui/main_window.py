@@ -10,7 +10,7 @@ from pathlib import Path
 import numba
 import numpy as np
 import PySide6
-from PySide6.QtCore import QSettings, Qt, QThreadPool, qVersion
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, qVersion
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from prmlab.gui.widgets.export import FIGURE_FILTER, export_figure, export_resul
 
 log = logging.getLogger("prmlab")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+STATUS_DELAY_MS = 250  # a job shows in the status bar once it has run this long
 
 
 class MainWindow(QMainWindow):
@@ -172,14 +173,28 @@ class MainWindow(QMainWindow):
         for w in (self.job_label, self.progress, self.cancel_button):
             status.addPermanentWidget(w)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.monitor.cancel_newest)
+        # Shown only for a job still running after a moment: a drag's refits come and go
+        # 30 times a second, and showing and hiding these relaid out the status bar each time.
+        self._status_shown = True
+        self._status_delay = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
+        self._status_delay.timeout.connect(lambda: self._show_status(bool(self.monitor.running)))
         self.monitor.sigChanged.connect(self._update_status)
         self._update_status()
+
+    def _show_status(self, on: bool) -> None:
+        if on != self._status_shown:
+            self._status_shown = on
+            for w in (self.job_label, self.progress, self.cancel_button):
+                w.setVisible(on)
 
     def _update_status(self) -> None:
         running = bool(self.monitor.running)
         self.job_label.setText(f"Running: {self.monitor.label()}" if running else "")
-        for w in (self.job_label, self.progress, self.cancel_button):
-            w.setVisible(running)
+        if not running:
+            self._status_delay.stop()
+            self._show_status(False)
+        elif not self._status_shown and not self._status_delay.isActive():
+            self._status_delay.start()
         if self.monitor.progress is None:
             self.progress.setRange(0, 0)  # busy indicator
         else:

@@ -255,3 +255,24 @@ def test_warmup_runs_quietly():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         svm.warmup()
+
+
+@pytest.mark.parametrize("kernel", ["rbf", "poly", "linear"])
+def test_decision_grid_equals_decision_function_on_the_meshgrid(kernel):
+    X, y = make_moons(200, noise=0.3, random_state=0)
+    model = SVC(kernel=kernel, C=1.0, gamma=0.5, degree=3).fit(X, y)
+    xs, ys = np.linspace(-2, 3, 31), np.linspace(-1.5, 2, 17)
+    gx, gy = np.meshgrid(xs, ys)
+    expected = model.decision_function(np.column_stack([gx.ravel(), gy.ravel()]))
+    np.testing.assert_allclose(model.decision_grid(xs, ys), expected.reshape(17, 31), atol=1e-12)
+
+
+def test_decision_grid_refuses_bad_input():
+    X, y = make_moons(50, noise=0.3, random_state=0)
+    with pytest.raises(ValueError, match="not fitted"):
+        SVC().decision_grid([0.0], [0.0])
+    model = SVC().fit(X, y)
+    with pytest.raises(ValueError, match="xs"):
+        model.decision_grid([0.0, np.nan], [0.0])
+    with pytest.raises(ValueError, match="feature"):
+        SVC().fit(np.column_stack([X, X[:, :1]]), y).decision_grid([0.0], [0.0])

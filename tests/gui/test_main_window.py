@@ -9,6 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from prmlab.gui import app as app_module
+from prmlab.gui.main_window import STATUS_DELAY_MS
 from prmlab.gui.panels import PANEL_NAMES
 
 
@@ -40,6 +41,19 @@ def test_status_bar_shows_a_long_job_and_escape_cancels_it(qtbot, main_window):
     qtbot.waitUntil(lambda: not panel.job.running, timeout=3000)
     assert not main_window.cancel_button.isVisible()
     assert done == []
+
+
+def test_short_jobs_leave_the_status_bar_alone(qtbot, main_window):
+    # a drag's refits come and go many times a second: showing each relaid out the bar
+    panel = main_window.current_panel()
+    done = []
+    for _ in range(5):
+        panel.job.run(_slow, 2, on_done=done.append, label="Short job")
+        qtbot.waitUntil(lambda: not panel.job.running, timeout=3000)
+        assert not main_window.cancel_button.isVisible()
+    assert len(done) == 5
+    qtbot.wait(STATUS_DELAY_MS + 100)
+    assert not main_window.cancel_button.isVisible()
 
 
 def test_an_error_in_a_job_becomes_the_panel_message(qtbot, main_window):

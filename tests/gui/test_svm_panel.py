@@ -86,6 +86,8 @@ def test_drag_refits_live(qtbot, panel, wait_idle):
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, X[i, 0] - 1, X[i, 1]))
     wait_idle(panel)
     np.testing.assert_allclose(panel._frame.X[i], [X[i, 0] - 1, X[i, 1]], atol=0.05)
+    # the dual objective, left alone during the drag, shows the final fit's
+    assert panel.dual_dot.getData()[1][0] == pytest.approx(panel._frame.dual_objective)
 
 
 def test_changing_the_kernel_refits(qtbot, panel, wait_idle):

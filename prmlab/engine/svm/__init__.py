@@ -393,6 +393,28 @@ class SVC:
             int(self.degree), float(self.coef0),
         )  # fmt: skip
 
+    def decision_grid(self, xs: Any, ys: Any) -> np.ndarray:
+        """``f`` over the grid ``xs`` (nx,) by ``ys`` (ny,) of a model with two features:
+        ``F[j, i] = f((xs[i], ys[j]))``, shape (ny, nx), as ``np.meshgrid`` lays it out.
+
+        The RBF kernel factorises over the features, ``exp(-g |x - s|^2) =
+        exp(-g (x1 - s1)^2) exp(-g (x2 - s2)^2)``, so ``F = B diag(a y) A^T + b`` with
+        ``A[i, s] = exp(-g (xs_i - s1)^2)`` (nx, m) and ``B[j, s]`` likewise (ny, m): (nx + ny) m
+        exponentials instead of nx ny m. Other kernels evaluate ``decision_function`` on every
+        grid point.
+        """
+        self._check_X(np.zeros((1, 2)))  # fitted, on two features
+        xs = check_array(np.reshape(xs, (-1, 1)), "xs")[:, 0]
+        ys = check_array(np.reshape(ys, (-1, 1)), "ys")[:, 0]
+        if self.kernel != "rbf":
+            gx, gy = np.meshgrid(xs, ys)
+            points = np.column_stack([gx.ravel(), gy.ravel()])
+            return self.decision_function(points).reshape(len(ys), len(xs))
+        S, coef = self.support_vectors_, self.dual_coef_[0]
+        A = np.exp(-self.gamma * (xs[:, None] - S[:, 0]) ** 2)
+        B = np.exp(-self.gamma * (ys[:, None] - S[:, 1]) ** 2)
+        return (B * coef) @ A.T + self.intercept_[0]
+
     def predict(self, X: Any) -> np.ndarray:
         """``classes_[1]`` where ``f(x) > 0``, else ``classes_[0]``; shape (n_samples,)."""
         return self.classes_[(self.decision_function(X) > 0).astype(np.int64)]

@@ -595,7 +595,7 @@ class GmmPanel(BasePanel):
         self.editor = PointEditor(
             self.plot, self.undo_stack, left_label=0, right_label=0, symbol_size=7
         )
-        self.editor.scatter.setVisible(False)  # drawn by self.points, coloured by resp
+        self.editor.set_visible(False)  # drawn by self.points, coloured by resp
         self.editor.install_delete_shortcut(self)
         self.editor.sigEditFinished.connect(self._edited)
         self.voronoi = pg.ImageItem()

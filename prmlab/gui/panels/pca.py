@@ -155,45 +155,6 @@ def preset_points(name: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ------------------------------------------------------------------ the panel
-class _PassiveScatter(pg.ScatterPlotItem):
-    """Leaves clicks on its points to the editor's view box."""
-
-    def mouseClickEvent(self, ev) -> None:
-        ev.ignore()
-
-
-class ClassScatterEditor(PointEditor):
-    """The shared point editor, drawn as one scatter per label: a drag then only moves
-    coordinates instead of restyling thousands of per-point brushes (pyqtgraph's slow path),
-    so 2,000 points refit and redraw well above 30 times a second."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        self.class_items: dict[int, pg.ScatterPlotItem] = {}
-        super().__init__(*args, **kwargs)
-        self.scatter.setVisible(False)
-
-    def redraw(self) -> None:
-        labels = self._labels
-        present = [int(k) for k in np.unique(labels)]
-        for k in set(self.class_items) - set(present):
-            self.plot.removeItem(self.class_items.pop(k))
-        for k in present:
-            item = self.class_items.get(k)
-            if item is None:
-                item = _PassiveScatter(
-                    size=10, pen=pg.mkPen("w", width=1.0), brush=colors.color(k, 230)
-                )
-                item.setZValue(10)
-                self.plot.addItem(item)
-                self.class_items[k] = item
-            mask = labels == k
-            item.setData(x=self._points[mask, 0], y=self._points[mask, 1])
-
-    def set_visible(self, on: bool) -> None:
-        for item in self.class_items.values():
-            item.setVisible(on)
-
-
 class PcaPanel(BasePanel):
     name = "pca"
     title = "PCA"
@@ -211,7 +172,7 @@ class PcaPanel(BasePanel):
         self._dragging = False  # a mouse gesture is moving points: redraw the data plot only
         self._build_controls()
         self._build_plots()
-        self.editor = ClassScatterEditor(self.main, self.undo_stack, left_label=0, right_label=1)
+        self.editor = PointEditor(self.main, self.undo_stack, left_label=0, right_label=1)
         self.editor.install_delete_shortcut(self)
         self.editor.sigChanged.connect(self._points_changed)
         self.editor.sigEditFinished.connect(self._gesture_finished)

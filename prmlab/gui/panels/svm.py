@@ -136,8 +136,7 @@ def contour_segments(F: np.ndarray, level: float, extent: tuple) -> np.ndarray:
 
 def _frame(model: SVC, step: SmoStep, X, labels, extent, **extra) -> Frame:
     x0, x1, y0, y1 = extent
-    gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
-    F = model.decision_function(np.column_stack([gx.ravel(), gy.ravel()])).reshape(GRID, GRID)
+    F = model.decision_grid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
     return Frame(
         X=X,
         labels=labels,
@@ -265,6 +264,7 @@ class SvmPanel(BasePanel):
 
     def build(self) -> None:
         self._frame: Frame | None = None
+        self._history = np.empty((0, 2))  # the dual objective of the frame drawn
         self._session: SmoSession | None = None
         self._dataset: Dataset | None = None
         self._class_names = PRESET_CLASSES
@@ -278,6 +278,7 @@ class SvmPanel(BasePanel):
         self.editor = PointEditor(self.plot, self.undo_stack, left_label=POS, right_label=NEG)
         self.editor.install_delete_shortcut(self)
         self.editor.sigChanged.connect(self.refit)
+        self.editor.sigEditFinished.connect(self._draw_dual)
         self.editor.sigHovered.connect(self._hovered)
         self.sigRunFinished.connect(self._run_finished)
         self._range_timer = QTimer(self, singleShot=True, interval=200)
@@ -820,9 +821,19 @@ class SvmPanel(BasePanel):
         self._draw_width(frame, y)
 
         self._range_timer.start()  # the view may have moved while this was computed
-        self.dual_curve.setData(history[:, 0], history[:, 1])
-        self.dual_dot.setData([frame.n_iter], [frame.dual_objective])
+        self._history = history
+        if not self.editor.gesture_active:
+            self._draw_dual()
         self._show_numbers(frame, yf, at_c, free, inside, len(violators))
+
+    def _draw_dual(self) -> None:
+        """The dual objective's climb. Not while a point is dragged: the plot rescaled and
+        repainted with every refit, a third of each redraw; the drag's end draws it."""
+        frame = self._frame
+        if frame is None:
+            return
+        self.dual_curve.setData(self._history[:, 0], self._history[:, 1])
+        self.dual_dot.setData([frame.n_iter], [frame.dual_objective])
 
     def _draw_width(self, frame: Frame | None, y: np.ndarray | None = None) -> None:
         """A double arrow from f = -1 to f = +1 through the support vectors' centre."""

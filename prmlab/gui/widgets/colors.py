@@ -44,17 +44,6 @@ def blend(resp: np.ndarray, alpha: int = 230) -> list[QColor]:
     return [QColor(int(r), int(g), int(b), alpha) for r, g, b in rgb]
 
 
-def brushes(labels: np.ndarray, alpha: int = 230) -> list:
-    """One brush per point from integer labels (cached per colour by pyqtgraph)."""
-    cache = {}
-    out = []
-    for lab in np.asarray(labels, int):
-        if lab not in cache:
-            cache[lab] = pg.mkBrush(color(lab, alpha))
-        out.append(cache[lab])
-    return out
-
-
 def diverging_colormap() -> pg.ColorMap:
     """Blue (negative) - white (0) - orange (positive): for signed maps such as f(x)."""
     return pg.ColorMap([0.0, 0.5, 1.0], [QColor("#3B7DBF"), QColor("#F7F7F7"), QColor("#E8A33D")])

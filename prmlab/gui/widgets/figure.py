@@ -16,6 +16,19 @@ class Figure(pg.GraphicsLayoutWidget):
     again before each paint.
     """
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        scene = self.scene()
+        send_hover_events = scene.sendHoverEvents
+
+        def hover_unless_dragging(ev, exitOnly: bool = False) -> None:
+            # Mid-drag no item may accept a hover, and finding the items near the cursor cost
+            # ~5 ms a mouse move (a third of a drag's move); the release sends them anew.
+            if exitOnly or not ev.buttons() or scene.dragItem is None:
+                send_hover_events(ev, exitOnly)
+
+        scene.sendHoverEvents = hover_unless_dragging
+
     def resizeEvent(self, ev) -> None:
         if not self.closed:
             self._fit(force=True)
