@@ -7,6 +7,7 @@ Restarts and BIC/AIC vs K are generators in the worker too. Only this GUI thread
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -960,9 +961,9 @@ class GmmPanel(BasePanel):
 
     def _receive(self, result) -> None:
         """Route any worker result (or a tuple of them) to its drawing."""
-        if isinstance(result, tuple):
-            for item in result:
-                self._receive(item)
+        if isinstance(result, tuple):  # one per turn: each plot paints on its own
+            self._receive(result[0])
+            self.draw_in_turns(*(functools.partial(self._receive, item) for item in result[1:]))
         elif isinstance(result, FitState):
             self._take_state(result)
         elif isinstance(result, Restarts):
@@ -983,9 +984,7 @@ class GmmPanel(BasePanel):
     def draw_state(self) -> None:
         """Points, ellipses, means, Voronoi regions and the curve of the current state."""
         shown = self.shown_points() if len(self.X) else np.empty((0, 2))
-        s = self.state
-        if s is not None and len(s.resp) != len(self.X):
-            s = None  # a late state of the previous data
+        s = self._current_state()
         if len(shown) <= SCATTER_MAX:
             self.density.setVisible(False)
             pen = pg.mkPen(255, 255, 255, 110, width=0.5)
@@ -1003,8 +1002,17 @@ class GmmPanel(BasePanel):
             self.density.setRect(QRectF(lo[0], lo[1], span[0], span[1]))
             self.density.setVisible(True)
         self._draw_components(s)
-        self._draw_history(s)
         self._draw_status()
+        # its own turn: one paint for the data plot, another for the curve's
+        self.draw_in_turns(self._draw_current_history)
+
+    def _current_state(self) -> FitState | None:
+        """The state to draw: None for none, or for a late state of the previous data."""
+        s = self.state
+        return None if s is not None and len(s.resp) != len(self.X) else s
+
+    def _draw_current_history(self) -> None:
+        self._draw_history(self._current_state())
 
     def density_view(self) -> DensityView | None:
         """The pixel layout of the drawn sample (None: few points, drawn as markers)."""
@@ -1073,7 +1081,11 @@ class GmmPanel(BasePanel):
             ]
         else:
             texts = [f"component {i + 1}: π = {w:.3f}" for i, w in enumerate(weights)]
-        set_legend_rows(self.legend, list(zip(self.samples[:k], texts)))
+        if s is None:  # hidden, not emptied: the next fit's rows are mostly the same ones
+            self.legend.setVisible(False)
+        else:
+            set_legend_rows(self.legend, list(zip(self.samples[:k], texts)))
+            self.legend.setVisible(True)
         self._draw_voronoi(s if kmeans else None)
 
     def _draw_voronoi(self, s: FitState | None) -> None:
