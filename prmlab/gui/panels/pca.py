@@ -495,10 +495,11 @@ class PcaPanel(BasePanel):
         self._legend_entries(on)
 
     def _legend_entries(self, table: bool) -> None:
-        self.legend.clear()
-        if table:  # the class scatters add themselves when drawn
-            self.legend.addItem(self.em_line, "p-PCA W (EM frame)")
+        if table:  # the class rows follow the drawn classes (rebuilding them took ~15 ms)
+            if not self.legend.items or self.legend.items[0][0].item is not self.em_line:
+                set_legend_rows(self.legend, [(self.em_line, "p-PCA W (EM frame)")])
             return
+        self.legend.clear()
         for i, name in enumerate(("class A (left click)", "class B (right click)")):
             sample = pg.ScatterPlotItem(size=10, brush=colors.color(i), pen=pg.mkPen("w"))
             self.legend.addItem(sample, name)
