@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,13 +16,36 @@ _controller = None
 _lock = threading.Lock()
 
 
+WORKER_NICENESS = 5  # CPU shares 1:3 against a thread at the default 0
+
+
 def shared_pool() -> ThreadPoolExecutor:
-    """A pool of one thread per core, created on first use."""
+    """A pool of one thread per core, created on first use; its threads run at a lower
+    priority (``lower_thread_priority``)."""
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="prmlab-engine")
+            _pool = ThreadPoolExecutor(
+                os.cpu_count() or 1,
+                thread_name_prefix="prmlab-engine",
+                initializer=lower_thread_priority,
+            )
         return _pool
+
+
+def lower_thread_priority() -> None:
+    """Make the calling thread give way when the cores are contended (Linux, where the nice
+    value is per thread; elsewhere nothing). For background work: a GUI thread at the default
+    priority then gets the cores it needs to paint, and threads this one starts (OpenMP's
+    for a parallel kernel) inherit the value."""
+    if not sys.platform.startswith("linux"):
+        return
+    tid = threading.get_native_id()
+    try:
+        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
+    except OSError:  # not permitted here: run as is
+        pass
 
 
 @contextmanager

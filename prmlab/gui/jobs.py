@@ -22,6 +22,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from superqt.utils import WorkerBase, create_worker
 
+from prmlab.engine._parallel import lower_thread_priority
+
 log = logging.getLogger("prmlab")
 
 FRAME_S = 1 / 30  # at most ~30 repaints a second
@@ -34,16 +36,24 @@ class JobFailed(Exception):
 
 
 def _guarded(fn: Callable) -> Callable:
+    """``fn`` for a worker thread: at a lower priority than the GUI thread, which then keeps
+    the cores it needs to paint, and with RuntimeErrors of generators reported."""
     if inspect.isgeneratorfunction(fn):
 
         def gen(*args: Any, **kwargs: Any):
+            lower_thread_priority()
             try:
                 return (yield from fn(*args, **kwargs))
             except RuntimeError as exc:
                 raise JobFailed(f"{type(exc).__name__}: {exc}") from exc
 
         return gen
-    return fn
+
+    def plain(*args: Any, **kwargs: Any):
+        lower_thread_priority()
+        return fn(*args, **kwargs)
+
+    return plain
 
 
 def error_message(exc: BaseException) -> str:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 import warnings
 
+import pytest
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from prmlab.engine._parallel import WORKER_NICENESS, shared_pool
 from prmlab.gui.jobs import Job, JobMonitor
 
 
@@ -166,3 +170,16 @@ def test_cyclic_garbage_is_collected_on_the_gui_thread_only(qtbot):
     finally:
         collector.stop()
     assert not gc.isenabled()  # the session's collector is still in charge
+
+
+def _own_niceness() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_workers_give_way_to_the_gui_thread(qtbot):
+    job, got = Job(), []
+    job.run(_own_niceness, on_done=got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    assert got[0] >= WORKER_NICENESS > _own_niceness()
+    assert shared_pool().submit(_own_niceness).result() >= WORKER_NICENESS
