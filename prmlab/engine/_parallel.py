@@ -16,7 +16,7 @@ _controller = None
 _lock = threading.Lock()
 
 
-WORKER_NICENESS = 5  # CPU shares 1:3 against a thread at the default 0
+WORKER_NICENESS = 10  # CPU shares about 1:9 against a thread at the default 0
 
 
 def shared_pool() -> ThreadPoolExecutor:
