@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
+
 from prmlab.gui.panels.track import TrackPanel
 from prmlab.gui.widgets.figure import Figure
+from prmlab.gui.widgets.text import TextItem
 
 
 def _plots_inside(figure: Figure) -> bool:
@@ -42,3 +45,29 @@ def test_a_panel_at_projector_size_shows_every_plot(qtbot, make_panel, wait_idle
     qtbot.wait(50)
     panel.figure.viewport().repaint()
     assert _plots_inside(panel.figure)
+
+
+def test_a_framed_text_is_repainted_once_after_its_first_paint_in_a_scaled_figure(qtbot):
+    # pyqtgraph's first paint of a TextItem drops the view's scaling: it goes to a scratch
+    # image, and the item is painted again for real
+    painted = []
+
+    class Counting(TextItem):
+        def paint(self, p, *args):
+            painted.append(self.isVisible())
+            super().paint(p, *args)
+
+    figure = Figure()
+    qtbot.addWidget(figure)
+    for col in range(3):
+        figure.addPlot(row=0, col=col, title="a long title that needs a lot of room " * 2)
+    text = Counting("RBF kernel", fill=pg.mkBrush("w"), border=pg.mkPen("k"))
+    text.setParentItem(figure.ci.getItem(0, 0).getViewBox())
+    text.setPos(8, 8)
+    text.hide()  # shown later, like the SVM panel's numbers once a fit arrives
+    figure.resize(400, 300)
+    figure.show()
+    qtbot.wait(300)
+    assert figure.transform().m11() < 1 and not painted
+    text.show()
+    qtbot.waitUntil(lambda: len(painted) >= 2, timeout=3000)

@@ -37,6 +37,7 @@ from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.legend import set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
+from prmlab.gui.widgets.text import TextItem
 
 # Up to SCATTER_MAX points get one marker each (pyqtgraph styles every marker in Python,
 # ~9 µs each); more are drawn as a density image of at most DENSITY_SAMPLE of them, each
@@ -634,7 +635,7 @@ class GmmPanel(BasePanel):
             symbolBrush=colors.REJECT,
             symbolPen=colors.REJECT,
         )
-        self.mono_text = pg.TextItem(anchor=(1, 1))
+        self.mono_text = TextItem(anchor=(1, 1))
         self.ll_plot.addItem(self.mono_text, ignoreBounds=True)
         self.ll_plot.getViewBox().sigRangeChanged.connect(self._place_mono_text)
 

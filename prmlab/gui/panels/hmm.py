@@ -42,6 +42,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.params import group
 from prmlab.gui.widgets.pool import grown
+from prmlab.gui.widgets.text import TextItem
 
 NODE_SPAN = 80  # time steps in view up to which the trellis is drawn as nodes and edges
 PATH_SPAN = 3000  # ... and up to which the decoded paths are drawn over it
@@ -1136,7 +1137,7 @@ class HmmPanel(BasePanel):
             text.setVisible(True)
 
     def _new_obs_text(self) -> pg.TextItem:
-        text = pg.TextItem("", anchor=(0.5, 0.5), color=colors.PALETTE[7])
+        text = TextItem("", anchor=(0.5, 0.5), color=colors.PALETTE[7])
         self.trellis.addItem(text, ignoreBounds=True)
         return text
 
@@ -1334,7 +1335,7 @@ class HmmPanel(BasePanel):
                 for j in range(values.shape[1]):
                     v = values[i, j]
                     label = "0" if v == 0 else f"{v:.2f}"  # an exact zero: a structural zero
-                    text = pg.TextItem(label, anchor=(0.5, 0.5), color="k" if v > 0.6 else "w")
+                    text = TextItem(label, anchor=(0.5, 0.5), color="k" if v > 0.6 else "w")
                     text.setPos(j, i)
                     plot.addItem(text)
                     texts.append(text)

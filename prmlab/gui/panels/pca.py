@@ -27,6 +27,7 @@ from prmlab.gui.widgets.legend import set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.pool import grown
+from prmlab.gui.widgets.text import TextItem
 
 EDITABLE_MAX = 5_000  # 2-column tables up to this size become editable points
 MAX_SHOWN = 20_000  # table rows drawn at most (all rows are analysed)
@@ -305,14 +306,14 @@ class PcaPanel(BasePanel):
         self.main.addItem(self.handle, ignoreBounds=True)
         self.handle.sigPositionChanged.connect(self._handle_moved)
         self.handle.sigPositionChangeFinished.connect(lambda *_: self._place_handle())
-        self.variance_text = pg.TextItem(anchor=(0, 1))
+        self.variance_text = TextItem(anchor=(0, 1))
         self.variance_text.setZValue(26)
         self.main.addItem(self.variance_text, ignoreBounds=True)
         # table mode: one scatter per class (legend by name), biplot arrows and names, hover
         self.class_scatters: list[pg.ScatterPlotItem] = []
         self.loadings = line(colors.color(7), 1.6, connect="pairs")
         self.loading_texts: list[pg.TextItem] = []
-        self.hover_text = pg.TextItem(
+        self.hover_text = TextItem(
             anchor=(0, 1),
             color="#202020",
             border=pg.mkPen(colors.color(7)),
@@ -921,7 +922,7 @@ class PcaPanel(BasePanel):
         return item
 
     def _new_loading_text(self) -> pg.TextItem:
-        text = pg.TextItem(anchor=(0.5, 0.5), color=colors.color(7))
+        text = TextItem(anchor=(0.5, 0.5), color=colors.color(7))
         self.main.addItem(text, ignoreBounds=True)
         return text
 

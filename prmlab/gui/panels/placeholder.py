@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pyqtgraph as pg
-
 from prmlab.gui.panels.base import BasePanel
+from prmlab.gui.widgets.text import TextItem
 
 
 class PlaceholderPanel(BasePanel):
@@ -14,6 +13,6 @@ class PlaceholderPanel(BasePanel):
         plot = self.figure.addPlot(title=self.title)
         plot.hideAxis("left")
         plot.hideAxis("bottom")
-        text = pg.TextItem(f"The {self.title} panel is coming soon.", anchor=(0.5, 0.5))
+        text = TextItem(f"The {self.title} panel is coming soon.", anchor=(0.5, 0.5))
         plot.addItem(text)
         plot.setRange(xRange=(-1, 1), yRange=(-1, 1))

@@ -36,6 +36,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
+from prmlab.gui.widgets.text import TextItem
 
 NEG, POS = 0, 1  # editor labels: 0 is y = -1 (blue), 1 is y = +1 (orange)
 KERNELS = (  # combo text, engine name, formula (its tooltip and the line under the combo)
@@ -437,14 +438,14 @@ class SvmPanel(BasePanel):
         self.width_arrows = [
             pg.ArrowItem(headLen=13, tipAngle=35, pen=None, brush=pg.mkBrush(GREEN)) for _ in "ab"
         ]
-        self.width_text = pg.TextItem(
+        self.width_text = TextItem(
             anchor=(0, 0.5), color=GREEN, fill=pg.mkBrush(255, 255, 255, 190)
         )
         for item in (self.width_line, *self.width_arrows, self.width_text):
             item.setZValue(15)
             self.plot.addItem(item, ignoreBounds=True)
         # Live numbers in the plot's corner (pixel coordinates of the view box).
-        self.info = pg.TextItem(
+        self.info = TextItem(
             anchor=(0, 0), color=DARK, fill=pg.mkBrush(255, 255, 255, 215), border=pg.mkPen(DARK)
         )
         font = QFont()
@@ -455,7 +456,7 @@ class SvmPanel(BasePanel):
         self.info.setPos(8, 8)
         self.info.setZValue(30)
         self.info.hide()
-        self.hover_text = pg.TextItem(
+        self.hover_text = TextItem(
             anchor=(0, 1), color=DARK, fill=pg.mkBrush(255, 255, 255, 225), border=pg.mkPen(DARK)
         )
         self.hover_text.setZValue(20)

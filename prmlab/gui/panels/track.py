@@ -44,6 +44,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.params import ValueSlider, group
+from prmlab.gui.widgets.text import TextItem
 
 PRESETS = {
     "Figure-8": "figure8",
@@ -485,7 +486,7 @@ class TrackPanel(BasePanel):
                                          brushes=[colors.color(c) for c in (C_MEAS, C_KF, C_RTS, C_PF)])  # fmt: skip
         self.rmse_plot.addItem(self.rmse_bars)
         fg = pg.getConfigOption("foreground")
-        self.rmse_text = [pg.TextItem(anchor=(0.5, 1.0), color=fg) for _ in range(4)]
+        self.rmse_text = [TextItem(anchor=(0.5, 1.0), color=fg) for _ in range(4)]
         for item in self.rmse_text:
             self.rmse_plot.addItem(item)
         layout = self.figure.ci.layout
