@@ -200,8 +200,8 @@ class PointEditor(QObject):
         self._apply(points, labels)
         self.sigEditFinished.emit()
 
-    def _new_scatter(self) -> _PassiveScatter:
-        item = _PassiveScatter(size=self._symbol_size, pen=pg.mkPen("w", width=1.0))
+    def _new_scatter(self, **style) -> _PassiveScatter:
+        item = _PassiveScatter(size=self._symbol_size, pen=pg.mkPen("w", width=1.0), **style)
         item.setZValue(10)
         item.setVisible(self._visible)
         self.plot.addItem(item)
@@ -237,8 +237,7 @@ class PointEditor(QObject):
         for k in present:
             item = self._scatters.get(k)
             if item is None:
-                item = self._scatters[k] = self._new_scatter()
-                item.setBrush(colors.color(k, 230))
+                item = self._scatters[k] = self._new_scatter(brush=colors.color(k, 230))
             mask = (labels == k) & others
             item.setData(x=self._points[mask, 0], y=self._points[mask, 1])
 
