@@ -6,8 +6,8 @@ small CSVs. Generators use ``np.random.default_rng(seed)`` only: same seed, same
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -16,21 +16,23 @@ import pandas as pd
 from prmlab.data.dataset import Dataset
 from prmlab.engine._validation import check_scalar
 
-#: The folder of the shipped CSVs beside the source tree (a checkout or an editable
-#: install), found relative to this file so it works from any cwd.
+#: The folder of the shipped CSVs in a checkout or an editable install, found relative to
+#: this file so it works from any cwd. A wheel carries the same files as ``prmlab/datasets``
+#: (``[tool.setuptools.package-dir]`` in pyproject), where ``importlib.resources`` finds them
+#: in any install: ``--prefix``, ``--user``, a venv or the system's site-packages.
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "datasets"
-#: Where a normal ``pip install`` puts them (``[tool.setuptools.data-files]`` in pyproject).
-INSTALLED = Path(sys.prefix) / "share" / "prmlab" / "datasets"
+PACKAGED = "datasets"  # the tables' folder inside the installed ``prmlab`` package
 
 
 def _resource(filename: str) -> Path:
-    """A shipped CSV: beside the source tree first, then the installed copy."""
-    for folder in (RESOURCES, INSTALLED):
-        if (folder / filename).is_file():
-            return folder / filename
+    """A shipped CSV: the copy inside the installed package first, then the source tree's."""
+    packaged = Path(str(resources.files("prmlab").joinpath(PACKAGED, filename)))
+    for path in (packaged, RESOURCES / filename):
+        if path.is_file():
+            return path
     raise FileNotFoundError(
-        f"built-in data file {filename!r} is neither in {RESOURCES} (source tree) "
-        f"nor in {INSTALLED} (installed copy); reinstall prmlab"
+        f"built-in data file {filename!r} is neither in {packaged.parent} (installed package) "
+        f"nor in {RESOURCES} (source tree); reinstall prmlab"
     )
 
 

@@ -1,5 +1,7 @@
 """Built-in datasets: the shipped tables are the real ones, generators are seeded and sane."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -106,19 +108,35 @@ def test_builtin_menu_covers_all():
         assert ds.name == name
 
 
-def test_shipped_tables_found_beside_the_source_then_installed(tmp_path, monkeypatch):
-    source, installed = tmp_path / "source", tmp_path / "installed"
+def test_shipped_tables_found_in_the_package_then_the_source_tree(tmp_path, monkeypatch):
+    package, source = tmp_path / "prmlab", tmp_path / "source"
+    (package / builtin.PACKAGED).mkdir(parents=True)
     source.mkdir()
-    installed.mkdir()
     real = builtin._resource("iris.csv")
+    monkeypatch.setattr(builtin.resources, "files", lambda name: package)
     monkeypatch.setattr(builtin, "RESOURCES", source)
-    monkeypatch.setattr(builtin, "INSTALLED", installed)
     with pytest.raises(FileNotFoundError, match="neither in") as info:
         builtin.iris()
-    assert str(source) in str(info.value) and str(installed) in str(info.value)
-    (installed / "iris.csv").write_bytes(real.read_bytes())
-    assert builtin._resource("iris.csv") == installed / "iris.csv"
-    assert builtin.iris().X.shape == (150, 4)
-    (source / "iris.csv").write_text("a,class\n1,x\n")
+    assert str(source) in str(info.value) and str(package) in str(info.value)
+    (source / "iris.csv").write_bytes(real.read_bytes())
     assert builtin._resource("iris.csv") == source / "iris.csv"
+    assert builtin.iris().X.shape == (150, 4)
+    (package / builtin.PACKAGED / "iris.csv").write_text("a,class\n1,x\n")
+    assert builtin._resource("iris.csv") == package / builtin.PACKAGED / "iris.csv"
     assert builtin.iris().X.shape == (1, 1)
+
+
+def test_every_package_is_listed_for_the_wheel():
+    """pyproject lists the packages by hand (the tables are mapped in as ``prmlab.datasets``):
+    a package missing from the list would be missing from every non-editable install."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "prmlab").rglob("__init__.py")
+    }
+    listed = set(config["packages"])
+    assert listed - {"prmlab.datasets"} == on_disk
+    assert config["package-dir"]["prmlab.datasets"] == "resources/datasets"
