@@ -260,7 +260,3 @@ def test_functional_bad_input():
         gmm.GaussianMixture(2).predict(X)
     with pytest.raises(ValueError, match="NaN"):
         gmm.em_step(np.full((3, 2), np.nan), w, m, c)
-
-
-def test_warmup_runs():
-    gmm.warmup()

@@ -189,7 +189,3 @@ def test_smoother_rejects_mismatched_shapes(cv):
     means, covs, _ = kalman.kalman_filter(*_args(cv))
     with pytest.raises(ValueError, match="covs must have shape"):
         kalman.rts_smoother(means, covs[:-1], cv["F"], cv["Q"])
-
-
-def test_warmup_runs():
-    kalman.warmup()

@@ -224,7 +224,3 @@ def test_bad_models_raise_value_error(lg):
         particle.range_bearing(np.zeros((1, 2)), lg["F"], lg["Q"], range_std=0)
     with pytest.raises(ValueError, match="process_var must be > 0"):
         particle.growth_model(process_var=-1)
-
-
-def test_warmup_runs():
-    particle.warmup()

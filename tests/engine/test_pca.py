@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import PCA as SkPCA
 
-from prmlab.engine.pca import PCA, ZeroVarianceWarning, centred_scatter, warmup
+from prmlab.engine.pca import PCA, ZeroVarianceWarning, centred_scatter
 
 
 def correlated(n, d, seed=0, offset=0.0):
@@ -193,7 +193,3 @@ def test_use_before_fit_and_wrong_columns():
         model.transform(np.ones((3, 4)))
     with pytest.raises(ValueError, match="Z must have 2 columns"):
         model.inverse_transform(np.ones((3, 3)))
-
-
-def test_warmup_runs():
-    warmup()

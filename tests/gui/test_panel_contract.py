@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from pixels import grid_colours
 from PySide6.QtGui import QImage
 
 from prmlab.gui.panels import PANEL_NAMES, panel_class
@@ -29,7 +30,7 @@ def test_panel_contract(name, make_panel, qtbot, tmp_path):
     png = export_figure(panel.figure, tmp_path / f"{name}.png")
     pixels = QImage(str(png))
     assert not pixels.isNull() and pixels.width() > 200 and pixels.height() > 200
-    assert len(set(_sample(pixels))) > 8  # drawn, not one flat colour
+    assert len(set(grid_colours(pixels))) > 8  # drawn, not one flat colour
     svg = export_figure(panel.figure, tmp_path / f"{name}.svg")
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") or "<svg" in text[:500]
@@ -37,11 +38,3 @@ def test_panel_contract(name, make_panel, qtbot, tmp_path):
 
     again = _demo(make_panel, qtbot, name, seed=7)
     pd.testing.assert_frame_equal(again.results_frame(), frame)
-
-
-def _sample(image: QImage) -> list[int]:
-    """Colours on a 64 x 64 grid over the image (a full scan is slow in Python)."""
-    dx, dy = max(1, image.width() // 64), max(1, image.height() // 64)
-    return [
-        image.pixel(x, y) for x in range(0, image.width(), dx) for y in range(0, image.height(), dy)
-    ]
