@@ -6,12 +6,12 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QPushButton
 
 from prmlab.data import Dataset
 from prmlab.data.builtin import iris
-from prmlab.gui.panels.svm import NEG, POS, SvmPanel, contour_segments
+from prmlab.gui.panels.svm import NEG, POS, SvmPanel, contour_segments, preset_points
 
 
 @pytest.fixture
@@ -209,14 +209,85 @@ def test_three_class_csv_asks_which_two(qtbot, panel, wait_idle):
     assert panel.messages.level() == "error" and "two different classes" in panel.messages.text()
 
 
-def test_new_sample_draws_the_preset_with_the_next_seed(qtbot, panel, wait_idle):
-    before, seed = panel.editor.points, panel.seed()
+def test_new_sample_draws_a_fresh_seed_and_shows_it(qtbot, panel, wait_idle):
+    before = panel.editor.points
+    panel.seed_box.lineEdit().selectAll()
+    qtbot.keyClicks(panel.seed_box.lineEdit(), "41")  # typed, not entered: "New" ignores it
     new = [b for b in panel.findChildren(QPushButton) if "New" in b.text()][0]
     qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    assert panel.seed() == seed + 1 and panel.preset_box.currentText() == "Separable"
-    assert panel.editor.points.shape == before.shape
+    seed = panel.seed()
+    assert seed not in (41, 42) and panel.seed_box.text() == str(seed)
+    assert panel.preset_box.currentText() == "Separable"
+    np.testing.assert_allclose(panel.editor.points, preset_points("Separable", seed)[0])
     assert not np.allclose(panel.editor.points, before)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Tab])
+def test_a_typed_seed_reseeds_on_enter_or_tab(qtbot, panel, wait_idle, key):
+    edit = panel.seed_box.lineEdit()
+    panel.seed_box.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "123")
+    assert not np.allclose(panel.editor.points, preset_points("Separable", 123)[0])
+    qtbot.keyClick(edit, key)
+    wait_idle(panel)
+    assert panel.seed() == 123
+    np.testing.assert_allclose(panel.editor.points, preset_points("Separable", 123)[0])
+
+
+def hover(qtbot, panel, index: int) -> None:
+    """Hover point ``index`` (offscreen, through the scene's own mouse-moved signal)."""
+    x, y = panel.editor.points[index]
+    scene_pos = panel.editor.view.mapViewToScene(QPointF(x, y))
+    panel.figure.scene().sigMouseMoved.emit(scene_pos)
+    qtbot.waitUntil(lambda: panel.hover_text.isVisible(), timeout=5000)
+    assert panel.hover_text.textItem.toPlainText().startswith(f"#{index}: α =")
+
+
+def test_a_hovered_points_tooltip_goes_with_a_new_c_kernel_preset_or_the_mouse(
+    qtbot, panel, wait_idle
+):
+    hover(qtbot, panel, 3)
+    panel.c_slider.slider.setValue(panel.c_slider.slider.value() + 10)  # C
+    assert not panel.hover_text.isVisible()
+    wait_idle(panel)
+    panel.figure.scene().sigMouseMoved.emit(QPointF(-50, -50))  # off the plot, then back
+    hover(qtbot, panel, 3)
+    panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("rbf"))
+    assert not panel.hover_text.isVisible()
+    wait_idle(panel)
+    panel.figure.scene().sigMouseMoved.emit(QPointF(-50, -50))
+    hover(qtbot, panel, 5)
+    panel.preset_box.setCurrentText("Moons")
+    panel.preset_box.activated.emit(panel.preset_box.currentIndex())
+    assert not panel.hover_text.isVisible()
+    wait_idle(panel)
+    assert not panel.hover_text.isVisible()
+    hover(qtbot, panel, 5)
+    panel.figure.leaveEvent(QEvent(QEvent.Type.Leave))  # the mouse leaves for the menu bar
+    assert not panel.hover_text.isVisible()
+    hover(qtbot, panel, 5)  # and back over the same point: shown again
+
+
+def test_a_csv_after_a_preset_keeps_nothing_of_the_preset(qtbot, panel, wait_idle):
+    panel.step_smo()
+    wait_idle(panel)
+    panel.set_dataset(iris())
+    assert panel._frame is None and "Press Step SMO" in panel.smo_label.text()
+    wait_idle(panel)
+    panel.load_preset("XOR")  # and back: the table's controls go
+    assert not panel.data_group.isVisible() and panel.messages.level() != "note"
+
+
+def test_smo_updates_tick_whole_numbers(qtbot, panel, wait_idle):
+    panel.step_smo()
+    wait_idle(panel)
+    panel.dual_plot.setXRange(0, 1, padding=0)  # one SMO update: no 0.2, 0.4, ...
+    axis = panel.dual_plot.getAxis("bottom")
+    ticks = [v for _, values in axis.tickValues(0, 1, 400) for v in values]
+    assert ticks and all(float(v).is_integer() for v in ticks)
+    assert "W(α) = 0," in panel.smo_label.text()  # α = 0
 
 
 def test_unscaled_table_suggests_standardising(qtbot, panel, wait_idle):

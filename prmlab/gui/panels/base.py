@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -63,6 +64,7 @@ class BasePanel(QWidget):
         self.job.sigFinished.connect(self.sigRunFinished)
         self.seed_box = SeedBox(self.context.seed)
         self._playbacks: list[Playback] = []
+        self._transient: list[QGraphicsItem] = []
         self._draw_parts: list[Callable[[], None]] = []
         # not 0 ms: the paint of a part (a posted event) must come before the next part
         self._draw_timer = QTimer(self, singleShot=True, interval=1)
@@ -81,6 +83,7 @@ class BasePanel(QWidget):
         self.controls_scroll = scroll
 
         self.figure = Figure()
+        self.figure.sigMouseLeft.connect(self.hide_transient)
         self.figure_row = QHBoxLayout()
         self.figure_row.addWidget(self.figure, 1)
         self.explanation_label = QLabel(self.explanation)
@@ -123,6 +126,37 @@ class BasePanel(QWidget):
     def heavy_job(self) -> None:
         """Start the heaviest job a user can start here (``python -m prmlab.bench --ui``)."""
         self.load_demo()
+
+    def clear_views(self) -> None:
+        """Empty every plot, label and table that shows the current data's results.
+
+        Called by ``clear_stale`` before new data or a preset is drawn: override it so that
+        nothing of the old data (points, names, axis titles, curves) outlives it.
+        """
+
+    # -- never stale -------------------------------------------------------------------
+    def transient(self, item: QGraphicsItem) -> QGraphicsItem:
+        """Register ``item`` as describing what is under the mouse (a hover tooltip): it
+        hides when the mouse leaves the figure and on ``clear_stale``. Returns ``item``."""
+        self._transient.append(item)
+        return item
+
+    def hide_transient(self) -> None:
+        """Hide the hover tooltips: what they describe may have changed or be out of view."""
+        for item in self._transient:
+            item.hide()
+
+    def clear_stale(self, *, data: bool = True) -> None:
+        """Forget what the previous data, preset or parameters drew, before the new run.
+
+        Hover tooltips always hide (an SVM point's α changes with C). With ``data`` (a new
+        data set or preset) the messages about the old data go and ``clear_views`` empties
+        the plots; a parameter change keeps them, so a slider drag does not flicker.
+        """
+        self.hide_transient()
+        if data:
+            self.messages.clear()
+            self.clear_views()
 
     # -- services ----------------------------------------------------------------------
     def seed(self) -> int:

@@ -34,6 +34,8 @@ from prmlab.data import Dataset, builtin
 from prmlab.engine.svm import SVC, SmoStep
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
+from prmlab.gui.widgets.figure import integer_ticks
+from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.text import TextItem
@@ -316,11 +318,12 @@ class SvmPanel(BasePanel):
         self.preset_box.addItems(PRESETS)
         self.preset_box.setCurrentText("Moons")
         load = QPushButton("↻ New")
-        load.setToolTip("A new random sample of the preset (the next seed)")
+        load.setToolTip("A new random sample of the preset (a fresh random seed)")
         load.clicked.connect(self._new_sample)
         self.preset_box.activated.connect(lambda _: self.load_preset(self.preset_box.currentText()))
         form.addRow("Preset", _row(self.preset_box, load))
         form.addRow("Seed", self.seed_box)
+        self.seed_box.valueChanged.connect(self._reseed)
         self.add_button = QPushButton("Add/move", checkable=True, checked=True)
         self.erase_button = QPushButton("Erase", checkable=True)
         self.clear_button = QPushButton("Clear")
@@ -460,7 +463,7 @@ class SvmPanel(BasePanel):
             anchor=(0, 1), color=DARK, fill=pg.mkBrush(255, 255, 255, 225), border=pg.mkPen(DARK)
         )
         self.hover_text.setZValue(20)
-        self.hover_text.hide()
+        self.transient(self.hover_text).hide()
         self.plot.addItem(self.hover_text, ignoreBounds=True)
 
         self.legend = _LightLegend(
@@ -480,6 +483,7 @@ class SvmPanel(BasePanel):
         self.dual_plot = self.figure.addPlot(row=1, col=0, colspan=2, title="Dual objective W(α)")
         self.dual_plot.setLabel("bottom", "SMO pair updates")
         self.dual_plot.setLabel("left", "W(α)")
+        integer_ticks(self.dual_plot.getAxis("bottom"))
         self.dual_plot.showGrid(x=True, y=True, alpha=0.3)
         self.dual_curve = self.dual_plot.plot(pen=pg.mkPen(colors.PALETTE[0], width=2.5))
         self.dual_dot = self.dual_plot.plot(
@@ -527,6 +531,7 @@ class SvmPanel(BasePanel):
 
     def _params_changed(self, *_) -> None:
         self._update_enabled()
+        self.clear_stale(data=False)  # a hovered point's α is the old parameters'
         self.refit()
 
     def set_kernel(self, kernel: str) -> None:
@@ -535,6 +540,9 @@ class SvmPanel(BasePanel):
     # -- data ------------------------------------------------------------------------------
     def load_preset(self, name: str) -> None:
         X, labels = preset_points(name, self.seed())
+        self.clear_stale()
+        self._dataset = None
+        self.data_group.setVisible(False)
         self.preset_box.blockSignals(True)
         self.preset_box.setCurrentText(name)
         self.preset_box.blockSignals(False)
@@ -549,8 +557,13 @@ class SvmPanel(BasePanel):
         self._set_points(X, labels, f"Preset {name}")
 
     def _new_sample(self) -> None:
-        self.seed_box.setValue(self.seed() + 1)
-        self.load_preset(self.preset_box.currentText())
+        self._dataset = None
+        self.seed_box.draw_new()  # its valueChanged loads the preset from the new seed
+
+    def _reseed(self) -> None:
+        """A seed typed (Enter, Tab) or drawn: a new sample of the preset shown."""
+        if self._dataset is None:
+            self.load_preset(self.preset_box.currentText())
 
     def load_demo(self) -> None:
         """Noisy moons, RBF, C = 10, γ = 2: a curved boundary, SVs both on and inside the margin."""
@@ -584,6 +597,7 @@ class SvmPanel(BasePanel):
                 "the SVM panel needs at least two"
             )
             return
+        self.clear_stale()
         self._dataset = dataset
         names = [str(c) for c in dataset.class_names] or [
             str(k) for k in range(int(dataset.y.max()) + 1)
@@ -760,6 +774,11 @@ class SvmPanel(BasePanel):
         self._session = None
 
     # -- drawing ---------------------------------------------------------------------------
+    def clear_views(self) -> None:
+        self._clear_fit()
+        self._history = np.empty((0, 2))
+        self.smo_label.setText("Press Step SMO to replay the solver from α = 0.")
+
     def _clear_fit(self) -> None:
         self._frame = None
         self.image.clear()
@@ -875,13 +894,13 @@ class SvmPanel(BasePanel):
             self._set_title("SMO replay from α = 0: f(x) of the current iterate")
             pair = "" if frame.pair is None else f" · pair (i, j) = {frame.pair}"
             self.info.setText(
-                f"SMO update {frame.n_iter}{pair}\nW(α) = {frame.dual_objective:.5g}"
+                f"SMO update {frame.n_iter}{pair}\nW(α) = {shown(frame.dual_objective, '.5g')}"
                 + (" · converged" if frame.converged else f" · KKT violators: {n_violators}")
             )
         else:
             self._set_title("Decision function f(x): boundary f = 0, margins f = ±1")
             self.info.setText(
-                f"{kernel} kernel, C = {c_text}\ntraining accuracy {accuracy:.1f} % · {n_sv} SVs"
+                f"{kernel} kernel, C = {c_text}\ntraining accuracy {accuracy:.1f} % · {plural(n_sv, 'SV')}"
             )
         self.info.show()
         width = ""
@@ -894,8 +913,8 @@ class SvmPanel(BasePanel):
             f"{int(np.sum(at_c))} with α = C)<br>"
             f"Inside the margin (y·f &lt; 1): {int(np.sum(inside))}<br>"
             f"SMO pair updates: <b>{frame.n_iter}</b> ({state})<br>"
-            f"Dual objective W(α): {frame.dual_objective:.5g}<br>"
-            f"b = {frame.b:.4g}" + width
+            f"Dual objective W(α): {shown(frame.dual_objective, '.5g')}<br>"
+            f"b = {shown(frame.b)}" + width
         )
         if frame.stepping:
             pair = (
@@ -904,8 +923,8 @@ class SvmPanel(BasePanel):
                 else (f"pair (i, j) = ({frame.pair[0]}, {frame.pair[1]})")
             )
             self.smo_label.setText(
-                f"Update {frame.n_iter}: {pair}<br>W(α) = {frame.dual_objective:.5g}, "
-                f"gap m − M = {frame.gap:.3g}<br>KKT violators: {n_violators}"
+                f"Update {frame.n_iter}: {pair}<br>W(α) = {shown(frame.dual_objective, '.5g')}, "
+                f"gap m − M = {shown(frame.gap, '.3g')}<br>KKT violators: {n_violators}"
                 + (" · <b>converged</b>" if frame.converged else "")
             )
         else:
@@ -920,7 +939,7 @@ class SvmPanel(BasePanel):
         y = 1.0 if frame.labels[index] == POS else -1.0
         kind = "α = C" if a >= frame.C * (1 - 1e-9) else ("support vector" if a > 0 else "not a SV")
         self.hover_text.setText(
-            f"#{index}: α = {a:.4g} ({kind})\ny·f(x) = {y * frame.f_train[index]:.3f}"
+            f"#{index}: α = {a:.4g} ({kind})\ny·f(x) = {shown(y * frame.f_train[index], '.3f')}"
         )
         self.hover_text.setPos(*frame.X[index])
         self.hover_text.show()

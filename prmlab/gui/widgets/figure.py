@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Signal
 
 
 class Figure(pg.GraphicsLayoutWidget):
@@ -15,6 +15,8 @@ class Figure(pg.GraphicsLayoutWidget):
     The minimum grows when results arrive (longer tick labels, titles), so it is checked
     again before each paint.
     """
+
+    sigMouseLeft = Signal()  # the mouse left the figure: hover tooltips are out of date
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -28,6 +30,20 @@ class Figure(pg.GraphicsLayoutWidget):
                 send_hover_events(ev, exitOnly)
 
         scene.sendHoverEvents = hover_unless_dragging
+
+    def addPlot(self, *args, **kwargs) -> pg.PlotItem:
+        plot = super().addPlot(*args, **kwargs)
+        plain_numbers(plot)
+        return plot
+
+    def addItem(self, item, *args, **kwargs) -> None:
+        super().addItem(item, *args, **kwargs)
+        if isinstance(item, pg.PlotItem):
+            plain_numbers(item)
+
+    def leaveEvent(self, ev) -> None:
+        super().leaveEvent(ev)
+        self.sigMouseLeft.emit()
 
     def resizeEvent(self, ev) -> None:
         if not self.closed:
@@ -62,3 +78,27 @@ def settle_ranges(*plots: pg.PlotItem) -> None:
     """
     for plot in plots:
         plot.getViewBox().updateAutoRange()
+
+
+# Below 1e-4 or from 1e7 on, tick labels would be long: there a "(x1e-06)" scale reads better.
+SI_PREFIX_RANGES = ((0.0, 1e-4), (1e7, float("inf")))
+
+
+def plain_numbers(plot: pg.PlotItem) -> None:
+    """Tick labels as plain numbers wherever they fit: pyqtgraph scaled every axis whose
+    values stay below 1 by an SI prefix, so 0.5 read "500" with a "(x0.001)" beside the axis
+    (cut to a stray rotated "001" on a narrow vertical axis)."""
+    for name in ("left", "bottom", "right", "top"):
+        plot.getAxis(name).setSIPrefixEnableRanges(SI_PREFIX_RANGES)
+
+
+def integer_ticks(axis: pg.AxisItem) -> None:
+    """Ticks at whole numbers only, for counts (iterations, pair updates, steps): pyqtgraph
+    ticked a short count axis at 0.2, 0.4 or 1.0, 1.5, 2.0."""
+    spacing = axis.tickSpacing
+
+    def whole(lo: float, hi: float, size: float) -> list[tuple[float, float]]:
+        levels = [(s, o) for s, o in spacing(lo, hi, size) if s >= 1 and float(s).is_integer()]
+        return levels or [(1.0, 0.0)]
+
+    axis.tickSpacing = whole

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+
+MAX_SEED = 2**31 - 1
+NEW_SEEDS = 100_000  # "New" draws below this: a seed short enough to read out and type again
 
 
 class ValueSlider(QWidget):
@@ -96,13 +100,27 @@ class ValueSlider(QWidget):
 
 
 class SeedBox(QSpinBox):
-    """The random seed: every stochastic step of a panel draws from it."""
+    """The random seed: every stochastic step of a panel draws from it.
+
+    ``valueChanged`` fires once a typed seed is entered (Enter, Tab, leaving the box) or
+    the arrows step it, never per keystroke: typing "123" is one reseed, not three.
+    """
 
     def __init__(self, value: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setRange(0, 2**31 - 1)
+        self.setRange(0, MAX_SEED)
+        self.setKeyboardTracking(False)
         self.setValue(int(value))
-        self.setToolTip("Random seed: the same seed gives the same run")
+        self.setToolTip("Random seed: the same seed gives the same run (Enter applies it)")
+
+    def draw_new(self) -> int:
+        """Show a fresh random seed (not the typed one plus 1) and return it; a panel
+        connected to ``valueChanged`` reseeds from it."""
+        seed = random.randrange(NEW_SEEDS)
+        while seed == self.value():
+            seed = random.randrange(NEW_SEEDS)
+        self.setValue(seed)
+        return seed
 
 
 def group(layout: QLayout, title: str) -> QFormLayout:

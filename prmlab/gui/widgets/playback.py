@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStyle, QWidget
 
 from prmlab.gui.widgets.params import ValueSlider
 
 
 class Playback(QWidget):
     """Emits ``sigStep`` on Step and, while playing, ``rate`` times a second.
+
+    The three buttons share the row equally, so toggling Play/Pause never moves a button
+    under the mouse.
 
     A tick is skipped while ``busy()`` is true, so a slow step never queues up more.
     The panel calls ``pause()`` when its algorithm has converged.
@@ -32,10 +35,18 @@ class Playback(QWidget):
     ) -> None:
         super().__init__(parent)
         self._busy = busy or (lambda: False)
-        self.step_button = QPushButton(step_text)
-        self.play_button = QPushButton("▶ Play")
+        # Icons, not font glyphs: "⏸" was an empty box in fonts without it (DejaVu).
+        style = self.style()
+        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.step_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), step_text
+        )
+        self.play_button = QPushButton(self._play_icon, "Play")
         self.play_button.setCheckable(True)
-        self.reset_button = QPushButton("⟲ Reset")
+        self.reset_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Reset"
+        )
         self.speed = ValueSlider(0.5, max_rate, rate, log=True, decimals=2)
         self.speed.setToolTip("Steps per second while playing")
         self._timer = QTimer(self)
@@ -48,6 +59,8 @@ class Playback(QWidget):
         grid.addWidget(self.reset_button, 0, 2)
         grid.addWidget(QLabel("Speed (/s)"), 1, 0)
         grid.addWidget(self.speed, 1, 1, 1, 2)
+        for col in range(3):
+            grid.setColumnStretch(col, 1)
 
         self.step_button.clicked.connect(self.sigStep)
         self.reset_button.clicked.connect(self._reset)
@@ -66,7 +79,8 @@ class Playback(QWidget):
         self.play_button.setChecked(False)
 
     def _toggled(self, on: bool) -> None:
-        self.play_button.setText("⏸ Pause" if on else "▶ Play")
+        self.play_button.setText("Pause" if on else "Play")
+        self.play_button.setIcon(self._pause_icon if on else self._play_icon)
         if on:
             self._timer.start()
         else:

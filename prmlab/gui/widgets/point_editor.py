@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from prmlab.gui.widgets import colors
+from prmlab.gui.widgets.figure import Figure
 
 MODES = ("add", "erase", "spray")
 
@@ -115,6 +116,9 @@ class PointEditor(QObject):
         self._held = self._new_scatter()  # the point being dragged, apart from its label's
         self._held.setZValue(11)
         plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        for view in plot.scene().views():  # leaving the figure moves no mouse over the scene
+            if isinstance(view, Figure):
+                view.sigMouseLeft.connect(self._mouse_left)
 
     # -- data -----------------------------------------------------------------------
     @property
@@ -141,6 +145,7 @@ class PointEditor(QObject):
         pts = np.asarray(points, float).reshape(-1, 2)
         labs = np.zeros(len(pts), np.int64) if labels is None else np.asarray(labels, np.int64)
         before = (self._points, self._labels)
+        self._set_hovered(-1)  # the index named a point of the old data
         self._apply(pts, labs)
         if undoable:
             self.undo_stack.push(_SetPoints(self, before, (pts, labs), text))
@@ -339,6 +344,12 @@ class PointEditor(QObject):
             hovered = -1
         else:
             hovered = self.point_at(self.view.mapSceneToView(scene_pos))
+        self._set_hovered(hovered)
+
+    def _mouse_left(self) -> None:
+        self._set_hovered(-1)
+
+    def _set_hovered(self, hovered: int) -> None:
         if hovered != self._hovered:
             self._hovered = hovered
             self.sigHovered.emit(hovered)
