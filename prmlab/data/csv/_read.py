@@ -15,21 +15,27 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from prmlab.data.csv._open import compression
 from prmlab.data.csv._sniff import (
     MAX_COLUMNS,
+    WHITESPACE,
     CsvSettings,
     _check_path,
     _decode_head,
     _is_value,
     _number_pattern,
     _read_head,
-    _table_rows,
+    after_lines,
+    body_width,
+    fits_width,
+    table_rows,
 )
 from prmlab.data.dataset import DatasetError
 
 PREVIEW_ROWS = 50
 CHUNK_BYTES = 8 * 2**20  # parse ~8 MiB at a time: progress and cancel points
 WHOLE_READ_BYTES = 64 * 2**20  # smaller files parse in one read (~0.2 s), without progress
+COMPRESSION_RATIO = 8  # a guess at text bytes per compressed byte, for choosing chunked reads
 NA_VALUES = ["?"]  # on top of pandas' defaults: "", NA, NULL, NaN, n/a, None, ...
 _T = TypeVar("_T")
 _TOO_MANY_FIELDS = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
@@ -73,38 +79,82 @@ class _Layout:
     text_columns: list[str]
     bytes_per_row: float
     spaces: bool  # cells start with blanks: let pandas skip them (slower, so only then)
+    skip_lines: int  # lines before the first data row: skipped ones, blank ones, the header
+    compression: str | None
+
+
+def _header_names(
+    first: list[str], width: int, body: list[list[str]], line: int, name: str
+) -> tuple[list[str], list[str]]:
+    """Column names from the header row for a body ``width`` fields wide, and notes.
+
+    Names and rows must agree in number: pandas would cut longer rows to the header's width
+    (or pad shorter ones), silently. Trailing delimiters make no column.
+    """
+    if fits_width(first, width, body):
+        return first[:width] + [""] * (width - len(first)), []
+    if len(first) == width - 1 and not any(row[0].strip() == "" for row in body):
+        # R's write.csv: the rows start with their names, which have no column name
+        note = f"line {line} has one name fewer than the rows: their first field is row names"
+        return ["row name", *first], [note]
+    raise DatasetError(
+        f"line {line} of {name} holds {len(first)} column names but the rows below have "
+        f"{width} fields; untick 'first row holds the column names' or skip the lines "
+        "before the table"
+    )
 
 
 def _layout(p: Path, settings: CsvSettings) -> _Layout:
     head, complete = _read_head(p)
     text = _decode_head(head, settings.encoding, complete, p.name)
-    rows = _table_rows(text, settings.delimiter, p.name)
-    # pandas takes the width from row 1: longer rows are cut (after a header) or skipped
-    width = len(rows[0])
+    rows = table_rows(after_lines(text, settings.skip_lines), settings.delimiter, p.name)
+    first, header_end = rows[0]
+    body = [r for r, _ in rows[1:]] if settings.header else [r for r, _ in rows]
+    # the rows' own width: the header must match it (or be one name short, R's row names)
+    width = body_width(body) if body else len(first)
     if width > MAX_COLUMNS:
         raise DatasetError(f"{p.name} has {width:,} columns; the limit is {MAX_COLUMNS:,}")
-    first = rows[0] if settings.header else []
-    names, notes = _dedupe(first or [""] * width)
+    notes = []
+    if settings.header:
+        line = settings.skip_lines + header_end
+        raw, notes = _header_names(first, width, body, line, p.name)
+    else:
+        raw = [""] * width
+    names, renamed = _dedupe(raw)
     number = _number_pattern(settings.decimal, settings.thousands)
-    body = rows[1:] if settings.header else rows
     text_columns = [
         name
         for j, name in enumerate(names)
         if any(j < len(r) and not _is_value(r[j], number) for r in body)
     ]
-    spaces = any(cell[:1].isspace() for r in rows for cell in r)
-    return _Layout(names, notes, text_columns, len(head) / max(1, text.count("\n")), spaces)
+    kind = compression(p)
+    if kind:
+        notes.append(f"compressed ({kind}): read as it is")
+    return _Layout(
+        names,
+        notes + renamed,
+        text_columns,
+        len(head) / max(1, text.count("\n")),
+        settings.delimiter != WHITESPACE and any(cell[:1].isspace() for r in body for cell in r),
+        settings.skip_lines + (header_end if settings.header else 0),
+        kind,
+    )
 
 
 def _read_kwargs(settings: CsvSettings, layout: _Layout, bad_lines: str = "error") -> dict:
     return dict(
-        sep=settings.delimiter,
+        # pandas' C parser reads r"\s+" as "runs of blanks" itself (no regex engine)
+        sep=r"\s+" if settings.delimiter == WHITESPACE else settings.delimiter,
         decimal=settings.decimal,
         thousands=settings.thousands,
-        header=0 if settings.header else None,
+        # names are ours and the header's lines are skipped: with header=0 pandas would cut
+        # every row to the header's width when the first data row is longer
+        header=None,
+        skiprows=layout.skip_lines,
         names=layout.names,
         index_col=False,
         encoding=settings.encoding,
+        compression=layout.compression,
         skipinitialspace=layout.spaces,
         na_values=NA_VALUES,
         on_bad_lines=bad_lines,
@@ -138,8 +188,6 @@ def _parser_notes(messages: list[str]) -> list[str]:
             f"skipped {len(skipped)} row(s) with too many fields "
             f"(first: line {line}, expected {expected} fields, saw {saw})"
         )
-    if "Length of header or names does not match" in text:
-        notes.append("some rows have more fields than the first row: the extra fields are ignored")
     return notes
 
 
@@ -209,9 +257,11 @@ def _read_frame(
     is read again in that mode.
     """
     # nrows (the preview) reads one chunk of that many rows
+    # a compressed file holds several times its size in text
+    text_bytes = p.stat().st_size * (COMPRESSION_RATIO if layout.compression else 1)
     chunk_rows = nrows or (
         None
-        if p.stat().st_size <= WHOLE_READ_BYTES
+        if text_bytes <= WHOLE_READ_BYTES
         else max(1000, int(CHUNK_BYTES / max(1.0, layout.bytes_per_row)))
     )
     chunks: list[pd.DataFrame] = []

@@ -1,4 +1,5 @@
-"""Sniffing a CSV head: size limits, settings, encoding, delimiter, decimal mark, header."""
+"""Sniffing a CSV head: size limits, settings, encoding, delimiter, decimal mark, lines to
+skip (a preamble, scikit-learn's description line), header."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ from pathlib import Path
 
 import charset_normalizer
 
+from prmlab.data.csv._open import count_lines_with_text, open_bytes
 from prmlab.data.dataset import DatasetError
 
 MAX_COLUMNS = 20_000
 MAX_BYTES = 2**30  # 1 GiB: far beyond what the panels can draw
 SAMPLE_BYTES = 64 * 1024
 MAX_LINE_BYTES = 2**20
-DELIMITERS = ("\t", ";", "|", ",")  # tie-break order: a consistent ';' beats ','
+# tie-break order: a consistent ';' beats ','; " " (runs of blanks) only when nothing else splits
+DELIMITERS = ("\t", ";", "|", ",", " ")
+WHITESPACE = " "  # as a delimiter: any run of spaces and tabs
+MAX_PREAMBLE_LINES = 10
 _DETECTABLE = ["cp1252", "gb18030", "latin_1"]  # the legacy encodings the loader promises
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts the same way
@@ -33,9 +38,7 @@ _MAGIC = {
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
     b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook is one: save it as CSV from Excel)",
     b"\xd0\xcf\x11\xe0": "an old Excel/Office file (save it as CSV from Excel)",
-    b"\x1f\x8b": "a gzip archive (unpack it first)",
     b"\x7fELF": "a program",
     b"MZ": "a Windows program",
     b"SQLite format": "an SQLite database",
@@ -47,7 +50,10 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")  # not tab, newlines, form feed
 class CsvSettings:
     """How to read a file; :func:`sniff_csv` detects them, the CSV dialog lets people edit them.
 
-    ``encoding`` is a Python codec name; ``thousands`` is None when numbers are not grouped.
+    ``encoding`` is a Python codec name; ``delimiter`` " " means runs of spaces and tabs;
+    ``thousands`` is None when numbers are not grouped. ``skip_lines``: lines before the
+    header (or the first data row) that are not part of the table. ``class_names`` name the
+    integer codes 0, 1, ... of the last column (scikit-learn's files list them on line 1).
     ``notes`` are the sniffer's remarks, added to the Dataset's notes.
     """
 
@@ -56,11 +62,20 @@ class CsvSettings:
     decimal: str = "."
     thousands: str | None = None
     header: bool = True
+    skip_lines: int = 0
+    class_names: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> list[str]:
         """One note per setting, for ``Dataset.notes``."""
-        names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", ".": "point"}
+        names = {
+            ",": "comma",
+            ";": "semicolon",
+            "\t": "tab",
+            "|": "pipe",
+            ".": "point",
+            WHITESPACE: "spaces (runs of blanks)",
+        }
         out = [
             f"encoding: {self.encoding}",
             f"delimiter: {names.get(self.delimiter, repr(self.delimiter))}",
@@ -69,6 +84,8 @@ class CsvSettings:
         ]
         if self.thousands:
             out.append(f"thousands separator: {self.thousands!r}")
+        if self.skip_lines:
+            out.append(f"skipped the first {self.skip_lines} line(s)")
         return out + list(self.notes)
 
     def check(self) -> None:
@@ -84,6 +101,11 @@ class CsvSettings:
         if self.thousands == self.decimal:
             raise DatasetError(
                 f"the decimal mark {self.decimal!r} must differ from the thousands separator"
+            )
+        if not isinstance(self.skip_lines, int) or self.skip_lines < 0:
+            raise DatasetError(
+                f"skip_lines must be a whole number >= 0, got {self.skip_lines!r}; use 0 to "
+                "read from line 1"
             )
 
 
@@ -108,9 +130,10 @@ def _check_path(path: str | os.PathLike) -> Path:
 
 
 def _read_head(path: Path) -> tuple[bytes, bool]:
-    """The first bytes of the file, enough to hold line 1, and whether that is all of it."""
+    """The first bytes of the (decompressed) file, enough to hold line 1, and whether that
+    is all of it."""
     try:
-        with path.open("rb") as fh:
+        with open_bytes(path) as fh:
             head = fh.read(SAMPLE_BYTES)
             if b"\n" not in head and b"\r" not in head and len(head) == SAMPLE_BYTES:
                 head += fh.read(MAX_LINE_BYTES - SAMPLE_BYTES)
@@ -177,13 +200,24 @@ def _decode_head(head: bytes, encoding: str, complete: bool, name: str) -> str:
     return text
 
 
-def _rows(text: str, delimiter: str, limit: int = 100) -> list[list[str]]:
-    """The first non-blank rows of ``text`` as parsed by the csv module (quotes respected)."""
-    out: list[list[str]] = []
+_EDGE_BLANKS = re.compile(r"^[ \t]+|[ \t]+(?=\r?$)", re.MULTILINE)
+
+
+def numbered_rows(text: str, delimiter: str, limit: int = 100) -> list[tuple[list[str], int]]:
+    """The first non-blank rows of ``text`` as the csv module parses them (quotes respected),
+    each with the number of the line it ends on (1-based: a quoted cell may span lines)."""
+    if delimiter == WHITESPACE:  # blanks at a line's ends delimit nothing
+        text = _EDGE_BLANKS.sub("", text.replace("\t", " "))
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        skipinitialspace=delimiter == WHITESPACE,
+    )
+    out: list[tuple[list[str], int]] = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in reader:
             if any(cell.strip() for cell in row):
-                out.append(row)
+                out.append((row, reader.line_num))
                 if len(out) >= limit:
                     break
     except csv.Error:
@@ -191,11 +225,35 @@ def _rows(text: str, delimiter: str, limit: int = 100) -> list[list[str]]:
     return out
 
 
-def _table_rows(text: str, delimiter: str, name: str) -> list[list[str]]:
-    rows = _rows(text, delimiter)
+def _rows(text: str, delimiter: str, limit: int = 100) -> list[list[str]]:
+    return [row for row, _ in numbered_rows(text, delimiter, limit)]
+
+
+def after_lines(text: str, n: int) -> str:
+    """``text`` without its first ``n`` lines (any of \\n, \\r\\n, \\r ends one)."""
+    return "".join(io.StringIO(text, newline="").readlines()[n:]) if n else text
+
+
+def body_width(rows: list[list[str]]) -> int:
+    """The most common number of fields among ``rows`` (the widest on a tie)."""
+    counts = [len(r) for r in rows]
+    return max(set(counts), key=lambda w: (counts.count(w), w))
+
+
+def table_rows(text: str, delimiter: str, name: str) -> list[tuple[list[str], int]]:
+    """:func:`numbered_rows`, refusing a head with none."""
+    rows = numbered_rows(text, delimiter)
     if not rows:
         raise DatasetError(f"{name}: no readable rows at the start (a field over 128 KiB?)")
     return rows
+
+
+def fits_width(row: list[str], width: int, below: list[list[str]]) -> bool:
+    """Whether ``row`` can head (or belong to) a table ``width`` fields wide: extra fields
+    are empty on its side (trailing delimiters) or, for a shorter row, on the rows below."""
+    if len(row) >= width:
+        return not any(cell.strip() for cell in row[width:])
+    return not any(cell.strip() for r in below for cell in r[len(row) : width])
 
 
 # ------------------------------------------------------------------------------- sniffing
@@ -281,8 +339,76 @@ def _has_header(rows: list[list[str]], number: re.Pattern[str]) -> bool:
     return not any(_is_value(c, number) for c in first if c.strip())
 
 
+def _sklearn_classes(
+    first: list[str], body: list[list[str]], number: re.Pattern[str], path: Path
+) -> tuple[str, ...]:
+    """The class names on scikit-learn's description line, () when ``first`` is not one.
+
+    The line reads ``n_rows,n_features,name_0,name_1,...``; the rows below have the
+    features and then an integer class code 0, 1, ... The width alone does not tell it from
+    a header (iris: 5 fields above 5), so all of it is checked, the row count last (it may
+    read the whole file).
+    """
+    cells = [c.strip() for c in first]
+    names = tuple(cells[2:])
+    if len(cells) < 3 or not (cells[0].isdigit() and cells[1].isdigit()) or not body:
+        return ()
+    if not all(names) or any(_is_value(c, number) for c in names):
+        return ()
+    if body_width(body) != int(cells[1]) + 1:
+        return ()
+    codes = [r[-1].strip() for r in body]
+    if not all(c.isdigit() and int(c) < len(names) for c in codes):
+        return ()
+    return names if count_lines_with_text(path) - 1 == int(cells[0]) else ()
+
+
+def _leading_lines(
+    rows: list[tuple[list[str], int]], number: re.Pattern[str], path: Path
+) -> tuple[int, tuple[str, ...], list[str]]:
+    """Lines before the table: ``(lines to skip, class names, notes)``.
+
+    A first row that fits neither as column names nor as data (its width differs from the
+    rows below) is a preamble; scikit-learn's description line is one that names classes.
+    """
+    if len(rows) < 2:
+        return 0, (), []
+    first, line = rows[0]
+    classes = _sklearn_classes(first, [r for r, _ in rows[1:]], number, path)
+    if classes:
+        codes = f"0-{len(classes) - 1}" if len(classes) > 1 else "0"
+        return (
+            line,
+            classes,
+            [
+                f"line 1 is scikit-learn's description ({first[0].strip()} rows, "
+                f"{first[1].strip()} features, classes {', '.join(classes)}): skipped, and its "
+                f"class names name the codes {codes} of the last column"
+            ],
+        )
+    width = body_width([r for r, _ in rows[1:]])
+    k = 0
+    while k < min(MAX_PREAMBLE_LINES, len(rows) - 1) and not fits_width(
+        rows[k][0], width, [r for r, _ in rows[k + 1 :]]
+    ):
+        k += 1
+    if not k:
+        return 0, (), []
+    shown = ",".join(first)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return (
+        rows[k - 1][1],
+        (),
+        [
+            f"skipped {rows[k - 1][1]} line(s) at the start that fit neither as column names "
+            f"nor as data ({width} fields below; the first reads {shown!r})"
+        ],
+    )
+
+
 def sniff_csv(path: str | os.PathLike) -> CsvSettings:
-    """Detect encoding, delimiter, decimal mark, thousands separator and header from the head.
+    """Detect encoding, delimiter, decimal mark, thousands separator, lines to skip and
+    header from the head.
 
     Raises DatasetError quickly for missing paths, folders, empty, blank, binary or
     absurdly wide files, without reading the rest of the file.
@@ -292,7 +418,19 @@ def sniff_csv(path: str | os.PathLike) -> CsvSettings:
     encoding, notes = _detect_encoding(head, p.name)
     text = _decode_head(head, encoding, complete, p.name)
     delimiter = _pick_delimiter(text)
-    rows = _table_rows(text, delimiter, p.name)
-    decimal, thousands = _pick_marks(rows)
-    header = _has_header(rows, _number_pattern(decimal, thousands))
-    return CsvSettings(encoding, delimiter, decimal, thousands, header, tuple(notes))
+    rows = table_rows(text, delimiter, p.name)
+    decimal, thousands = _pick_marks([r for r, _ in rows])
+    number = _number_pattern(decimal, thousands)
+    skip, classes, skip_notes = _leading_lines(rows, number, p)
+    table = [r for r, line in rows if line > skip]
+    header = not classes and bool(table) and _has_header(table, number)
+    return CsvSettings(
+        encoding=encoding,
+        delimiter=delimiter,
+        decimal=decimal,
+        thousands=thousands,
+        header=header,
+        skip_lines=skip,
+        class_names=classes,
+        notes=(*notes, *skip_notes),
+    )
