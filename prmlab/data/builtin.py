@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from prmlab._checks import check_scalar
 from prmlab.data.dataset import Dataset
-from prmlab.engine._validation import check_scalar
 
 #: The folder of the shipped CSVs in a checkout or an editable install, found relative to
 #: this file so it works from any cwd. A wheel carries the same files as ``prmlab/datasets``

@@ -1,16 +1,113 @@
 """Input checks shared by every engine module, and their message templates.
 
 Every message names the parameter, the rule, the value and, where one exists, a fix:
-``"C must be > 0, got -1.0"``. All failures are ``ValueError``.
+``"C must be > 0, got -1.0"``. All failures are ``ValueError``. The scalar checks live in
+``prmlab._checks`` (the data floor uses them too) and are re-exported here.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+from prmlab._checks import check_option, check_scalar
+
+__all__ = [
+    "as_real_array",
+    "check_array",
+    "check_labels",
+    "check_option",
+    "check_random_state",
+    "check_scalar",
+    "check_squarable",
+]
+
+# Largest float64: sums of squares beyond it overflow to infinity.
+_MAX = float(np.finfo(np.float64).max)
+
+
+def _first_index(mask: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it holds, so messages show ``1j``, not ``np...``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _complex_error(name: str, value: Any, index: tuple[int, ...]) -> ValueError:
+    return ValueError(
+        f"{name} must hold real numbers, got complex ones (e.g. {_plain(value)!r} at index "
+        f"{index}); prmlab does not drop imaginary parts silently: pass {name}.real if they "
+        "are rounding noise, or the real and imaginary parts as separate columns"
+    )
+
+
+def _check_elements(arr: np.ndarray, name: str) -> None:
+    """Name the first element of an object or text array that is not a real number
+    (``None`` included: NumPy would turn it into NaN)."""
+    for index in np.ndindex(arr.shape):
+        value = arr[index]
+        if isinstance(value, (complex, np.complexfloating)):
+            raise _complex_error(name, value, index)
+        try:
+            if value is None:
+                raise TypeError
+            float(value)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must hold real numbers, got {_plain(value)!r} "
+                f"({type(_plain(value)).__name__}) at index {index}; convert or remove that entry"
+            ) from None
+
+
+def as_real_array(X: Any, name: str = "X", dtype: Any = np.float64) -> np.ndarray:
+    """``X`` as an array of ``dtype``, or a ``ValueError`` naming what is not a real number.
+
+    Refused: ``None``, ragged nested lists, complex numbers (NumPy would silently drop the
+    imaginary part), and any entry (text, ``None``, objects) that is not a real number.
+    Booleans and numeric text (``"1.5"``) are converted as NumPy does.
+    """
+    if X is None:
+        raise ValueError(f"{name} is None; pass an array of numbers")
+    try:
+        raw = np.asarray(X)
+    except ValueError:  # NumPy's "inhomogeneous shape": nested lists of different lengths
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, but its rows have different "
+            "lengths; pad or drop the short rows"
+        ) from None
+    kind = raw.dtype.kind
+    if kind == "c":
+        imaginary = np.imag(raw) != 0
+        where = _first_index(imaginary) if imaginary.any() else (0,) * raw.ndim
+        raise _complex_error(name, raw[where], where)
+    if kind in "biuf":
+        return raw.astype(dtype, copy=False)
+    if kind == "O":
+        _check_elements(raw, name)
+    if kind in "OUS":
+        try:
+            return raw.astype(dtype)
+        except (TypeError, ValueError):
+            _check_elements(raw, name)
+    raise ValueError(f"{name} must hold real numbers, got an array of dtype {raw.dtype}")
+
+
+def _check_shape(arr: np.ndarray, name: str, min_rows: int, min_cols: int) -> None:
+    """Enough rows, enough columns (2-D and up), and no empty axis, each named as such."""
+    rows = arr.shape[0] if arr.ndim else 0
+    if rows < min_rows:
+        raise ValueError(f"{name} needs at least {min_rows} row(s), got {rows} (shape {arr.shape})")
+    if arr.ndim >= 2 and arr.shape[1] < min_cols:
+        raise ValueError(
+            f"{name} needs at least {min_cols} column(s) (features), got {arr.shape[1]} "
+            f"(shape {arr.shape})"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); every axis needs an entry")
 
 
 def check_array(
@@ -26,77 +123,44 @@ def check_array(
     """Return ``X`` as a C-contiguous array of ``dtype`` with ``ndim`` dimensions, or raise.
 
     For ``ndim=2`` the shape is ``(n_samples, n_features)``; a 1-D input is refused with a
-    hint to reshape. NaN and infinity are refused unless ``allow_nonfinite``.
+    hint to reshape. Complex numbers, text and ``None`` are refused (:func:`as_real_array`);
+    NaN and infinity too unless ``allow_nonfinite``.
     """
-    try:
-        arr = np.asarray(X, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric, could not convert it: {exc}") from None
+    arr = as_real_array(X, name, dtype)
     if arr.ndim != ndim:
         hint = ""
         if ndim == 2 and arr.ndim == 1:
             hint = "; for a single feature use X.reshape(-1, 1)"
         raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}{hint}")
-    if arr.size == 0 or (arr.ndim >= 1 and arr.shape[0] < min_rows):
-        rows = arr.shape[0] if arr.ndim else 0
-        raise ValueError(f"{name} needs at least {min_rows} row(s), got {rows} (shape {arr.shape})")
-    if ndim >= 2 and arr.shape[1] < min_cols:
-        raise ValueError(f"{name} needs at least {min_cols} column(s), got shape {arr.shape}")
+    _check_shape(arr, name, min_rows, min_cols)
     if not allow_nonfinite and np.issubdtype(arr.dtype, np.floating):
         bad = ~np.isfinite(arr)
         if bad.any():
-            where = tuple(int(i) for i in np.argwhere(bad)[0])
             raise ValueError(
-                f"{name} contains NaN or infinity (first at index {where}); "
+                f"{name} contains NaN or infinity (first at index {_first_index(bad)}); "
                 "remove or impute those values"
             )
     return np.ascontiguousarray(arr)
 
 
-def check_scalar(
-    value: Any,
-    name: str,
-    *,
-    integer: bool = False,
-    gt: float | None = None,
-    ge: float | None = None,
-    lt: float | None = None,
-    le: float | None = None,
-    allow_inf: bool = False,
-) -> Any:
-    """Return ``value`` as ``int`` or ``float`` after checking its bounds, or raise.
+def check_squarable(X: np.ndarray, name: str = "X", count: int | None = None) -> np.ndarray:
+    """Refuse finite values so large that a sum of ``count`` squared differences of them
+    (default ``X.size``: a k-means inertia, a scatter matrix, a Mahalanobis distance)
+    overflows float64 to infinity; returns ``X``.
 
-    ``"C must be > 0, got -1.0"``. NaN is always refused; infinity only when ``allow_inf``.
+    The bound ``max |x| <= sqrt(max_float / (4 count))`` covers ``(x - m)^2`` with ``|m|``
+    up to ``max |x|`` summed ``count`` times: about 2.1e152 for 1,000 values.
     """
-    kind = "an integer" if integer else "a number"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be {kind}, got {value!r}")
-    if integer:
-        if not float(value).is_integer():
-            raise ValueError(f"{name} must be {kind}, got {value!r}")
-        value = int(value)
-    else:
-        value = float(value)
-        if np.isnan(value) or (np.isinf(value) and not allow_inf):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
-    for bound, ok, op in (
-        (gt, lambda b: value > b, ">"),
-        (ge, lambda b: value >= b, ">="),
-        (lt, lambda b: value < b, "<"),
-        (le, lambda b: value <= b, "<="),
-    ):
-        if bound is not None and not ok(bound):
-            raise ValueError(f"{name} must be {op} {bound}, got {value!r}")
-    return value
-
-
-def check_option(value: Any, name: str, options: Iterable[str]) -> str:
-    """Return ``value`` if it is one of ``options``, else raise naming them all."""
-    options = tuple(options)
-    if value not in options:
-        listed = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{name} must be one of {listed}, got {value!r}")
-    return value
+    count = X.size if count is None else count
+    peak = float(max(X.max(initial=0.0), -X.min(initial=0.0)))
+    limit = float(np.sqrt(_MAX / (4.0 * max(count, 1))))
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values too large to square without overflow (max |x| = {peak:.3g}, "
+            f"at most {limit:.3g} for {count} values); rescale the columns, e.g. "
+            "standardise them"
+        )
+    return X
 
 
 def check_random_state(seed: Any) -> np.random.Generator:
