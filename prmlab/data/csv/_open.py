@@ -12,7 +12,7 @@ import gzip
 import lzma
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,17 +51,21 @@ def _zip_member(path: Path, archive: zipfile.ZipFile) -> str:
 
 
 @contextmanager
-def open_bytes(path: Path) -> Iterator[BinaryIO]:
-    """The file's content as a binary stream, decompressed when it is compressed."""
+def open_bytes(path: Path, raw: BinaryIO | None = None) -> Iterator[BinaryIO]:
+    """The file's content as a binary stream, decompressed when it is compressed.
+
+    ``raw``: the file already open (its ``tell()`` then tells how far reading has got).
+    """
     kind = compression(path)
     try:
-        if kind == "zip":
-            with zipfile.ZipFile(path) as archive, archive.open(_zip_member(path, archive)) as fh:
-                yield fh
-            return
-        opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(kind, open)
-        with opener(path, "rb") as fh:
-            yield fh
+        with path.open("rb") if raw is None else nullcontext(raw) as fh:
+            if kind == "zip":
+                with zipfile.ZipFile(fh) as archive, archive.open(_zip_member(path, archive)) as f:
+                    yield f
+                return
+            opener = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}.get(kind)
+            with opener(fileobj=fh) if kind == "gzip" else opener(fh) if opener else fh as f:
+                yield f
     except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
         what = f"a {kind} file" if kind else "a file"
         raise DatasetError(

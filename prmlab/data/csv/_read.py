@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from prmlab.data.csv._open import compression
+from prmlab.data.csv._open import compression, open_bytes
 from prmlab.data.csv._sniff import (
     MAX_COLUMNS,
     WHITESPACE,
@@ -28,6 +28,7 @@ from prmlab.data.csv._sniff import (
     after_lines,
     body_width,
     fits_width,
+    names_rows,
     table_rows,
 )
 from prmlab.data.dataset import DatasetError
@@ -93,7 +94,7 @@ def _header_names(
     """
     if fits_width(first, width, body):
         return first[:width] + [""] * (width - len(first)), []
-    if len(first) == width - 1 and not any(row[0].strip() == "" for row in body):
+    if names_rows(first, width, body):
         # R's write.csv: the rows start with their names, which have no column name
         note = f"line {line} has one name fewer than the rows: their first field is row names"
         return ["row name", *first], [note]
@@ -218,7 +219,14 @@ def _parsed_chunks(
         yield _next_chunk(lambda: pd.read_csv(p, **kwargs), messages), 1.0
         return
     size = max(1, p.stat().st_size)
-    with p.open("rb") as fh, pd.read_csv(fh, chunksize=chunk_rows, **kwargs) as reader:
+    # decompressed here, not by pandas: it would read a compressed file whole before the
+    # first chunk, and the raw file's position is the progress
+    kwargs = {**kwargs, "compression": None}
+    with (
+        p.open("rb") as fh,
+        open_bytes(p, fh) as content,
+        pd.read_csv(content, chunksize=chunk_rows, **kwargs) as reader,
+    ):
         while (chunk := _next_chunk(lambda: next(reader, None), messages)) is not None:
             yield chunk, min(1.0, fh.tell() / size)
 

@@ -240,6 +240,12 @@ def body_width(rows: list[list[str]]) -> int:
     return max(set(counts), key=lambda w: (counts.count(w), w))
 
 
+def names_rows(first: list[str], width: int, below: list[list[str]]) -> bool:
+    """Whether ``first`` is a header one name short because the rows start with their
+    names, as R's write.csv writes them."""
+    return len(first) == width - 1 and all(r and r[0].strip() for r in below)
+
+
 def table_rows(text: str, delimiter: str, name: str) -> list[tuple[list[str], int]]:
     """:func:`numbered_rows`, refusing a head with none."""
     rows = numbered_rows(text, delimiter)
@@ -260,16 +266,20 @@ def fits_width(row: list[str], width: int, below: list[list[str]]) -> bool:
 
 
 def _pick_delimiter(text: str) -> str:
-    """The delimiter that splits most rows into the same number (>= 2) of fields."""
-    best, best_score = ",", 0.0
+    """The delimiter that splits most rows into the same number (>= 2) of fields.
+
+    Runs of blanks win a tie only with more fields: "a, b" stays a comma file, while
+    columns aligned with spaces and tabs are not one tab-split column.
+    """
+    best, best_score, best_width = ",", 0.0, 0
     for d in DELIMITERS:
         counts = [len(r) for r in _rows(text, d)]
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)
         score = counts.count(mode) / len(counts) if mode >= 2 else 0.0
-        if score > best_score:
-            best, best_score = d, score
+        if score > best_score or (d == WHITESPACE and score == best_score and mode > best_width):
+            best, best_score, best_width = d, score, mode
     return best
 
 
@@ -388,9 +398,10 @@ def _leading_lines(
         )
     width = body_width([r for r, _ in rows[1:]])
     k = 0
-    while k < min(MAX_PREAMBLE_LINES, len(rows) - 1) and not fits_width(
-        rows[k][0], width, [r for r, _ in rows[k + 1 :]]
-    ):
+    while k < min(MAX_PREAMBLE_LINES, len(rows) - 1):
+        row, below = rows[k][0], [r for r, _ in rows[k + 1 :]]
+        if fits_width(row, width, below) or names_rows(row, width, below):
+            break
         k += 1
     if not k:
         return 0, (), []

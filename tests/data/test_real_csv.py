@@ -1,0 +1,254 @@
+"""CSV files as people have them: scikit-learn's bundled files, vega's stocks, penguins,
+statsmodels' statecrime and co2 (see fixtures/README.md), compressed and space-delimited."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sklearn.datasets as skd
+
+from prmlab.data import DatasetError
+from prmlab.data.csv import load_csv, preview_csv, sniff_csv, suggest_roles
+
+SKLEARN = Path(skd.__file__).parent / "data"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def notes_text(ds) -> str:
+    return "\n".join(ds.notes)
+
+
+# ------------------------------------------------------------------ scikit-learn's files
+
+
+@pytest.mark.parametrize(
+    ("name", "bunch"),
+    [
+        ("iris.csv", skd.load_iris),
+        ("wine_data.csv", skd.load_wine),
+        ("breast_cancer.csv", skd.load_breast_cancer),
+    ],
+)
+def test_sklearn_description_line_names_the_classes(name, bunch):
+    """Line 1 is ``n_rows,n_features,class names``: every row and column arrives, and the
+    last column's codes get the class names (label 0 -> setosa ...)."""
+    reference = bunch()
+    ds = load_csv(SKLEARN / name)
+    assert ds.X.shape == reference.data.shape
+    np.testing.assert_array_equal(ds.X, reference.data)
+    assert ds.class_names == list(reference.target_names)
+    assert [ds.class_names[k] for k in ds.y] == list(reference.target_names[reference.target])
+    assert "scikit-learn's description" in notes_text(ds)
+
+
+def test_sklearn_iris_is_not_read_as_a_header():
+    """``150,4,setosa,versicolor,virginica`` has as many fields as the rows below."""
+    s = sniff_csv(SKLEARN / "iris.csv")
+    assert (s.header, s.skip_lines) == (False, 1)
+    assert s.class_names == ("setosa", "versicolor", "virginica")
+    assert "virginica" not in load_csv(SKLEARN / "iris.csv").feature_names
+
+
+def test_sklearn_wine_without_skipping_never_cuts_rows():
+    """Line 1 read as data (the user set 0 lines to skip): the table keeps its 14 columns
+    and line 1, 5 fields wide, is dropped with a note. As a header it is refused clearly."""
+    s = replace(sniff_csv(SKLEARN / "wine_data.csv"), skip_lines=0)
+    ds = load_csv(SKLEARN / "wine_data.csv", settings=s)
+    assert ds.X.shape == (178, 13) and len(ds.class_names) == 3
+    assert "dropped 1 row(s) with missing or non-finite values (first at data row 1)" in (
+        notes_text(ds)
+    )
+    with pytest.raises(DatasetError, match="line 1 .* 5 column names .* 14 fields; untick"):
+        load_csv(SKLEARN / "wine_data.csv", settings=replace(s, header=True))
+
+
+def test_sklearn_like_line_with_wrong_counts_is_not_taken(tmp_path):
+    path = tmp_path / "fake.csv"
+    path.write_text("9,2,a,b\n1,2,0\n3,4,1\n")  # says 9 rows: there are 2
+    assert sniff_csv(path).class_names == ()
+
+
+def test_sklearn_digits_gz_every_row_and_column():
+    """No header, no class names: the 64 pixels and the digit arrive as 65 columns; the
+    digit is a label when chosen (nothing in the file says it is one)."""
+    digits = skd.load_digits()
+    ds = load_csv(SKLEARN / "digits.csv.gz")
+    assert ds.X.shape == (1797, 65)
+    np.testing.assert_array_equal(ds.X[:, :64], digits.data)
+    np.testing.assert_array_equal(ds.X[:, 64], digits.target)
+    assert "compressed (gzip)" in notes_text(ds)
+    labelled = load_csv(SKLEARN / "digits.csv.gz", label_column="column 65")
+    assert labelled.n_features == 64 and labelled.class_names == [str(d) for d in range(10)]
+
+
+@pytest.mark.parametrize(
+    ("name", "attribute"),
+    [("linnerud_exercise.csv", "data"), ("linnerud_physiological.csv", "target")],
+)
+def test_sklearn_linnerud_space_delimited(name, attribute):
+    reference = skd.load_linnerud()
+    ds = load_csv(SKLEARN / name)
+    assert sniff_csv(SKLEARN / name).delimiter == " "
+    names = reference.feature_names if attribute == "data" else reference.target_names
+    assert ds.feature_names == list(names)
+    np.testing.assert_array_equal(ds.X, getattr(reference, attribute))
+    assert "delimiter: spaces (runs of blanks)" in notes_text(ds)
+
+
+def test_sklearn_diabetes_gz_space_delimited():
+    ds = load_csv(SKLEARN / "diabetes_data_raw.csv.gz")
+    assert ds.X.shape == (442, 10)
+    np.testing.assert_allclose(ds.X, skd.load_diabetes(scaled=False).data)
+
+
+# -------------------------------------------------------------------- compressed
+
+
+def _compressed(tmp_path: Path, kind: str, data: bytes) -> Path:
+    path = tmp_path / f"iris.csv.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("iris.csv", data)
+    else:
+        path.write_bytes({"gz": gzip, "bz2": bz2, "xz": lzma}[kind].compress(data))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz", "zip"])
+def test_compressed_files_read_like_the_plain_one(tmp_path, kind):
+    plain = load_csv(SKLEARN / "iris.csv")
+    path = _compressed(tmp_path, kind, (SKLEARN / "iris.csv").read_bytes())
+    ds = load_csv(path)
+    np.testing.assert_array_equal(ds.X, plain.X)
+    np.testing.assert_array_equal(ds.y, plain.y)
+    assert ds.class_names == plain.class_names
+    assert len(preview_csv(path, sniff_csv(path))) == 50
+
+
+def test_compressed_files_are_chunked_with_progress(tmp_path, monkeypatch):
+    from prmlab.data.csv import _read
+
+    rows = "\n".join(f"{i},{i % 3}" for i in range(200_000))  # pandas reads 256 KiB at a time
+    path = _compressed(tmp_path, "gz", f"x,label\n{rows}\n".encode())
+    monkeypatch.setattr(_read, "WHOLE_READ_BYTES", 0)
+    monkeypatch.setattr(_read, "CHUNK_BYTES", 2**16)
+    seen: list[float] = []
+    ds = load_csv(path, progress=seen.append)
+    assert ds.n_samples == 200_000 and seen == sorted(seen) and seen[-1] == 1.0
+    assert len(set(seen)) > 3  # the compressed file's position, not 1.0 from the start
+
+
+def test_zip_archives_that_are_not_one_csv(tmp_path):
+    several = tmp_path / "two.zip"
+    with zipfile.ZipFile(several, "w") as archive:
+        archive.writestr("a.csv", "x\n1\n")
+        archive.writestr("b.csv", "x\n2\n")
+    with pytest.raises(DatasetError, match="ZIP archive of 2 files .*a.csv, b.csv.*unpack"):
+        load_csv(several)
+    workbook = tmp_path / "book.csv"
+    with zipfile.ZipFile(workbook, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(DatasetError, match="xlsx.*save it as CSV"):
+        load_csv(workbook)
+
+
+# -------------------------------------------------------------------- layout
+
+
+def test_runs_of_blanks_and_tabs_delimit(tmp_path):
+    path = tmp_path / "aligned.txt"
+    path.write_text("  height   weight\tkind\n  1.5   60\ta\n  1.75  72 \tb\n")
+    ds = load_csv(path)
+    assert ds.feature_names == ["height", "weight"] and ds.class_names == ["a", "b"]
+    assert ds.X.tolist() == [[1.5, 60], [1.75, 72]]
+
+
+def test_comma_files_with_spaces_stay_comma_files(tmp_path):
+    path = tmp_path / "spaced.csv"
+    path.write_text("a, b, c\n1, 2, 3\n4, 5, 6\n")
+    assert sniff_csv(path).delimiter == ","
+
+
+def test_preamble_lines_are_skipped_with_a_note(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Sensor export\nGenerated 2024-05-01 by logger 7\nt,x,y\n0,1,2\n1,3,4\n")
+    s = sniff_csv(path)
+    assert (s.skip_lines, s.header) == (2, True)
+    ds = load_csv(path)
+    assert ds.feature_names == ["t", "x", "y"] and ds.X.tolist() == [[0, 1, 2], [1, 3, 4]]
+    assert "skipped 2 line(s) at the start that fit neither" in notes_text(ds)
+    assert "'Sensor export'" in notes_text(ds)
+
+
+def test_r_row_names_get_a_column(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('"x","y"\n"a",1,2\n"b",3,4\n')
+    ds = load_csv(path, label_column=None)
+    assert ds.feature_names == ["x", "y"] and ds.X.tolist() == [[1, 2], [3, 4]]
+    assert "row names" in notes_text(ds)
+
+
+# -------------------------------------------------------------------- the role rule
+
+
+def test_stocks_symbol_is_the_label_and_the_date_no_feature():
+    ds = load_csv(FIXTURES / "stocks.csv")
+    assert ds.feature_names == ["price"] and ds.n_samples == 560
+    assert ds.class_names == ["AAPL", "AMZN", "GOOG", "IBM", "MSFT"]
+    assert "column 'date' holds dates" in notes_text(ds)
+
+
+def test_statecrime_one_state_per_row_is_no_label():
+    ds = load_csv(FIXTURES / "statecrime.csv")
+    assert ds.y is None and ds.X.shape == (51, 7)
+    assert "'state' has 51 distinct values, one per row" in notes_text(ds)
+
+
+def test_co2_date_numbers_are_no_feature():
+    ds = load_csv(FIXTURES / "co2.csv")
+    assert ds.feature_names == ["co2"] and ds.y is None
+    assert "'date' holds dates (yyyymmdd numbers)" in notes_text(ds)
+    chosen = load_csv(FIXTURES / "co2.csv", label_column=None)  # the user's choice: a feature
+    assert chosen.feature_names == ["date", "co2"]
+
+
+def test_penguins_year_stays_a_feature_with_a_hint():
+    ds = load_csv(FIXTURES / "penguins.csv")
+    assert ds.class_names == ["Adelie", "Chinstrap", "Gentoo"]
+    assert ds.feature_names == [
+        "bill_length_mm",
+        "bill_depth_mm",
+        "flipper_length_mm",
+        "body_mass_g",
+        "year",
+    ]
+    assert "'year' looks like calendar years (2007-2009)" in notes_text(ds)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        FIXTURES / "stocks.csv",
+        FIXTURES / "statecrime.csv",
+        FIXTURES / "co2.csv",
+        FIXTURES / "penguins.csv",
+        SKLEARN / "iris.csv",
+    ],
+    ids=lambda p: p.name,
+)
+def test_preview_and_load_choose_the_same_roles(path):
+    """The dialog suggests roles from its preview with the rule load_csv applies to the file."""
+    s = sniff_csv(path)
+    roles = suggest_roles(preview_csv(path, s), s)
+    ds = load_csv(path, s)
+    assert [c for c, r in roles.roles.items() if r == "feature"] == ds.feature_names
+    assert (roles.label is None) == (ds.y is None)
+    assert f"label column: {roles.label!r}" in notes_text(ds) or roles.label is None
