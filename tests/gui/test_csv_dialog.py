@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 import numpy as np
 import pytest
+import sklearn.datasets as skd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from prmlab.data.csv import load_csv
 from prmlab.gui.widgets.csv_dialog import CsvDialog
+
+SKLEARN = Path(skd.__file__).parent / "data"
+FIXTURES = Path(__file__).parents[1] / "data" / "fixtures"
 
 
 @pytest.fixture
@@ -83,9 +91,8 @@ def test_editing_settings_and_roles(qtbot, open_dialog, tmp_path):
     assert not dialog.ok_button.isEnabled()  # one text column: nothing to use as features
     dialog.delimiter_box.setCurrentIndex(dialog.delimiter_box.findData(","))
     assert dialog.ok_button.isEnabled()
-    dialog.role_box("x").setCurrentText("label")  # demotes "kind" to a feature ...
-    assert dialog.role_box("kind").currentText() == "feature"
-    dialog.role_box("kind").setCurrentText("ignore")  # ... which the user ignores
+    dialog.role_box("x").setCurrentText("label")  # "kind" holds text: no feature, ignored
+    assert dialog.role_box("kind").currentText() == "ignore"
     _click_load(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.dataset is not None, timeout=10000)
     assert dialog.dataset.feature_names == ["y"] and dialog.dataset.class_names == ["1", "3", "5"]
@@ -115,3 +122,91 @@ def test_cancel_stops_a_load_and_closes(qtbot, open_dialog, tmp_path):
     assert not dialog.job.running
     assert dialog.result() == QDialog.DialogCode.Rejected and dialog.dataset is None
     dialog.job.shutdown()
+
+
+def _load(qtbot, dialog):
+    _click_load(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.dataset is not None, timeout=10000)
+    return dialog.dataset
+
+
+def _roles(dialog) -> dict[str, str]:
+    names = [dialog.table.horizontalHeaderItem(j).text() for j in range(dialog.table.columnCount())]
+    return {name: dialog.role_box(name).currentText() for name in names}
+
+
+def test_label_rule_is_load_csvs_and_a_new_label_returns_the_old_to_its_role(qtbot, open_dialog):
+    """vega's stocks: the dialog showed ``date`` as the label where load_csv took none, and
+    choosing ``symbol`` then made the date a feature."""
+    path = FIXTURES / "stocks.csv"
+    dialog = open_dialog(path)
+    assert _roles(dialog) == {"symbol": "label", "date": "ignore", "price": "feature"}
+    assert "'date' holds dates" in dialog.hints_label.text()
+    dialog.role_box("date").setCurrentText("label")
+    assert dialog.role_box("symbol").currentText() == "ignore"  # text: not a feature
+    dialog.role_box("symbol").setCurrentText("label")
+    assert dialog.role_box("date").currentText() == "ignore"
+    ds = _load(qtbot, dialog)
+    expected = load_csv(path)
+    assert ds.feature_names == expected.feature_names == ["price"]
+    assert ds.class_names == expected.class_names
+    np.testing.assert_array_equal(ds.X, expected.X)
+    np.testing.assert_array_equal(ds.y, expected.y)
+
+
+def test_identifier_is_no_label_and_a_year_column_is_flagged(qtbot, open_dialog):
+    crime = open_dialog(FIXTURES / "statecrime.csv")
+    assert crime.role_box("state").currentText() == "ignore"
+    assert "label" not in _roles(crime).values()
+    penguins = open_dialog(FIXTURES / "penguins.csv")
+    assert penguins.role_box("species").currentText() == "label"
+    assert penguins.role_box("year").currentText() == "feature"
+    assert "'year' looks like calendar years" in penguins.hints_label.text()
+    assert penguins.hints_label.isVisible()
+
+
+def test_sklearn_description_line_and_the_header_box(qtbot, open_dialog):
+    dialog = open_dialog(SKLEARN / "iris.csv")
+    assert not dialog.header_box.isChecked() and dialog.skip_box.value() == 1
+    assert "scikit-learn's description" in dialog.detected_label.text()
+    assert dialog.table.columnCount() == 5 and dialog.table.rowCount() == 51
+    assert dialog.role_box("column 5").currentText() == "label"
+    dialog.header_box.setChecked(True)  # the first data row as names: allowed, if odd
+    assert dialog.table.horizontalHeaderItem(0).text() == "5.1"
+    dialog.header_box.setChecked(False)  # ... and unticking it works again
+    ds = _load(qtbot, dialog)
+    assert ds.X.shape == (150, 4) and ds.class_names == ["setosa", "versicolor", "virginica"]
+
+
+def test_wine_line_one_as_names_is_refused_inline_never_cut(qtbot, open_dialog):
+    dialog = open_dialog(SKLEARN / "wine_data.csv")
+    dialog.skip_box.setValue(0)
+    assert dialog.table.columnCount() == 14  # line 1 is a short data row now, not the width
+    dialog.header_box.setChecked(True)
+    assert dialog.messages.level() == "error" and "untick" in dialog.messages.text()
+    assert not dialog.ok_button.isEnabled()
+    dialog.header_box.setChecked(False)
+    assert dialog.ok_button.isEnabled()
+    ds = _load(qtbot, dialog)
+    assert ds.X.shape == (178, 13) and len(ds.class_names) == 3
+
+
+def test_compressed_and_space_delimited_files(qtbot, open_dialog, tmp_path):
+    digits = open_dialog(SKLEARN / "digits.csv.gz")
+    assert digits.table.columnCount() == 65 and digits.messages.level() == ""
+    assert _load(qtbot, digits).X.shape == (1797, 65)
+    path = tmp_path / "iris.csv.gz"
+    path.write_bytes(gzip.compress((SKLEARN / "iris.csv").read_bytes()))
+    assert _load(qtbot, open_dialog(path)).X.shape == (150, 4)
+    linnerud = open_dialog(SKLEARN / "linnerud_exercise.csv")
+    assert linnerud.delimiter_box.currentText().startswith("Spaces")
+    assert _load(qtbot, linnerud).feature_names == ["Chins", "Situps", "Jumps"]
+
+
+def test_column_headers_are_not_clipped(qtbot, open_dialog):
+    dialog = open_dialog(FIXTURES / "penguins.csv")
+    header = dialog.table.horizontalHeader()
+    for j in range(dialog.table.columnCount()):
+        assert header.sectionSize(j) >= header.sectionSizeHint(j), header.model().headerData(
+            j, Qt.Orientation.Horizontal
+        )

@@ -1,6 +1,8 @@
 """Open CSV: a preview of the file, the detected settings (editable), a role per column.
 
-The preview (first rows) is parsed on the GUI thread: it reads at most ~1 MiB. The full
+The preview (first rows) is parsed on the GUI thread: it reads at most ~1 MiB. Roles are
+suggested by the same rule ``load_csv`` applies (``prmlab.data.csv.suggest_roles``); hints
+about dates, years and identifiers show under the table. The full
 load runs in a worker through :class:`prmlab.gui.jobs.Job`, with a progress bar; Cancel
 stops it. On success ``dialog.dataset`` holds the Dataset and the dialog is accepted; on
 failure the error shows inline, the dialog stays open and ``dataset`` stays None.
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,8 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from prmlab.data.csv import (
+    WHITESPACE,
     CsvSettings,
     LoadStep,
+    Roles,
     iter_load_csv,
     preview_csv,
     sniff_csv,
@@ -41,11 +46,19 @@ from prmlab.gui.jobs import Job
 from prmlab.gui.widgets.messages import MessageBar
 
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "gb18030")
-DELIMITERS = {"Comma ( , )": ",", "Semicolon ( ; )": ";", "Tab": "\t", "Pipe ( | )": "|"}
+DELIMITERS = {
+    "Comma ( , )": ",",
+    "Semicolon ( ; )": ";",
+    "Tab": "\t",
+    "Pipe ( | )": "|",
+    "Spaces (runs of blanks)": WHITESPACE,
+}
 DECIMALS = {"Point ( . )": ".", "Comma ( , )": ","}
 THOUSANDS = {"None": None, "Comma ( , )": ",", "Point ( . )": ".", "Space": " ", "Apostrophe": "'"}
 ROLES = ("feature", "label", "ignore")
 MAX_SHOWN_COLUMNS = 200  # role boxes beyond this would make the dialog crawl
+MAX_SKIP_LINES = 1000
+MAX_COLUMN_WIDTH = 360  # px: a longer column name is elided, its full text in the tooltip
 
 
 def _combo(options: dict, current: object) -> QComboBox:
@@ -68,6 +81,7 @@ class CsvDialog(QDialog):
         self.path = Path(path)
         self.dataset: Dataset | None = None
         self.roles: dict[str, str] = {}  # column -> "feature" | "label" | "ignore"
+        self.suggested: Roles | None = None  # the default rule's roles for the preview
         self._roles_chosen = False  # False: let load_csv pick the label ("auto")
         self._preview_ok = False
         self.setWindowTitle(f"Open CSV: {self.path.name}")
@@ -80,10 +94,12 @@ class CsvDialog(QDialog):
         except DatasetError as exc:
             # Editing the settings may still help (e.g. an encoding that was not guessed).
             self._build(CsvSettings())
+            self._class_names: tuple[str, ...] = ()
             self.messages.error(str(exc))
             self._update_ok()
             return
         self._build(detected)
+        self._class_names = detected.class_names  # from line 1 (scikit-learn's files)
         self.detected_label.setText("Detected: " + "; ".join(detected.describe()))
         self._refresh()
 
@@ -96,21 +112,27 @@ class CsvDialog(QDialog):
         self.decimal_box = _combo(DECIMALS, s.decimal)
         self.thousands_box = _combo(THOUSANDS, s.thousands)
         self.header_box = QCheckBox("First row holds the column names", checked=s.header)
+        self.skip_box = QSpinBox(minimum=0, maximum=MAX_SKIP_LINES, value=s.skip_lines)
+        self.skip_box.setToolTip("Lines before the table (a title, a description) to leave out")
         form = QFormLayout()
         form.addRow("Encoding", self.encoding_box)
         form.addRow("Delimiter", self.delimiter_box)
         form.addRow("Decimal mark", self.decimal_box)
         form.addRow("Thousands separator", self.thousands_box)
+        form.addRow("Skip lines at the start", self.skip_box)
         form.addRow("", self.header_box)
         self.encoding_box.currentTextChanged.connect(self._refresh)
         for box in (self.delimiter_box, self.decimal_box, self.thousands_box):
             box.currentIndexChanged.connect(self._refresh)
         self.header_box.toggled.connect(self._refresh)
+        self.skip_box.valueChanged.connect(self._refresh)
 
         self.detected_label = QLabel(wordWrap=True)
         self.detected_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.hints_label = QLabel(wordWrap=True)
+        self.hints_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.messages = MessageBar()
         self.progress = QProgressBar(minimum=0, maximum=1000, visible=False)
         self.buttons = QDialogButtonBox(
@@ -131,6 +153,7 @@ class CsvDialog(QDialog):
             QLabel("Preview of the first rows. Choose each column's role in the top row:")
         )
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.hints_label)
         layout.addWidget(self.messages)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
@@ -143,6 +166,8 @@ class CsvDialog(QDialog):
             decimal=self.decimal_box.currentData(),
             thousands=self.thousands_box.currentData(),
             header=self.header_box.isChecked(),
+            skip_lines=self.skip_box.value(),
+            class_names=self._class_names,
         )
 
     # -- preview ------------------------------------------------------------------
@@ -157,13 +182,15 @@ class CsvDialog(QDialog):
             self.table.clear()
             self.table.setRowCount(0)
             self.table.setColumnCount(0)
+            self.hints_label.clear()
             self.messages.error(str(exc))
             self._update_ok()
             return
         self._preview_ok = True
-        suggested = suggest_roles(frame, settings)
-        if not self._roles_chosen or set(suggested) != set(self.roles):
-            self.roles, self._roles_chosen = suggested, False
+        self.suggested = suggest_roles(frame, settings)
+        if not self._roles_chosen or set(self.suggested.roles) != set(self.roles):
+            self.roles, self._roles_chosen = dict(self.suggested.roles), False
+        self.hints_label.setText("\n".join(f"ℹ {h}." for h in self.suggested.hints.values()))
         self._fill_table(frame)
         self._update_ok()
 
@@ -183,11 +210,23 @@ class CsvDialog(QDialog):
             self.table.setCellWidget(0, j, box)
             for i, text in enumerate(cells[name]):
                 self.table.setItem(i + 1, j, QTableWidgetItem(text))
+            self.table.horizontalHeaderItem(j).setToolTip(name)
+        self._fit_columns()
         if len(frame.columns) > len(shown):
             self.messages.note(
                 f"Showing {len(shown)} of {len(frame.columns)} columns; "
                 "the others keep their suggested roles."
             )
+
+    def _fit_columns(self) -> None:
+        """Widen each column to its name, its role box and its cells (the default width
+        clipped names such as "flipper_length_mm"); absurdly long names are elided."""
+        header = self.table.horizontalHeader()
+        header.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.resizeColumnsToContents()
+        for j in range(self.table.columnCount()):
+            if header.sectionSize(j) > MAX_COLUMN_WIDTH:
+                header.resizeSection(j, MAX_COLUMN_WIDTH)
 
     # -- roles --------------------------------------------------------------------
     def role_box(self, column: str) -> QComboBox | None:
@@ -198,14 +237,15 @@ class CsvDialog(QDialog):
         return None
 
     def set_role(self, column: str, role: str) -> None:
-        """Give ``column`` a role; a new label demotes the previous one to a feature."""
+        """Give ``column`` a role; a new label returns the previous one to the role the
+        default rule gives it (a feature if it holds numbers, else ignored)."""
         if self.roles.get(column) == role:
             return
         self._roles_chosen = True
         if role == "label":
             for other, r in self.roles.items():
                 if r == "label" and other != column:
-                    self.roles[other] = "feature"
+                    self.roles[other] = self.suggested.unlabelled(other)
                     self._show_role(other)
         self.roles[column] = role
         self._show_role(column)
@@ -253,6 +293,7 @@ class CsvDialog(QDialog):
         for w in (self.encoding_box, self.delimiter_box, self.decimal_box, self.thousands_box):
             w.setEnabled(not busy)
         self.header_box.setEnabled(not busy)
+        self.skip_box.setEnabled(not busy)
         self.table.setEnabled(not busy)
         self.progress.setVisible(busy)
         self._update_ok()
