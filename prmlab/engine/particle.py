@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from prmlab.engine import _particle_kernels as _k
+from prmlab.engine._jit import parallel_calls
 from prmlab.engine._normal_stream import seed_streams
 from prmlab.engine._validation import check_array, check_option, check_random_state, check_scalar
 from prmlab.engine.kalman import _check_measurements, _check_model, _check_state
@@ -333,7 +334,8 @@ class ParticleFilter:
         self._streams = seed_streams(self._rng, 2)
         # one particle per column: the kernels' loops over particles are then contiguous
         self._particles = np.empty((x.shape[0], self.n_particles))
-        _k.spread_kernel(x, _factor(P), self._streams, self._particles)
+        with parallel_calls():
+            _k.spread_kernel(x, _factor(P), self._streams, self._particles)
         self._logw = np.full(self.n_particles, -math.log(self.n_particles))
         self._kernel_model = _kernel_model(self.model)
         self._failed: int | None = None
@@ -363,11 +365,12 @@ class ParticleFilter:
         loglik = np.empty(T)
         kp = np.empty((T, n, N)) if return_particles else np.empty((0, 1, 1))
         kw = np.empty((T, N)) if return_particles else np.empty((0, 1))
-        failed = _k.filter_kernel(
-            *self._kernel_model, z, self.t, self._particles, self._logw, self._rng, self._streams,
-            RESAMPLERS[self.resampler], self.ess_threshold, means, covs, ess, resampled,
-            loglik, return_particles, kp, kw,
-        )  # fmt: skip
+        with parallel_calls():  # filter_kernel runs parallel kernels
+            failed = _k.filter_kernel(
+                *self._kernel_model, z, self.t, self._particles, self._logw, self._rng,
+                self._streams, RESAMPLERS[self.resampler], self.ess_threshold, means, covs, ess,
+                resampled, loglik, return_particles, kp, kw,
+            )  # fmt: skip
         if failed >= 0:
             step = self.t + failed
             self.t = self._failed = step

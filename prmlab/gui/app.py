@@ -1,4 +1,8 @@
-"""Entry point: ``python main.py [--panel NAME] [--data FILE.csv] [--seed N] [--screenshot DIR]``."""
+"""Entry point: ``python main.py [--panel NAME] [--data FILE.csv] [--seed N] [--screenshot DIR]``.
+
+This module imports nothing heavy at load time: ``main()`` first tunes the process
+(``prmlab._process``), which must happen before NumPy loads.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from prmlab._process import tune_process
 from prmlab.gui.panels import PANEL_NAMES
 
 log = logging.getLogger("prmlab")
@@ -31,7 +36,9 @@ XCB_LIBRARIES = {
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="prmlab", description="A visual lab for pattern recognition.")
     p.add_argument("--panel", choices=PANEL_NAMES, help="open on this panel")
-    p.add_argument("--data", metavar="FILE.csv", help="load this CSV into the first panel")
+    p.add_argument(
+        "--data", metavar="FILE.csv", help="load this CSV into every panel that can use it"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of all randomness (default 0)")
     p.add_argument(
         "--screenshot",
@@ -130,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    tune_process()
     if args.screenshot and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     problem = platform_problem()

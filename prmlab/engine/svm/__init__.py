@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
+from prmlab.engine._jit import parallel_calls
 from prmlab.engine._validation import check_array, check_labels, check_option, check_scalar
 from prmlab.engine.svm import _kernels as K
 
@@ -387,11 +388,12 @@ class SVC:
         X = self._check_X(X)
         if self.kernel == "linear":
             return X @ self.coef_[0] + self.intercept_[0]
-        return K.decision_values(
-            X, np.ascontiguousarray(self.support_vectors_.T), self.dual_coef_[0].copy(),
-            float(self.intercept_[0]), KERNELS[self.kernel], float(self.gamma),
-            int(self.degree), float(self.coef0),
-        )  # fmt: skip
+        with parallel_calls():
+            return K.decision_values(
+                X, np.ascontiguousarray(self.support_vectors_.T), self.dual_coef_[0].copy(),
+                float(self.intercept_[0]), KERNELS[self.kernel], float(self.gamma),
+                int(self.degree), float(self.coef0),
+            )  # fmt: skip
 
     def decision_grid(self, xs: Any, ys: Any) -> np.ndarray:
         """``f`` over the grid ``xs`` (nx,) by ``ys`` (ny,) of a model with two features:
