@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -12,17 +11,29 @@ from prmlab.engine import TOPICS
 
 @dataclass(frozen=True)
 class WarmupStep:
+    """Where a warm-up is: ``topic`` is being prepared now ("" once all are ready)."""
+
     topic: str
-    progress: float
+    done: int  # topics ready
+    total: int
+
+    @property
+    def progress(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+def warmup_order(first: tuple[str, ...], topics: tuple[str, ...] = TOPICS) -> tuple[str, ...]:
+    """``topics`` with those in ``first`` (the panel on screen) moved to the front."""
+    return tuple(t for t in first if t in topics) + tuple(t for t in topics if t not in first)
 
 
 def warmup_all(topics: tuple[str, ...] = TOPICS) -> Iterator[WarmupStep]:
-    """Run each topic module's ``warmup()``; yields after each topic so a worker can cancel."""
+    """Run each topic module's ``warmup()``; yields before each topic (so a status bar can say
+    what is being prepared, and a worker can cancel) and once when all are ready."""
+    total = len(topics)
     for i, topic in enumerate(topics):
-        name = f"prmlab.engine.{topic}"
-        if importlib.util.find_spec(name) is not None:
-            module = importlib.import_module(name)
-            warm = getattr(module, "warmup", None)
-            if warm is not None:
-                warm()
-        yield WarmupStep(topic, (i + 1) / len(topics))
+        yield WarmupStep(topic, i, total)
+        warm = getattr(importlib.import_module(f"prmlab.engine.{topic}"), "warmup", None)
+        if warm is not None:
+            warm()
+    yield WarmupStep("", total, total)

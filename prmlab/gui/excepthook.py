@@ -28,6 +28,9 @@ class ExceptionHook(QObject):
         super().__init__()
         self.errors: list[str] = []
         self.show_dialog = show_dialog
+        # The dialogs on screen: a shown QMessageBox that nothing references is collected by
+        # Python at once, and the user never saw it.
+        self.dialogs: list[QMessageBox] = []
         self._previous = (sys.excepthook, threading.excepthook)
         # Queued: a worker thread's exception is shown by the GUI thread.
         self.sigException.connect(self._show, Qt.ConnectionType.QueuedConnection)
@@ -70,4 +73,10 @@ class ExceptionHook(QObject):
         box.setDetailedText(text)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setModal(False)
+        self.dialogs.append(box)
+        box.finished.connect(lambda _result, box=box: self._forget(box))
         box.show()
+
+    def _forget(self, box: QMessageBox) -> None:
+        if box in self.dialogs:
+            self.dialogs.remove(box)

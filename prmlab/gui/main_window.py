@@ -1,4 +1,8 @@
-"""The main window: six panels as tabs, menus, status bar with progress and Cancel, settings."""
+"""The main window: six panels as tabs, menus, status bar with progress and Cancel, settings.
+
+A panel is built when its tab is first shown: importing and building all six took most of the
+start-up (their modules pull in Numba, SciPy and the engine).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ import logging
 import sys
 from pathlib import Path
 
-import numba
-import numpy as np
 import PySide6
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, qVersion
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoGroup
@@ -21,21 +23,40 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from prmlab import __version__
 from prmlab.data import Dataset, DatasetError
 from prmlab.data.builtin import BUILTIN
-from prmlab.engine.warmup import warmup_all
+from prmlab.engine.warmup import WarmupStep, warmup_all, warmup_order
 from prmlab.gui import theme
 from prmlab.gui.jobs import Job, JobMonitor
-from prmlab.gui.panels import PANEL_NAMES, panel_class
+from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
 from prmlab.gui.panels.base import BasePanel, PanelContext
+from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
 from prmlab.gui.widgets.export import FIGURE_FILTER, export_figure, export_results
 
 log = logging.getLogger("prmlab")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 STATUS_DELAY_MS = 250  # a job shows in the status bar once it has run this long
+
+
+class PanelSlot(QWidget):
+    """A tab's page: empty until its panel is built (when the tab is first shown)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.panel: BasePanel | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def hold(self, panel: BasePanel) -> None:
+        self.panel = panel
+        self._layout.addWidget(panel)
+        panel.show()  # a child added to a page on screen stays hidden until shown
 
 
 class MainWindow(QMainWindow):
@@ -62,26 +83,27 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.panels: dict[str, BasePanel] = {}
-        for name in PANEL_NAMES:
-            panel = panel_class(name)(self.context)
-            self.panels[name] = panel
-            self.tabs.addTab(panel, panel.title)
-            self.undo_group.addStack(panel.undo_stack)
+        self.panels: dict[str, BasePanel] = {}  # the panels built so far
+        self.slots = {name: PanelSlot(name) for name in PANEL_NAMES}
+        for name, slot in self.slots.items():
+            self.tabs.addTab(slot, PANELS[name].title)
         self.setCentralWidget(self.tabs)
 
         self._build_status_bar()
         self._build_menus()
-        self._restore_settings()
+        saved = read_settings(self.settings)
+        self._restore_settings(saved)
         self.tabs.currentChanged.connect(self._panel_changed)
-        first = start_panel or str(self.settings.value("panel", PANEL_NAMES[0]))
-        self.show_panel(first if first in self.panels else PANEL_NAMES[0])
+        first = start_panel if start_panel in self.slots else saved.panel
+        self.tabs.setCurrentWidget(self.slots[first])
         self._panel_changed(self.tabs.currentIndex())
 
         self.warmup_job = Job(self, monitor=self.monitor, label="Preparing kernels")
         if warmup:
             self.warmup_job.run(
                 warmup_all,
+                warmup_order(PANELS[first].topics),
+                on_step=self._warmup_step,
                 on_error=lambda msg: self.statusBar().showMessage(f"Warm-up failed: {msg}", 10000),
             )
         app = QApplication.instance()
@@ -90,21 +112,39 @@ class MainWindow(QMainWindow):
 
     # -- panels -----------------------------------------------------------------------
     def current_panel(self) -> BasePanel:
-        return self.tabs.currentWidget()
+        return self.panel(self.tabs.currentWidget().name)
 
     def show_panel(self, name: str) -> BasePanel:
-        panel = self.panels[name]
-        self.tabs.setCurrentWidget(panel)
+        self.tabs.setCurrentWidget(self.slots[name])
+        return self.panel(name)
+
+    def panel(self, name: str) -> BasePanel:
+        """The panel ``name``, built on first use (a data set builds every panel: each is
+        handed it then, so a panel built later never misses one)."""
+        panel = self.slots[name].panel
+        if panel is None:
+            panel = panel_class(name)(self.context)
+            self.slots[name].hold(panel)
+            self.panels[name] = panel
+            self.undo_group.addStack(panel.undo_stack)
+            theme.style_plots(panel, self.theme, self.font_size)
         return panel
 
     def _panel_changed(self, index: int) -> None:
-        panel = self.tabs.widget(index)
-        if panel is None:
+        slot = self.tabs.widget(index)
+        if slot is None:
             return
+        panel = self.panel(slot.name)
         self.undo_group.setActiveStack(panel.undo_stack)
         if self.autoload_demos and panel.name not in self._demo_loaded:
             self._demo_loaded.add(panel.name)
             panel.load_demo()
+
+    def _warmup_step(self, step: WarmupStep) -> None:
+        if step.topic:
+            title = next(e.title for e in PANELS.values() if step.topic in e.topics)
+            self.warmup_job.label = f"Preparing kernels for {title} ({step.done + 1}/{step.total})…"
+            self._update_status()
 
     # -- menus ------------------------------------------------------------------------
     def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
@@ -140,7 +180,7 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(PANEL_NAMES):
             self._action(
                 view,
-                self.panels[name].title,
+                PANELS[name].title,
                 lambda _=False, n=name: self.show_panel(n),
                 f"Ctrl+{i + 1}",
             )
@@ -238,13 +278,31 @@ class MainWindow(QMainWindow):
         self.set_dataset(make(seed=self.context.seed) if seeded else make())
 
     def set_dataset(self, dataset: Dataset) -> None:
-        panel = self.current_panel()
-        self._demo_loaded.add(panel.name)  # the user's data replaces the demo
-        panel.set_dataset(dataset)
+        """Hand ``dataset`` to every panel (each built now if it was not); the current panel's
+        message bar says which took it and which could not, and why."""
+        refused: dict[str, str] = {}
+        for name in PANEL_NAMES:
+            panel = self.panel(name)
+            self._demo_loaded.add(name)  # the user's data replaces the demo
+            why = _refusal(panel, dataset)
+            if why:
+                refused[PANELS[name].title] = why
+        self._say_who_took(dataset, refused)
         self.statusBar().showMessage(
             f"{dataset.name or 'Data'}: {dataset.n_samples} rows × {dataset.n_features} features",
             8000,
         )
+
+    def _say_who_took(self, dataset: Dataset, refused: dict[str, str]) -> None:
+        took = [e.title for e in PANELS.values() if e.title not in refused]
+        text = f"{dataset.name or 'The data'} is in {', '.join(took) or 'no panel'}."
+        if refused:
+            text += " Not used by " + "; ".join(f"{t} ({why})" for t, why in refused.items())
+        panel = self.current_panel()
+        if panel.title in refused:
+            panel.messages.error(text)
+        else:
+            panel.messages.note(text)
 
     def dragEnterEvent(self, event) -> None:
         if self._dropped_csv(event) is not None:
@@ -323,6 +381,9 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
 
     def about(self) -> None:
+        import numba
+        import numpy as np
+
         QMessageBox.about(
             self,
             "About prmlab",
@@ -335,32 +396,30 @@ class MainWindow(QMainWindow):
 
     # -- settings and shutdown ------------------------------------------------------------
     def _last_dir(self) -> str:
-        return str(self.settings.value("last_dir", str(Path.home())))
+        return read_last_dir(self.settings)
 
     def _remember_dir(self, path: str) -> None:
         self.settings.setValue("last_dir", str(Path(path).resolve().parent))
 
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+    def _restore_settings(self, saved: SavedSettings) -> None:
+        if saved.geometry is None or not self.restoreGeometry(saved.geometry):
+            if saved.geometry is not None:
+                log.warning(
+                    "Settings: ignored geometry = %.80r (Qt cannot read it); "
+                    "a good value is written on quit",
+                    bytes(saved.geometry),
+                )
             self.resize(1440, 900)
-        self.theme = str(self.settings.value("theme", "light"))
-        if self.theme not in theme.THEMES:
-            self.theme = "light"
-        try:
-            size = int(self.settings.value("font_size", theme.DEFAULT_POINT_SIZE))
-        except (TypeError, ValueError):
-            size = theme.DEFAULT_POINT_SIZE
+        self.theme = saved.theme
         self.dark_action.setChecked(self.theme == "dark")
-        self.set_font_size(size)
+        self.set_font_size(saved.font_size)
 
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("theme", self.theme)
         self.settings.setValue("font_size", self.font_size)
-        self.settings.setValue("panel", self.current_panel().name)
+        self.settings.setValue("panel", self.tabs.currentWidget().name)
+        self.settings.setValue("last_dir", self._last_dir())
         self.settings.sync()
 
     def shutdown(self) -> None:
@@ -375,3 +434,16 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.shutdown()
         super().closeEvent(event)
+
+
+def _refusal(panel: BasePanel, dataset: Dataset) -> str:
+    """Hand ``dataset`` to ``panel``; why it could not take it ("" if it did).
+
+    A panel refuses data with an error in its message bar, or (by default) does not use
+    tables at all.
+    """
+    if type(panel).set_dataset is BasePanel.set_dataset:
+        return "it does not use table data"
+    panel.messages.clear()  # a message of the old data is not this one's answer
+    panel.set_dataset(dataset)
+    return panel.messages.text() if panel.messages.level() == "error" else ""

@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from prmlab.data import Dataset
+from prmlab.engine import TOPICS
 from prmlab.gui import app as app_module
 from prmlab.gui.main_window import STATUS_DELAY_MS
-from prmlab.gui.panels import PANEL_NAMES
+from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
 
 
-def test_six_panels_and_switching_by_shortcut(qtbot, main_window):
-    assert tuple(main_window.panels) == PANEL_NAMES == ("svm", "pca", "gmm", "hmm", "track", "mcmc")
+def test_six_tabs_and_panels_built_when_first_shown(qtbot, main_window):
     titles = [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())]
     assert titles == ["SVM", "PCA", "EM/GMM", "HMM", "Tracking", "MCMC"]
+    assert tuple(main_window.panels) == ("svm",)  # only the panel on screen is built
     qtbot.keyClick(main_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert main_window.current_panel().name == "gmm"
     main_window.tabs.setCurrentIndex(5)
     assert main_window.current_panel().name == "mcmc"
+    assert tuple(main_window.panels) == ("svm", "gmm", "mcmc")
     assert main_window.undo_group.activeStack() is main_window.panels["mcmc"].undo_stack
+    assert main_window.panels["mcmc"].isVisible()
+
+
+def test_the_registry_matches_the_panel_classes():
+    for name, entry in PANELS.items():
+        cls = panel_class(name)
+        assert (cls.name, cls.title) == (name, entry.title)
+        assert set(entry.topics) <= set(TOPICS)
+    assert sorted(t for e in PANELS.values() for t in e.topics) == sorted(TOPICS)
 
 
 def _slow(n):
@@ -186,3 +200,145 @@ def test_open_csv_through_the_dialog_good_then_bad(qtbot, main_window, tmp_path,
     assert seen == [("error", False)]
     assert received == [dataset]  # the panel keeps the data it had
     assert main_window.settings.value("last_dir") == str(tmp_path)
+
+
+SETTING_KEYS = ("geometry", "theme", "font_size", "panel", "last_dir")
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    ["hello", ["a", "b"], 7, 12.5, True, b"\x00not a geometry", {"a": 1}, "", "x" * 5000],
+    ids=["text", "list", "int", "float", "bool", "bytes", "map", "empty", "long"],
+)
+def test_garbage_settings_are_ignored_logged_and_rewritten(qtbot, tmp_path, caplog, garbage):
+    # geometry=hello (or a list, an int) made restoreGeometry raise, then the process crash,
+    # on every start
+    from prmlab.gui.main_window import MainWindow
+    from prmlab.gui.settings import read_settings
+    from prmlab.gui.theme import DEFAULT_POINT_SIZE
+
+    path = str(tmp_path / "settings.ini")
+    bad = QSettings(path, QSettings.Format.IniFormat)
+    for key in SETTING_KEYS:
+        bad.setValue(key, garbage)
+    bad.sync()
+    settings = QSettings(path, QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, warmup=False, autoload_demos=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.theme == "light" and window.font_size == DEFAULT_POINT_SIZE
+    assert window.current_panel().name == "svm"
+    assert window._last_dir() == str(Path.home())
+    logged = caplog.text
+    assert all(f"ignored {key} = " in logged for key in SETTING_KEYS if key != "font_size")
+    window.close()  # writes good values over the bad ones
+    caplog.clear()
+    saved = read_settings(QSettings(path, QSettings.Format.IniFormat))
+    assert "ignored" not in caplog.text
+    assert saved.geometry is not None and saved.panel == "svm"
+
+
+def test_the_error_dialog_stays_on_screen_until_closed(qtbot):
+    import gc
+
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from prmlab.gui.excepthook import ExceptionHook
+
+    hook = ExceptionHook(show_dialog=True)  # not installed: only its dialog is tested
+    hook.report(RuntimeError("boom in a slot"))
+
+    def dialogs():
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible() and "boom" in w.text()
+        ]
+
+    qtbot.waitUntil(lambda: len(dialogs()) == 1, timeout=3000)
+    gc.collect()
+    qtbot.wait(200)
+    (box,) = dialogs()  # it was collected at once before
+    box.close()
+    qtbot.waitUntil(lambda: not hook.dialogs, timeout=3000)
+
+
+def test_a_data_set_goes_to_every_panel_that_can_use_it(qtbot, main_window):
+    # --data and File > Open CSV filled only the current panel
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2)) + np.repeat([[0.0, 0.0], [3.0, 3.0]], 20, axis=0)
+    y = np.repeat([0, 1], 20)
+    main_window.set_dataset(Dataset(X, ["x", "y"], y, ["a", "b"], name="two blobs"))
+    assert tuple(main_window.panels) == PANEL_NAMES  # each built, to be handed the data
+    note = main_window.current_panel().messages
+    assert note.level() == "note"
+    assert note.text() == (
+        "two blobs is in SVM, PCA, EM/GMM, HMM, Tracking. "
+        "Not used by MCMC (it does not use table data)"
+    )
+    for name in PANEL_NAMES[:-1]:  # each shows the data, not a demo or an old error
+        assert main_window.panels[name].messages.level() != "error"
+
+
+def test_a_panel_that_refuses_the_data_says_why(qtbot, main_window):
+    one_column = Dataset(np.arange(30.0)[:, None], ["x"], name="one column")
+    main_window.set_dataset(one_column)
+    messages = main_window.current_panel().messages
+    assert messages.level() == "error"  # SVM: two features needed
+    took, _, refused = messages.text().partition(" Not used by ")
+    assert took == "one column is in EM/GMM, HMM."
+    assert refused.startswith("SVM (one column has no class column")
+    assert "; Tracking (a track needs two position columns" in refused
+    assert refused.endswith("; MCMC (it does not use table data)")
+
+
+def test_kernel_preparation_says_which_panel_it_prepares_first(qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from prmlab.engine.warmup import WarmupStep
+    from prmlab.gui import main_window as window_module
+
+    order, shown = [], threading.Event()
+
+    def warmup_seen_step_by_step(topics):
+        order.extend(topics)
+        for i, topic in enumerate(topics):
+            yield WarmupStep(topic, i, len(topics))
+            assert shown.wait(10)  # the status bar showed this step
+            shown.clear()
+        yield WarmupStep("", len(topics), len(topics))
+
+    monkeypatch.setattr(window_module, "warmup_all", warmup_seen_step_by_step)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = window_module.MainWindow(settings=settings, start_panel="track", autoload_demos=False)
+    qtbot.addWidget(window)
+    window.show()
+    assert order[:2] == ["kalman", "particle"]  # the panel on screen first
+    seen = []
+
+    def look():
+        text = window.job_label.text()
+        if "(" in text and text not in seen:
+            seen.append(text)
+            shown.set()
+        return not window.warmup_job.running
+
+    qtbot.waitUntil(look, timeout=20000)
+    assert seen[0] == "Running: Preparing kernels for Tracking (1/7)…"
+    assert seen[2] == "Running: Preparing kernels for SVM (3/7)…"
+    assert len(seen) == 7
+
+
+@pytest.mark.parametrize("name", PANEL_NAMES)
+def test_no_plot_shows_a_degenerate_axis_before_its_first_result(qtbot, main_window, name):
+    # while kernels were being prepared, the RMSE axis of zero-height bars read "-5e-305"
+    import pyqtgraph as pg
+
+    panel = main_window.show_panel(name)
+    qtbot.wait(50)
+    plots = [i for i in panel.figure.scene().items() if isinstance(i, pg.PlotItem)]
+    assert plots
+    for plot in plots:
+        for low, high in plot.viewRange():
+            assert high - low > 1e-6, (plot.titleLabel.text, low, high)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 import warnings
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +41,8 @@ from prmlab.data import Dataset
 from prmlab.engine import hmm
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
+from prmlab.gui.widgets.figure import integer_ticks
+from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import group
 from prmlab.gui.widgets.pool import grown
 from prmlab.gui.widgets.text import TextItem
@@ -50,6 +53,7 @@ HEAT_COLUMNS = 3000  # zoomed further out, the trellis image averages blocks of 
 STRIP_COLUMNS = 8000  # the path strips of the overview show every k-th step beyond this
 EDGE_STATES = 12  # more states than this: nodes only (N² edges per step would be a blur)
 TEXT_CELLS = 32  # heat maps with up to this many cells (4 a row) print their values
+OBS_GAP_PX = 8  # least space between two o_t labels above the trellis
 MAX_SYMBOLS = 24  # a CSV column with at most this many distinct integers is read as symbols
 # Longer posterior curves are drawn without antialiasing: a dense antialiased zig-zag took
 # ~200 ms a repaint per state at T = 100,000, and at that density it looks the same.
@@ -394,6 +398,7 @@ class HmmPanel(BasePanel):
     def build(self) -> None:
         self.model = casino()
         self.obs = np.zeros(0, dtype=np.int64)
+        self.obs_source = ""  # where O came from: "sampled from λ, ...", "typed", a CSV column
         self.x_values: np.ndarray | None = None  # the raw column of a Gaussian sequence
         self.true_path: np.ndarray | None = None
         self.reference: Model | None = None  # the model that made the data, when known
@@ -467,6 +472,7 @@ class HmmPanel(BasePanel):
         sample_grid.addWidget(self.sample_button, 0, 2)
         obs.addRow(sample_row)
         obs.addRow("Seed", self.seed_box)
+        self.seed_box.valueChanged.connect(self._reseed)
         self.column_box = QComboBox()
         self.column_box.setToolTip("File > Open CSV: the column decoded as one sequence")
         self.column_box.activated.connect(lambda _: self._use_column())
@@ -626,6 +632,7 @@ class HmmPanel(BasePanel):
 
         self.ll_plot = self.figure.addPlot(row=2, col=0, title="Baum-Welch: log p(O | λ)")
         self.ll_plot.setLabel("bottom", "iteration")
+        integer_ticks(self.ll_plot.getAxis("bottom"))
         self.ll_plot.showGrid(x=True, y=True, alpha=0.2)
         self.ll_curves: list[pg.PlotDataItem] = []
         self.a_plot, self.a_image, self.a_texts = self._heat_plot(2, 1, "A: a<sub>ij</sub>")
@@ -652,10 +659,9 @@ class HmmPanel(BasePanel):
     # -- the model tables ----------------------------------------------------------------
     def load_preset(self, name: str, sample: bool = True) -> None:
         """One of PRESETS into the tables; then sample a sequence from it."""
+        self.clear_stale()
         self.preset_box.setCurrentText(name)
         self.set_model(PRESETS[name]())
-        self.fit_curves = ()
-        self._draw_fit_curves()
         if sample:
             self.sample()
 
@@ -815,6 +821,7 @@ class HmmPanel(BasePanel):
     def _states_changed(self, n: int) -> None:
         X = self.x_values if self.model.kind == "gaussian" else None
         self.preset_box.setCurrentIndex(-1)
+        self._clear_fit()  # the curves were the old model's
         self.set_model(random_model(self.model, int(n), self.seed(), X))
         self.messages.note(f"A random model with {n} states (seed {self.seed()}): fit it to O.")
         if self.reference is not None and self.reference.n_states != n:
@@ -858,6 +865,7 @@ class HmmPanel(BasePanel):
     ) -> None:
         """New observations; analysed in the worker unless ``analysis`` comes with them."""
         self.obs = np.asarray(obs)
+        self.obs_source = source
         self.true_path = true_path
         self.x_values = x_values
         T = len(self.obs)
@@ -925,11 +933,20 @@ class HmmPanel(BasePanel):
             label="Sampling and decoding",
         )
 
+    def _reseed(self) -> None:
+        """A seed typed (Enter, Tab): a sampled sequence is drawn again from it; a CSV
+        column gets a new random start for Baum-Welch. Typed symbols stay as they are."""
+        if self.obs_source.startswith("sampled"):
+            self.sample()
+        elif self.dataset is not None:
+            self.reset_fit()
+
     def set_dataset(self, dataset: Dataset) -> None:
         """A CSV / built-in table: choose the column to decode in 'CSV column'."""
         if dataset.n_samples < 2:
             self.messages.error(f"{dataset.name or 'the data'} has fewer than 2 rows")
             return
+        self.clear_stale()
         self.dataset = dataset
         self.column_box.clear()
         self.column_box.addItems(list(dataset.feature_names))
@@ -945,6 +962,7 @@ class HmmPanel(BasePanel):
         as_symbols = symbols_of_column(x)
         n = max(int(self.states_box.value()), 2)
         self.preset_box.setCurrentIndex(-1)
+        self._clear_fit()  # a fit of the previous observations (the casino's) is not this one's
         if as_symbols is not None:
             codes, names = as_symbols
             template = Model("symbols", _states(n), names, np.ones(1), np.ones((1, 1)), np.ones(1))
@@ -1128,13 +1146,24 @@ class HmmPanel(BasePanel):
         ]
         self.nodes.setData(tt.ravel(), ss.ravel(), brush=brushes, size=18 if N <= 8 else 10)
         self._draw_edges(a, q, t0, t1)
-        symbols = self.model.kind == "symbols"
+        labels = self._obs_labels(t0, t1)
         # a pool of labels, reused as the view moves
-        for text, t in zip(grown(self.obs_texts, t1 - t0, self._new_obs_text), range(t0, t1)):
-            o = self.obs[t]
-            text.setText(self.model.symbols[o] if symbols else f"{o:.2g}")
+        for text, (t, label) in zip(grown(self.obs_texts, len(labels), self._new_obs_text), labels):
+            text.setText(label)
             text.setPos(t, -0.75)
             text.setVisible(True)
+
+    def _obs_labels(self, t0: int, t1: int) -> list[tuple[int, str]]:
+        """(t, o_t as text) for the columns in view, every k-th when the texts are wider than
+        a column: side by side, Gaussian values ran together ("1.32.5")."""
+        symbols = self.model.kind == "symbols"
+        texts = [self.model.symbols[o] if symbols else shown(o, ".2g") for o in self.obs[t0:t1]]
+        if not texts:
+            return []
+        widest = max(QFontMetricsF(self.font()).horizontalAdvance(s) for s in texts)
+        column = 1.0 / max(self.trellis.getViewBox().viewPixelSize()[0], 1e-12)  # pixels
+        every = max(1, math.ceil((widest + OBS_GAP_PX) / column))
+        return [(t, s) for t, s in zip(range(t0, t1), texts) if t % every == 0]
 
     def _new_obs_text(self) -> pg.TextItem:
         text = TextItem("", anchor=(0.5, 0.5), color=colors.PALETTE[7])
@@ -1399,13 +1428,22 @@ class HmmPanel(BasePanel):
             self.fit_label.setText(self.fit_label.text() + " ✓ converged")
         self.refresh()
 
+    def clear_views(self) -> None:
+        self._clear_fit()
+
+    def _clear_fit(self) -> None:
+        """No Baum-Welch curve and no fit result: they belong to other data or another λ."""
+        self.fit_playback.pause()
+        self.fit_curves = ()
+        self.fit_best = 0
+        self._draw_fit_curves()
+        self.fit_label.setText("")
+
     def reset_fit(self) -> None:
         """A fresh random model (seeded) of the same size, and no curve."""
         X = self.x_values if self.model.kind == "gaussian" else None
         self.set_model(random_model(self.model, self.model.n_states, self.seed(), X))
-        self.fit_curves = ()
-        self.fit_best = 0
-        self._draw_fit_curves()
+        self._clear_fit()
         self.fit_label.setText(f"random start, seed {self.seed()}: press Step EM or Play")
         self.refresh()
 
@@ -1447,7 +1485,7 @@ class HmmPanel(BasePanel):
         self._draw_fit_curves()
         finals = [c[-1] for c in step.curves]
         self.fit_label.setText(
-            f"{len(finals)} restart(s): best log p(O|λ) = {max(finals):.6g} (seed "
+            f"{plural(len(finals), 'restart')}: best log p(O|λ) = {max(finals):.6g} (seed "
             f"{self.seed() + step.best}); worst {min(finals):.6g}. The tables hold the best λ."
         )
         self.refresh()

@@ -43,6 +43,7 @@ from prmlab.engine._validation import check_scalar
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.text import TextItem
 
@@ -419,8 +420,7 @@ class TrackPanel(BasePanel):
         self.view.setAspectLocked(True)
         self.track_plot.showGrid(x=True, y=True, alpha=0.2)
         self.figure.addItem(self.track_plot, row=0, col=0, rowspan=3)
-        legend = self.track_plot.addLegend(offset=(8, -8), labelTextSize="9pt")
-        legend.setColumnCount(2)
+        legend = outside_legend(self.track_plot, "bottom", colCount=3)
         p = self.track_plot
         self.truth_item = p.plot(pen=pg.mkPen(colors.color(C_TRUTH), width=2,
                                               style=Qt.PenStyle.DashLine), name="truth")  # fmt: skip
@@ -468,7 +468,7 @@ class TrackPanel(BasePanel):
         band = pg.LinearRegionItem((lo, hi), orientation="horizontal", movable=False,
                                    brush=pg.mkBrush(colors.color(C_RTS, 45)), pen=pg.mkPen(None))  # fmt: skip
         self.nees_plot.addItem(band)
-        self.nees_plot.addLegend(offset=(-8, 8), labelTextSize="9pt")
+        outside_legend(self.nees_plot, "bottom", colCount=2)
         self.nees_item = self.nees_plot.plot(
             pen=pg.mkPen(colors.color(C_KF), width=1.5), name="NEES"
         )
@@ -485,6 +485,8 @@ class TrackPanel(BasePanel):
         self.rmse_bars = pg.BarGraphItem(x=np.arange(4), height=np.zeros(4), width=0.6,
                                          brushes=[colors.color(c) for c in (C_MEAS, C_KF, C_RTS, C_PF)])  # fmt: skip
         self.rmse_plot.addItem(self.rmse_bars)
+        # until the first result: auto-ranging bars of height 0 made an axis of "-5e-305"
+        self.rmse_plot.setRange(xRange=(-0.6, 3.6), yRange=(0, 1), padding=0)
         fg = pg.getConfigOption("foreground")
         self.rmse_text = [TextItem(anchor=(0.5, 1.0), color=fg) for _ in range(4)]
         for item in self.rmse_text:
