@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetricsF
 
 from prmlab.data import Dataset
 from prmlab.gui.panels.hmm import HEAT_COLUMNS, HmmPanel
@@ -198,3 +199,61 @@ def test_impossible_observations_and_model_export(qtbot, panel, wait_idle, tmp_p
     saved = json.loads((tmp_path / "m.json").read_text())
     assert saved["states"] == ["Begin", "Mid 1", "Mid 2", "End"]
     assert saved["transmat"][1][0] == 0.0 and saved["emissionprob"][0][1] == 0.0
+
+
+def test_a_csv_after_a_fit_keeps_no_curve_of_the_casino(qtbot, panel, wait_idle):
+    panel.restarts_box.setValue(2)
+    panel.iter_box.setValue(20)
+    click(qtbot, panel.fit_button)
+    wait_idle(panel)
+    assert panel.ll_curves and panel.fit_label.text()
+    level = np.random.default_rng(1).normal(size=120)
+    panel.set_dataset(Dataset(level[:, None], ["level"], name="levels"))
+    wait_idle(panel)
+    assert panel.fit_curves == () and not panel.ll_curves and not panel.fit_label.text()
+    assert "level" in panel.messages.text()
+
+
+def obs_labels(panel) -> list[tuple[float, str]]:
+    return sorted((t.pos().x(), t.textItem.toPlainText()) for t in panel.obs_texts if t.isVisible())
+
+
+def test_gaussian_o_t_labels_never_run_together(qtbot, panel, wait_idle):
+    level = np.random.default_rng(2).normal(1.5, 1.0, size=300)
+    panel.set_dataset(Dataset(level[:, None], ["level"], name="levels"))
+    wait_idle(panel)
+    panel.trellis.setXRange(-0.5, 69.5, padding=0)  # 70 columns: narrower than "-1.3"
+    panel.draw_window()
+    shown = obs_labels(panel)
+    assert len(shown) > 5
+    vb = panel.trellis.getViewBox()
+    for (t0, s0), (t1, s1) in zip(shown, shown[1:]):
+        x0 = vb.mapViewToDevice(QPointF(t0, 0)).x()
+        x1 = vb.mapViewToDevice(QPointF(t1, 0)).x()
+        metrics = QFontMetricsF(panel.font())
+        room = (metrics.horizontalAdvance(s0) + metrics.horizontalAdvance(s1)) / 2
+        assert x1 - x0 >= room, (s0, s1)  # centred texts do not touch
+    panel.trellis.setXRange(-0.5, 9.5, padding=0)  # zoomed in: every column has its value
+    panel.draw_window()
+    columns = [t for t, _ in obs_labels(panel)]
+    assert len(columns) >= 10 and columns == list(range(len(columns)))
+
+
+def test_baum_welch_iterations_tick_whole_numbers(qtbot, panel, wait_idle):
+    click(qtbot, panel.fit_playback.step_button)
+    wait_idle(panel)
+    axis = panel.ll_plot.getAxis("bottom")
+    ticks = [v for _, values in axis.tickValues(0.9, 2.1, 300) for v in values]
+    assert ticks and all(float(v).is_integer() for v in ticks)
+
+
+def test_a_typed_seed_samples_again(qtbot, panel, wait_idle):
+    before = panel.obs.copy()
+    edit = panel.seed_box.lineEdit()
+    panel.seed_box.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "99")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    wait_idle(panel)
+    assert panel.seed() == 99 and "seed 99" in panel.obs_label.text()
+    assert not np.array_equal(panel.obs, before)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from prmlab.data import Dataset
 from prmlab.data.builtin import iris
-from prmlab.gui.panels.pca import PcaPanel
+from prmlab.gui.panels.pca import PcaPanel, preset_points
 from prmlab.gui.widgets import colors
 
 LEFT = Qt.MouseButton.LeftButton
@@ -228,3 +228,51 @@ def test_presets_load(panel, wait_idle):
         wait_idle(panel)
         assert panel.analysis is not None and panel.messages.level() != "error", name
     assert panel.analysis.X.shape == (178, 13)
+
+
+def test_a_preset_after_a_table_keeps_nothing_of_the_table(qtbot, panel, wait_idle):
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    hover(panel, *panel.analysis.scores[0, :2])
+    panel.preset_box.setCurrentText("Empty: click your own")
+    panel.preset_box.textActivated.emit("Empty: click your own")
+    wait_idle(panel)
+    assert all(len(item.data) == 0 for item in panel.class_scatters)  # iris's points
+    assert not any(text.isVisible() for text in panel.loading_texts)  # biplot names
+    assert not panel.main.getAxis("bottom").labelText.startswith("PC")
+    assert not panel.hover_text.isVisible()
+    assert panel.analysis is None and not panel.fisher_label.text()
+    assert "Projection on" not in panel.hist_plot.titleLabel.text
+    (x0, x1), (y0, y1) = panel.main.viewRange()  # a sensible empty range, not ±500
+    assert -20 < x0 < x1 < 20 and -20 < y0 < y1 < 20
+    panel.editor.add_point(0.0, 0.0, 0)
+    wait_idle(panel)
+    assert "another" in panel.messages.text()  # "one point has no variance yet" ...
+    panel.preset_box.setCurrentText("Ring")
+    panel.preset_box.textActivated.emit("Ring")
+    wait_idle(panel)
+    assert panel.messages.level() == "" and panel.analysis is not None  # ... goes with it
+
+
+def test_spraying_keeps_the_view(qtbot, panel, wait_idle):
+    panel.load_preset("Empty: click your own")
+    panel.tool_box.setCurrentText("Spray")
+    before = panel.main.viewRange()
+    drag(qtbot, panel, (-2.0, -2.0), (2.0, 2.0), steps=12)  # paints a diagonal stroke
+    wait_idle(panel)
+    np.testing.assert_allclose(panel.main.viewRange(), before)
+    points = panel.editor.points
+    assert len(points) >= 12 and np.ptp(points[:, 0]) > 3  # a stroke, not a blob
+
+
+def test_a_typed_seed_draws_the_preset_again(qtbot, panel, wait_idle):
+    before = panel.editor.points
+    edit = panel.seed_box.lineEdit()
+    panel.seed_box.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "7")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    wait_idle(panel)
+    assert panel.seed() == 7 and panel.preset_box.currentText() == "Two clusters"
+    np.testing.assert_allclose(panel.editor.points, preset_points("Two clusters", 7)[0])
+    assert not np.allclose(panel.editor.points, before)

@@ -47,6 +47,7 @@ CLOSED_COLOR = colors.PALETTE[7]  # grey: the closed form
 POINT_PRESETS = ("Two clusters", "Correlated Gaussian", "Elongated", "Ring", "2,000 points")
 TABLE_PRESETS = {"Iris (4 columns)": iris, "Wine (13 columns)": wine}
 PRESETS = (*POINT_PRESETS, *TABLE_PRESETS, "Empty: click your own")
+EMPTY_RANGE = (-5.0, 5.0)  # the data plot's range before any point
 HISTOGRAM_AXES = ("PCA axis 1", "Fisher direction", "Your line")
 HISTOGRAM_TITLES = dict(zip(HISTOGRAM_AXES, ("PCA axis 1", "Fisher's direction", "your line")))
 
@@ -178,7 +179,7 @@ class PcaPanel(BasePanel):
         self.editor.sigChanged.connect(self._points_changed)
         self.editor.sigEditFinished.connect(self._gesture_finished)
         self.figure.scene().sigMouseMoved.connect(self._hover)
-        self.seed_box.valueChanged.connect(self.refit)  # EM starts from a seeded random W
+        self.seed_box.valueChanged.connect(self._reseed)
         self._set_table_mode(False)
 
     # -- controls ------------------------------------------------------------------
@@ -269,6 +270,10 @@ class PcaPanel(BasePanel):
         self.main = editable_plot("Data, principal axes and your line")
         self.figure.addItem(self.main, row=0, col=0, rowspan=3)
         self.main.setAspectLocked(True)
+        # Framed by _fit_view when new data arrive, never by pyqtgraph's auto-range: that
+        # re-zoomed onto the new points at every step of a spray or drag.
+        self.main.disableAutoRange()
+        self.main.setRange(xRange=EMPTY_RANGE, yRange=EMPTY_RANGE, padding=0)
         self.main.showGrid(x=True, y=True, alpha=0.15)
         self.legend = self.main.addLegend(offset=(8, 8))
         self.legend.setZValue(30)
@@ -320,6 +325,7 @@ class PcaPanel(BasePanel):
             fill=(255, 255, 255, 235),
         )
         self.hover_text.setZValue(40)
+        self.transient(self.hover_text)
         self.main.addItem(self.hover_text, ignoreBounds=True)
 
         self.scree = self.figure.addPlot(row=0, col=1, title="Explained variance (scree)")
@@ -396,12 +402,22 @@ class PcaPanel(BasePanel):
             self._use_dataset(TABLE_PRESETS[name]())
             return
         points, labels = preset_points(name, self.seed())
+        self.clear_stale()
         self.table = None
         self._set_table_mode(False)
-        self._fit_view_next = True
+        self._fit_view_next = len(points) > 0
+        if not len(points):  # a blank canvas: first clicks must not zoom onto themselves
+            self.main.setRange(xRange=EMPTY_RANGE, yRange=EMPTY_RANGE, padding=0)
         self.editor.set_data(points, labels, text=f"Preset: {name}")
         if not len(points):
             self.messages.note("Click to add points (right click: class B), or spray a cloud.")
+
+    def _reseed(self) -> None:
+        """A new seed: a new sample of the point preset shown, else a new EM start."""
+        if self.table is None and self.preset_box.currentText() in POINT_PRESETS:
+            self.load_preset(self.preset_box.currentText())
+        else:
+            self.refit()  # EM starts from a seeded random W
 
     def set_dataset(self, dataset: Dataset) -> None:
         """A CSV or built-in table: 2 columns become editable points, more a projection."""
@@ -416,6 +432,7 @@ class PcaPanel(BasePanel):
             )
             return False
         self.playback.pause()
+        self.clear_stale()
         self.frame_index = 0
         self._fit_view_next = True
         note = (
@@ -424,6 +441,8 @@ class PcaPanel(BasePanel):
         if dataset.n_features == 2 and dataset.n_samples <= EDITABLE_MAX:
             self.table = None
             self._set_table_mode(False)
+            self.main.setLabel("bottom", dataset.feature_names[0])
+            self.main.setLabel("left", dataset.feature_names[1])
             labels = dataset.y if dataset.y is not None else None
             self.editor.set_data(dataset.X, labels, text=f"Open {dataset.name or 'data'}")
         else:
@@ -475,8 +494,8 @@ class PcaPanel(BasePanel):
             self._show_last_frame = False
             self.frame_index = len(analysis.frames) - 1
         self.frame_index = min(self.frame_index, max(len(analysis.frames) - 1, 0))
-        if self._fit_view_next:
-            self._fit_view_next = False
+        if self._fit_view_next and not self.editor.gesture_active:
+            self._fit_view_next = False  # never mid-gesture: spraying would zoom onto a blob
             self._fit_view()
         self.redraw()
 
@@ -490,6 +509,9 @@ class PcaPanel(BasePanel):
         for w in (self.standardise_check, self.pc_x, self.pc_y, self.biplot_check):
             w.setEnabled(on)
         self.hover_text.setVisible(False)
+        if not on:  # a table's "PC 1 (36.2 %)" titles name no axis of 2-D points
+            self.main.setLabel("bottom", "x₁")
+            self.main.setLabel("left", "x₂")
         self.main.setTitle(
             "2-D projection by class" if on else "Data, principal axes and your line"
         )
@@ -559,6 +581,17 @@ class PcaPanel(BasePanel):
         self._placing = False
 
     # -- drawing -------------------------------------------------------------------------
+    def clear_views(self) -> None:
+        """Nothing of the previous data: points of a table, biplot names, curves, notes."""
+        self.analysis = None
+        self._shown_rows = np.empty(0, np.int64)
+        self._clear_drawing()
+        for item in self.class_scatters:
+            item.setData([], [])
+        for text in self.loading_texts:
+            text.setVisible(False)
+        self.hover_label.setText("Hover over a point to see its row.")
+
     def _clear_drawing(self) -> None:
         for item in (
             *self.ellipses, self.residuals, self.your_line, self.fisher_line, self.axis_lines,
@@ -573,6 +606,7 @@ class PcaPanel(BasePanel):
         self.scree_bars.setOpts(x=[], height=[])
         self.scree_cum.setData([], [])
         self._clear_histograms()
+        self.hist_plot.setTitle("1-D projection by class")
         for label in (self.variance_label, self.em_label, self.fisher_label):
             label.setText("")
 
