@@ -26,6 +26,10 @@ class Dataset:
     notes: list[str] = field(default_factory=list)
     name: str = ""
 
+    def notes_text(self) -> str:
+        """The notes as one line for a message bar: each its own clause, none run together."""
+        return "; ".join(self.notes) + "." if self.notes else ""
+
     @property
     def n_samples(self) -> int:
         return int(self.X.shape[0])

@@ -210,3 +210,14 @@ def test_column_headers_are_not_clipped(qtbot, open_dialog):
         assert header.sectionSize(j) >= header.sectionSizeHint(j), header.model().headerData(
             j, Qt.Orientation.Horizontal
         )
+
+
+@pytest.mark.parametrize("panel_name", ["pca", "gmm"])
+def test_a_files_notes_show_separated_in_the_info_bar(make_panel, wait_idle, panel_name):
+    from prmlab.gui.panels import panel_class
+
+    panel = make_panel(panel_class(panel_name))
+    wait_idle(panel)
+    panel.set_dataset(load_csv(SKLEARN / "iris.csv"))
+    assert "encoding: utf-8; delimiter: comma; decimal mark: point" in panel.messages.text()
+    wait_idle(panel)

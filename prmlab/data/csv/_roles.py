@@ -122,7 +122,7 @@ def _kinds(
             low, high = np.nanmin(v), np.nanmax(v)
             hints[name] = (
                 f"column {name!r} looks like calendar years ({low:g}-{high:g}): kept as a "
-                "feature; choose 'ignore' if it is not a measurement"
+                "feature (choose 'ignore' if it is not a measurement)"
             )
         else:
             kinds[name] = "number" if v is not None else "text"

@@ -412,7 +412,7 @@ def _leading_lines(
         (),
         [
             f"skipped {rows[k - 1][1]} line(s) at the start that fit neither as column names "
-            f"nor as data ({width} fields below; the first reads {shown!r})"
+            f"nor as data ({width} fields below, the first reads {shown!r})"
         ],
     )
 

@@ -735,10 +735,9 @@ class GmmPanel(BasePanel):
         self._use_dataset(dataset)
         if self.messages.level() == "error":  # e.g. fewer rows than components: keep it shown
             return
-        notes = "; ".join(dataset.notes)
         self.messages.note(
             f"{dataset.name or 'Data'}: {dataset.n_samples:,} rows × {dataset.n_features} "
-            f"features, fitted in all of them. {notes}"
+            f"features, fitted in all of them. {dataset.notes_text()}"
         )
 
     def _use_dataset(self, ds: Dataset, then: str = "reset") -> None:

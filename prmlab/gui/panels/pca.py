@@ -455,7 +455,7 @@ class PcaPanel(BasePanel):
             self.pc_x.setValue(1)
             self.pc_y.setValue(2)
             self.refit()
-        self.messages.note(" ".join([note, *dataset.notes]))
+        self.messages.note(f"{note} {dataset.notes_text()}")
         return True
 
     def current_data(self) -> tuple[np.ndarray, np.ndarray | None]:
