@@ -31,6 +31,8 @@ def check_scalar(
     ``"C must be > 0, got -1.0"``. NaN is always refused; infinity only when ``allow_inf``.
     """
     kind = "an integer" if integer else "a number"
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number, got complex {value!r}")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be {kind}, got {value!r}")
     if integer:

@@ -91,6 +91,6 @@ def test_autocorr_matches_direct_sum():
 def test_bad_diagnostic_input():
     with pytest.raises(ValueError, match="chains must have shape"):
         mcmc.ess(np.zeros(5))
-    with pytest.raises(ValueError, match="numeric"):
+    with pytest.raises(ValueError, match="must hold real numbers"):
         mcmc.rhat([["a", "b"]])
     assert np.isnan(mcmc.rhat(np.zeros((1, 100))))  # one chain: R-hat undefined, as ArviZ

@@ -165,7 +165,7 @@ def test_invariants_on_random_shapes(n, d, seed, scale):
         (np.array([1.0, 2.0, 3.0]), {}, "reshape"),
         (np.array([[1.0, np.nan], [2.0, 3.0], [4.0, 5.0]]), {}, "NaN or infinity"),
         (np.array([[1.0, 2.0], [np.inf, 3.0]] * 30), {}, "NaN or infinity"),  # eigh path
-        (np.array([["a", "b"], ["c", "d"]]), {}, "numeric"),
+        (np.array([["a", "b"], ["c", "d"]]), {}, "must hold real numbers"),
         (np.ones((5, 3)), {"n_components": 4}, r"n_components must be <= .* = 3, got 4"),
         (np.ones((2, 3)), {"n_components": 3}, r"n_components must be <= .* = 2, got 3"),
         (np.ones((5, 3)), {"n_components": 0}, "n_components must be >= 1"),

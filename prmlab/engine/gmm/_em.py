@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from prmlab.engine._parallel import shared_pool
-from prmlab.engine._validation import check_array, check_scalar
+from prmlab.engine._validation import check_array, check_scalar, check_squarable
 from prmlab.engine.gmm import _kernels as K
 
 ILL_DEFINED = "ill-defined covariance: try fewer components or a larger reg_covar"
@@ -71,8 +71,9 @@ def reduce_stats(parts: list[tuple]) -> tuple[float, np.ndarray, np.ndarray, np.
 
 
 def check_data(X: Any, n_components: int, name: str = "n_components") -> np.ndarray:
-    """``X`` as float64 ``(n_samples, n_features)``, finite, with at least ``n_components`` rows."""
-    X = check_array(X, "X")
+    """``X`` as float64 ``(n_samples, n_features)``, finite, squarable (no overflow in distances,
+    inertia or covariances), with at least ``n_components`` rows."""
+    X = check_squarable(check_array(X, "X"))
     if X.shape[0] < n_components:
         raise ValueError(
             f"{name} must be <= n_samples, got {name}={n_components} with only "
@@ -263,8 +264,8 @@ def em_step_arrays(
 def _checked_params(
     X: Any, weights: Any, means: Any, covariances: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    X = check_array(X, "X")
-    m = check_means(means, X.shape[1])
+    X = check_squarable(check_array(X, "X"))
+    m = check_squarable(check_means(means, X.shape[1]), "means", X.size)
     w = check_weights(weights, m.shape[0])
     c = check_covariances(covariances, m.shape[0], X.shape[1])
     return X, w, m, c
@@ -296,7 +297,7 @@ def m_step(X: Any, resp: Any, reg_covar: float = 1e-6) -> tuple[np.ndarray, np.n
     ``(weights (K,), means (K, d), covariances (K, d, d))``. A component with no
     responsibility is re-seeded with a :class:`DegenerateComponentWarning`.
     """
-    X = check_array(X, "X")
+    X = check_squarable(check_array(X, "X"))
     r = check_array(resp, "resp")
     if r.shape[0] != X.shape[0]:
         raise ValueError(f"resp must have one row per sample ({X.shape[0]}), got {r.shape}")

@@ -14,7 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._validation import check_array, check_option, check_random_state, check_scalar
+from prmlab.engine._validation import (
+    check_array,
+    check_option,
+    check_random_state,
+    check_scalar,
+    check_squarable,
+)
 from prmlab.engine.gmm import _kernels as K
 from prmlab.engine.gmm._em import (
     ConvergenceWarning,
@@ -127,8 +133,8 @@ def assign_labels(X: Any, centers: Any) -> tuple[np.ndarray, float]:
     ``X (n_samples, n_features)``, ``centers (K, n_features)``. Returns
     ``(labels (n_samples,) int64, inertia)`` with ``inertia = sum_i ||x_i - mu_{t_i}||^2``.
     """
-    X = check_array(X, "X")
-    C = check_means(centers, X.shape[1], name="centers")
+    X = check_squarable(check_array(X, "X"))
+    C = check_squarable(check_means(centers, X.shape[1], name="centers"), "centers", X.size)
     labels = np.full(X.shape[0], -1, dtype=np.int64)
     _, _, inertia, _ = lloyd_pass(X, C, labels)
     return labels, float(inertia)
@@ -140,8 +146,8 @@ def update_centers(X: Any, labels: Any, centers: Any) -> np.ndarray:
     ``centers (K, n_features)`` are the previous centres: an empty cluster is moved to the
     point farthest from its centre, with a :class:`DegenerateComponentWarning`.
     """
-    X = check_array(X, "X")
-    C = check_means(centers, X.shape[1], name="centers")
+    X = check_squarable(check_array(X, "X"))
+    C = check_squarable(check_means(centers, X.shape[1], name="centers"), "centers", X.size)
     lab = np.asarray(labels)
     if lab.shape != (X.shape[0],) or not np.issubdtype(lab.dtype, np.integer):
         raise ValueError(f"labels must be {X.shape[0]} integers, got shape {lab.shape}")
@@ -320,18 +326,22 @@ class KMeans:
 
     def predict(self, X: Any) -> np.ndarray:
         """Nearest fitted centre of each row of ``X (n_samples, n_features)``."""
-        self._check_fitted()
-        X = check_array(X, "X")
-        return assign_labels(X, self.cluster_centers_)[0]
+        return assign_labels(self._check_X(X), self.cluster_centers_)[0]
 
     def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
         return self.fit(X).labels_
 
     def score(self, X: Any, y: Any = None) -> float:
         """Opposite of the inertia of ``X`` (higher is better, as in scikit-learn)."""
-        self._check_fitted()
-        return -assign_labels(X, self.cluster_centers_)[1]
+        return -assign_labels(self._check_X(X), self.cluster_centers_)[1]
 
-    def _check_fitted(self) -> None:
+    def _check_X(self, X: Any) -> np.ndarray:
+        """``X`` for a fitted model: the error names X (not the centres) when its columns differ."""
         if not hasattr(self, "cluster_centers_"):
             raise ValueError("this KMeans is not fitted yet; call fit(X) first")
+        X = check_array(X, "X")
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X must have {self.n_features_in_} features (as in fit), got {X.shape[1]}"
+            )
+        return X

@@ -236,7 +236,18 @@ class GaussianMixture:
         return X
 
     def _posterior(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
-        return e_step_arrays(self._check_X(X), self.weights_, self.means_, self._cov_full)
+        resp, log_prob = e_step_arrays(self._check_X(X), self.weights_, self.means_, self._cov_full)
+        # Every component has a positive density everywhere, so -inf means overflow: a point
+        # so far from every component (in its own covariance) that its distance is infinite.
+        overflow = log_prob == -np.inf
+        if overflow.any():
+            i = int(np.flatnonzero(overflow)[0])
+            raise ValueError(
+                f"X row {i} is too far from every component to score in float64 (its squared "
+                "Mahalanobis distance overflows, so log p(x) would be -inf); rescale X as the "
+                "data the model was fitted on"
+            )
+        return resp, log_prob
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Responsibilities ``p(z = k | x_i)``, shape ``(n_samples, K)``."""

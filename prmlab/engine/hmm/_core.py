@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._validation import check_array
+from prmlab.engine._validation import check_array, check_scalar
 from prmlab.engine.hmm import _kernels
 
 ROW_TOL = 1e-6  # how far a probability row may sum from 1 (float noise of typed tables)
@@ -187,18 +187,27 @@ def forward_backward(
     return log_alpha, log_beta, float(log_lik)
 
 
-def _require_possible(log_likelihood: float) -> None:
-    if not np.isfinite(log_likelihood):
+def _check_pass(
+    log_alpha: Any, log_beta: Any, log_likelihood: Any
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """log α and log β (T, N) of one forward-backward pass and a finite log p(O | λ)."""
+    la = _finite_or_neg_inf(log_alpha, "log_alpha", 2)
+    lb = _finite_or_neg_inf(log_beta, "log_beta", 2)
+    if lb.shape != la.shape:
+        raise ValueError(f"log_beta must have the shape of log_alpha {la.shape}, got {lb.shape}")
+    ll = check_scalar(log_likelihood, "log_likelihood", allow_inf=True)
+    if not np.isfinite(ll):
         raise ValueError(
-            f"posteriors need p(O | λ) > 0, got log-likelihood {log_likelihood}; "
+            f"posteriors need p(O | λ) > 0, got log-likelihood {ll}; "
             "the sequence is impossible under this model"
         )
+    return la, lb, ll
 
 
 def posteriors(log_alpha: Any, log_beta: Any, log_likelihood: float) -> np.ndarray:
     """γ_t(i) = p(i_t = q_i | O, λ) = α_t(i) β_t(i) / p(O | λ), shape (T, N), rows sum to 1."""
-    _require_possible(log_likelihood)
-    g = np.exp(np.asarray(log_alpha) + np.asarray(log_beta) - log_likelihood)
+    la, lb, ll = _check_pass(log_alpha, log_beta, log_likelihood)
+    g = np.exp(la + lb - ll)
     return g / g.sum(axis=1, keepdims=True)
 
 
@@ -210,11 +219,19 @@ def transition_posteriors(
     The expected use of each trellis edge (formula sheet, HMM: Learning). Meant for a
     window of the trellis: memory is T N².
     """
-    _require_possible(log_likelihood)
-    la = np.asarray(log_alpha)[:-1, :, None]
-    lb = (np.asarray(log_emission) + np.asarray(log_beta))[1:, None, :]
+    alpha, beta, ll = _check_pass(log_alpha, log_beta, log_likelihood)
+    lA = _finite_or_neg_inf(log_transmat, "log_transmat", 2)
+    lB = _finite_or_neg_inf(log_emission, "log_emission", 2)
+    n = alpha.shape[1]
+    if lA.shape != (n, n) or lB.shape != alpha.shape:
+        raise ValueError(
+            f"log_transmat must have shape ({n}, {n}) and log_emission {alpha.shape} to match "
+            f"log_alpha, got {lA.shape} and {lB.shape}"
+        )
+    la = alpha[:-1, :, None]
+    lb = (lB + beta)[1:, None, :]
     # only -inf is ever added to -inf here, so no NaN can form
-    return np.exp(la + np.asarray(log_transmat)[None] + lb - log_likelihood)
+    return np.exp(la + lA[None] + lb - ll)
 
 
 def warmup() -> None:

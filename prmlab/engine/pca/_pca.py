@@ -15,7 +15,7 @@ import numpy as np
 import scipy.linalg
 
 from prmlab.engine._parallel import shared_pool, single_threaded_blas
-from prmlab.engine._validation import check_array, check_scalar
+from prmlab.engine._validation import as_real_array, check_array, check_scalar, check_squarable
 from prmlab.engine.pca import _kernels
 
 # Below this many values the data are simply centred in a copy (cheap, exact).
@@ -42,6 +42,7 @@ def centred_scatter(X: np.ndarray, name: str = "X") -> tuple[np.ndarray, np.ndar
     - otherwise (offset data such as 1e6 + noise, or a constant column), blocks of rows are
       centred in a cached buffer before the product, so no precision is lost.
     """
+    X = np.ascontiguousarray(as_real_array(X, name))  # free for the float64 arrays it expects
     n, d = X.shape
     if X.size < _SMALL_SIZE:
         with np.errstate(over="ignore", invalid="ignore"):  # reported just below
@@ -106,10 +107,9 @@ def _check_finite(X: np.ndarray, summary: np.ndarray, name: str) -> None:
     non-finite: name the first bad cell, or say the values overflow when squared."""
     if not np.isfinite(summary).all():
         check_array(X, name)  # raises, naming the first NaN or infinity
-        raise ValueError(
-            f"{name} has values too large to square without overflow (max |x| = "
-            f"{np.abs(X).max():.3g}); rescale the columns, e.g. standardise them"
-        )
+        # Finite X whose sums of n squares overflowed has max |x| > sqrt(max / n), above
+        # check_squarable's bound sqrt(max / (4 n d)): this raises.
+        check_squarable(X, name)
 
 
 def flip_signs(components: np.ndarray) -> np.ndarray:
