@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.decomposition import PCA as SkPCA
 
-from prmlab.engine.pca import PCA, ZeroVarianceWarning, centred_scatter
+from prmlab.engine.pca import PCA, ProbabilisticPCA, ZeroVarianceWarning, centred_scatter
 
 
 def correlated(n, d, seed=0, offset=0.0):
@@ -77,6 +77,27 @@ def test_fraction_of_variance_picks_components_like_sklearn():
     for fraction in (0.5, 0.9, 0.999):
         ours, ref = PCA(fraction).fit(X), SkPCA(fraction, svd_solver="full").fit(X)
         assert ours.n_components_ == ref.n_components_
+
+
+@pytest.mark.parametrize(
+    "n_components", [0.3, 0.95, np.float64(0.5), 1.0, 2.0, np.float64(2.0), 1.5, -0.5, np.nan]
+)
+def test_float_n_components_means_what_it_means_in_sklearn(n_components):
+    # a float in (0, 1) is a variance fraction; any other float is refused (PCA(1.0) used to
+    # mean one component silently)
+    X = DATASETS["eigh tall"]
+    try:
+        ref = SkPCA(n_components, svd_solver="full").fit(X)
+    except ValueError:
+        with pytest.raises(ValueError, match=r"n_components as a float must be in \(0, 1\)"):
+            PCA(n_components).fit(X)
+    else:
+        assert PCA(n_components).fit(X).n_components_ == ref.n_components_
+
+
+def test_probabilistic_pca_refuses_float_component_counts():
+    with pytest.raises(ValueError, match=r"n_components must be an int in \[1, 2\] or None"):
+        ProbabilisticPCA(1.0).fit(np.random.default_rng(0).standard_normal((20, 3)))
 
 
 def test_offset_data_keep_full_precision():
@@ -169,7 +190,7 @@ def test_invariants_on_random_shapes(n, d, seed, scale):
         (np.ones((5, 3)), {"n_components": 4}, r"n_components must be <= .* = 3, got 4"),
         (np.ones((2, 3)), {"n_components": 3}, r"n_components must be <= .* = 2, got 3"),
         (np.ones((5, 3)), {"n_components": 0}, "n_components must be >= 1"),
-        (np.ones((5, 3)), {"n_components": 1.5}, "n_components must be < 1.0"),
+        (np.ones((5, 3)), {"n_components": 1.5}, r"as a float must be in \(0, 1\)"),
         (np.ones((5, 3)), {"n_components": "two"}, "n_components must be an integer"),
         (np.ones((5, 3)), {"whiten": "yes"}, "whiten must be True or False"),
     ],

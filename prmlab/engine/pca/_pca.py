@@ -124,11 +124,17 @@ def flip_signs(components: np.ndarray) -> np.ndarray:
 def check_n_components(value: Any, n_samples: int, n_features: int, *, strict: bool = False) -> int:
     """The number of components as an int in ``[1, min(n, d)]`` (``< d`` when ``strict``).
 
-    ``None`` means all ``min(n, d)``; a float in (0, 1) is resolved later by the caller.
+    ``None`` means all ``min(n, d)``. A float is refused, even 2.0, as scikit-learn does (PCA
+    reads a float in (0, 1) as a variance fraction before calling this: ``variance_fraction``).
     """
     limit = min(n_samples, n_features) if not strict else min(n_samples, n_features - 1)
     if value is None:
         return limit
+    if _is_float(value):
+        raise ValueError(
+            f"n_components must be an int in [1, {limit}] or None, got the float "
+            f"{float(value)!r}; pass a whole number of components as an int"
+        )
     k = check_scalar(value, "n_components", integer=True, ge=1)
     if k > limit:
         rule = (
@@ -140,6 +146,27 @@ def check_n_components(value: Any, n_samples: int, n_features: int, *, strict: b
             f"n_components must be <= {rule} = {limit}, got {k}; choose at most {limit}"
         )
     return k
+
+
+def _is_float(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral)
+
+
+def variance_fraction(value: Any) -> float | None:
+    """scikit-learn's float ``n_components``: a float in (0, 1) is the fraction of the total
+    variance to keep; ``None`` for an int or None; any other float (1.0, 2.0) is refused,
+    since ``PCA(1.0)`` would otherwise silently mean one component."""
+    if not _is_float(value):
+        return None
+    fraction = float(value)
+    if not 0.0 < fraction < 1.0:
+        whole = fraction.is_integer() and fraction >= 1.0  # false for NaN and infinity
+        raise ValueError(
+            f"n_components as a float must be in (0, 1), the fraction of variance to keep, "
+            f"got {fraction!r}"
+            + (f"; for {int(fraction)} component(s) pass the int" if whole else "")
+        )
+    return fraction
 
 
 def check_fitted(model: Any, attribute: str) -> None:
@@ -165,9 +192,10 @@ class PCA:
     Parameters
     ----------
     n_components : int, float in (0, 1) or None
-        Components kept: an int in ``[1, min(n_samples, n_features)]``; a float picks the
-        fewest components whose cumulative explained-variance ratio exceeds it; None keeps
-        all ``min(n_samples, n_features)``.
+        Components kept, as in scikit-learn: an int in ``[1, min(n_samples, n_features)]``;
+        a float in (0, 1) picks the fewest components whose cumulative explained-variance
+        ratio exceeds it (other floats, such as 1.0, are refused); None keeps all
+        ``min(n_samples, n_features)``.
     whiten : bool
         Scale the projections to unit variance (divide by ``sqrt(explained_variance_)``).
 
@@ -227,13 +255,8 @@ class PCA:
         """Fit and return the validated X (for ``fit_transform``)."""
         X = check_array(X, "X", min_rows=2, allow_nonfinite=True)
         n, d = X.shape
-        fraction = None
-        if (
-            isinstance(self.n_components, numbers.Real)
-            and not float(self.n_components).is_integer()
-        ):
-            fraction = check_scalar(self.n_components, "n_components", gt=0.0, lt=1.0)
-        else:
+        fraction = variance_fraction(self.n_components)
+        if fraction is None:
             check_n_components(self.n_components, n, d)
         if not isinstance(self.whiten, (bool, np.bool_)):
             raise ValueError(f"whiten must be True or False, got {self.whiten!r}")
