@@ -210,7 +210,10 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel (Esc)")
         self.cancel_button.clicked.connect(self.monitor.cancel_newest)
-        for w in (self.job_label, self.progress, self.cancel_button):
+        # the data set the panels hold: changed only by a load some panel took, so a failed
+        # load (a bad file, data no panel can use) leaves the shape of the current data
+        self.data_label = QLabel()
+        for w in (self.data_label, self.job_label, self.progress, self.cancel_button):
             status.addPermanentWidget(w)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.monitor.cancel_newest)
         # Shown only for a job still running after a moment: a drag's refits come and go
@@ -288,9 +291,14 @@ class MainWindow(QMainWindow):
             if why:
                 refused[PANELS[name].title] = why
         self._say_who_took(dataset, refused)
-        self.statusBar().showMessage(
-            f"{dataset.name or 'Data'}: {dataset.n_samples} rows × {dataset.n_features} features",
-            8000,
+        if len(refused) < len(PANEL_NAMES):
+            self._show_data_shape(dataset)
+
+    def _show_data_shape(self, dataset: Dataset) -> None:
+        classes = f", {len(dataset.class_names)} classes" if dataset.y is not None else ""
+        self.data_label.setText(
+            f"{dataset.name or 'Data'}: {dataset.n_samples:,} rows × {dataset.n_features} "
+            f"features{classes}"
         )
 
     def _say_who_took(self, dataset: Dataset, refused: dict[str, str]) -> None:

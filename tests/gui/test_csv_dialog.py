@@ -221,3 +221,18 @@ def test_a_files_notes_show_separated_in_the_info_bar(make_panel, wait_idle, pan
     panel.set_dataset(load_csv(SKLEARN / "iris.csv"))
     assert "encoding: utf-8; delimiter: comma; decimal mark: point" in panel.messages.text()
     wait_idle(panel)
+
+
+def test_a_failed_load_keeps_the_status_bars_shape(qtbot, main_window, tmp_path):
+    window = main_window
+    window.load_data_file(str(SKLEARN / "iris.csv"))
+    shape = "iris.csv: 150 rows × 4 features, 3 classes"
+    assert window.data_label.text() == shape
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,colour\nx,red\n")
+    assert window.load_data_file(str(bad)) is None
+    one_row = tmp_path / "one_row.csv"
+    one_row.write_text("a,b\n1,2\n")  # loads, but no panel can use a single row
+    window.load_data_file(str(one_row))
+    assert window.data_label.text() == shape
+    assert "one_row" not in window.statusBar().currentMessage()
