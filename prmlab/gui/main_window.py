@@ -39,7 +39,9 @@ from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
 from prmlab.gui.widgets.export import FIGURE_FILTER, export_figure, export_results
 
 log = logging.getLogger("prmlab")
-CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+# compressed tables too (prmlab.data.csv reads gzip, bzip2, xz and one-file ZIPs)
+CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".bz2", ".xz", ".zip")
+TABLE_FILTER = f"Tables ({' '.join('*' + s for s in CSV_SUFFIXES)})"
 STATUS_DELAY_MS = 250  # a job shows in the status bar once it has run this long
 
 
@@ -251,7 +253,7 @@ class MainWindow(QMainWindow):
 
         if path is None:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Open CSV", self._last_dir(), "Tables (*.csv *.tsv *.txt);;All files (*)"
+                self, "Open CSV", self._last_dir(), f"{TABLE_FILTER};;All files (*)"
             )
             if not path:
                 return None

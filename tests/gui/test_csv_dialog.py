@@ -236,3 +236,22 @@ def test_a_failed_load_keeps_the_status_bars_shape(qtbot, main_window, tmp_path)
     window.load_data_file(str(one_row))
     assert window.data_label.text() == shape
     assert "one_row" not in window.statusBar().currentMessage()
+
+
+def test_a_dropped_compressed_csv_is_opened(qtbot, main_window, monkeypatch):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    opened = []
+    monkeypatch.setattr(main_window, "open_csv", lambda path=None: opened.append(path))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SKLEARN / "digits.csv.gz"))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    main_window.dropEvent(event)
+    assert opened == [str(SKLEARN / "digits.csv.gz")]
