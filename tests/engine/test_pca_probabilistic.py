@@ -5,7 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+import scipy.linalg
+from sklearn.datasets import load_breast_cancer, load_iris, load_wine
 from sklearn.decomposition import PCA as SkPCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
@@ -187,7 +188,51 @@ def test_fisher_singular_within_scatter_warns_without_nan():
     assert model.criterion(model.direction_) == np.inf
     with pytest.warns(SingularScatterWarning):
         single = FisherLDA().fit(np.array([[0.0, 0.0], [3.0, 4.0]]), [0, 1])  # S_w = 0
-    np.testing.assert_allclose(single.direction_, [0.6, 0.8])
+    # the ridge is each feature's own scatter S_t[j, j] = (9, 16) / 2, so w ∝ (m_1 - m_0) / S_t
+    np.testing.assert_allclose(single.direction_, [0.8, 0.6])
+
+
+def exact_direction(X, y):
+    """``S_w^-1 (m_1 - m_0)`` from the textbook formula, unit length."""
+    A, B = X[y == 0], X[y == 1]
+    S_w = (A - A.mean(0)).T @ (A - A.mean(0)) + (B - B.mean(0)).T @ (B - B.mean(0))
+    w = np.linalg.solve(S_w, B.mean(0) - A.mean(0))
+    return w / np.linalg.norm(w)
+
+
+def test_fisher_is_exact_on_features_of_very_different_scales():
+    # breast cancer: area ~1e3, smoothness ~0.1, raw S_w condition ~3e11 yet invertible; the
+    # old always-on ridge of 1e-10 trace(S_w) / d turned the direction by |cos| = 0.987
+    X, y = load_breast_cancer(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SingularScatterWarning)  # no ridge here
+        model = FisherLDA().fit(X, y)
+    assert abs(model.direction_ @ exact_direction(X, y)) >= 1 - 1e-12
+
+
+def test_fisher_multiclass_is_the_exact_generalised_eigenproblem():
+    X, y = load_wine(return_X_y=True)
+    model = FisherLDA().fit(X, y)
+    _, vectors = scipy.linalg.eigh(model.between_scatter_, model.within_scatter_)
+    ref = vectors[:, ::-1][:, :2].T
+    ref /= np.linalg.norm(ref, axis=1, keepdims=True)
+    assert np.all(np.abs(np.sum(model.components_ * ref, axis=1)) >= 1 - 1e-10)
+
+
+def test_fisher_ridge_on_a_singular_scatter_scales_with_the_features():
+    # feature 2 has no spread inside either class: S_w is singular and a ridge is needed;
+    # rescaling the features by D must give the direction D^-1 w, as for an exact solve
+    rng = np.random.default_rng(3)
+    X = np.column_stack([rng.standard_normal((40, 2)), np.repeat([0.0, 1.0], 20)])
+    y = np.repeat([0, 1], 20)
+    X[y == 1, :2] += [0.5, -0.3]
+    D = np.array([1e4, 1e-3, 1e2])
+    with pytest.warns(SingularScatterWarning):
+        w = FisherLDA().fit(X, y).direction_
+    with pytest.warns(SingularScatterWarning):
+        w_scaled = FisherLDA().fit(X * D, y).direction_
+    expected = (w / D) / np.linalg.norm(w / D)
+    np.testing.assert_allclose(w_scaled, expected, rtol=1e-6, atol=1e-12)
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,26 @@ import scipy.linalg
 from prmlab.engine._validation import check_array, check_labels
 from prmlab.engine.pca._pca import centred_scatter, check_features, check_fitted, flip_signs
 
-# Relative ridge on S_w: irrelevant when S_w is well conditioned, and keeps S_w^-1 finite when
-# a class has no spread along some direction (then that direction separates perfectly).
+# S_w is judged on its equilibrated form D^-1 S_w D^-1 (D = each feature's own spread), so
+# units do not matter: breast cancer mixes areas ~1e5 with smoothness ~0.1 and its raw S_w has
+# a condition number ~3e11 while being perfectly invertible. Below this relative eigenvalue it
+# counts as singular (some direction has no spread inside any class).
+_SINGULAR = 1e-12
+# Only then is a ridge added, relative to each feature's own spread (D^2), so the direction
+# still scales with the features (x_j -> c x_j gives w_j -> w_j / c) and favours the
+# direction without within-class spread, which separates the classes perfectly.
 _RIDGE = 1e-10
 
 
 class SingularScatterWarning(RuntimeWarning):
     """The within-class scatter S_w is singular; a tiny ridge was added to invert it."""
+
+
+def _feature_scales(S_w: np.ndarray, S_b: np.ndarray) -> np.ndarray:
+    """Each feature's spread ``sqrt(S_t[j, j])`` over all the data (``S_t = S_w + S_b``);
+    1 for a feature that is constant everywhere (it plays no part in any direction)."""
+    total = np.diag(S_w) + np.diag(S_b)
+    return np.sqrt(np.where(total > 0.0, total, 1.0))
 
 
 class FisherLDA:
@@ -65,19 +78,22 @@ class FisherLDA:
         diff = means - mean
         S_b = (diff * counts[:, None]).T @ diff
 
-        trace = float(np.trace(S_w))
-        ridge = _RIDGE * trace / d if trace > 0 else 1.0
-        S_w_reg = S_w + ridge * np.eye(d)
-        lam = scipy.linalg.eigvalsh(S_w)
-        if lam[0] <= 1e-12 * max(lam[-1], 0.0):
+        # Solve in equilibrated coordinates u = D w: the same exact solution, better conditioned.
+        scale = _feature_scales(S_w, S_b)
+        C_w = S_w / np.outer(scale, scale)
+        lam = scipy.linalg.eigvalsh(C_w)
+        if lam[0] <= _SINGULAR * max(lam[-1], 0.0):
             warnings.warn(
                 "the within-class scatter S_w is singular (some direction has no spread inside "
-                "any class); a tiny ridge was added, so the direction favours that one",
+                f"any class); a ridge of {_RIDGE:g} times each feature's own scatter was added, "
+                "so the direction favours that one",
                 SingularScatterWarning,
                 stacklevel=2,
             )
+            C_w = C_w + _RIDGE * np.eye(d)
         if len(classes) == 2:
-            w = scipy.linalg.solve(S_w_reg, means[1] - means[0], assume_a="pos")
+            u = scipy.linalg.solve(C_w, (means[1] - means[0]) / scale, assume_a="pos")
+            w = u / scale
             norm = np.linalg.norm(w)
             if norm == 0.0:
                 raise ValueError(
@@ -86,9 +102,9 @@ class FisherLDA:
                 )
             components = (w / norm)[None, :]
         else:
-            J, vectors = scipy.linalg.eigh(S_b, S_w_reg)
+            _, vectors = scipy.linalg.eigh(S_b / np.outer(scale, scale), C_w)
             k = min(len(classes) - 1, d)
-            components = vectors[:, ::-1][:, :k].T
+            components = (vectors[:, ::-1][:, :k] / scale[:, None]).T
             components = flip_signs(components / np.linalg.norm(components, axis=1)[:, None])
         self.classes_ = classes
         self.means_ = means
