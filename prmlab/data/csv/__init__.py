@@ -13,7 +13,6 @@ Python work. Only :class:`DatasetError` escapes, with a message a person can act
 """
 
 from prmlab.data.csv._load import iter_load_csv, load_csv
-from prmlab.data.csv._open import COMPRESSED_SUFFIXES
 from prmlab.data.csv._read import CHUNK_BYTES, NA_VALUES, PREVIEW_ROWS, LoadStep, preview_csv
 from prmlab.data.csv._roles import LABEL_NAMES, MAX_CLASSES, Roles, suggest_roles
 from prmlab.data.csv._sniff import (
@@ -30,7 +29,6 @@ from prmlab.data.csv._write import write_csv
 
 __all__ = [
     "CHUNK_BYTES",
-    "COMPRESSED_SUFFIXES",
     "DELIMITERS",
     "LABEL_NAMES",
     "MAX_BYTES",

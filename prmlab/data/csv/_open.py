@@ -20,7 +20,6 @@ from prmlab.data.dataset import DatasetError
 
 # magic bytes -> pandas' ``compression`` name
 _COMPRESSED = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"PK\x03\x04": "zip"}
-COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zip")
 _OFFICE_MEMBER = "[Content_Types].xml"  # every .xlsx/.docx is a ZIP holding this
 
 
