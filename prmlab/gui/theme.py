@@ -16,25 +16,70 @@ TYPICAL_TICK_TEXT = "−0.025"
 MIN_POINT_SIZE, MAX_POINT_SIZE = 8, 28
 
 
+# text, background of the message bar's levels; each pair passes WCAG AA (4.5:1)
+MESSAGE_COLORS = {
+    "light": {
+        "error": ("#8B0000", "#FDE2E1"),
+        "warning": ("#6B4A00", "#FFF3CD"),
+        "note": ("#0B3D6B", "#E3F0FB"),
+    },
+    "dark": {
+        "error": ("#FFB4AB", "#4A1D1D"),
+        "warning": ("#FFD98A", "#40351A"),
+        "note": ("#A8D1FF", "#1B3248"),
+    },
+}
+# error text on the window background (an expression a panel cannot parse)
+ERROR_TEXT = {"light": "#B00020", "dark": "#FFA8A0"}
+
+
 def _dark_palette() -> QPalette:
     p = QPalette()
-    base, text = QColor("#2B2B2B"), QColor("#E6E6E6")
+    text = QColor("#E6E6E6")
+    # Fields are lighter than the window: Fusion draws a check box as a Base-filled square
+    # with a darker outline, which vanished on a Base darker than the window.
     for role, c in (
-        (QPalette.ColorRole.Window, QColor("#303030")),
+        (QPalette.ColorRole.Window, QColor("#2D2D2D")),
         (QPalette.ColorRole.WindowText, text),
-        (QPalette.ColorRole.Base, base),
-        (QPalette.ColorRole.AlternateBase, QColor("#353535")),
+        (QPalette.ColorRole.Base, QColor("#4A4A4A")),
+        (QPalette.ColorRole.AlternateBase, QColor("#545454")),
         (QPalette.ColorRole.Text, text),
-        (QPalette.ColorRole.Button, QColor("#3A3A3A")),
+        (QPalette.ColorRole.Button, QColor("#404040")),
         (QPalette.ColorRole.ButtonText, text),
-        (QPalette.ColorRole.ToolTipBase, base),
+        (QPalette.ColorRole.Light, QColor("#5A5A5A")),
+        (QPalette.ColorRole.Midlight, QColor("#4A4A4A")),
+        (QPalette.ColorRole.Mid, QColor("#353535")),
+        (QPalette.ColorRole.Dark, QColor("#1E1E1E")),
+        (QPalette.ColorRole.Shadow, QColor("#101010")),
+        (QPalette.ColorRole.ToolTipBase, QColor("#3A3A3A")),
         (QPalette.ColorRole.ToolTipText, text),
         (QPalette.ColorRole.Highlight, QColor("#2F6EA5")),
         (QPalette.ColorRole.HighlightedText, QColor("#FFFFFF")),
-        (QPalette.ColorRole.PlaceholderText, QColor("#9A9A9A")),
+        (QPalette.ColorRole.PlaceholderText, QColor("#A0A0A0")),
+        (QPalette.ColorRole.Link, QColor("#8AB4F8")),
+        (QPalette.ColorRole.LinkVisited, QColor("#C58AF9")),
+        (QPalette.ColorRole.BrightText, QColor("#FF8A80")),
     ):
         p.setColor(role, c)
+    # Disabled controls: grey text on a flatter face, so a disabled "Step M" looks disabled
+    disabled = QPalette.ColorGroup.Disabled
+    for role, c in (
+        (QPalette.ColorRole.WindowText, QColor("#7A7A7A")),
+        (QPalette.ColorRole.Text, QColor("#7A7A7A")),
+        (QPalette.ColorRole.ButtonText, QColor("#7A7A7A")),
+        (QPalette.ColorRole.Button, QColor("#333333")),
+        (QPalette.ColorRole.Base, QColor("#383838")),
+        (QPalette.ColorRole.Light, QColor("#333333")),
+        (QPalette.ColorRole.Highlight, QColor("#505050")),
+    ):
+        p.setColor(disabled, role, c)
     return p
+
+
+def current_theme() -> str:
+    """The theme of the application's palette now: "dark" or "light"."""
+    lightness = QApplication.palette().color(QPalette.ColorRole.Window).lightness()
+    return "dark" if lightness < 128 else "light"
 
 
 def apply_app_theme(app: QApplication, theme: str, point_size: int) -> None:

@@ -11,21 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QFrame,
-    QGraphicsItem,
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from prmlab.data import Dataset
 from prmlab.gui.jobs import Job, JobMonitor
+from prmlab.gui.widgets.column import ControlColumn
+from prmlab.gui.widgets.explanation import Explanation
 from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.messages import MessageBar
 from prmlab.gui.widgets.params import SeedBox
@@ -70,34 +63,22 @@ class BasePanel(QWidget):
         self._draw_timer = QTimer(self, singleShot=True, interval=1)
         self._draw_timer.timeout.connect(self._draw_next)
 
-        controls_widget = QWidget()
-        self.controls = QVBoxLayout(controls_widget)
-        self.controls.setContentsMargins(6, 6, 6, 6)
-        scroll = QScrollArea()
-        scroll.setWidget(controls_widget)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(330)
-        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
-        self.controls_scroll = scroll
+        self.controls_scroll = scroll = ControlColumn()
+        self.controls = scroll.column
 
         self.figure = Figure()
         self.figure.sigMouseLeft.connect(self.hide_transient)
         self.figure_row = QHBoxLayout()
         self.figure_row.addWidget(self.figure, 1)
-        self.explanation_label = QLabel(self.explanation)
-        self.explanation_label.setWordWrap(True)
-        self.explanation_label.setTextFormat(Qt.TextFormat.RichText)
-        self.explanation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.explanation_label.setContentsMargins(6, 2, 6, 2)
-        self.explanation_label.setVisible(bool(self.explanation))
+        self.explanation_area = Explanation(self.explanation)
+        self.explanation_area.setVisible(bool(self.explanation))
+        self.explanation_label = self.explanation_area.label
 
         right = QWidget()
         self.body = QVBoxLayout(right)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addLayout(self.figure_row, 1)
-        self.body.addWidget(self.explanation_label)
+        self.body.addWidget(self.explanation_area)
         self.body.addWidget(self.messages)
 
         outer = QHBoxLayout(self)
@@ -107,6 +88,7 @@ class BasePanel(QWidget):
 
         self.build()
         self.controls.addStretch(1)
+        scroll.guard_wheel()
 
     # -- hooks for subclasses ----------------------------------------------------------
     def build(self) -> None:
@@ -205,6 +187,11 @@ class BasePanel(QWidget):
         self._draw_timer.stop()
         self._draw_parts.clear()
         self.job.shutdown()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.controls_scroll.fit_width()
+        self.explanation_area.cap(self.height())
 
     def closeEvent(self, event) -> None:
         self.shutdown()

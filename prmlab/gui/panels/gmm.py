@@ -34,7 +34,7 @@ from prmlab.engine import gmm
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
-from prmlab.gui.widgets.legend import set_legend_rows
+from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.text import TextItem
@@ -611,7 +611,7 @@ class GmmPanel(BasePanel):
         self.plot.addItem(self.points)
         self.curves: list[pg.PlotDataItem] = []
         self.samples: list[pg.PlotDataItem] = []
-        self.legend = self.plot.addLegend(offset=(8, 8), labelTextSize="9pt")
+        self.legend = outside_legend(self.plot)
         self.handles: list[pg.TargetItem] = []
 
         self.ll_plot = self.figure.addPlot(row=0, col=1, title="Log-likelihood per iteration")
@@ -652,7 +652,7 @@ class GmmPanel(BasePanel):
         self.ic_plot = self.figure.addPlot(row=2, col=1, title="Model choice: BIC / AIC vs K")
         self.ic_plot.setLabel("bottom", "K")
         self.ic_plot.setLabel("left", "criterion (lower is better)")
-        self.ic_legend = self.ic_plot.addLegend(offset=(-10, 10))
+        self.ic_legend = outside_legend(self.ic_plot)
         self.bic_curve = self.ic_plot.plot(
             [],
             [],

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QWidget,
 )
 
@@ -42,6 +43,7 @@ from prmlab.engine import hmm
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.figure import integer_ticks
+from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import group
 from prmlab.gui.widgets.pool import grown
@@ -454,7 +456,7 @@ class HmmPanel(BasePanel):
         self.symbol_row = QWidget()
         self.symbol_grid = QGridLayout(self.symbol_row)
         self.symbol_grid.setContentsMargins(0, 0, 0, 0)
-        self.symbol_buttons: list[QPushButton] = []
+        self.symbol_buttons: list[QToolButton] = []
         obs.addRow("Click", self.symbol_row)
         sample_row = QWidget()
         sample_grid = QGridLayout(sample_row)
@@ -532,7 +534,6 @@ class HmmPanel(BasePanel):
         self.step_label.setTextFormat(Qt.TextFormat.RichText)
         self.step_label.setContentsMargins(6, 0, 6, 0)
         self.body.insertWidget(1, self.step_label)
-        self.controls_scroll.setMaximumWidth(430)
         self._build_plots()
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
@@ -560,7 +561,7 @@ class HmmPanel(BasePanel):
         self.trellis.setLabel("left", "hidden state")
         self.trellis.invertY(True)
         self.trellis.setMouseEnabled(x=True, y=False)
-        self.trellis.addLegend(offset=(-10, -4), colCount=3)  # bottom right, below the states
+        outside_legend(self.trellis, "bottom", colCount=3)
         self.heat = pg.ImageItem(axisOrder="col-major")
         self.heat.setColorMap(cmap)
         self.heat.setZValue(-10)
@@ -606,7 +607,7 @@ class HmmPanel(BasePanel):
         )
         self.post_plot.setLabel("bottom", "time t")
         self.post_plot.setMouseEnabled(x=True, y=False)
-        self.post_plot.addLegend(offset=(-10, 4), colCount=4)
+        outside_legend(self.post_plot, "bottom", colCount=4)
         self.post_curves: list[pg.PlotDataItem] = []
         self.strips = {}
         for name, y in (("viterbi", -0.2), ("posterior", -0.42), ("true", -0.64)):
@@ -841,8 +842,10 @@ class HmmPanel(BasePanel):
         labels = list(self.model.symbols) + ["⌫", "Clear"]
         per_row = 6
         for k, text in enumerate(labels):
-            b = QPushButton(text)
-            b.setMinimumWidth(28)
+            # a tool button is as narrow as its text in any font (a push button's least
+            # width is fixed, so "Clear" was cut off at bigger fonts)
+            b = QToolButton(text=text)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             if text == "⌫":
                 b.setToolTip("Remove the last observation")
                 b.clicked.connect(self.pop_symbol)

@@ -38,9 +38,11 @@ from prmlab.engine import mcmc
 from prmlab.engine.mcmc import targets
 from prmlab.engine.mcmc.expression import parse
 from prmlab.gui.panels.base import BasePanel
+from prmlab.gui.theme import ERROR_TEXT, current_theme
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.figure import settle_ranges
+from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.params import ValueSlider, group
 
 CUSTOM = "Custom expression"
@@ -289,7 +291,6 @@ class McmcPanel(BasePanel):
         form.addRow("log p =", self.expr_edit)
         self.expr_error = QLabel()
         self.expr_error.setWordWrap(True)
-        self.expr_error.setStyleSheet(f"color: {colors.REJECT};")
         self.expr_error.hide()
         form.addRow(self.expr_error)
         self.box_spin = QDoubleSpinBox()
@@ -417,9 +418,7 @@ class McmcPanel(BasePanel):
     def _density_image(self, plot: pg.PlotItem) -> tuple[pg.ImageItem, list[pg.PlotDataItem]]:
         plot.setAspectLocked(True)  # isotropic proposals and momenta look isotropic
         image = pg.ImageItem()
-        image.setColorMap(
-            pg.ColorMap([0.0, 0.35, 1.0], [QColor("#FFFFFF"), QColor("#C9C9DA"), QColor("#6E6E8E")])
-        )
+        image.setColorMap(colors.density_colormap())
         image.setZValue(-20)
         plot.addItem(image)
         pen = pg.mkPen(90, 90, 110, 200, width=1)
@@ -465,7 +464,7 @@ class McmcPanel(BasePanel):
             size=14, symbol="x", pen=pg.mkPen("k", width=2), brush="k"
         )
         p.addItem(self.start_mark)
-        legend = p.addLegend(offset=(-5, 5))
+        legend = outside_legend(p, "bottom", colCount=2)
         for name, c, sym in (
             ("accepted z*", colors.ACCEPT, "o"),
             ("rejected z*", colors.REJECT, "o"),
@@ -506,13 +505,13 @@ class McmcPanel(BasePanel):
                 [], [], pen=pg.mkPen(colors.PALETTE[1], width=2.5), name="true (grid)"
             )
             self.hist_plots.append(hp)
-        self.hist_plots[0].addLegend(offset=(5, 5), labelTextSize="8pt")
+        outside_legend(self.hist_plots[0], "bottom", colCount=2)
         self.hist_plots[0].legend.addItem(self.hist_plots[0].bars_, "kept draws")
         self.hist_plots[0].legend.addItem(self.hist_plots[0].true_, "true (grid)")
         ap = self.acf_plot = lay.addPlot(row=2, col=1, title="Autocorrelation")
         ap.setLabel("bottom", "lag")
         ap.setLabel("left", "ρ (mean of chains)")
-        ap.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        outside_legend(ap, "bottom", colCount=2)
         self.acf_curves = [
             ap.plot(
                 [],
@@ -550,14 +549,14 @@ class McmcPanel(BasePanel):
         ]
         self.rej_dots = pg.ScatterPlotItem(size=5, pen=None)
         p.addItem(self.rej_dots)
-        legend = p.addLegend(offset=(-5, 5))
+        legend = outside_legend(p, "bottom", colCount=2)
         legend.addItem(self.rej_env[0], "M·q contours")
         for name, c in (("accepted", colors.ACCEPT), ("rejected", colors.REJECT)):
             legend.addItem(pg.ScatterPlotItem(brush=c, pen=None, size=8), name)
         s = self.rej_section = lay.addPlot(row=0, col=1, title="Section through the mode")
         s.setLabel("bottom", "x")
         s.setLabel("left", "height u·M·q(z)")
-        s.addLegend(offset=(-5, 5))
+        outside_legend(s, "bottom", colCount=2)
         self.rej_env_curve = s.plot(
             [], [], pen=pg.mkPen(colors.PALETTE[0], width=2.5), name="envelope M·q"
         )
@@ -589,7 +588,7 @@ class McmcPanel(BasePanel):
         )
         self.imp_mean.setZValue(10)
         p.addItem(self.imp_mean)
-        legend = p.addLegend(offset=(-5, 5))
+        legend = outside_legend(p, "bottom", colCount=2)
         legend.addItem(self.imp_q[0], "q at 1 and 2 sd")
         legend.addItem(self.imp_mean, "weighted mean")
         w = self.imp_weights = lay.addPlot(row=0, col=1, title="Normalised weights, largest first")
@@ -631,6 +630,7 @@ class McmcPanel(BasePanel):
     def _expression_error(self, message: str) -> None:
         kept = f" (keeping {self.view.label})" if self.view is not None else ""
         self.expr_error.setText(message + kept)
+        self.expr_error.setStyleSheet(f"color: {ERROR_TEXT[current_theme()]};")
         self.expr_error.show()
         width = max(self.expr_error.width(), 260)
         self.expr_error.setMinimumHeight(self.expr_error.heightForWidth(width))
@@ -1065,7 +1065,7 @@ class McmcPanel(BasePanel):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if j == 3 and flag:
-                    item.setForeground(QColor(colors.REJECT))
+                    item.setForeground(QColor(ERROR_TEXT[current_theme()]))
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)

@@ -23,7 +23,7 @@ from prmlab.engine.pca import PCA, FisherLDA, PPCAStep, ProbabilisticPCA
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
-from prmlab.gui.widgets.legend import set_legend_rows
+from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.pool import grown
@@ -275,7 +275,7 @@ class PcaPanel(BasePanel):
         self.main.disableAutoRange()
         self.main.setRange(xRange=EMPTY_RANGE, yRange=EMPTY_RANGE, padding=0)
         self.main.showGrid(x=True, y=True, alpha=0.15)
-        self.legend = self.main.addLegend(offset=(8, 8))
+        self.legend = outside_legend(self.main, "bottom", colCount=2)
         self.legend.setZValue(30)
 
         def line(color, width=2.0, style=Qt.PenStyle.SolidLine, name=None, z=15, **kw):
@@ -333,7 +333,7 @@ class PcaPanel(BasePanel):
         self.scree.setLabel("left", "% of total variance")
         self.scree.setYRange(0, 105, padding=0)
         self.scree.setMouseEnabled(x=False, y=False)
-        self.scree.addLegend(offset=(-8, 28))
+        outside_legend(self.scree, "bottom", colCount=2)
         self.scree_bars = pg.BarGraphItem(
             x=[], height=[], width=0.6, brush=colors.color(2, 170), name="each component"
         )
@@ -350,7 +350,7 @@ class PcaPanel(BasePanel):
         self.em_plot.setLabel("bottom", "EM iteration")
         self.em_plot.setLabel("left", "log-lik / point")
         self.em_plot.setLabel("right", "σ²")
-        legend = self.em_plot.addLegend(offset=(-8, -8))
+        legend = outside_legend(self.em_plot, "bottom", colCount=3)
         self.ll_curve = self.em_plot.plot(pen=pg.mkPen(colors.PALETTE[0], width=2))
         # closed-form levels as dashed segments (an InfiniteLine in the second view crashes Qt)
         self.ll_closed = self.em_plot.plot(
@@ -376,7 +376,7 @@ class PcaPanel(BasePanel):
         self.hist_plot = self.figure.addPlot(row=2, col=1, title="1-D projection by class")
         self.hist_plot.setLabel("bottom", "wᵀ(x − m)")
         self.hist_plot.setLabel("left", "points")
-        self.hist_legend = self.hist_plot.addLegend(offset=(-8, 8))
+        self.hist_legend = outside_legend(self.hist_plot, "bottom", colCount=3)
         self.hist_items: dict[int, pg.PlotDataItem] = {}
         self._hist_key = None
 

@@ -35,6 +35,7 @@ from prmlab.engine.svm import SVC, SmoStep
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.figure import integer_ticks
+from prmlab.gui.widgets.legend import OutsideLegend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
@@ -55,7 +56,7 @@ LEVEL = 2.5  # the colour scale of f(x) runs over [-LEVEL, LEVEL]
 COALESCE_S = 0.25  # an edit waits for a fit younger than this instead of cancelling it
 
 DARK = "#1A1A1A"
-LIGHT_CARD = pg.mkBrush(255, 255, 255, 235)  # the legend card over the light decision map
+MAP_TILE = pg.mkColor(colors.DIVERGING_MIDDLE)  # f(x) = 0 on the map, where marks are drawn
 PURPLE, GREEN, VERMILLION = colors.PALETTE[4], colors.ACCEPT, colors.REJECT
 
 EXPLANATION = (
@@ -466,13 +467,8 @@ class SvmPanel(BasePanel):
         self.transient(self.hover_text).hide()
         self.plot.addItem(self.hover_text, ignoreBounds=True)
 
-        self.legend = _LightLegend(
-            offset=None,
-            verSpacing=-2,
-            brush=LIGHT_CARD,
-            pen=pg.mkPen("#B0B0B0"),
-            labelTextColor=DARK,
-        )
+        # beside the map, in the theme's colours (style_plots); samples on tiles of the map
+        self.legend = OutsideLegend(offset=None, verSpacing=-2, sampleType=_MapSample)
         self.figure.addItem(self.legend, row=0, col=1)
         self._legend_points = [
             pg.ScatterPlotItem(symbol="o", size=10, brush=colors.color(lab), pen=pg.mkPen("w"))
@@ -979,15 +975,13 @@ class SvmPanel(BasePanel):
         self._set_points(ds.X, ds.y, "Heavy job")
 
 
-class _LightLegend(pg.LegendItem):
-    """A light legend card in either theme: its samples (black rings and contours) are drawn
-    for the light decision map, so its text stays dark whatever the theme sets."""
+class _MapSample(pg.ItemSample):
+    """A legend sample on a tile of the decision map's light middle: the map's black rings
+    and contours stay visible in a legend that follows the dark theme."""
 
-    def setLabelTextColor(self, *args, **kwargs) -> None:
-        super().setLabelTextColor(DARK)
-
-    def setBrush(self, *args, **kwargs) -> None:
-        super().setBrush(LIGHT_CARD)
+    def paint(self, p, *args) -> None:
+        p.fillRect(self.boundingRect(), MAP_TILE)
+        super().paint(p, *args)
 
 
 def _row(*widgets: QWidget) -> QWidget:

@@ -18,6 +18,7 @@ PALETTE = (
 )
 ACCEPT = "#009E73"
 REJECT = "#D55E00"
+DIVERGING_MIDDLE = "#F7F7F7"  # the 0 of signed maps: light in both themes
 
 
 def color(i: int, alpha: int = 255) -> QColor:
@@ -46,9 +47,21 @@ def blend(resp: np.ndarray, alpha: int = 230) -> list[QColor]:
 
 def diverging_colormap() -> pg.ColorMap:
     """Blue (negative) - white (0) - orange (positive): for signed maps such as f(x)."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [QColor("#3B7DBF"), QColor("#F7F7F7"), QColor("#E8A33D")])
+    return pg.ColorMap(
+        [0.0, 0.5, 1.0], [QColor("#3B7DBF"), QColor(DIVERGING_MIDDLE), QColor("#E8A33D")]
+    )
 
 
 def sequential_colormap() -> pg.ColorMap:
     """Perceptually uniform, for densities and probabilities."""
     return pg.colormap.get("viridis")
+
+
+def density_colormap() -> pg.ColorMap:
+    """Grey-violet shading of a density, see-through where it is 0: the plot's background,
+    light or dark, shows around it (an opaque white low end was a white square in the dark
+    theme)."""
+    return pg.ColorMap(
+        [0.0, 0.35, 1.0],
+        [QColor(201, 201, 218, 0), QColor(170, 170, 200, 150), QColor(110, 110, 142, 255)],
+    )

@@ -1,8 +1,10 @@
-"""Legend rows that follow results without rebuilding the legend each frame."""
+"""Legends beside or below their plot (never over its data), with rows that follow results
+without rebuilding the legend each frame."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 
 def set_legend_rows(legend: pg.LegendItem, rows: list[tuple[object, str]]) -> None:
@@ -20,3 +22,40 @@ def set_legend_rows(legend: pg.LegendItem, rows: list[tuple[object, str]]) -> No
     for (_, label), (_, text) in zip(legend.items, rows):
         if label.text != text:
             label.setText(text)
+
+
+# cells of a PlotItem's grid: the view box is at (2, 1), its axes around it
+_OUTSIDE_CELL = {"right": (2, 3), "bottom": (4, 1)}
+
+
+class OutsideLegend(pg.LegendItem):
+    """A legend placed by a layout (its plot's grid or the figure's), not over the data.
+
+    pyqtgraph's legend floats over the view box, where at projector sizes it covered the
+    data it explains, and ignores the view's scaling, so in a figure drawn scaled down
+    (``widgets.figure.Figure``) its text was larger than the plots' and overflowed its cell.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations, False)
+
+    def updateSize(self) -> None:
+        # pyqtgraph sets the geometry to its rows' size at (0, 0); the plot's layout asks
+        # this legend's own layout instead
+        self.updateGeometry()
+
+
+def outside_legend(plot: pg.PlotItem, side: str = "right", **kwargs) -> OutsideLegend:
+    """Give ``plot`` a legend on its ``side`` ("right" or "bottom") and return it.
+
+    Like ``plot.addLegend``: items added to the plot with a ``name`` get a row. ``kwargs``
+    go to ``pg.LegendItem`` (e.g. ``colCount=3`` for a row below the plot).
+    """
+    if side not in _OUTSIDE_CELL:
+        raise ValueError(f"side must be 'right' or 'bottom', got {side!r}")
+    legend = OutsideLegend(offset=None, **kwargs)
+    row, col = _OUTSIDE_CELL[side]
+    plot.layout.addItem(legend, row, col, alignment=Qt.AlignmentFlag.AlignCenter)
+    plot.legend = legend
+    return legend

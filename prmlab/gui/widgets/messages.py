@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
+
+from prmlab.gui.theme import MESSAGE_COLORS, current_theme
 
 log = logging.getLogger("prmlab")
 
-_STYLE = {
-    "error": ("✖", "#8B0000", "#FDE2E1"),
-    "warning": ("⚠", "#6B4A00", "#FFF3CD"),
-    "note": ("ℹ", "#0B3D6B", "#E3F0FB"),
-}
+ICONS = {"error": "✖", "warning": "⚠", "note": "ℹ"}
 
 
 class MessageBar(QWidget):
@@ -31,7 +29,8 @@ class MessageBar(QWidget):
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addWidget(self._label, 1)
         layout.addWidget(close)
-        self.setAutoFillBackground(True)
+        # a style sheet paints a plain QWidget subclass's background only with this
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         # an empty bar keeps its line: a message coming or going must not resize the figure
         # above it, as a relayout repaints every plot at once (a stall of ~100 ms)
         policy = self.sizePolicy()
@@ -60,9 +59,23 @@ class MessageBar(QWidget):
     def text(self) -> str:
         return self._label.text().split(" ", 1)[-1] if self._level else ""
 
+    def colors(self) -> tuple[str, str]:
+        """(text, background) of the current level in the current theme."""
+        return MESSAGE_COLORS[current_theme()][self._level or "note"]
+
     def _show(self, level: str, text: str) -> None:
-        icon, fg, bg = _STYLE[level]
         self._level = level
-        self._label.setText(f"{icon} {text}")
-        self.setStyleSheet(f"MessageBar {{ background: {bg}; }} QLabel {{ color: {fg}; }}")
+        self._label.setText(f"{ICONS[level]} {text}")
+        self._restyle()
         self.show()
+
+    def _restyle(self) -> None:
+        fg, bg = self.colors()
+        sheet = f"MessageBar {{ background: {bg}; }} QLabel, QToolButton {{ color: {fg}; }}"
+        if sheet != self.styleSheet():  # setting one sends a palette change: no loop
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._level:
+            self._restyle()  # the theme changed

@@ -1,0 +1,122 @@
+"""The panels' control column: as wide as its controls need in the current font, scrolled
+vertically, and the mouse wheel scrolls it rather than changing values."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from prmlab.gui.widgets.wheel import WheelGuard, guard_wheel
+
+COMBO_MIN_CHARS = 12  # a long preset name is elided in the box (its list shows it whole)
+MAX_COLUMN_SHARE = 0.5  # of the panel: the figure keeps the other half
+MAX_TABLE_ROWS = 10  # a taller table scrolls
+
+
+class ControlColumn(QScrollArea):
+    """A scroll area holding ``column`` (a QVBoxLayout) that sizes itself from its controls.
+
+    Its minimum width follows the controls' minimum in the current font, so Ctrl+= widens it
+    and Ctrl+- narrows it again; the vertical bar scrolls what does not fit in height. Only
+    when half the panel cannot hold the controls does a horizontal bar appear, so a control
+    is scrolled to, never cut off.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inner = QWidget()
+        self.column = QVBoxLayout(self.inner)
+        self.column.setContentsMargins(6, 6, 6, 6)
+        self.setWidget(self.inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self._wheel_guard = WheelGuard(self)
+        self.inner.installEventFilter(self)
+        self._refit_timer = QTimer(self, singleShot=True, interval=0)
+        self._refit_timer.timeout.connect(self.refit)
+        self.fit_width()
+
+    def guard_wheel(self) -> None:
+        """Make the controls built so far take the wheel only when focused; long combo
+        boxes elide rather than widen the column."""
+        guard_wheel(self.inner, self._wheel_guard)
+        for box in self.inner.findChildren(QComboBox):
+            policy = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            if box.sizeAdjustPolicy() != policy:
+                box.setSizeAdjustPolicy(policy)
+                box.setMinimumContentsLength(COMBO_MIN_CHARS)
+        self.fit_width()
+
+    def needed_width(self) -> int:
+        """The width at which every control gets at least its minimum size hint."""
+        bar = self.verticalScrollBar().sizeHint().width()
+        return self.inner.minimumSizeHint().width() + bar + 2 * self.frameWidth()
+
+    def fit_width(self, shrink: bool = True) -> None:
+        """Take the controls' width, up to ``MAX_COLUMN_SHARE`` of the panel.
+
+        ``shrink=False`` only widens: a label whose text changes on every step must not
+        relay the figure out (a repaint of every plot) each time it gets shorter.
+        """
+        width = self.needed_width()
+        panel = self.parentWidget()
+        if panel is not None and panel.width() > 0:
+            width = min(width, int(panel.width() * MAX_COLUMN_SHARE))
+        if not shrink:
+            width = max(width, self.width())
+        if width != self.width() or width != self.minimumWidth():
+            self.setFixedWidth(width)
+
+    def refit(self) -> None:
+        """Fit tables and then the column to the current font (after Ctrl+= or Ctrl+-)."""
+        for box in self.inner.findChildren(QComboBox):
+            # QComboBox keeps its minimum size hint from the old font: changing the length
+            # is what drops it
+            length = box.minimumContentsLength()
+            box.setMinimumContentsLength(length + 1)
+            box.setMinimumContentsLength(length)
+        for table in self.inner.findChildren(QTableView):
+            if table.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Fixed:
+                fit_table(table)
+        self.fit_width()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # new rows (HMM's tables) and longer texts change the controls' size hints
+        if watched is self.inner and event.type() == QEvent.Type.LayoutRequest:
+            self.fit_width(shrink=False)
+        return False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Show):
+            # after the controls inside have taken the new font too
+            self._refit_timer.start()
+        return super().event(event)
+
+
+def fit_table(table: QTableView, max_rows: int = MAX_TABLE_ROWS) -> None:
+    """Give a table the height of its header and rows (up to ``max_rows``, then it scrolls)
+    and, when it cannot scroll sideways, the width of its columns."""
+    table.resizeRowsToContents()
+    frame = 2 * table.frameWidth()
+    header = table.horizontalHeader()
+    rows = [table.rowHeight(r) for r in range(table.model().rowCount())]
+    height = sum(rows[:max_rows]) + frame
+    if header.isVisible():
+        height += header.sizeHint().height()
+    table.setFixedHeight(height)
+    if table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        side = table.verticalHeader()
+        width = frame + (side.sizeHint().width() if side.isVisible() else 0)
+        for c in range(table.model().columnCount()):
+            width += max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+        table.setMinimumWidth(width)

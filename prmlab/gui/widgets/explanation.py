@@ -1,0 +1,50 @@
+"""The panels' explanation under the figure: as tall as its text, but never more than a
+share of the panel (then it scrolls), so the figure stays large at projector font sizes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
+
+MAX_PANEL_SHARE = 0.25  # at +4 fonts on 1024x768 the text took half the panel's height
+
+
+class Explanation(QScrollArea):
+    """A scrolled rich-text label (``label``); call ``cap(panel_height)`` on resizes."""
+
+    def __init__(self, html: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(html)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setContentsMargins(6, 2, 6, 2)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setWidget(self.label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._text_height = -1
+
+    def cap(self, panel_height: int) -> None:
+        """Take at most ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall."""
+        least = 2 * self.fontMetrics().lineSpacing()
+        self.setMaximumHeight(max(least, int(panel_height * MAX_PANEL_SHARE)))
+
+    def sizeHint(self) -> QSize:
+        width = max(self.viewport().width(), 200)
+        return QSize(width, self.label.heightForWidth(width) + 2 * self.frameWidth())
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.label and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # a new text (MCMC's views)
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # the text's height depends on the width: tell the layout when it changed
+        height = self.label.heightForWidth(self.viewport().width())
+        if height != self._text_height:
+            self._text_height = height
+            self.updateGeometry()
