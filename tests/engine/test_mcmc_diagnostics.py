@@ -94,3 +94,15 @@ def test_bad_diagnostic_input():
     with pytest.raises(ValueError, match="must hold real numbers"):
         mcmc.rhat([["a", "b"]])
     assert np.isnan(mcmc.rhat(np.zeros((1, 100))))  # one chain: R-hat undefined, as ArviZ
+
+
+def test_rhat_of_constant_chains_is_defined_and_matches_arviz_where_arviz_is_defined():
+    same = np.full((4, 100), 3.0)
+    assert np.isnan(mcmc.rhat(same)) and np.isnan(float(az.rhat(same)))  # 0/0, as ArviZ
+    assert mcmc.ess(same) == float(az.ess(same)) == 400
+    apart = np.repeat([[1.0], [2.0], [2.0], [5.0]], 100, axis=1)
+    # ArviZ returns a rounding residue's ratio (~1e7) here; both are far above the threshold
+    assert mcmc.rhat(apart) == np.inf and float(az.rhat(apart)) > 1e6
+    stuck = np.random.default_rng(0).standard_normal((4, 100))
+    stuck[0] = 5.0  # one stuck chain still has within-chain variance from the others
+    assert mcmc.rhat(stuck) == pytest.approx(float(az.rhat(stuck)), rel=1e-9)

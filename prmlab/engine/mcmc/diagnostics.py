@@ -78,6 +78,11 @@ def _rhat_rank(a: np.ndarray) -> float:
     if not _valid(a, 2):
         return np.nan
     s = _split(a)
+    if np.ptp(s, axis=1).max() == 0.0:
+        # No within-chain variance: all draws equal is 0/0, NaN as ArviZ; constant chains at
+        # different values disagree completely, inf (ArviZ divides by a rounding residue of
+        # its variance there and returns a large, arbitrary number such as 2e7).
+        return np.nan if np.ptp(s) == 0.0 else np.inf
     with np.errstate(divide="ignore", invalid="ignore"):
         bulk = _rhat_2d(_z_scale(s))
         tail = _rhat_2d(_z_scale(np.abs(s - np.median(s))))
@@ -109,7 +114,9 @@ def rhat(chains: Any) -> np.ndarray | float:
     """Rank-normalised split R-hat per coordinate (Vehtari et al. 2021), as ``az.rhat``.
 
     ``chains`` (n_chains, n_draws[, n_coords]) -> (n_coords,) (a float for 2-D input).
-    NaN when there are fewer than 2 chains or 4 draws, or non-finite draws. Values above
+    NaN when there are fewer than 2 chains or 4 draws, or non-finite draws, and when every
+    draw is the same value (no variance at all: R-hat is 0/0), as ArviZ returns; ``inf`` when
+    every chain (each half of it) is constant but they sit at different values. Values above
     ``RHAT_THRESHOLD`` = 1.01 mean the chains disagree (not converged, or one is stuck).
     """
     return _per_coordinate(_rhat_rank, chains)
@@ -119,7 +126,8 @@ def ess(chains: Any) -> np.ndarray | float:
     """Bulk effective sample size per coordinate (rank-normalised split chains), as ``az.ess``.
 
     ``chains`` (n_chains, n_draws[, n_coords]) -> (n_coords,) (a float for 2-D input);
-    ``ESS = m n / tau`` with Geyer's initial monotone estimate of ``tau``.
+    ``ESS = m n / tau`` with Geyer's initial monotone estimate of ``tau``. When every draw is
+    the same value, ``n_chains * n_draws``, as ArviZ returns.
     """
     return _per_coordinate(_ess_bulk, chains)
 
