@@ -145,19 +145,21 @@ def test_compressed_files_are_chunked_with_progress(tmp_path, monkeypatch):
     assert len(set(seen)) > 3  # the compressed file's position, not 1.0 from the start
 
 
-def test_zip_archives_that_are_not_one_csv(tmp_path):
-    several = tmp_path / "two.zip"
-    with zipfile.ZipFile(several, "w") as archive:
-        archive.writestr("a.csv", "x\n1\n")
-        archive.writestr("b.csv", "x\n2\n")
-    with pytest.raises(DatasetError, match="ZIP archive of 2 files .*a.csv, b.csv.*unpack"):
-        load_csv(several)
-    workbook = tmp_path / "book.csv"
-    with zipfile.ZipFile(workbook, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(DatasetError, match="xlsx.*save it as CSV"):
-        load_csv(workbook)
+@pytest.mark.parametrize(
+    ("members", "match"),
+    [
+        ({"a.csv": "x\n1\n", "b.csv": "x\n2\n"}, "ZIP archive of 2 files .*a.csv, b.csv.*unpack"),
+        ({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<w/>"}, "xlsx.*save it as CSV"),
+    ],
+    ids=["two-files", "workbook"],
+)
+def test_zip_archives_that_are_not_one_csv(tmp_path, members, match):
+    path = tmp_path / "archive.csv"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    with pytest.raises(DatasetError, match=match):
+        load_csv(path)
 
 
 # -------------------------------------------------------------------- layout

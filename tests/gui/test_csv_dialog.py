@@ -238,20 +238,12 @@ def test_a_failed_load_keeps_the_status_bars_shape(qtbot, main_window, tmp_path)
     assert "one_row" not in window.statusBar().currentMessage()
 
 
-def test_a_dropped_compressed_csv_is_opened(qtbot, main_window, monkeypatch):
-    from PySide6.QtCore import QMimeData, QPointF, QUrl
-    from PySide6.QtGui import QDropEvent
+def test_a_dropped_compressed_csv_is_opened(qtbot, main_window):
+    from types import SimpleNamespace
 
-    opened = []
-    monkeypatch.setattr(main_window, "open_csv", lambda path=None: opened.append(path))
+    from PySide6.QtCore import QMimeData, QUrl
+
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(SKLEARN / "digits.csv.gz"))])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    main_window.dropEvent(event)
-    assert opened == [str(SKLEARN / "digits.csv.gz")]
+    drop = SimpleNamespace(mimeData=lambda: mime)
+    assert main_window._dropped_csv(drop) == str(SKLEARN / "digits.csv.gz")
