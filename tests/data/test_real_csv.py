@@ -15,7 +15,7 @@ import pytest
 import sklearn.datasets as skd
 
 from prmlab.data import DatasetError
-from prmlab.data.csv import load_csv, preview_csv, sniff_csv, suggest_roles
+from prmlab.data.csv import CsvSettings, load_csv, preview_csv, sniff_csv, suggest_roles
 
 SKLEARN = Path(skd.__file__).parent / "data"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -145,6 +145,15 @@ def test_compressed_files_are_chunked_with_progress(tmp_path, monkeypatch):
     assert len(set(seen)) > 3  # the compressed file's position, not 1.0 from the start
 
 
+@pytest.mark.parametrize("kind", ["gz", "xz", "bz2"])
+def test_a_cut_off_compressed_file_is_refused_clearly(tmp_path, kind):
+    rows = "".join(f"{i},{2 * i}\n" for i in range(20_000))
+    path = _compressed(tmp_path, kind, f"a,b\n{rows}".encode())
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(DatasetError, match="damaged"):
+        load_csv(path)
+
+
 @pytest.mark.parametrize(
     ("members", "match"),
     [
@@ -171,6 +180,13 @@ def test_runs_of_blanks_and_tabs_delimit(tmp_path):
     ds = load_csv(path)
     assert ds.feature_names == ["height", "weight"] and ds.class_names == ["a", "b"]
     assert ds.X.tolist() == [[1.5, 60], [1.75, 72]]
+
+
+def test_settings_that_cannot_work_with_runs_of_spaces():
+    with pytest.raises(DatasetError, match="thousands separator ' ' cannot"):
+        CsvSettings(delimiter=" ", thousands=" ").check()
+    with pytest.raises(DatasetError, match="skip_lines must be a whole number >= 0, got -1"):
+        CsvSettings(skip_lines=-1).check()
 
 
 def test_comma_files_with_spaces_stay_comma_files(tmp_path):

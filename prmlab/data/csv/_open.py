@@ -11,6 +11,7 @@ import bz2
 import gzip
 import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -21,6 +22,8 @@ from prmlab.data.dataset import DatasetError
 # magic bytes -> pandas' ``compression`` name
 _COMPRESSED = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"PK\x03\x04": "zip"}
 _OFFICE_MEMBER = "[Content_Types].xml"  # every .xlsx/.docx is a ZIP holding this
+# what a damaged compressed file raises besides OSError (gzip's BadGzipFile is one)
+DECOMPRESSION_ERRORS = (EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error)
 
 
 def compression(path: Path) -> str | None:
@@ -65,7 +68,7 @@ def open_bytes(path: Path, raw: BinaryIO | None = None) -> Iterator[BinaryIO]:
             opener = {"gzip": gzip.GzipFile, "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}.get(kind)
             with opener(fileobj=fh) if kind == "gzip" else opener(fh) if opener else fh as f:
                 yield f
-    except (OSError, EOFError, zipfile.BadZipFile, lzma.LZMAError) as exc:
+    except (OSError, *DECOMPRESSION_ERRORS) as exc:
         what = f"a {kind} file" if kind else "a file"
         raise DatasetError(
             f"cannot read {path.name} as {what} ({exc}): damaged, or not what its first bytes say"

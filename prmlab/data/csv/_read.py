@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from prmlab.data.csv._open import compression, open_bytes
+from prmlab.data.csv._open import DECOMPRESSION_ERRORS, compression, open_bytes
 from prmlab.data.csv._sniff import (
     MAX_COLUMNS,
     WHITESPACE,
@@ -289,6 +289,8 @@ def _read_frame(
         raise _parse_error(p.name, exc) from None
     except (ValueError, UnicodeError, csv.Error, OverflowError, MemoryError, OSError) as exc:
         raise _parse_error(p.name, exc) from None
+    except DECOMPRESSION_ERRORS as exc:
+        raise DatasetError(f"cannot read {p.name}: damaged compressed file ({exc})") from None
     if not chunks:  # pandas may yield no chunk at all for a header-only file
         chunks = [pd.DataFrame({name: pd.Series(dtype=np.float64) for name in layout.names})]
     return _concat(chunks), _parser_notes(messages)

@@ -102,6 +102,11 @@ class CsvSettings:
             raise DatasetError(
                 f"the decimal mark {self.decimal!r} must differ from the thousands separator"
             )
+        if self.delimiter == WHITESPACE and self.thousands == " ":
+            raise DatasetError(
+                "the thousands separator ' ' cannot be used when runs of spaces delimit the "
+                "columns; choose no thousands separator"
+            )
         if not isinstance(self.skip_lines, int) or self.skip_lines < 0:
             raise DatasetError(
                 f"skip_lines must be a whole number >= 0, got {self.skip_lines!r}; use 0 to "

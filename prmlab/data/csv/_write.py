@@ -1,4 +1,4 @@
-"""Writing a table as CSV, quoting cells a spreadsheet would run as formulas."""
+"""Writing a table as CSV, quoting text cells a spreadsheet would run as formulas."""
 
 from __future__ import annotations
 
@@ -6,26 +6,33 @@ import os
 
 import pandas as pd
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # OWASP CSV-injection prefixes
+# OWASP's CSV-injection prefixes: a spreadsheet evaluates a cell starting with one of these
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: object) -> object:
+    """``value`` with a ``'`` in front if it is text a spreadsheet would run as a formula.
+
+    Only ``str`` values are changed: numbers (``-1.5``, ``numpy.float64(-2)``), missing
+    values and everything else come back as they are, so a negative number stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> None:
     """Write ``frame`` without its index; text starting with = + - @ tab or CR gets a ``'``.
 
-    The quote stops spreadsheets from running cells as formulas (OWASP CSV injection).
-    Numbers are untouched. Raises OSError if the file cannot be written.
+    The quote stops spreadsheets from running text cells as formulas (OWASP CSV injection);
+    it also changes text that merely looks like one, e.g. a typed expression ``-x**2/2``,
+    which is the safe choice. Numeric cells, even in a column of mixed types, and numeric
+    column names are never touched. Raises OSError if the file cannot be written.
     """
-
-    def escape(text: pd.Series) -> pd.Series:
-        s = text.astype(str)
-        return text.where(~s.str.startswith(_FORMULA_START) | text.isna(), "'" + s)
-
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if not pd.api.types.is_numeric_dtype(column) or isinstance(
-            column.dtype, pd.CategoricalDtype
-        ):
-            out[name] = escape(column.astype(object))
-    out.columns = escape(pd.Series([str(c) for c in out.columns], dtype=object)).tolist()
+        if not pd.api.types.is_numeric_dtype(column):  # numeric columns hold no text: skip
+            out[name] = column.astype(object).map(escape_formula)
+    out.columns = [escape_formula(name) for name in out.columns]
     out.to_csv(path, index=False)
