@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -9,12 +11,13 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from prmlab.data import Dataset
+from prmlab.data import Dataset, load_csv
 from prmlab.data.builtin import iris
 from prmlab.gui.panels.pca import PcaPanel, preset_points
 from prmlab.gui.widgets import colors
 
 LEFT = Qt.MouseButton.LeftButton
+FIXTURES = Path(__file__).parents[1] / "data" / "fixtures"
 
 
 @pytest.fixture
@@ -276,3 +279,13 @@ def test_a_typed_seed_draws_the_preset_again(qtbot, panel, wait_idle):
     assert panel.seed() == 7 and panel.preset_box.currentText() == "Two clusters"
     np.testing.assert_allclose(panel.editor.points, preset_points("Two clusters", 7)[0])
     assert not np.allclose(panel.editor.points, before)
+
+
+def test_one_row_per_class_says_why_fishers_j_is_infinite(panel, wait_idle):
+    """statecrime with its 'state' column as the label: 51 classes of one row each, so the
+    within-class scatter is zero and J was printed as NumPy's "inf"."""
+    panel.set_dataset(load_csv(FIXTURES / "statecrime.csv", label_column="state"))
+    wait_idle(panel)
+    text = panel.fisher_label.text()
+    assert "inf" not in text and "∞" in text and "single row" in text
+    assert "inf" not in panel.hist_plot.titleLabel.text

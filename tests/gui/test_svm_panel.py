@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QPushButton
 
-from prmlab.data import Dataset
+from prmlab.data import Dataset, load_csv
 from prmlab.data.builtin import iris
 from prmlab.gui.panels.svm import NEG, POS, SvmPanel, contour_segments, preset_points
+
+FIXTURES = Path(__file__).parents[1] / "data" / "fixtures"
 
 
 @pytest.fixture
@@ -320,3 +324,24 @@ def test_contour_segments_trace_a_circle():
     seg = contour_segments(gx**2 + gy**2, 1.0, (-2.0, 2.0, -2.0, 2.0))
     assert len(seg) > 100 and len(seg) % 2 == 0
     np.testing.assert_allclose(np.hypot(seg[:, 0], seg[:, 1]), 1.0, atol=0.01)
+
+
+def test_contours_of_a_map_flat_along_one_axis_warn_nothing():
+    F = np.tile(np.linspace(-2.0, 2.0, 30), (30, 1))  # f varies along x only: flat edges
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        segments = contour_segments(F, 0.0, (0.0, 1.0, 0.0, 1.0))
+    assert len(segments) and np.allclose(segments[:, 0], 0.5)
+
+
+def test_one_row_per_class_shows_no_raw_numpy_warning(qtbot, panel, wait_idle):
+    """statecrime with its 'state' column as the label: Alabama against Alaska, one row
+    each. The decision map is flat along PCA's second axis, where NumPy warned "invalid
+    value encountered in divide" in the contour code."""
+    panel.set_dataset(load_csv(FIXTURES / "statecrime.csv", label_column="state"))
+    for projection, standardise in ((0, False), (1, False), (1, True), (0, True)):
+        panel.projection_box.setCurrentIndex(projection)
+        panel.standardise_box.setChecked(standardise)
+        wait_idle(panel)
+        assert panel.messages.level() != "warning", panel.messages.text()
+        assert panel._frame is not None

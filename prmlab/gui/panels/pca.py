@@ -24,6 +24,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
+from prmlab.gui.widgets.numbers import shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.pool import grown
@@ -127,6 +128,11 @@ def analyse(X: np.ndarray, labels: np.ndarray | None, q: int, seed: int, scale: 
         X, labels, pca, pca.transform(X), covariance, fisher, fisher_note, closed, frames,
         em_note, scale,
     )  # fmt: skip
+
+
+def criterion_text(j: float) -> str:
+    """Fisher's J as a class reads it: "∞", not NumPy's "inf", where wᵀS_w w = 0."""
+    return shown(j, ".3g") if np.isfinite(j) else "∞"
 
 
 def preset_points(name: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -692,9 +698,18 @@ class PcaPanel(BasePanel):
             return
         w_pca = a.pca.components_[0]
         j_pca, j_fisher = a.fisher.criterion(w_pca), a.fisher.criteria_[0]
+        unbounded = ""
+        if not (np.isfinite(j_pca) and np.isfinite(j_fisher)):
+            single = a.labels is not None and np.bincount(a.labels).max() == 1
+            unbounded = (
+                "<br>J = ∞: inside the classes the rows have no spread along that direction "
+                "(wᵀS_w w = 0"
+                + ("; every class here has a single row" if single else "")
+                + "), so any gap between their means separates them perfectly."
+            )
         self.fisher_label.setText(
-            f"Fisher's J = wᵀS_b w / wᵀS_w w: <b>{j_fisher:.3g}</b> along Fisher's direction, "
-            f"{j_pca:.3g} along PCA axis 1."
+            f"Fisher's J = wᵀS_b w / wᵀS_w w: <b>{criterion_text(j_fisher)}</b> along "
+            f"Fisher's direction, {criterion_text(j_pca)} along PCA axis 1.{unbounded}"
         )
         if two_d and self.fisher_check.isChecked():
             self.fisher_line.setData(*self._line_through(a.pca.mean_, a.fisher.direction_))
@@ -885,7 +900,7 @@ class PcaPanel(BasePanel):
         self.hist_plot.setYRange(0, 1.5 * peak, padding=0)  # headroom for the legend
         title = f"Projection on {HISTOGRAM_TITLES[which]}"
         if a.fisher is not None:
-            title += f": J = {a.fisher.criterion(w):.3g}"
+            title += f": J = {criterion_text(a.fisher.criterion(w))}"
         self.hist_plot.setTitle(title)
 
     def _class_names(self) -> dict[int, str]:
