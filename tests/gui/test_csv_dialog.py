@@ -161,7 +161,7 @@ def test_identifier_is_no_label_and_a_year_column_is_flagged(qtbot, open_dialog)
     penguins = open_dialog(FIXTURES / "penguins.csv")
     assert penguins.role_box("species").currentText() == "label"
     assert penguins.role_box("year").currentText() == "feature"
-    assert "'year' looks like calendar years" in penguins.hints_label.text()
+    assert "'year' looks like calendar years (2007)" in penguins.hints_label.text()  # preview
     assert penguins.hints_label.isVisible()
 
 

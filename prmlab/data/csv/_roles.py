@@ -126,8 +126,9 @@ def _kinds(
         elif v is not None and _is_years(v):
             kinds[name] = "year"
             low, high = np.nanmin(v), np.nanmax(v)
+            span = f"{low:g}" if low == high else f"{low:g}-{high:g}"
             hints[name] = (
-                f"column {name!r} looks like calendar years ({low:g}-{high:g}): kept as a "
+                f"column {name!r} looks like calendar years ({span}): kept as a "
                 "feature (choose 'ignore' if it is not a measurement)"
             )
         else:
