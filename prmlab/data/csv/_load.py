@@ -54,9 +54,12 @@ def load_csv(
 ) -> Dataset:
     """Load a CSV file as a Dataset; ``notes`` says what was detected, dropped and why.
 
-    ``settings`` default to :func:`sniff_csv`. ``label_column``: "auto" (a column named
-    like class/label/target/species, else the last non-numeric one), a column name, or
-    None for no labels. ``progress`` receives the fraction parsed so far.
+    ``settings`` default to :func:`sniff_csv`. ``label_column``: "auto" (every column's
+    role by :func:`suggest_roles`, the rule the CSV dialog shows: the label is a column
+    named like class/label/target/species, else the last text column, never a date or an
+    identifier; dates are no features), a column name, or None for no labels; with a name
+    or None every numeric column but the label and ``ignore_columns`` is a feature.
+    ``progress`` receives the fraction parsed so far.
     Raises DatasetError (a ValueError) and nothing else.
     """
     return _drain(iter_load_csv(path, settings, label_column, ignore_columns), progress)
