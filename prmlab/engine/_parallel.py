@@ -1,5 +1,6 @@
-"""The engine's one thread pool, for work split into parts that release the GIL (Numba
-``nogil`` kernels, BLAS), and single-threaded BLAS for parts that each call it.
+"""The engine's parallel work: a fixed number of chunks (``N_CHUNKS``, ``chunk_range``) for
+``parallel=True`` kernels, and one thread pool for parts that release the GIL (Numba
+``nogil`` kernels).
 """
 
 from __future__ import annotations
@@ -7,12 +8,26 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+
+import numba
+
+from prmlab.engine._jit import jit
+
+# Parallel work is split into this many chunks, a constant, never the core count: each chunk's
+# numbers (its random stream, its partial sums) and the order the chunks are combined in are
+# then the same on 1 thread and on 64, so a seed gives bit-identical results on any machine.
+# 16 keeps up to 16 cores busy; the chunks run over all the threads there are.
+N_CHUNKS = 16
+
+
+@jit(inline="always")
+def chunk_range(n, c, chunks):
+    """Items ``lo:hi`` of chunk ``c`` of ``n`` items split into ``chunks`` near-equal chunks."""
+    return n * c // chunks, n * (c + 1) // chunks
+
 
 _pool: ThreadPoolExecutor | None = None
-_controller = None
 _lock = threading.Lock()
 
 
@@ -20,13 +35,14 @@ WORKER_NICENESS = 10  # CPU shares about 1:9 against a thread at the default 0
 
 
 def shared_pool() -> ThreadPoolExecutor:
-    """A pool of one thread per core, created on first use; its threads run at a lower
-    priority (``lower_thread_priority``)."""
+    """A pool of as many threads as Numba's (one per core the process may use, or
+    ``NUMBA_NUM_THREADS``), created on first use; its threads run at a lower priority
+    (``lower_thread_priority``)."""
     global _pool
     with _lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(
-                os.cpu_count() or 1,
+                numba.config.NUMBA_NUM_THREADS,
                 thread_name_prefix="prmlab-engine",
                 initializer=lower_thread_priority,
             )
@@ -46,17 +62,3 @@ def lower_thread_priority() -> None:
             os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
     except OSError:  # not permitted here: run as is
         pass
-
-
-@contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """BLAS calls use one thread each inside the block: parts that run on the pool at once
-    then share the cores instead of each starting a thread per core."""
-    global _controller
-    from threadpoolctl import ThreadpoolController
-
-    with _lock:
-        if _controller is None:  # finds the loaded BLAS libraries: done once
-            _controller = ThreadpoolController()
-    with _controller.limit(limits=1, user_api="blas"):
-        yield

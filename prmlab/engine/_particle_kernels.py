@@ -18,6 +18,7 @@ from numba import prange
 from prmlab.engine._jit import jit
 from prmlab.engine._kalman_kernels import cholesky_into
 from prmlab.engine._normal_stream import standard_normal
+from prmlab.engine._parallel import chunk_range
 
 LINEAR_GAUSSIAN = 0
 RANGE_BEARING = 1
@@ -130,8 +131,8 @@ def _propagate(kind, F, LQ, params, X, Y, E, lo, hi, t, stream):
     the draws ``eps`` go to ``E`` (r, N), particle by particle); zero entries of F and L are
     skipped. Growth (1-D): Kitagawa's model. ``t`` is 1-based; ``stream`` gives the draws.
     """
-    # Draws from a private copy of the stream: the two halves' streams share a cache line,
-    # and a write to it per draw from both cores made the draws 3x slower.
+    # Draws from a private copy of the stream: neighbouring chunks' streams share a cache
+    # line, and a write to it per draw from two cores made the draws 3x slower.
     s = stream.copy()
     if kind == GROWTH:
         drift = 8.0 * math.cos(1.2 * t)
@@ -152,15 +153,17 @@ def _propagate(kind, F, LQ, params, X, Y, E, lo, hi, t, stream):
 @jit(parallel=True)
 def spread_kernel(centre, L, streams, cloud):
     """``cloud[:, p] = centre + L e_p`` (n, N), ``e_p ~ N(0, I)``: a Gaussian cloud with
-    covariance ``L L^T``, drawn like a transition (F = I) from ``centre``, halves in parallel.
+    covariance ``L L^T``, drawn like a transition (F = I) from ``centre``, one chunk of the
+    particles per stream of ``streams`` (chunks, 4), in parallel.
     """
     n, N = cloud.shape
     start = np.empty((n, N))
     for i in range(n):
         start[i, :] = centre[i]
     E = np.empty((max(L.shape[1], 1), N))
-    for c in prange(2):
-        lo, hi = _halves(N, c)
+    chunks = streams.shape[0]
+    for c in prange(chunks):
+        lo, hi = chunk_range(N, c, chunks)
         _propagate(LINEAR_GAUSSIAN, np.eye(n), L, centre, start, cloud, E, lo, hi, 1, streams[c])
 
 
@@ -356,37 +359,32 @@ def simulate_kernel(kind, F, LQ, H, LR, beacons, params, first, states, zs, stre
 # ----------------------------------------------------------------------------- the filter
 
 
-@jit
-def _halves(N, c):
-    """Particles ``lo:hi`` of half ``c`` (0 or 1) of ``N``."""
-    half = N // 2
-    return (0, half) if c == 0 else (half, N)
+# The parallel kernels split the cloud into ``N_CHUNKS`` chunks (a constant, not one per
+# thread), each with its own stream of draws and its own partial sums, combined in chunk
+# order: a seed gives the same run on 1 thread or 64. Particles are the columns of (n, N)
+# arrays; a step writes the next cloud to a second array (the caller swaps the two).
 
 
-# The parallel kernels split the cloud in two fixed halves, not one per thread, each half with
-# its own generator, so a seed gives the same run on any machine. Particles are the columns of
-# (n, N) arrays; a step writes the next cloud to a second array (the caller swaps the two).
-
-
-# Particles per block of ``_advance_halves``: a block's rows (~16 of them) stay in the core's
+# Particles per block of ``_advance_chunks``: a block's rows (~16 of them) stay in the core's
 # cache between the passes over it, where whole rows of 10^5 particles went to memory and back.
 BLOCK = 1024
 
 
 @jit(parallel=True)
-def _advance_halves(
+def _advance_chunks(
     kind, F, LQ, H, LR, obs, k, beacons, params, z, g, X, Y, E, U, logw, w, shift, streams,
     sums,
 ):  # fmt: skip
-    """Both halves in parallel: propagate ``X`` into ``Y`` (unless ``g == 0``: the cloud stays
-    in ``X``) with ``streams[c]``, weigh by ``z``, and sum each half's weight moments into
+    """Every chunk ``c`` in parallel: propagate ``X`` into ``Y`` (unless ``g == 0``: the cloud
+    stays in ``X``) with ``streams[c]``, weigh by ``z``, and sum the chunk's weight moments into
     ``sums[c]`` (see ``_add_weight_moments``), block by block.
 
-    ``E`` (r, N) and ``U`` (>= k, N) are work rows; ``w`` gets each half's weights
-    ``exp(logw - top)``, top the half's largest log-weight.
+    ``E`` (r, N) and ``U`` (>= k, N) are work rows; ``w`` gets each chunk's weights
+    ``exp(logw - top)``, top the chunk's largest log-weight.
     """
-    for c in prange(2):
-        lo, hi = _halves(X.shape[1], c)
+    chunks = sums.shape[0]
+    for c in prange(chunks):
+        lo, hi = chunk_range(X.shape[1], c, chunks)
         cloud = Y if g > 0 else X
         top = -math.inf
         for b in range(lo, hi, BLOCK):
@@ -409,22 +407,24 @@ def _advance_halves(
 
 @jit
 def _normalised_weights(sums, log_total, w):
-    """``w = exp(logw - log_total)`` from each half's ``w = exp(logw - top)``: one scale a half."""
-    for c in range(2):
-        lo, hi = _halves(w.shape[0], c)
-        scale = math.exp(sums[c, 0] - log_total)  # 0 for a half of impossible particles
+    """``w = exp(logw - log_total)`` from each chunk's ``w = exp(logw - top)``: one scale a
+    chunk."""
+    chunks = sums.shape[0]
+    for c in range(chunks):
+        lo, hi = chunk_range(w.shape[0], c, chunks)
+        scale = math.exp(sums[c, 0] - log_total)  # 0 for a chunk of impossible particles
         for p in range(lo, hi):
             w[p] *= scale
 
 
 @jit(parallel=True)
-def _gather_halves(X, idx, Y):
-    """``Y[:, p] = X[:, idx[p]]``, each half of the particles on its own core.
+def _gather_chunks(X, idx, Y, chunks):
+    """``Y[:, p] = X[:, idx[p]]``, the particles in ``chunks`` parallel chunks.
 
-    Plain loops: slice copies in a prange body were seen to mix columns between the halves.
+    Plain loops: slice copies in a prange body were seen to mix columns between the chunks.
     """
-    for c in prange(2):
-        lo, hi = _halves(X.shape[1], c)
+    for c in prange(chunks):
+        lo, hi = chunk_range(X.shape[1], c, chunks)
         for i in range(X.shape[0]):
             x = X[i]
             y = Y[i]
@@ -434,24 +434,30 @@ def _gather_halves(X, idx, Y):
 
 @jit
 def _moments(sums, mean, cov):
-    """The weighted mean (n,) and covariance (n, n) from both halves' ``_advance_halves``.
+    """The weighted mean (n,) and covariance (n, n) from every chunk's ``_advance_chunks``.
 
-    Each half's sums are brought to the common top and reference ``c`` (``d = d_h + delta``),
+    Each chunk's sums are brought to the common top and reference ``c`` (``d = d_h + delta``),
     then ``cov = E[(x - c)(x - c)^T] - (m - c)(m - c)^T``.
     Returns ``(top, log sum exp(logw - top), ESS)``; top is -inf if every weight is 0.
     """
     n = mean.shape[0]
-    top = max(sums[0, 0], sums[1, 0])
+    chunks = sums.shape[0]
+    top = -math.inf
+    first = 0  # the first chunk with a possible particle gives the reference
+    for c in range(chunks - 1, -1, -1):
+        if sums[c, 0] > -math.inf:
+            top = max(top, sums[c, 0])
+            first = c
     if not top > -math.inf:
         return top, 0.0, 0.0
-    ref = sums[0, 3 : 3 + n] if sums[0, 0] > -math.inf else sums[1, 3 : 3 + n]
+    ref = sums[first, 3 : 3 + n]
     total = 0.0
     s2 = 0.0
     s1 = np.zeros(n)
     moment = np.zeros((n, n))
     delta = np.empty(n)
-    half = np.empty(n)
-    for c in range(2):
+    part = np.empty(n)
+    for c in range(chunks):
         if not sums[c, 0] > -math.inf:
             continue
         f = math.exp(sums[c, 0] - top)
@@ -460,14 +466,14 @@ def _moments(sums, mean, cov):
         s2 += f * f * sums[c, 2]
         for i in range(n):
             delta[i] = sums[c, 3 + i] - ref[i]
-            half[i] = f * sums[c, 3 + n + i]
+            part[i] = f * sums[c, 3 + n + i]
         for i in range(n):
-            s1[i] += half[i] + wc * delta[i]
+            s1[i] += part[i] + wc * delta[i]
             for j in range(i, n):
                 moment[i, j] += (
                     f * sums[c, 3 + 2 * n + i * n + j]
-                    + half[i] * delta[j]
-                    + delta[i] * half[j]
+                    + part[i] * delta[j]
+                    + delta[i] * part[j]
                     + wc * delta[i] * delta[j]
                 )
     for i in range(n):
@@ -493,8 +499,8 @@ def filter_kernel(
 
     Per step (global index ``t0 + t``): propagate (unless it is the very first step), add
     log-likelihoods, normalise by log-sum-exp, record mean/cov/ESS, resample if
-    ``ESS < ess_threshold * N``. ``particles``/``logw`` (normalised) and the two normal
-    ``streams`` (2, 4) are updated in place, so chunks can follow each other;
+    ``ESS < ess_threshold * N``. ``particles``/``logw`` (normalised) and the normal
+    ``streams`` (chunks, 4), one per chunk of particles, are updated in place, so chunks can follow each other;
     ``kept_particles`` is (T, n, N). Returns -1, or the step
     where every particle became impossible.
     """
@@ -506,7 +512,7 @@ def filter_kernel(
     swapped = False
     E = np.empty((max(LQ.shape[1], 1), N))
     U = np.empty((max(m, 1), N))
-    sums = np.empty((2, 3 + 2 * n + n * n))
+    sums = np.empty((streams.shape[0], 3 + 2 * n + n * n))
     obs = np.empty(m, dtype=np.int64)
     LR = np.empty((m, m))
     w = np.empty(N)
@@ -527,7 +533,7 @@ def filter_kernel(
             ok, const = _loglik_const(kind, R, obs, k, params, LR)
             if not ok:
                 return t
-        _advance_halves(
+        _advance_chunks(
             kind, F, LQ, H, LR, obs, k, beacons, params, z, g, cloud, spare, E, U, logw, w, shift,
             streams, sums,
         )  # fmt: skip
@@ -546,7 +552,7 @@ def filter_kernel(
             kept_weights[t, :] = w
         if resampled[t]:
             resample_kernel(resampler, w, rng, idx, positions)
-            _gather_halves(cloud, idx, spare)
+            _gather_chunks(cloud, idx, spare, streams.shape[0])
             cloud, spare, swapped = spare, cloud, not swapped
             logw[:] = -log_n
             shift = 0.0

@@ -20,6 +20,7 @@ import numpy as np
 from prmlab.engine import _particle_kernels as _k
 from prmlab.engine._jit import parallel_calls
 from prmlab.engine._normal_stream import seed_streams
+from prmlab.engine._parallel import N_CHUNKS
 from prmlab.engine._validation import check_array, check_option, check_random_state, check_scalar
 from prmlab.engine.kalman import _check_measurements, _check_model, _check_state
 
@@ -330,8 +331,8 @@ class ParticleFilter:
         self.resampler = check_option(resampler, "resampler", RESAMPLERS)
         self.ess_threshold = check_scalar(ess_threshold, "ess_threshold", ge=0, le=1)
         self._rng = check_random_state(seed)
-        # the normal draws of each half of the particles (drawn in parallel)
-        self._streams = seed_streams(self._rng, 2)
+        # the normal draws of each chunk of the particles (chunks drawn in parallel)
+        self._streams = seed_streams(self._rng, N_CHUNKS)
         # one particle per column: the kernels' loops over particles are then contiguous
         self._particles = np.empty((x.shape[0], self.n_particles))
         with parallel_calls():

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from prmlab.engine._parallel import shared_pool, single_threaded_blas
+from prmlab.engine._jit import parallel_calls
+from prmlab.engine._parallel import N_CHUNKS
 from prmlab.engine._validation import as_real_array, check_array, check_scalar, check_squarable
 from prmlab.engine.pca import _kernels
 
@@ -24,6 +25,8 @@ _SMALL_SIZE = 200_000
 # further out the centred product is taken block by block instead.
 _OFFSET_RATIO = 1e3
 _BLOCK_ROWS = 8192  # rows centred at a time: the block stays in cache for the product
+# Above this many columns the d x d products of the chunks are large: one BLAS call instead.
+_KERNEL_MAX_FEATURES = 128
 
 
 class ZeroVarianceWarning(RuntimeWarning):
@@ -63,20 +66,25 @@ def centred_scatter(X: np.ndarray, name: str = "X") -> tuple[np.ndarray, np.ndar
 
 
 def _sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column sums (d,) and ``X^T X`` (d, d) of ``X`` (n, d), each half of the rows on its own
-    core with single-threaded BLAS: BLAS threads split the small d x d result, not the long
-    sum over rows, and were measured 25-35 % slower here (n = 200,000, d = 50)."""
-    half = X.shape[0] // 2
-    with single_threaded_blas():
-        parts = list(shared_pool().map(_half_sums_and_product, (X[:half], X[half:])))
-    return parts[0][0] + parts[1][0], parts[0][1] + parts[1][1]
+    """Column sums (d,) and ``X^T X`` (d, d) of ``X`` (n, d) in one pass over X.
 
-
-def _half_sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    sums = np.zeros(X.shape[1])
-    _kernels.column_sums(X, sums)
-    with np.errstate(over="ignore", invalid="ignore"):  # reported by the caller
-        return sums, X.T @ X
+    Up to ``_KERNEL_MAX_FEATURES`` columns: a Numba kernel over ``N_CHUNKS`` fixed chunks of
+    rows on all of Numba's threads, combined in chunk order (the same bits on any machine).
+    BLAS is not used here: its threads spin ~0.1 s after each call (OpenBLAS's default), so
+    interleaving them with our own threads, or limiting them process-wide, slowed the caller's
+    other work. Wider X: one BLAS call, which blocks the d x d result well.
+    """
+    n, d = X.shape
+    if d > _KERNEL_MAX_FEATURES:
+        with np.errstate(over="ignore", invalid="ignore"):  # reported by the caller
+            return X.sum(axis=0), X.T @ X
+    padded = -(-d // 4) * 4  # the kernel's rows are whole vectors of 4
+    sums = np.zeros((N_CHUNKS, d))
+    products = np.zeros((N_CHUNKS, d, padded))
+    with parallel_calls():
+        _kernels.chunked_sums_and_products(X, sums, products)
+    upper = np.triu(products.sum(axis=0)[:, :d])
+    return sums.sum(axis=0), upper + np.triu(upper, 1).T
 
 
 def _centred_product(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
