@@ -29,6 +29,7 @@ MESSAGE_COLORS = {
         "note": ("#A8D1FF", "#1B3248"),
     },
 }
+INDICATOR_WINDOW = "#B4B4B4"  # dark theme: Fusion's outline, this darkened 1.4x, is #808080
 # error text on the window background (an expression a panel cannot parse)
 ERROR_TEXT = {"light": "#B00020", "dark": "#FFA8A0"}
 
@@ -85,12 +86,28 @@ def current_theme() -> str:
 def apply_app_theme(app: QApplication, theme: str, point_size: int) -> None:
     """Fusion style with a light or dark palette, the chosen font size, and pyqtgraph defaults."""
     app.setStyle("Fusion")
-    app.setPalette(_dark_palette() if theme == "dark" else app.style().standardPalette())
+    palette = _dark_palette() if theme == "dark" else app.style().standardPalette()
+    app.setPalette(palette)
+    # Fusion outlines a check box in the window colour darkened, invisible on a dark
+    # window: check boxes and radio buttons get a light "window" for their outline only
+    # (they paint no background of their own)
+    indicators = QPalette(palette)
+    if theme == "dark":
+        indicators.setColor(QPalette.ColorRole.Window, QColor(INDICATOR_WINDOW))
+    for cls in ("QCheckBox", "QRadioButton"):
+        app.setPalette(indicators, cls)
     font = QFont(app.font())
     font.setPointSize(point_size)
     app.setFont(font)
     bg, fg = THEMES[theme]
     pg.setConfigOptions(background=bg, foreground=fg, antialias=True)
+
+
+def plot_text(item: pg.TextItem) -> pg.TextItem:
+    """Mark ``item`` as plot text that ``style_plots`` gives the theme's colour and the
+    current font size (e.g. the RMSE bars' values, which stayed tiny after Ctrl+=)."""
+    item.follows_theme = True
+    return item
 
 
 def style_plots(root: QWidget, theme: str, point_size: int) -> None:
@@ -120,6 +137,9 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 title = item.titleLabel
                 if title.text:
                     title.setText(title.text, color=fg, size=f"{point_size + 2}pt", bold=True)
+            elif isinstance(item, pg.TextItem) and getattr(item, "follows_theme", False):
+                item.setColor(fg)
+                item.setFont(tick_font)
             elif isinstance(item, pg.LegendItem):
                 card = QColor(bg)
                 card.setAlpha(215)  # a card: the text stays readable over data

@@ -41,6 +41,7 @@ from prmlab.data.tracks import (
 from prmlab.engine import kalman, particle
 from prmlab.engine._validation import check_scalar
 from prmlab.gui.panels.base import BasePanel
+from prmlab.gui.theme import plot_text
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.legend import outside_legend
@@ -487,8 +488,7 @@ class TrackPanel(BasePanel):
         self.rmse_plot.addItem(self.rmse_bars)
         # until the first result: auto-ranging bars of height 0 made an axis of "-5e-305"
         self.rmse_plot.setRange(xRange=(-0.6, 3.6), yRange=(0, 1), padding=0)
-        fg = pg.getConfigOption("foreground")
-        self.rmse_text = [TextItem(anchor=(0.5, 1.0), color=fg) for _ in range(4)]
+        self.rmse_text = [plot_text(TextItem(anchor=(0.5, 1.0))) for _ in range(4)]
         for item in self.rmse_text:
             self.rmse_plot.addItem(item)
         layout = self.figure.ci.layout

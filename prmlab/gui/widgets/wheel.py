@@ -7,18 +7,32 @@ passed under the pointer and changed its value (HMM's speed went 1.9 -> 1 while 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QComboBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QWidget,
+)
 
 VALUE_WIDGETS = (QAbstractSlider, QAbstractSpinBox, QComboBox)
 
 
 class WheelGuard(QObject):
-    """An event filter: an unfocused value control passes the wheel on to its parents."""
+    """An event filter: an unfocused value control hands the wheel to ``scroll_area``.
+
+    Handed on explicitly: Qt passes an ignored wheel event to the parents only when it came
+    from the window system, not when a program (or a test) sent it.
+    """
+
+    def __init__(self, scroll_area: QAbstractScrollArea) -> None:
+        super().__init__(scroll_area)
+        self.scroll_area = scroll_area
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Wheel and not watched.hasFocus():
-            # ignored and filtered: Qt offers the event to the parent widgets (the scroll area)
-            event.ignore()
+            QApplication.sendEvent(self.scroll_area.verticalScrollBar(), event)
             return True
         return False
 
