@@ -206,6 +206,25 @@ def test_preamble_lines_are_skipped_with_a_note(tmp_path):
     assert "'Sensor export'" in notes_text(ds)
 
 
+def test_years_over_rates_are_a_header(tmp_path):
+    """The World Bank's layout (statsmodels' fertility.csv): text names, then years."""
+    path = tmp_path / "fertility.csv"
+    path.write_text(
+        "Country Name,Country Code,1960,1961,1962\n"
+        "Aruba,ABW,4.82,4.655,4.471\nAngola,AGO,7.478,7.524,7.563\nAlbania,ALB,6.489,6.401,\n"
+    )
+    assert sniff_csv(path).header is True
+    ds = load_csv(path, label_column=None)
+    assert ds.feature_names == ["1960", "1961", "1962"] and ds.n_samples == 2
+
+
+def test_quarter_dates_warn_nothing(tmp_path, recwarn):
+    path = tmp_path / "quarters.csv"
+    path.write_text("period,gdp\n1974Q1,1.5\n1974Q2,1.7\n1974Q3,1.6\n")
+    ds = load_csv(path)
+    assert ds.feature_names == ["gdp"] and not recwarn.list
+
+
 def test_r_row_names_get_a_column(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text('"x","y"\n"a",1,2\n"b",3,4\n')

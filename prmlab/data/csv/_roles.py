@@ -11,6 +11,7 @@ either; a column of calendar years stays a feature, with a hint that it may not 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,7 +80,9 @@ def _is_date_text(words: pd.Series) -> bool:
     sample = words.iloc[:DATE_SAMPLE]
     if not len(sample) or not sample.str.contains(_HAS_DIGIT).all():
         return False
-    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    with warnings.catch_warnings():  # pandas' deprecation notes ("1974Q1") are not the user's
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
     return bool(parsed.notna().mean() >= 0.9)
 
 

@@ -342,15 +342,26 @@ def _pick_marks(rows: list[list[str]]) -> tuple[str, str | None]:
     return ".", "," if grouped and not seen["decimal comma"] else None
 
 
-def _has_header(rows: list[list[str]], number: re.Pattern[str]) -> bool:
-    """Row 1 is a header if it has text above a mostly numeric column, or holds no number."""
+def _has_header(rows: list[list[str]], number: re.Pattern[str], decimal: str = ".") -> bool:
+    """Row 1 is a header if it has text above a mostly numeric column, holds no number, or
+    has whole numbers above most of the columns of fractions (years over rates, as in the
+    World Bank's tables: ``Country Name,...,1960,1961``)."""
     first, rest = rows[0], rows[1:]
+    fraction = re.compile(rf"\d?{re.escape(decimal)}\d")
+    numeric = whole_over_fractions = 0
     for j, cell in enumerate(first):
-        if _is_value(cell, number):
-            continue
         below = [r[j] for r in rest if j < len(r) and r[j].strip()]
-        if below and sum(_is_value(c, number) for c in below) >= len(below) / 2:
-            return True
+        values = [c for c in below if _is_value(c, number)]
+        if not _is_value(cell, number):
+            if below and len(values) >= len(below) / 2:
+                return True
+            continue
+        if cell.strip() and values and len(values) >= len(below) / 2:
+            numeric += 1
+            fractions = sum(bool(fraction.search(c)) for c in values)
+            whole_over_fractions += cell.strip().isdigit() and fractions >= 0.8 * len(values)
+    if numeric and whole_over_fractions > numeric / 2:
+        return True
     return not any(_is_value(c, number) for c in first if c.strip())
 
 
@@ -439,7 +450,7 @@ def sniff_csv(path: str | os.PathLike) -> CsvSettings:
     number = _number_pattern(decimal, thousands)
     skip, classes, skip_notes = _leading_lines(rows, number, p)
     table = [r for r, line in rows if line > skip]
-    header = not classes and bool(table) and _has_header(table, number)
+    header = not classes and bool(table) and _has_header(table, number, decimal)
     return CsvSettings(
         encoding=encoding,
         delimiter=delimiter,
