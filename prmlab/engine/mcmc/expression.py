@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import math
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -25,8 +27,18 @@ import numpy as np
 
 from prmlab.engine.mcmc._kernels import GRAD_SIG, LOGP_SIG
 
-MAX_LENGTH = 2000
-MAX_NODES = 600
+# Bounds on what may be typed, so no legal expression compiles for long (Numba's compile time
+# grows with the generated code, and branches cost most: `max` of 285 arguments took 28 s).
+MAX_LENGTH = 2000  # characters
+MAX_NODES = 600  # syntax nodes (ast.walk)
+MAX_DEPTH = 64  # nesting of sub-expressions: keeps recursion and indentation far from limits
+MAX_ARGS = 8  # arguments of min and max
+# Compile cost of the generated logp and gradient: one unit per line, BRANCH_COST per `if`
+# (min, max, abs and `a if c else b` branch). Measured (2026-12-03): the largest expression of
+# each of 17 shapes (sums of exp, log, sqrt, abs, powers, quotients; chains of exp; max; if)
+# within MAX_COST compiles in 0.7-1.4 s of CPU time.
+MAX_COST = 300
+BRANCH_COST = 5
 UNARY = {"exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "abs"}
 VARIADIC = {"min", "max"}
 CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf}
@@ -48,10 +60,81 @@ _WHAT = {
     ast.GeneratorExp: "a generator expression",
 }
 EXAMPLE = "e.g. -(x**2 + y**2)/2"
+NAMES = ("x", "y", *CONSTANTS, *UNARY, *VARIADIC)
+# Letters of other scripts drawn like the Latin ones of the language (Cyrillic, Greek): Python
+# reads them as other names, so "unknown name" is true but looks absurd without this hint.
+LOOKALIKES = {
+    "а": "a", "с": "c", "е": "e", "һ": "h", "і": "i", "ј": "j", "о": "o", "р": "p",
+    "ѕ": "s", "х": "x", "у": "y", "ԁ": "d", "ο": "o", "α": "a", "ι": "i", "ρ": "p",
+    "χ": "x", "γ": "y", "ν": "v", "τ": "t",
+}  # fmt: skip
 
 
 def _fail(node: ast.AST, message: str) -> ValueError:
     return ValueError(f"expression error at column {node.col_offset + 1}: {message}")
+
+
+def _describe(char: str) -> str:
+    """``'х' (U+0445 CYRILLIC SMALL LETTER HA)``: a character that looks like another."""
+    return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')})"
+
+
+def _check_characters(text: str) -> None:
+    """Refuse characters Python would silently fold into ASCII (NFKC: full-width ``ｘ``,
+    mathematical ``𝐱``), which would make them mean x without the user typing x."""
+    for column, char in enumerate(text, 1):
+        if char.isascii():
+            continue
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char and folded.isascii():
+            meaning = f"the variable {folded}" if folded in ("x", "y") else repr(folded)
+            raise ValueError(
+                f"expression error at column {column}: {_describe(char)} is not {meaning}; "
+                f"type a plain {folded!r}"
+            )
+
+
+def _foreign(name: str) -> tuple[str, str | None]:
+    """A non-ASCII name with its code points, and the known name it looks like (or None):
+    ``'х' (U+0445 CYRILLIC SMALL LETTER HA)``, ``x``. ASCII names come back as ``repr``."""
+    foreign = [c for c in name if not c.isascii()]
+    if not foreign:
+        return repr(name), None
+    meant = "".join(LOOKALIKES.get(c, c) for c in name)
+    chars = ", ".join(_describe(c) for c in dict.fromkeys(foreign))
+    return (chars if len(name) == 1 else f"{name!r} ({chars})"), meant if meant in NAMES else None
+
+
+def _unknown_name(node: ast.Name) -> ValueError:
+    what, meant = _foreign(node.id)
+    if meant is not None:
+        return _fail(node, f"unknown name {what}: did you mean {meant}?")
+    hint = f"; {node.id}(...) is a function" if node.id in UNARY | VARIADIC else ""
+    return _fail(node, f"unknown name {what}: use x, y, pi, e or inf{hint}")
+
+
+def _check_shape(tree: ast.AST) -> None:
+    """Size and nesting before anything recursive walks the tree."""
+    nodes = list(ast.walk(tree))
+    for node in nodes:
+        if isinstance(node, ast.Call) and len(node.args) > MAX_ARGS:
+            # the most specific message first ("max() takes 2 to 8 arguments, got 285"):
+            # _check_call raises on the name or the count before it looks at the arguments
+            _check_call(node)
+    if len(nodes) > MAX_NODES:
+        raise ValueError(
+            f"expression is too large ({len(nodes)} syntax nodes, at most {MAX_NODES}); simplify it"
+        )
+    deepest, stack = 0, [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    if deepest > MAX_DEPTH:
+        raise ValueError(
+            f"expression is nested too deeply ({deepest} levels, at most {MAX_DEPTH}; each "
+            "operator or call adds one, a long sum one per term)"
+        )
 
 
 def parse(text: str) -> ast.Expression:
@@ -63,19 +146,34 @@ def parse(text: str) -> ast.Expression:
     if len(text) > MAX_LENGTH:
         raise ValueError(f"expression is too long ({len(text)} characters, at most {MAX_LENGTH})")
     stripped = text.strip()
+    _check_characters(stripped)
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         # An incomplete text ("1 +") has no offset: the problem is at its end.
         col = exc.offset if exc.offset else len(stripped) + 1
         raise ValueError(f"expression error at column {col}: syntax error ({exc.msg})") from None
-    nodes = list(ast.walk(tree))
-    if len(nodes) > MAX_NODES:
+    except (RecursionError, MemoryError):  # the parser's own stack: nesting beyond any use
         raise ValueError(
-            f"expression is too large ({len(nodes)} syntax nodes, at most {MAX_NODES})"
-        )
+            f"expression is nested too deeply for Python's parser (at most {MAX_DEPTH} levels)"
+        ) from None
+    _check_shape(tree)
     _check(tree.body)
+    _check_cost(generate_source(tree))
     return tree
+
+
+def _check_cost(source: str) -> None:
+    """Refuse generated code that Numba would take seconds to compile (see ``MAX_COST``)."""
+    lines = source.count("\n")
+    branches = len(re.findall(r"\bif\b", source))
+    cost = lines + BRANCH_COST * branches
+    if cost > MAX_COST:
+        raise ValueError(
+            f"expression is too complex to compile quickly: cost {cost}, at most {MAX_COST} "
+            f"({lines} lines of generated code for the density and its gradient, plus "
+            f"{BRANCH_COST} per branch: {branches} from min, max, abs and 'if'); simplify it"
+        )
 
 
 def _check(node: ast.AST) -> None:
@@ -89,8 +187,7 @@ def _check(node: ast.AST) -> None:
             raise _fail(node, "number too large") from None
     elif isinstance(node, ast.Name):
         if node.id not in ("x", "y") and node.id not in CONSTANTS:
-            hint = f"; {node.id}(...) is a function" if node.id in UNARY | VARIADIC else ""
-            raise _fail(node, f"unknown name {node.id!r}: use x, y, pi, e or inf{hint}")
+            raise _unknown_name(node)
     elif isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
             raise _fail(node, "only unary '-' is allowed")
@@ -122,15 +219,18 @@ def _check_call(node: ast.Call) -> None:
         raise _fail(node, "only calls of exp log sqrt sin cos tan tanh abs min max are allowed")
     name = node.func.id
     if name not in UNARY and name not in VARIADIC:
-        raise _fail(
-            node, f"function {name!r} is not allowed; use exp log sqrt sin cos tan tanh abs min max"
-        )
+        what, meant = _foreign(name)
+        fix = f"did you mean {meant}?" if meant else "use exp log sqrt sin cos tan tanh abs min max"
+        raise _fail(node, f"function {what} is not allowed; {fix}")
     if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
         raise _fail(node, f"{name}() takes plain arguments only")
     if name in UNARY and len(node.args) != 1:
         raise _fail(node, f"{name}() takes 1 argument, got {len(node.args)}")
-    if name in VARIADIC and len(node.args) < 2:
-        raise _fail(node, f"{name}() takes at least 2 arguments, got {len(node.args)}")
+    if name in VARIADIC and not 2 <= len(node.args) <= MAX_ARGS:
+        raise _fail(
+            node, f"{name}() takes 2 to {MAX_ARGS} arguments, got {len(node.args)}; nest calls "
+            f"for more, e.g. {name}({name}(a, b), c)"
+        )  # fmt: skip
     for a in node.args:
         _check(a)
 

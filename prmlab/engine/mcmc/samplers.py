@@ -21,7 +21,7 @@ import numpy as np
 from prmlab.engine._parallel import shared_pool
 from prmlab.engine._validation import check_array, check_option, check_random_state, check_scalar
 from prmlab.engine.mcmc import _kernels as K
-from prmlab.engine.mcmc.targets import Target, check_cov
+from prmlab.engine.mcmc.targets import Target, check_cov, nowhere_finite
 
 METHODS = ("mh", "gibbs", "hmc")
 DEFAULTS: dict[str, dict[str, float]] = {
@@ -108,8 +108,8 @@ def default_starts(target: Target, n_chains: int, rng: np.random.Generator) -> n
     finite = np.isfinite(lp)
     if not finite.any():
         raise ValueError(
-            f"the {target.name} log-density is -inf everywhere in its box {target.bounds}; "
-            "give start points x0 inside the support"
+            f"the {target.name} log-density is {nowhere_finite(lp)} everywhere in its box "
+            f"{target.bounds}; give start points x0 inside the support"
         )
     jj, ii = np.nonzero(lp >= lp[finite].max() + np.log(0.01))
     pick = rng.integers(0, len(ii), n_chains)

@@ -94,8 +94,8 @@ class Target:
         if not finite.any():
             box = self.bounds if bounds is None else bounds
             raise ValueError(
-                f"the log-density of {self.name} is -inf everywhere in the box {tuple(box)}; "
-                "choose other bounds"
+                f"the log-density of {self.name} is {nowhere_finite(lp)} everywhere in the box "
+                f"{tuple(box)}; choose other bounds"
             )
         return xs, ys, np.where(finite, np.exp(lp - lp[finite].max()), 0.0)
 
@@ -104,6 +104,19 @@ class Target:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """True marginal densities ``(xs, p(x), ys, p(y))`` on the grid (``grid_marginals``)."""
         return grid_marginals(*self.density(n, bounds))
+
+
+def nowhere_finite(lp: np.ndarray) -> str:
+    """What a log-density with no finite value on a grid is, in words: NaN (undefined) is
+    not -inf (zero density), and the fix differs."""
+    kinds = []
+    if np.isnan(lp).any():
+        kinds.append("NaN (undefined, e.g. the log or square root of a negative number)")
+    if (lp == -np.inf).any():
+        kinds.append("-inf (zero density)")
+    if (lp == np.inf).any():
+        kinds.append("+inf")
+    return " or ".join(kinds)
 
 
 def grid_marginals(
