@@ -62,9 +62,9 @@ def test_sklearn_wine_without_skipping_never_cuts_rows():
     s = replace(sniff_csv(SKLEARN / "wine_data.csv"), skip_lines=0)
     ds = load_csv(SKLEARN / "wine_data.csv", settings=s)
     assert ds.X.shape == (178, 13) and len(ds.class_names) == 3
-    assert "dropped 1 row(s) with missing or non-finite values (first at data row 1)" in (
-        notes_text(ds)
-    )
+    text = notes_text(ds)
+    assert "dropped 1 row(s) with missing or non-finite values (first at data row 1)" in text
+    assert "1 of the first 100 rows have fewer than 14 fields (first: line 1)" in text
     with pytest.raises(DatasetError, match="line 1 .* 5 column names .* 14 fields; untick"):
         load_csv(SKLEARN / "wine_data.csv", settings=replace(s, header=True))
 

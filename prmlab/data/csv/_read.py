@@ -122,6 +122,13 @@ def _layout(p: Path, settings: CsvSettings) -> _Layout:
     else:
         raw = [""] * width
     names, renamed = _dedupe(raw)
+    numbered = rows[1:] if settings.header else rows
+    short = [settings.skip_lines + line for r, line in numbered if len(r) < width]
+    if short:  # pandas pads them: say so rather than let it pass in silence
+        notes.append(
+            f"{len(short)} of the first {len(numbered)} rows have fewer than {width} fields "
+            f"(first: line {short[0]}): their missing fields count as missing values"
+        )
     number = _number_pattern(settings.decimal, settings.thousands)
     text_columns = [
         name
