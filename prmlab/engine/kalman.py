@@ -108,11 +108,24 @@ def _check_measurements(zs: Any, m: int | None = None) -> np.ndarray:
     return arr
 
 
-def _check_state(x0: Any, P0: Any) -> tuple[np.ndarray, np.ndarray]:
+def _check_state(x0: Any, P0: Any, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``x0`` (n,) and ``P0`` (n, n); with ``n`` (the model's state size, from F) a wrong-sized
+    ``x0`` is named before ``P0`` is compared with it."""
     x = check_array(np.atleast_1d(np.asarray(x0, dtype=np.float64)), "x0", ndim=1)
+    if n is not None and x.shape[0] != n:
+        raise ValueError(
+            f"x0 must have n = {n} entries, one per state (F is {n} x {n}), got {x.shape[0]}"
+        )
     P = _square(np.atleast_2d(np.asarray(P0, dtype=np.float64)), "P0", x.shape[0])[0]
     _check_psd(P, "P0")
     return x, np.ascontiguousarray(P)
+
+
+def _state_size(x0: Any, P0: Any, F: Any, T: int) -> int:
+    """The state size n that x0, P0 and F must share: x0's when P0 agrees (a wrong F is then
+    named by ``_check_model``), else F's (so a wrong-sized x0 is named, not P0)."""
+    n_x, n_p = np.size(x0), (np.shape(P0) or (1,))[-1]
+    return n_x if n_x == n_p else _square(F, "F", None, max(T - 1, 1)).shape[-1]
 
 
 def _check_model(
@@ -134,11 +147,11 @@ def _check_model(
 
 def run_kalman(zs: Any, F: Any, H: Any, Q: Any, R: Any, x0: Any, P0: Any) -> KalmanResult:
     """``kalman_filter`` with its by-products (the NIS per step) in a ``KalmanResult``."""
-    x, P = _check_state(x0, P0)
-    n = x.shape[0]
     Hm = check_array(np.atleast_2d(np.asarray(H, dtype=np.float64)), "H")
     zarr = _check_measurements(zs, Hm.shape[0])
     T = zarr.shape[0]
+    x, P = _check_state(x0, P0, _state_size(x0, P0, F, T))
+    n = x.shape[0]
     Fs, Hm, Qs, Rm = _check_model(F, Hm, Q, R, n, max(T - 1, 1))
     means = np.empty((T, n))
     covs = np.empty((T, n, n))
@@ -154,6 +167,13 @@ def run_kalman(zs: Any, F: Any, H: Any, Q: Any, R: Any, x0: Any, P0: Any) -> Kal
         raise ValueError(
             "the filter overflowed (means or covariances became infinite); F is likely "
             "unstable over this many steps: check its eigenvalues or rescale the data"
+        )
+    if not np.isfinite(ll):
+        peak = float(np.nanmax(np.abs(zarr), initial=0.0))
+        raise ValueError(
+            f"the log-likelihood overflowed to {ll}: the squared innovations exceed float64's "
+            f"range (max |z| = {peak:.3g}); rescale to units near 1: divide zs and x0 by a factor "
+            "s, and P0, Q and R by s**2"
         )
     return KalmanResult(means, covs, float(ll), nis, dof)
 

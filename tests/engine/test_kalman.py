@@ -164,7 +164,8 @@ BAD = [
     ({"Q": -np.eye(4)}, "Q must be positive semi-definite"),
     ({"R": np.array([[1.0, 2.0], [2.0, 1.0]])}, "R must be positive semi-definite"),
     ({"Q": np.triu(np.ones((4, 4)))}, "Q must be symmetric"),
-    ({"x0": np.zeros(3)}, "P0 must be"),
+    ({"x0": np.zeros(3)}, r"x0 must have n = 4 entries, one per state \(F is 4 x 4\), got 3"),
+    ({"x0": np.zeros(3), "F": np.ones((39, 4, 4))}, "x0 must have n = 4"),
     ({"P0": -np.eye(4)}, "P0 must be positive semi-definite"),
     ({"zs": np.ones((5, 3))}, "zs must have m = 2"),
     ({"zs": np.array([[1.0, np.inf]])}, "zs contains infinity"),
@@ -189,3 +190,70 @@ def test_smoother_rejects_mismatched_shapes(cv):
     means, covs, _ = kalman.kalman_filter(*_args(cv))
     with pytest.raises(ValueError, match="covs must have shape"):
         kalman.rts_smoother(means, covs[:-1], cv["F"], cv["Q"])
+
+
+@pytest.fixture(scope="module")
+def varying():
+    """A constant-velocity track sampled at irregular times (F[t] maps state t to t+1, Q[t]
+    its noise) with 10 % of the measurement rows missing at random."""
+    rng = np.random.default_rng(11)
+    T = 60
+    dts = rng.uniform(0.2, 2.0, size=T - 1)
+    Fs = np.stack([constant_velocity(dt=dt, q=0.3)[0] for dt in dts])
+    Qs = np.stack([constant_velocity(dt=dt, q=0.3)[1] for dt in dts])
+    H, R = position_matrix(4), np.array([[1.5, 0.2], [0.2, 0.8]])
+    x0, P0 = np.array([1.0, -1.0, 0.5, 0.2]), np.diag([3.0, 3.0, 1.0, 1.0])
+    x = x0 + rng.normal(size=4)
+    zs = np.empty((T, 2))
+    for t in range(T):
+        if t > 0:
+            x = Fs[t - 1] @ x + rng.multivariate_normal(np.zeros(4), Qs[t - 1])
+        zs[t] = H @ x + rng.multivariate_normal(np.zeros(2), R)
+    zs[rng.choice(T, T // 10, replace=False)] = np.nan
+    return {"Fs": Fs, "Qs": Qs, "H": H, "R": R, "x0": x0, "P0": P0, "zs": zs}
+
+
+def test_time_varying_f_and_missing_rows_match_pykalman(varying):
+    from pykalman import KalmanFilter
+
+    p = varying
+    assert np.isnan(p["zs"]).all(axis=1).sum() == 6
+    ref = KalmanFilter(
+        transition_matrices=p["Fs"], observation_matrices=p["H"], transition_covariance=p["Qs"],
+        observation_covariance=p["R"], initial_state_mean=p["x0"],
+        initial_state_covariance=p["P0"],
+    )  # fmt: skip
+    masked = np.ma.masked_invalid(p["zs"])
+    ref_m, ref_c = ref.filter(masked)
+    means, covs, ll = kalman.kalman_filter(p["zs"], p["Fs"], p["H"], p["Qs"], p["R"], p["x0"],
+                                           p["P0"])  # fmt: skip
+    np.testing.assert_allclose(means, ref_m, atol=1e-9)
+    np.testing.assert_allclose(covs, ref_c, atol=1e-9)
+    assert ll == pytest.approx(ref.loglikelihood(masked), rel=1e-10)
+    ref_sm, ref_sc = ref.smooth(masked)
+    sm, sc = kalman.rts_smoother(means, covs, p["Fs"], p["Qs"])
+    np.testing.assert_allclose(sm, ref_sm, atol=1e-8)
+    np.testing.assert_allclose(sc, ref_sc, atol=1e-8)
+
+
+def test_time_varying_f_and_missing_rows_match_filterpy(varying):
+    from filterpy.kalman import KalmanFilter
+
+    p = varying
+    n = p["x0"].shape[0]
+    kf = KalmanFilter(dim_x=n, dim_z=2)
+    kf.H, kf.R, kf.x, kf.P = p["H"], p["R"], p["x0"].copy(), p["P0"].copy()
+    # filterpy predicts before every update, the first included: an identity first step
+    Fs = np.concatenate([np.eye(n)[None], p["Fs"]])
+    Qs = np.concatenate([np.zeros((1, n, n)), p["Qs"]])
+    zs = [None if np.isnan(z).all() else z for z in p["zs"]]
+    ref_m, ref_c, _, _ = kf.batch_filter(zs, Fs=Fs, Qs=Qs)
+    means, covs, _ = kalman.kalman_filter(p["zs"], p["Fs"], p["H"], p["Qs"], p["R"], p["x0"],
+                                          p["P0"])  # fmt: skip
+    np.testing.assert_allclose(means, ref_m, atol=1e-9)
+    np.testing.assert_allclose(covs, ref_c, atol=1e-9)
+
+
+def test_overflowing_log_likelihood_is_refused_with_a_message(cv):
+    with pytest.raises(ValueError, match=r"log-likelihood overflowed .*max \|z\| = .*e\+300"):
+        kalman.kalman_filter(*_args(cv, cv["zs"] * 1e300))
