@@ -308,6 +308,8 @@ class MainWindow(QMainWindow):
         text = f"{dataset.name or 'The data'} is in {', '.join(took) or 'no panel'}."
         if refused:
             text += " Not used by " + "; ".join(f"{t} ({why})" for t, why in refused.items())
+        if dataset.notes:  # what the loader detected, skipped and dropped: said here too
+            text += (". " if refused else " ") + dataset.notes_text()
         panel = self.current_panel()
         if panel.title in refused:
             panel.messages.error(text)

@@ -315,7 +315,7 @@ def sample(
     Returns a ``SampleResult``: ``.chains`` (n_chains, n_steps, 2), ``.accept_rate``
     (n_chains,), and with ``record=True`` the proposals (and HMC trajectories). Parameters
     by method: ``proposal_scale`` (MH), ``slice_width`` (Gibbs), ``step_size`` and
-    ``n_leapfrog`` (HMC). Formulas: formula sheet, MCMC (MH acceptance; Gibbs sampling).
+    ``n_leapfrog`` (HMC). Formulas: PRML §11.2.2 (MH acceptance), §11.3 (Gibbs).
     """
     n_steps = check_scalar(n_steps, "n_steps", integer=True, ge=1)
     return Sampler(target, method, n_chains, seed, x0, **params).run(n_steps, record)
@@ -414,7 +414,7 @@ class RejectionResult:
 
 def envelope_log_M(target: Target, proposal: GaussianProposal, n: int = 201) -> float:
     """``log M`` with ``M = 1.1 max_z p~(z) / q(z)`` over a grid of the target's box and the
-    proposal's +-4 sd box (formula sheet: choose M so that ``M q(z) >= p(z)`` for all z)."""
+    proposal's +-4 sd box (PRML §11.1.2: choose M so that ``M q(z) >= p(z)`` for all z)."""
     x0, x1, y0, y1 = target.bounds
     sd = np.sqrt(np.diag(proposal.cov))
     box = (

@@ -5,7 +5,7 @@ Numba and handed to the samplers as function pointers (see ``_kernels``). Built-
 are module-level functions of a parameter vector, so they compile once and are cached on
 disk; ``expression(text)`` compiles the user's formula at run time.
 
-Gaussian conditionals (formula sheet, Math 5): ``x_b | x_a ~ N(mu_b + S_ba S_aa^-1 (x_a - mu_a),
+Gaussian conditionals (PRML (2.81)-(2.82)): ``x_b | x_a ~ N(mu_b + S_ba S_aa^-1 (x_a - mu_a),
 S_bb - S_ba S_aa^-1 S_ab)``; with the precision ``P = S^-1`` that is
 ``x | y ~ N(mu_x - P_xy / P_xx (y - mu_y), 1 / P_xx)``, used by Gibbs' exact steps.
 """
@@ -249,7 +249,7 @@ def _mixture_target(
 def gaussian(mean: Any = (0.0, 0.0), cov: Any = ((1.0, 0.8), (0.8, 1.0))) -> Target:
     """A correlated Gaussian ``N(mean, cov)``, mean (2,), cov (2, 2) positive definite.
 
-    ``log p~ = -1/2 (z - mu)^T S^-1 (z - mu)`` (formula sheet, Math 3); both conditionals exact.
+    ``log p~ = -1/2 (z - mu)^T S^-1 (z - mu)`` (PRML (2.43)); both conditionals exact.
     """
     m = check_array(mean, "mean", ndim=1)
     if m.shape != (2,):
