@@ -15,6 +15,7 @@ import numpy as np
 from prmlab._checks import check_option, check_scalar
 
 __all__ = [
+    "as_array",
     "as_real_array",
     "check_array",
     "check_labels",
@@ -63,6 +64,19 @@ def _check_elements(arr: np.ndarray, name: str) -> None:
             ) from None
 
 
+def as_array(X: Any, name: str = "X") -> np.ndarray:
+    """``np.asarray(X)``, with ``None`` and ragged nested lists refused in prmlab's words."""
+    if X is None:
+        raise ValueError(f"{name} is None; pass an array")
+    try:
+        return np.asarray(X)
+    except ValueError:  # NumPy's "inhomogeneous shape": nested lists of different lengths
+        raise ValueError(
+            f"{name} must be a rectangular array, but its rows have different lengths; pad "
+            "or drop the short rows"
+        ) from None
+
+
 def as_real_array(X: Any, name: str = "X", dtype: Any = np.float64) -> np.ndarray:
     """``X`` as an array of ``dtype``, or a ``ValueError`` naming what is not a real number.
 
@@ -70,15 +84,7 @@ def as_real_array(X: Any, name: str = "X", dtype: Any = np.float64) -> np.ndarra
     imaginary part), and any entry (text, ``None``, objects) that is not a real number.
     Booleans and numeric text (``"1.5"``) are converted as NumPy does.
     """
-    if X is None:
-        raise ValueError(f"{name} is None; pass an array of numbers")
-    try:
-        raw = np.asarray(X)
-    except ValueError:  # NumPy's "inhomogeneous shape": nested lists of different lengths
-        raise ValueError(
-            f"{name} must be a rectangular array of numbers, but its rows have different "
-            "lengths; pad or drop the short rows"
-        ) from None
+    raw = as_array(X, name)
     kind = raw.dtype.kind
     if kind == "c":
         imaginary = np.imag(raw) != 0
@@ -114,7 +120,7 @@ def check_array(
     X: Any,
     name: str = "X",
     *,
-    ndim: int = 2,
+    ndim: int | tuple[int, ...] = 2,
     min_rows: int = 1,
     min_cols: int = 1,
     allow_nonfinite: bool = False,
@@ -122,16 +128,19 @@ def check_array(
 ) -> np.ndarray:
     """Return ``X`` as a C-contiguous array of ``dtype`` with ``ndim`` dimensions, or raise.
 
-    For ``ndim=2`` the shape is ``(n_samples, n_features)``; a 1-D input is refused with a
-    hint to reshape. Complex numbers, text and ``None`` are refused (:func:`as_real_array`);
-    NaN and infinity too unless ``allow_nonfinite``.
+    ``ndim`` may be a tuple of accepted dimensions, e.g. ``(1, 2)``. For ``ndim=2`` the shape
+    is ``(n_samples, n_features)``; a 1-D input is refused with a hint to reshape. Complex
+    numbers, text and ``None`` are refused (:func:`as_real_array`); NaN and infinity too
+    unless ``allow_nonfinite``.
     """
     arr = as_real_array(X, name, dtype)
-    if arr.ndim != ndim:
+    accepted = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if arr.ndim not in accepted:
         hint = ""
-        if ndim == 2 and arr.ndim == 1:
+        if accepted == (2,) and arr.ndim == 1:
             hint = "; for a single feature use X.reshape(-1, 1)"
-        raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}{hint}")
+        dims = " or ".join(f"{d}-D" for d in accepted)
+        raise ValueError(f"{name} must be {dims}, got shape {arr.shape}{hint}")
     _check_shape(arr, name, min_rows, min_cols)
     if not allow_nonfinite and np.issubdtype(arr.dtype, np.floating):
         bad = ~np.isfinite(arr)
@@ -176,7 +185,7 @@ def check_random_state(seed: Any) -> np.random.Generator:
 
 def check_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
     """Return ``y`` as a 1-D array of length ``n_samples`` (any hashable labels), or raise."""
-    arr = np.asarray(y)
+    arr = as_array(y, name)
     if arr.ndim != 1:
         arr = arr.ravel() if arr.ndim == 2 and 1 in arr.shape else arr
     if arr.ndim != 1 or arr.shape[0] != n_samples:

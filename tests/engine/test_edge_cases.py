@@ -8,6 +8,7 @@ from prmlab.engine import gmm, hmm, mcmc, pca
 
 X = np.random.default_rng(0).standard_normal((50, 2))
 TOO_LARGE = "X has values too large to square without overflow"
+GHMM = hmm.GaussianHMM(2, n_iter=2, tol=1e300, random_state=0).fit(X)
 
 
 @pytest.mark.parametrize(
@@ -58,9 +59,8 @@ def test_a_sixty_by_zero_input_is_missing_columns_not_rows(call):
 
 @pytest.mark.parametrize("method", ["fit", "decode", "score", "predict_proba"])
 def test_gaussian_hmm_given_none_says_none_not_nan(method):
-    model = hmm.GaussianHMM(2, n_iter=2, tol=1e300, random_state=0).fit(X)
     with pytest.raises(ValueError, match="is None|got NoneType") as info:
-        getattr(model, method)(None)
+        getattr(GHMM, method)(None)
     assert "NaN" not in str(info.value)
 
 
@@ -71,6 +71,21 @@ def test_gaussian_hmm_given_none_says_none_not_nan(method):
         (lambda: gmm.KMeans(2).fit([[1.0, 2.0], [3.0]]), "X must be a rectangular array"),
         (lambda: mcmc.rhat([["a", "b"]]), "chains must hold real numbers, got 'a'"),
         (lambda: hmm.posteriors(np.zeros((3, 2)), np.zeros((2, 2)), 0.0), "log_beta must have"),
+        (lambda: pca.FisherLDA().fit(X[:2], [[0], [1, 2]]), "y must be a rectangular array"),
+        (lambda: gmm.update_centers(X, [[0], [1, 0]], X[:2]), "labels must be a rectangular"),
+        (lambda: mcmc.ess([[1.0, 2.0], [3.0]]), "chains must be a rectangular array"),
+        (lambda: mcmc.autocorr([[1.0, 2.0], [3.0]], 1), "x must be a rectangular array"),
+        (lambda: mcmc.sample(mcmc.targets.gaussian(), "mh", 5, x0=[[0.0], [1.0, 2.0]]), "x0 must"),
+        (lambda: hmm.check_model([0.5, 0.5], np.eye(2), [[1.0], [0.5, 0.5]]), "emissionprob must"),
+        (
+            lambda: gmm.GaussianMixture(2, covariances_init=[["a"]]).fit(X),
+            "covariances_init must hold real numbers, got 'a'",
+        ),
+        (
+            lambda: gmm.GaussianMixture(2, covariances_init={"a": 1}).fit(X),
+            r"covariances_init must hold real numbers, got \{'a': 1\} \(dict\)",
+        ),
+        (lambda: GHMM.decode([[1.0, 2.0], [3.0]]), "X must be a rectangular"),
     ],
 )
 def test_messages_name_the_parameter_in_prmlab_words(call, expected):

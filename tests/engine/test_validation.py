@@ -30,8 +30,8 @@ def test_engine_reuses_the_shared_scalar_checks_rather_than_copying_them():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (None, "X is None; pass an array of numbers"),
-        ([[1.0, 2.0], [1.0]], "X must be a rectangular array of numbers"),
+        (None, "X is None; pass an array"),
+        ([[1.0, 2.0], [1.0]], "X must be a rectangular array, but its rows have different lengths"),
         (np.array([[1.0, 2.0 + 1e-9j]]), "X must hold real numbers, got complex ones"),
         (np.array([[1.0, 2.0j]], dtype=object), r"got complex ones \(e.g. 2j at index \(0, 1\)\)"),
         ([[1.0, "a"]], r"X must hold real numbers, got 'a' \(str\) at index \(0, 1\)"),

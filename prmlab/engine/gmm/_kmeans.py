@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from prmlab.engine._validation import (
+    as_array,
     check_array,
     check_option,
     check_random_state,
@@ -148,7 +149,7 @@ def update_centers(X: Any, labels: Any, centers: Any) -> np.ndarray:
     """
     X = check_squarable(check_array(X, "X"))
     C = check_squarable(check_means(centers, X.shape[1], name="centers"), "centers", X.size)
-    lab = np.asarray(labels)
+    lab = as_array(labels, "labels")
     if lab.shape != (X.shape[0],) or not np.issubdtype(lab.dtype, np.integer):
         raise ValueError(f"labels must be {X.shape[0]} integers, got shape {lab.shape}")
     if lab.min() < 0 or lab.max() >= C.shape[0]:

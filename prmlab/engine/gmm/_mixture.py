@@ -13,7 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._validation import check_option, check_random_state, check_scalar
+from prmlab.engine._validation import (
+    as_real_array,
+    check_option,
+    check_random_state,
+    check_scalar,
+)
 from prmlab.engine.gmm._em import (
     ConvergenceWarning,
     check_covariances,
@@ -118,7 +123,7 @@ class GaussianMixture:
         m = None if self.means_init is None else check_means(self.means_init, d, K)
         c = self.covariances_init
         if c is not None:
-            c = np.asarray(c, dtype=np.float64)
+            c = as_real_array(c, "covariances_init")
             if self.covariance_type == "diag":
                 if c.shape != (K, d):
                     raise ValueError(f"covariances_init must have shape ({K}, {d}), got {c.shape}")

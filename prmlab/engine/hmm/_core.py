@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._validation import check_array, check_scalar
+from prmlab.engine._validation import as_real_array, check_array, check_scalar
 from prmlab.engine.hmm import _kernels
 
 ROW_TOL = 1e-6  # how far a probability row may sum from 1 (float noise of typed tables)
@@ -89,9 +89,10 @@ def check_model(
     )
     if emissionprob is None:
         return pi, A
-    m = np.shape(emissionprob)[-1] if np.ndim(emissionprob) == 2 else 0
+    B = as_real_array(emissionprob, "emissionprob")
+    m = B.shape[-1] if B.ndim == 2 else 0
     B = _check_probabilities(
-        emissionprob, "emissionprob", 2, (n, m), " = (n_states, n_symbols): one row per state"
+        B, "emissionprob", 2, (n, m), " = (n_states, n_symbols): one row per state"
     )
     return pi, A, B
 

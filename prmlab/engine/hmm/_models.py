@@ -17,6 +17,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 
 from prmlab.engine._validation import (
+    as_real_array,
     check_array,
     check_option,
     check_random_state,
@@ -55,7 +56,7 @@ def _as_sequences(sequences: Any) -> list[Any]:
     if isinstance(sequences, (list, tuple)):
         if len(sequences) == 0:
             raise ValueError("sequences is empty; pass at least one observation sequence")
-        if all(np.ndim(s) == 0 for s in sequences):
+        if all(np.isscalar(s) for s in sequences):
             return [sequences]
         return list(sequences)
     raise ValueError(
@@ -341,7 +342,7 @@ class CategoricalHMM(_BaseHMM):
         check_scalar(self.n_symbols, "n_symbols", integer=True, ge=1)
 
     def _check_observations(self, X: Any, name: str) -> np.ndarray:
-        arr = np.asarray(X)
+        arr = as_real_array(X, name)
         if arr.ndim == 2 and arr.shape[1] == 1:
             arr = arr[:, 0]
         arr = check_array(arr, name, ndim=1)
@@ -435,7 +436,7 @@ class GaussianHMM(_BaseHMM):
         check_scalar(self.min_covar, "min_covar", ge=0)
 
     def _check_observations(self, X: Any, name: str) -> np.ndarray:
-        arr = check_array(X, name, ndim=1 if np.ndim(X) == 1 else 2)
+        arr = check_array(X, name, ndim=(1, 2))
         return np.ascontiguousarray(arr.reshape(arr.shape[0], -1))
 
     def _init_emission(self, X: np.ndarray, rng: np.random.Generator) -> None:

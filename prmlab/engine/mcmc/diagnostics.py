@@ -18,29 +18,28 @@ from typing import Any
 import numpy as np
 from scipy import fft, stats
 
-from prmlab.engine._validation import check_array, check_scalar
+from prmlab.engine._validation import as_real_array, check_array, check_scalar
 from prmlab.engine.mcmc._kernels import geyer_tau
 
 RHAT_THRESHOLD = 1.01
 MIN_DRAWS = 4
 
 
-def _as_chains(chains: Any) -> np.ndarray:
+def _as_chains(arr: np.ndarray) -> np.ndarray:
     """(n_chains, n_draws) or (n_chains, n_draws, n_coords) -> (n_coords, n_chains, n_draws)."""
-    arr = np.asarray(chains)
     if arr.ndim not in (2, 3):
         raise ValueError(
             f"chains must have shape (n_chains, n_draws) or (n_chains, n_draws, n_coords), "
-            f"got shape {np.shape(chains)}"
+            f"got shape {arr.shape}"
         )
     arr = check_array(arr, "chains", ndim=arr.ndim, allow_nonfinite=True)
     return arr[None] if arr.ndim == 2 else np.moveaxis(arr, 2, 0)
 
 
 def _per_coordinate(fn: Any, chains: Any) -> Any:
-    arr = _as_chains(chains)
-    out = np.array([fn(a) for a in arr])
-    return float(out[0]) if np.ndim(chains) == 2 else out
+    arr = as_real_array(chains, "chains")
+    out = np.array([fn(a) for a in _as_chains(arr)])
+    return float(out[0]) if arr.ndim == 2 else out
 
 
 def _split(a: np.ndarray) -> np.ndarray:
@@ -138,7 +137,7 @@ def autocorr(x: Any, max_lag: int) -> np.ndarray:
     ``x`` (n_draws,) -> (max_lag + 1,), or (n_chains, n_draws) -> (n_chains, max_lag + 1).
     A constant series (a stuck chain) is perfectly correlated with itself: all ones.
     """
-    arr = check_array(x, "x", ndim=np.ndim(x) if np.ndim(x) in (1, 2) else 2)
+    arr = check_array(x, "x", ndim=(1, 2))
     rows = arr[None] if arr.ndim == 1 else arr
     max_lag = check_scalar(max_lag, "max_lag", integer=True, ge=0, lt=rows.shape[1])
     acov = _autocov(rows)[:, : max_lag + 1]

@@ -147,7 +147,7 @@ class Sampler:
         if x0 is None:
             start = default_starts(target, self.n_chains, rng)
         else:
-            start = check_array(x0, "x0", ndim=1 if np.ndim(x0) == 1 else 2)
+            start = check_array(x0, "x0", ndim=(1, 2))
             if start.shape == (2,):
                 start = np.tile(start, (self.n_chains, 1))
             if start.shape != (self.n_chains, 2):
