@@ -35,6 +35,25 @@ def test_sample_decode_score_predict_proba():
     )
 
 
+@pytest.mark.parametrize("n", [2, 17])
+def test_score_samples_matches_hmmlearn(n):
+    hmmlearn = pytest.importorskip("hmmlearn.hmm")
+    rng = np.random.default_rng(n)
+    pi, A = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(n), size=n)
+    B = rng.dirichlet(np.ones(5), size=n)
+    X = rng.integers(0, 5, size=400)
+    ours = hmm.CategoricalHMM(n, 5)
+    ref = hmmlearn.CategoricalHMM(n, n_features=5)
+    for model in (ours, ref):
+        model.startprob_, model.transmat_, model.emissionprob_ = pi, A, B
+    ll, gamma = ours.score_samples(X)
+    ref_ll, ref_gamma = ref.score_samples(X[:, None])
+    assert ll == pytest.approx(ref_ll, rel=1e-12)
+    np.testing.assert_allclose(gamma, ref_gamma, atol=1e-12)
+    assert ll == ours.score(X)
+    np.testing.assert_array_equal(gamma, ours.predict_proba(X))
+
+
 def test_baum_welch_matches_hmmlearn_one_step():
     hmmlearn = pytest.importorskip("hmmlearn.hmm")
     rng = np.random.default_rng(0)

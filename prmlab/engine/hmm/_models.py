@@ -178,6 +178,18 @@ class _BaseHMM:
         lB = self._log_emission(self._check_observations(X, "X"))
         return self._posterior(lB, pi, A, False)[0]
 
+    def score_samples(self, X: Any) -> tuple[float, np.ndarray]:
+        """``(log p(O | λ), γ)`` of one sequence from one forward-backward pass, γ (T, n_states)
+        the posteriors (hmmlearn's ``score_samples``).
+
+        Raises ``ValueError`` when the sequence is impossible (p(O | λ) = 0).
+        """
+        pi, A = self._model()
+        gamma, _, ll = self._posterior(
+            self._log_emission(self._check_observations(X, "X")), pi, A, False
+        )
+        return ll, gamma
+
     def score(self, X: Any) -> float:
         """log p(O | λ) of one sequence, or the sum over a list of sequences.
 
