@@ -132,6 +132,19 @@ def test_compressed_files_read_like_the_plain_one(tmp_path, kind):
     assert len(preview_csv(path, sniff_csv(path))) == 50
 
 
+def test_a_zip_from_a_mac_and_a_misnamed_plain_file(tmp_path):
+    """Finder's ZIPs hold a "__MACOSX/" folder beside the CSV; a ".gz" name on plain text
+    is read as what the bytes are."""
+    mac = tmp_path / "iris.zip"
+    with zipfile.ZipFile(mac, "w") as archive:
+        archive.writestr("iris.csv", (SKLEARN / "iris.csv").read_bytes())
+        archive.writestr("__MACOSX/._iris.csv", b"\x00\x05\x16\x07")
+    assert load_csv(mac).X.shape == (150, 4)
+    plain = tmp_path / "plain.csv.gz"
+    plain.write_bytes((SKLEARN / "iris.csv").read_bytes())
+    assert load_csv(plain).X.shape == (150, 4)
+
+
 def test_compressed_files_are_chunked_with_progress(tmp_path, monkeypatch):
     from prmlab.data.csv import _read
 

@@ -162,7 +162,8 @@ def _read_kwargs(settings: CsvSettings, layout: _Layout, bad_lines: str = "error
         names=layout.names,
         index_col=False,
         encoding=settings.encoding,
-        compression=layout.compression,
+        # never inferred from the name: compressed content is decompressed by _parsed_chunks
+        compression=None,
         skipinitialspace=layout.spaces,
         na_values=NA_VALUES,
         on_bad_lines=bad_lines,
@@ -215,20 +216,23 @@ def _next_chunk(
 
 
 def _parsed_chunks(
-    p: Path, kwargs: dict, chunk_rows: int | None, messages: list[str]
+    p: Path, kwargs: dict, chunk_rows: int | None, compressed: bool, messages: list[str]
 ) -> Iterator[tuple[pd.DataFrame, float]]:
     """``(chunk, fraction of the file parsed)`` pairs; ``chunk_rows`` None: one read of it all.
 
     pandas parses a path given whole ~1.7x faster than a file object or any chunked read, so
     files that parse in well under a second are read whole, without progress steps.
+    Compressed files are decompressed here, not by pandas: it reads one whole before the
+    first chunk, and refuses a ZIP that also holds a Mac's "__MACOSX/" folder.
     """
-    if chunk_rows is None:
+    if chunk_rows is None and not compressed:
         yield _next_chunk(lambda: pd.read_csv(p, **kwargs), messages), 1.0
         return
+    if chunk_rows is None:
+        with open_bytes(p) as content:
+            yield _next_chunk(lambda: pd.read_csv(content, **kwargs), messages), 1.0
+        return
     size = max(1, p.stat().st_size)
-    # decompressed here, not by pandas: it would read a compressed file whole before the
-    # first chunk, and the raw file's position is the progress
-    kwargs = {**kwargs, "compression": None}
     with (
         p.open("rb") as fh,
         open_bytes(p, fh) as content,
@@ -284,7 +288,9 @@ def _read_frame(
     rows = 0
     kwargs = _read_kwargs(settings, layout, bad_lines)
     try:
-        for chunk, fraction in _parsed_chunks(p, kwargs, chunk_rows, messages):
+        for chunk, fraction in _parsed_chunks(
+            p, kwargs, chunk_rows, bool(layout.compression), messages
+        ):
             chunks.append(chunk)
             rows += len(chunk)
             if nrows is not None:
