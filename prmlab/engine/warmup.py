@@ -27,12 +27,28 @@ def warmup_order(first: tuple[str, ...], topics: tuple[str, ...] = TOPICS) -> tu
     return tuple(t for t in first if t in topics) + tuple(t for t in topics if t not in first)
 
 
+def prepare_compiler() -> None:
+    """Set up Numba's typing and target registries: what the first kernel call of a process
+    pays (~1 s even when every kernel loads from the cache), paid here by whoever calls this
+    (a worker at start-up) instead."""
+    try:
+        from numba.core.compiler_lock import global_compiler_lock
+        from numba.core.registry import cpu_target
+    except ImportError:  # moved in another Numba: the first kernel call pays it, as before
+        return
+    with global_compiler_lock:  # as Numba's own compile does: not beside another thread's
+        cpu_target.typing_context.refresh()
+        cpu_target.target_context.refresh()
+
+
 def warmup_all(topics: tuple[str, ...] = TOPICS) -> Iterator[WarmupStep]:
     """Run each topic module's ``warmup()``; yields before each topic (so a status bar can say
     what is being prepared, and a worker can cancel) and once when all are ready."""
     total = len(topics)
     for i, topic in enumerate(topics):
         yield WarmupStep(topic, i, total)
+        if i == 0:
+            prepare_compiler()
         warm = getattr(importlib.import_module(f"prmlab.engine.{topic}"), "warmup", None)
         if warm is not None:
             warm()

@@ -131,6 +131,23 @@ def take_screenshots(window, directory: str | Path, names: tuple[str, ...]) -> l
     return written
 
 
+def start_first_kernels(app, panel: str | None):
+    """A Job loading (or compiling) the kernels of the panel shown first: ``panel``, else the
+    one the user left open last time."""
+    from PySide6.QtCore import QSettings
+
+    from prmlab.engine.warmup import warmup_all
+    from prmlab.gui.jobs import Job
+    from prmlab.gui.panels import PANELS
+
+    if panel is None:
+        panel = QSettings("prmlab", "prmlab").value("panel")  # checked as the window checks it
+    first = panel if isinstance(panel, str) and panel in PANELS else PANEL_NAMES[0]
+    job = Job(app, label="Preparing kernels")
+    job.run(warmup_all, PANELS[first].topics, on_error=lambda msg: log.warning("%s", msg))
+    return job
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -147,13 +164,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from prmlab.gui.excepthook import ExceptionHook
-    from prmlab.gui.jobs import MainThreadGarbageCollector
-    from prmlab.gui.main_window import MainWindow
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("prmlab")
     app.setOrganizationName("prmlab")
+    # The first panel's kernels load from the disk cache in a worker while the GUI's modules
+    # are imported: LLVM's part of that runs without the GIL, on the other core.
+    early_warmup = start_first_kernels(app, args.panel) if not args.screenshot else None
+
+    from prmlab.gui.excepthook import ExceptionHook
+    from prmlab.gui.jobs import MainThreadGarbageCollector, exit_code
+    from prmlab.gui.main_window import MainWindow
+
     hook = ExceptionHook(show_dialog=not args.screenshot).install()
     collector = MainThreadGarbageCollector(app)
     window = MainWindow(
@@ -161,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         start_panel=args.panel,
         warmup=not args.screenshot,
         autoload_demos=not args.screenshot,
+        warmup_job=early_warmup,
     )
     collector.freeze()
     if args.data:
@@ -180,4 +202,4 @@ def main(argv: list[str] | None = None) -> int:
     code = app.exec()
     hook.uninstall()
     collector.stop()
-    return code
+    return exit_code(code)  # at once if closing left uninterruptible work running

@@ -36,7 +36,6 @@ from prmlab.gui.jobs import Job, JobMonitor
 from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
 from prmlab.gui.panels.base import BasePanel, PanelContext
 from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
-from prmlab.gui.widgets.export import FIGURE_FILTER, export_figure, export_results
 
 log = logging.getLogger("prmlab")
 # compressed tables too (prmlab.data.csv reads gzip, bzip2, xz and one-file ZIPs)
@@ -72,6 +71,7 @@ class MainWindow(QMainWindow):
         start_panel: str | None = None,
         warmup: bool = True,
         autoload_demos: bool = True,
+        warmup_job: Job | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else QSettings("prmlab", "prmlab")
@@ -100,14 +100,17 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.slots[first])
         self._panel_changed(self.tabs.currentIndex())
 
-        self.warmup_job = Job(self, monitor=self.monitor, label="Preparing kernels")
-        if warmup:
-            self.warmup_job.run(
-                warmup_all,
-                warmup_order(PANELS[first].topics),
-                on_step=self._warmup_step,
-                on_error=lambda msg: self.statusBar().showMessage(f"Warm-up failed: {msg}", 10000),
+        # a warm-up the app started before this window (the first panel's kernels) goes on
+        self.warmup_job = warmup_job or Job(self, label="Preparing kernels")
+        self.warmup_job.monitor = self.monitor  # its next run shows in the status bar
+        if warmup and first in self._demo_loaded:
+            # The demo loads the kernels it needs itself; the others wait until it is drawn,
+            # as loading them holds the GIL and the cores the demo needs (start-up time).
+            self.panels[first].sigRunFinished.connect(
+                lambda: self._warm_up(first), Qt.ConnectionType.SingleShotConnection
             )
+        elif warmup:
+            self._warm_up(first)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -141,6 +144,15 @@ class MainWindow(QMainWindow):
         if self.autoload_demos and panel.name not in self._demo_loaded:
             self._demo_loaded.add(panel.name)
             panel.load_demo()
+
+    def _warm_up(self, first: str) -> None:
+        """Load (or compile, on a first start) every kernel, those of panel ``first`` first."""
+        self.warmup_job.run(
+            warmup_all,
+            warmup_order(PANELS[first].topics),
+            on_step=self._warmup_step,
+            on_error=lambda msg: self.statusBar().showMessage(f"Warm-up failed: {msg}", 10000),
+        )
 
     def _warmup_step(self, step: WarmupStep) -> None:
         if step.topic:
@@ -335,6 +347,8 @@ class MainWindow(QMainWindow):
 
     # -- export -----------------------------------------------------------------------
     def export_figure(self, path: str | None = None) -> Path | None:
+        from prmlab.gui.widgets.export import FIGURE_FILTER, export_figure  # pandas: not at start
+
         panel = self.current_panel()
         if path is None:
             suggested = str(Path(self._last_dir()) / f"{panel.name}.png")
@@ -351,6 +365,8 @@ class MainWindow(QMainWindow):
         return written
 
     def export_results(self, path: str | None = None) -> Path | None:
+        from prmlab.gui.widgets.export import export_results
+
         panel = self.current_panel()
         frame = panel.results_frame()
         if frame is None:

@@ -273,7 +273,7 @@ def test_a_data_set_goes_to_every_panel_that_can_use_it(qtbot, main_window):
     assert tuple(main_window.panels) == PANEL_NAMES  # each built, to be handed the data
     note = main_window.current_panel().messages
     assert note.level() == "note"
-    assert note.text() == (
+    assert note.text().rstrip(".") == (
         "two blobs is in SVM, PCA, EM/GMM, HMM, Tracking. "
         "Not used by MCMC (it does not use table data)"
     )

@@ -20,7 +20,6 @@ from itertools import combinations_with_replacement
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from prmlab.engine._jit import parallel_calls
 from prmlab.engine._validation import check_array, check_labels, check_option, check_scalar
@@ -214,6 +213,8 @@ def _hard_margin_feasible(X: np.ndarray, y: np.ndarray, svc: SVC) -> bool | None
     scale = F.std(axis=0)
     F = (F - F.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
     A_ub = -y[:, None] * np.column_stack([F, np.ones(len(y))])
+    from scipy.optimize import linprog  # here: importing SciPy's optimizers takes ~0.3 s
+
     res = linprog(np.zeros(A_ub.shape[1]), A_ub=A_ub, b_ub=-np.ones(len(y)), bounds=(None, None))
     if res.status == 2:
         raise _not_separable(svc.kernel, "no hyperplane has every point on its side")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
@@ -23,6 +23,9 @@ from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.messages import MessageBar
 from prmlab.gui.widgets.params import SeedBox
 from prmlab.gui.widgets.playback import Playback
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass

@@ -13,9 +13,9 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QFont
@@ -40,6 +40,9 @@ from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.text import TextItem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NEG, POS = 0, 1  # editor labels: 0 is y = -1 (blue), 1 is y = +1 (orange)
 KERNELS = (  # combo text, engine name, formula (its tooltip and the line under the combo)
@@ -947,6 +950,8 @@ class SvmPanel(BasePanel):
     # -- export ----------------------------------------------------------------------------
     def results_frame(self) -> pd.DataFrame | None:
         """The support vectors: coordinates, class, α, α·y, whether α = C, f(x); b in attrs."""
+        import pandas as pd  # here, not at start-up (~0.3 s)
+
         frame = self._frame
         if frame is None:
             return None
