@@ -238,6 +238,14 @@ def test_quarter_dates_warn_nothing(tmp_path, recwarn):
     assert ds.feature_names == ["gdp"] and not recwarn.list
 
 
+def test_a_spreadsheets_title_row_is_skipped(tmp_path):
+    path = tmp_path / "report.csv"
+    path.write_text("Quarterly report,,\nregion,sales,cost\nnorth,10,4\nsouth,12,5\n")
+    ds = load_csv(path)
+    assert ds.feature_names == ["sales", "cost"] and ds.class_names == ["north", "south"]
+    assert "'Quarterly report,,'" in notes_text(ds)
+
+
 def test_r_row_names_get_a_column(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text('"x","y"\n"a",1,2\n"b",3,4\n')

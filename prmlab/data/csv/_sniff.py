@@ -389,13 +389,20 @@ def _sklearn_classes(
     return names if count_lines_with_text(path) - 1 == int(cells[0]) else ()
 
 
+def _is_title(row: list[str], width: int, number: re.Pattern[str]) -> bool:
+    """A spreadsheet's title row: one text cell, the rest of a wide row empty."""
+    cells = [c for c in row if c.strip()]
+    return width >= 3 and len(cells) == 1 and not _is_value(cells[0], number)
+
+
 def _leading_lines(
     rows: list[tuple[list[str], int]], number: re.Pattern[str], path: Path
 ) -> tuple[int, tuple[str, ...], list[str]]:
     """Lines before the table: ``(lines to skip, class names, notes)``.
 
     A first row that fits neither as column names nor as data (its width differs from the
-    rows below) is a preamble; scikit-learn's description line is one that names classes.
+    rows below, or it is a title: one text cell in a wide row) is a preamble;
+    scikit-learn's description line is one that names classes.
     """
     if len(rows) < 2:
         return 0, (), []
@@ -416,7 +423,8 @@ def _leading_lines(
     k = 0
     while k < min(MAX_PREAMBLE_LINES, len(rows) - 1):
         row, below = rows[k][0], [r for r, _ in rows[k + 1 :]]
-        if fits_width(row, width, below) or names_rows(row, width, below):
+        fits = fits_width(row, width, below) or names_rows(row, width, below)
+        if fits and not _is_title(row, width, number):
             break
         k += 1
     if not k:
