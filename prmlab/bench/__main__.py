@@ -46,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
                 else f"{d['workload']:<44} max stall {d['max_stall_ms']:.1f} ms"
             )
             print(line, flush=True)
+        from prmlab.bench.startup import measure_startup
+
+        d = measure_startup(repeats=1 if args.quick else 3)
+        line = (
+            f"{d['workload']:<44} {d['prmlab_s']:.2f} s vs empty pyqtgraph window "
+            f"{d['empty_window_s']:.2f} s: {d['ratio']:.2f}x (goal <= {d['goal']}x)"
+        )
+        print(json.dumps(d) if args.json else line, flush=True)
     return 0
 
 
