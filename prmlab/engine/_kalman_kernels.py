@@ -1,4 +1,4 @@
-"""Numba kernels of the Kalman filter and the RTS smoother (formula sheet, LDS).
+"""Numba kernels of the Kalman filter and the RTS smoother (PRML §13.3).
 
 Small fixed-size loops over the state dimension instead of ``np.linalg``: for a 4-state model a
 whole predict + update is a few hundred flops, far less than one NumPy call's overhead.
@@ -160,7 +160,7 @@ def _same_pattern(z, obs, k):
 
 @jit
 def predict_into(x, P, F, Q, x_out, P_out, FP):
-    """``x_out = F x``, ``P_out = F P F^T + Q`` (formula sheet, LDS: prediction); FP = F P."""
+    """``x_out = F x``, ``P_out = F P F^T + Q`` (PRML §13.3.1: prediction); FP = F P."""
     n = x.shape[0]
     _mat_vec(F, x, x_out, n)
     _copy(_EMPTY, FP, n, n, 0.0)
@@ -172,7 +172,7 @@ def predict_into(x, P, F, Q, x_out, P_out, FP):
 
 @jit
 def update_into(x, P, z, H, R, w):
-    """Joseph-form update with the observed entries of ``z`` (formula sheet, LDS: update).
+    """Joseph-form update with the observed entries of ``z`` (PRML §13.3.1: update).
 
     ``S = H P H^T + R``, ``K = P H^T S^-1`` by Cholesky solves, ``x += K (z - H x)``,
     ``P = (I - K H) P (I - K H)^T + K R K^T``. Entries of ``z`` that are NaN are left out

@@ -159,7 +159,7 @@ def _factor(S: np.ndarray) -> np.ndarray:
 
 
 def linear_gaussian(F: Any, H: Any, Q: Any, R: Any) -> StateSpaceModel:
-    """``z_t = F z_t-1 + N(0, Q)``, ``x_t = H z_t + N(0, R)`` (formula sheet, LDS model).
+    """``z_t = F z_t-1 + N(0, Q)``, ``x_t = H z_t + N(0, R)`` (PRML §13.3).
 
     ``F``/``Q`` (n, n), ``H`` (m, n), ``R`` (m, m) positive definite (the likelihood needs a
     density). The Kalman filter is exact for this model: use it as a check.

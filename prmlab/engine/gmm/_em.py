@@ -160,7 +160,7 @@ def params_from_stats(
     reg_covar: float,
     diag: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """M step from centred sufficient statistics (formula sheet, GMM):
+    """M step from centred sufficient statistics (PRML §9.2.2):
 
     ``p_k = N_k / N``, ``mu_k = c_k + S1_k / N_k``,
     ``Sigma_k = S2_k / N_k - delta_k delta_k^T + reg_covar I`` with ``delta_k = S1_k / N_k``.
@@ -272,7 +272,7 @@ def _checked_params(
 
 
 def e_step(X: Any, weights: Any, means: Any, covariances: Any) -> tuple[np.ndarray, float]:
-    """E step of EM for a Gaussian mixture (formula sheet, GMM: EM).
+    """E step of EM for a Gaussian mixture (PRML §9.2.2).
 
     ``r_ik = p_k N(x_i | mu_k, Sigma_k) / sum_j p_j N(x_i | mu_j, Sigma_j)``, computed with
     log-sum-exp so far-away points do not underflow.
@@ -288,7 +288,7 @@ def e_step(X: Any, weights: Any, means: Any, covariances: Any) -> tuple[np.ndarr
 
 
 def m_step(X: Any, resp: Any, reg_covar: float = 1e-6) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """M step of EM for a Gaussian mixture (formula sheet, GMM: EM, ``p_k^{t+1}``).
+    """M step of EM for a Gaussian mixture (PRML §9.2.2, (9.24)-(9.26)).
 
     ``N_k = sum_i r_ik``, ``p_k = N_k / N``, ``mu_k = sum_i r_ik x_i / N_k``,
     ``Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k + reg_covar I``.
@@ -313,7 +313,7 @@ def em_step(
     """One EM iteration: :func:`e_step` then :func:`m_step`, fused in one pass over the points.
 
     Same shapes as :func:`e_step`. Returns ``(weights, means, covariances, mean_log_likelihood)``
-    where the log-likelihood is that of the INPUT parameters (formula sheet, "参数学习-EM":
+    where the log-likelihood is that of the INPUT parameters (PRML §9.4:
     it never decreases from one call to the next, up to the ``reg_covar`` term).
     """
     X, w, m, c = _checked_params(X, weights, means, covariances)

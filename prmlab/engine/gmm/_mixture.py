@@ -60,7 +60,7 @@ class EMStep:
 
 
 class GaussianMixture:
-    """Gaussian mixture fitted by EM (formula sheet, GMM: EM), following scikit-learn.
+    """Gaussian mixture fitted by EM (PRML §9.2.2), following scikit-learn.
 
     Parameters: ``n_components`` K; ``covariance_type`` ``"full"`` or ``"diag"``; ``max_iter``;
     ``tol`` on the change of the mean log-likelihood; ``reg_covar`` added to every covariance's

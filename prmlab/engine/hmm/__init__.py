@@ -1,4 +1,4 @@
-"""Hidden Markov models, all in log space at the interface (formula sheet, HMM).
+"""Hidden Markov models, all in log space at the interface (PRML §13.2).
 
 Functional core: ``viterbi``, ``viterbi_lattice`` (δ and ψ for every t),
 ``forward_backward``, ``posteriors``, ``transition_posteriors``, ``check_model``.

@@ -1,6 +1,6 @@
 """The functional core: validation, Viterbi and forward-backward on log-space arrays.
 
-Notation of the formula sheet (HMM): λ = (π, A, B), N states, T observations.
+Notation (PRML §13.2, as in the app's HMM panel): λ = (π, A, B), N states, T observations.
 ``log_emission[t, i] = log b_i(o_t) = log p(o_t | i_t = q_i)``.
 """
 
@@ -157,7 +157,7 @@ def viterbi_lattice(
     """Viterbi's δ_t and back-pointers ψ_t at every t, for stepping through the trellis.
 
     ``log_delta[t, j] = log δ_t(j)`` (T, N) and ``psi[t, j] = ψ_t(j)`` (T, N) int64, the
-    best predecessor of state j at t, with ``psi[0] = -1`` (formula sheet, HMM: Decoding).
+    best predecessor of state j at t, with ``psi[0] = -1`` (PRML §13.2.5: decoding).
     Backtracking: ``path[-1] = argmax(log_delta[-1])``, ``path[t-1] = psi[t, path[t]]``.
     """
     lp, lA, lB = _check_log_model(log_startprob, log_transmat, log_emission)
@@ -217,7 +217,7 @@ def transition_posteriors(
 ) -> np.ndarray:
     """ξ_t(i, j) = α_t(i) a_ij b_j(o_{t+1}) β_{t+1}(j) / p(O | λ), shape (T-1, N, N).
 
-    The expected use of each trellis edge (formula sheet, HMM: Learning). Meant for a
+    The expected use of each trellis edge (PRML §13.2.1: learning). Meant for a
     window of the trellis: memory is T N².
     """
     alpha, beta, ll = _check_pass(log_alpha, log_beta, log_likelihood)

@@ -1,4 +1,4 @@
-"""Numba kernels of the HMM engine (formula sheet, HMM: Evaluation, Learning, Decoding).
+"""Numba kernels of the HMM engine (PRML §13.2: evaluation, learning, decoding).
 
 Only float64 C-contiguous arrays and int64 cross this boundary, so each kernel compiles
 once. Forward and backward run in probability space with per-step scaling and are
@@ -233,7 +233,7 @@ LOGS, POSTERIOR, BAUM_WELCH = 0, 1, 2  # what forward_backward_kernel returns
 def forward_backward_kernel(pi, A, AT, log_B, mode):
     """Forward-backward; returns (first, second, xi, log p(O), first impossible t or T).
 
-    ``mode`` LOGS: log α and log β (T, N); POSTERIOR: γ (T, N) first (formula sheet, HMM:
+    ``mode`` LOGS: log α and log β (T, N); POSTERIOR: γ (T, N) first (PRML §13.2.2:
     γ_t(i) ∝ α_t(i) β_t(i)); BAUM_WELCH: also Σ_t ξ_t (N, N) with ξ_t(i, j) ∝ α_t(i) a_ij
     b_j(o_{t+1}) β_{t+1}(j), the E-step of Learning. Unused outputs are left as they are.
     """

@@ -5,8 +5,8 @@
 >>> r = mcmc.sample(t, "hmc", 2000, n_chains=4, seed=0, step_size=0.2, n_leapfrog=15)
 >>> r.chains.shape, mcmc.rhat(r.chains), mcmc.ess(r.chains)
 
-Formulas: formula sheet (``003``), MCMC (MH acceptance, Gibbs) and Monte Carlo (rejection,
-importance sampling); handbook (``000``), Monte Carlo methods and MCMC sampling.
+Formulas: Bishop, PRML §11.1 (rejection and importance sampling), §11.2 (Metropolis-Hastings),
+§11.3 (Gibbs), §11.5 (hybrid Monte Carlo).
 """
 
 from __future__ import annotations

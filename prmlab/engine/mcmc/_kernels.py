@@ -201,7 +201,7 @@ def hmc_chain(
 
     Momentum ``p ~ N(0, I)``, ``H(z, p) = -log p(z) + |p|^2 / 2``; ``n_leapfrog`` leapfrog
     steps of size ``eps``: ``p += eps/2 grad``, ``z += eps p``, ``p += eps/2 grad``; then the
-    MH test ``alpha = min{1, exp(H(z, p) - H(z*, p*))}`` (the formula sheet's MH rule with
+    MH test ``alpha = min{1, exp(H(z, p) - H(z*, p*))}`` (PRML §11.5.2's MH rule with
     a reversible, volume-preserving proposal). A trajectory that reaches ``-inf`` stops
     there and is rejected. ``trajectories[t]`` records the ``n_leapfrog + 1`` positions.
     """

@@ -35,7 +35,7 @@ class ZeroVarianceWarning(RuntimeWarning):
 
 def centred_scatter(X: np.ndarray, name: str = "X") -> tuple[np.ndarray, np.ndarray]:
     """Mean ``m`` (d,) and centred scatter ``sum_i (x_i - m)(x_i - m)^T`` (d, d) of ``X``
-    (n, d) (float64, C-contiguous): ``X^T H X`` of the formula sheet's "Dimension Reduction".
+    (n, d) (float64, C-contiguous): ``X^T H X`` (H the centring matrix; PRML §12.1).
 
     Large X: ``_sums_and_product`` gives each column's sum (revealing any NaN or infinity) and
     ``X^T X``, then

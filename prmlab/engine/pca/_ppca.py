@@ -53,7 +53,7 @@ class PPCAStep:
 
 
 class ProbabilisticPCA:
-    """Probabilistic PCA: the Gaussian latent-variable model of the formula sheet's "p-PCA".
+    """Probabilistic PCA: the Gaussian latent-variable model of PRML §12.2.
 
     Parameters
     ----------
@@ -112,7 +112,7 @@ class ProbabilisticPCA:
         """Fit by EM, yielding a :class:`PPCAStep` at the start and then after every EM
         iteration (``X`` is (n_samples, n_features)); the model is fitted when exhausted.
 
-        E-step (formula sheet's inference, ``M = W^T W + sigma^2 I``): ``E[z_i] = M^-1 W^T
+        E-step (PRML (12.54), ``M = W^T W + sigma^2 I``): ``E[z_i] = M^-1 W^T
         (x_i - mu)``, ``E[z_i z_i^T] = sigma^2 M^-1 + E[z_i] E[z_i]^T``; M-step:
         ``W_new = [sum (x_i - mu) E[z_i]^T][sum E[z_i z_i^T]]^-1``, ``sigma^2_new = 1/(N d)
         sum ||x_i - mu||^2 - 2 E[z_i]^T W_new^T (x_i - mu) + tr(E[z_i z_i^T] W_new^T W_new)``,
@@ -195,7 +195,7 @@ class ProbabilisticPCA:
 
     def transform(self, X: Any) -> np.ndarray:
         """Posterior means ``E[z|x] = M^-1 W^T (x - mu)`` (n_samples, n_components), equal to
-        the formula sheet's ``W^T (W W^T + sigma2 I)^-1 (x - mu)``."""
+        PRML's ``W^T (W W^T + sigma2 I)^-1 (x - mu)``."""
         check_fitted(self, "W_")
         X = check_features(X, self.W_.shape[0])
         return np.linalg.solve(self._m(), self.W_.T @ (X - self.mean_).T).T

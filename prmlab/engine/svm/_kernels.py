@@ -1,6 +1,6 @@
 """Numba kernels of the SVM: kernel functions, the SMO solver (libsvm's), decision values.
 
-The dual (formula sheet, SVM: Soft-margin, dual problem) in libsvm's minimisation form:
+The soft-margin dual (PRML §7.1.1, (7.32)-(7.34)) in libsvm's minimisation form:
 ``min_a f(a) = 1/2 a^T Q a - 1^T a``, ``0 <= a_i <= C``, ``y^T a = 0``, ``Q_ij = y_i y_j K_ij``.
 The solver keeps the gradient ``G = Q a - 1`` up to date and caches kernel rows.
 """

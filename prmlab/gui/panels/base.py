@@ -41,7 +41,7 @@ class BasePanel(QWidget):
 
     name = "base"
     title = "Panel"
-    explanation = ""  # HTML: the formulas this panel animates, cited to the formula sheet
+    explanation = ""  # HTML: the formulas this panel animates, with PRML sections
 
     sigRunFinished = Signal()  # the panel's job ended and its result is drawn
 

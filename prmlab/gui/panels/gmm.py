@@ -443,7 +443,7 @@ class GmmPanel(BasePanel):
     title = "EM/GMM"
     explanation = (
         "<b>Gaussian mixture</b> p(x) = Σ<sub>k</sub> π<sub>k</sub> N(x | μ<sub>k</sub>, "
-        "Σ<sub>k</sub>), fitted by EM (formula sheet: GMM, EM). "
+        "Σ<sub>k</sub>), fitted by EM (Bishop, PRML §9.2). "
         "<b>E step</b>: r<sub>ik</sub> = π<sub>k</sub> N(x<sub>i</sub> | μ<sub>k</sub>, "
         "Σ<sub>k</sub>) / Σ<sub>j</sub> π<sub>j</sub> N(x<sub>i</sub> | μ<sub>j</sub>, "
         "Σ<sub>j</sub>) (point colours). "

@@ -382,7 +382,7 @@ class HmmPanel(BasePanel):
     name = "hmm"
     title = "HMM"
     explanation = (
-        "<b>HMM</b> λ = (π, A, B) (formula sheet, HMM). <b>Evaluation</b> (forward-backward): "
+        "<b>HMM</b> λ = (π, A, B) (PRML §13.2). <b>Evaluation</b> (forward-backward): "
         "α<sub>t+1</sub>(j) = b<sub>j</sub>(o<sub>t+1</sub>) Σ<sub>i</sub> α<sub>t</sub>(i) "
         "a<sub>ij</sub>, β<sub>t</sub>(i) = Σ<sub>j</sub> a<sub>ij</sub> b<sub>j</sub>"
         "(o<sub>t+1</sub>) β<sub>t+1</sub>(j), p(O|λ) = Σ<sub>i</sub> α<sub>T</sub>(i), "
@@ -504,7 +504,7 @@ class HmmPanel(BasePanel):
         for i, box in enumerate((self.show_viterbi, self.show_posterior, self.show_true)):
             box.setChecked(True)
             box.toggled.connect(lambda _: self.draw_paths())
-            grid.addWidget(box, 0, i)
+            grid.addWidget(box, i // 2, i % 2)  # two a row: fits the column at big fonts
         trellis.addRow(row)
 
         fit = group(self.controls, "Baum-Welch")

@@ -224,13 +224,12 @@ class McmcPanel(BasePanel):
     name = "mcmc"
     title = "MCMC"
     explanation = (
-        "<b>Metropolis-Hastings</b> (formula sheet, MCMC): propose z* ~ Q(z*|z) = N(z, s²I), "
+        "<b>Metropolis-Hastings</b> (PRML §11.2): propose z* ~ Q(z*|z) = N(z, s²I), "
         "accept with α = min{1, p(z*) Q(z*→z) / (p(z) Q(z→z*))} = min{1, p(z*)/p(z)} "
-        "(<span style='color:#009E73'>green</span> accepted, "
-        "<span style='color:#D55E00'>red</span> rejected). "
-        "<b>Gibbs</b>: z<sub>i</sub><sup>t+1</sup> ~ p(z<sub>i</sub> | z<sub>−i</sub>), one "
+        "(accepted and rejected proposals marked, see the legend). "
+        "<b>Gibbs</b> (§11.3): z<sub>i</sub><sup>t+1</sup> ~ p(z<sub>i</sub> | z<sub>−i</sub>), one "
         "coordinate at a time (exact Gaussian conditionals, else a slice step). "
-        "<b>HMC</b>: p ~ N(0, I), H = −log p(z) + |p|²/2, L leapfrog steps of size ε "
+        "<b>HMC</b> (§11.5): p ~ N(0, I), H = −log p(z) + |p|²/2, L leapfrog steps of size ε "
         "(dashed path), then accept with min{1, e<sup>H−H*</sup>}. "
         "<b>Diagnostics</b>: rank-normalised split R̂ (flagged above 1.01) and bulk ESS "
         "(Vehtari et al. 2021)."
@@ -1240,13 +1239,13 @@ def _envelope(chains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 _REJECTION_TEXT = (
-    "<b>Rejection sampling</b> (formula sheet, Monte Carlo): choose q and M with M·q(z) ≥ p̃(z) "
+    "<b>Rejection sampling</b> (PRML §11.1.2): choose q and M with M·q(z) ≥ p̃(z) "
     "everywhere; draw z ~ q and u ~ U(0, 1), accept z when u ≤ α = p̃(z) / (M·q(z)). The "
     "accepted z are exact draws from p; the acceptance rate is Z/M, so a loose envelope wastes "
     "proposals. Here q = N(box centre, sd²·I) and M = 1.1·max p̃/q on a grid."
 )
 _IMPORTANCE_TEXT = (
-    "<b>Importance sampling</b> (formula sheet, Monte Carlo): E<sub>p</sub>[f] = ∫ f(z) "
+    "<b>Importance sampling</b> (PRML §11.1.4): E<sub>p</sub>[f] = ∫ f(z) "
     "p(z)/q(z) q(z) dz ≈ (1/N) Σ f(z<sub>i</sub>) p(z<sub>i</sub>)/q(z<sub>i</sub>), z<sub>i</sub> ~ q. "
     "With an unnormalised p̃ the weights w<sub>i</sub> = p̃(z<sub>i</sub>)/q(z<sub>i</sub>) are "
     "normalised; their effective sample size 1/Σ w̃<sub>i</sub>² shows how many draws really count."

@@ -53,7 +53,7 @@ HISTOGRAM_AXES = ("PCA axis 1", "Fisher direction", "Your line")
 HISTOGRAM_TITLES = dict(zip(HISTOGRAM_AXES, ("PCA axis 1", "Fisher's direction", "your line")))
 
 EXPLANATION = """
-<b>PCA</b> (formula sheet: Dimension Reduction, PCA): centre the data, S = XᵀHX/(N−1); the unit
+<b>PCA</b> (Bishop, PRML §12.1): centre the data, S = XᵀHX/(N−1); the unit
 direction u with the largest projected variance uᵀSu solves Su = λu, and the variance along it
 is λ₁. The <i>reconstruction error</i> Σ‖x − proj<sub>u</sub>x‖²/(N−1) = tr S − uᵀSu, so maximising variance
 and minimising reconstruction error are the same problem. Arrows: ±√λⱼ·uⱼ from the mean.

@@ -63,7 +63,7 @@ MAP_TILE = pg.mkColor(colors.DIVERGING_MIDDLE)  # f(x) = 0 on the map, where mar
 PURPLE, GREEN, VERMILLION = colors.PALETTE[4], colors.ACCEPT, colors.REJECT
 
 EXPLANATION = (
-    "<b>Maximum margin</b> (formula sheet, SVM). Hard margin: min ½‖w‖² s.t. "
+    "<b>Maximum margin</b> (Bishop, PRML §7.1). Hard margin: min ½‖w‖² s.t. "
     "y<sub>i</sub>(w·φ(x<sub>i</sub>) + b) ≥ 1; soft margin adds C Σ ξ<sub>i</sub>. "
     "<b>Dual:</b> max W(α) = Σ α<sub>i</sub> − ½ Σ<sub>ij</sub> α<sub>i</sub>α<sub>j</sub>"
     "y<sub>i</sub>y<sub>j</sub>K(x<sub>i</sub>, x<sub>j</sub>), 0 ≤ α<sub>i</sub> ≤ C, "

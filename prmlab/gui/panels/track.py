@@ -280,7 +280,7 @@ class TrackPanel(BasePanel):
     name = "track"
     title = "Tracking"
     explanation = (
-        "<b>Linear dynamical system</b> (formula sheet, LDS): "
+        "<b>Linear dynamical system</b> (PRML §13.3): "
         "z<sub>t</sub> = F z<sub>t-1</sub> + w, w ~ N(0, Q); x<sub>t</sub> = H z<sub>t</sub> + v, "
         "v ~ N(0, R). <b>Kalman predict</b>: m⁻ = F m, P⁻ = F P Fᵀ + Q. "
         "<b>Update</b>: S = H P⁻ Hᵀ + R, K = P⁻ Hᵀ S⁻¹, m = m⁻ + K (x − H m⁻), "
