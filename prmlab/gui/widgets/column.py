@@ -80,11 +80,7 @@ class ControlColumn(QScrollArea):
     def refit(self) -> None:
         """Fit tables and then the column to the current font (after Ctrl+= or Ctrl+-)."""
         for box in self.inner.findChildren(QComboBox):
-            # QComboBox keeps its minimum size hint from the old font: changing the length
-            # is what drops it
-            length = box.minimumContentsLength()
-            box.setMinimumContentsLength(length + 1)
-            box.setMinimumContentsLength(length)
+            box.setMinimumWidth(least_combo_width(box.minimumContentsLength()))
         for table in self.inner.findChildren(QTableView):
             if table.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Fixed:
                 fit_table(table)
@@ -120,3 +116,18 @@ def fit_table(table: QTableView, max_rows: int = MAX_TABLE_ROWS) -> None:
         for c in range(table.model().columnCount()):
             width += max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
         table.setMinimumWidth(width)
+
+
+def least_combo_width(characters: int) -> int:
+    """The least width of a combo box showing ``characters`` characters in the app's font.
+
+    A combo box keeps the minimum size hint it computed in an earlier font or style (Qt
+    drops only its size hint on a font change), so a column measured by it did not narrow
+    again after Ctrl+-: a fresh box is measured instead and its width set explicitly.
+    """
+    probe = QComboBox()
+    probe.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    probe.setMinimumContentsLength(characters)
+    width = probe.minimumSizeHint().width()
+    probe.deleteLater()
+    return width

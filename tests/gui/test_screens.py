@@ -1,0 +1,166 @@
+"""What a class sees: every panel at 1024x768 and 1920x1080, fonts at default, +2 and +4, in
+both themes: no control cut off, the control column follows the font, no legend over the
+data, readable text, and nothing that points outside the installed package."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTableView, QWidget
+from readability import contrast
+from readability import themed as themed  # the fixture
+
+import prmlab
+from prmlab.gui import theme
+from prmlab.gui.panels import PANEL_NAMES, panel_class
+from prmlab.gui.widgets.messages import MessageBar
+
+SIZES = ((1024, 768), (1920, 1080))
+FONT_STEPS = (0, 2, 4)
+SPAN = re.compile(r"color:\s*(#[0-9A-Fa-f]{6})[^>]*>([^<]*)<")
+
+
+def _settle(qtbot) -> None:
+    for _ in range(3):  # the column refits after the controls took a new font (0 ms timer)
+        qtbot.wait(1)
+        QApplication.processEvents()
+
+
+def _least(widget: QWidget) -> tuple[int, int]:
+    """The size a layout may not go below: set minimum, else the minimum size hint."""
+    hint = widget.minimumSizeHint()
+    width = widget.minimumWidth() or hint.width()
+    height = widget.minimumHeight() or hint.height()
+    if isinstance(widget, QLabel) and widget.wordWrap():
+        height = widget.heightForWidth(widget.width())
+    return width, height
+
+
+def cut_off(panel) -> list[str]:
+    """Controls of the panel's column drawn smaller than they need, as readable strings."""
+    column = panel.controls_scroll
+    found = []
+    if column.horizontalScrollBar().isVisible():
+        found.append(f"the column needs {column.needed_width()} px, has {column.width()}")
+    widgets = column.inner.findChildren(QAbstractButton) + column.inner.findChildren(QLabel)
+    for w in widgets:
+        if not w.isVisibleTo(panel):
+            continue
+        width, height = _least(w)
+        text = w.text().replace("\n", " ")
+        if w.width() < width or w.height() < height:
+            found.append(f"{text!r}: {w.width()}x{w.height()} < {width}x{height}")
+        wide = (
+            isinstance(w, QAbstractButton) and w.fontMetrics().horizontalAdvance(text) > w.width()
+        )
+        if wide:
+            found.append(f"{text!r}: text wider than its button ({w.width()} px)")
+    for table in column.inner.findChildren(QTableView):
+        if not table.isVisibleTo(panel) or table.model().rowCount() == 0:
+            continue
+        rows = sum(table.rowHeight(r) for r in range(table.model().rowCount()))
+        if rows > table.viewport().height() and not table.verticalScrollBar().isVisible():
+            found.append(f"table {table.objectName()!r}: rows cut off ({rows} px)")
+        header = table.horizontalHeader()
+        for c in range(table.model().columnCount()):
+            if header.sectionSize(c) < header.sectionSizeHint(c):
+                found.append(f"table column {c}: {header.sectionSize(c)} px")
+    return found
+
+
+@pytest.mark.parametrize("name", PANEL_NAMES)
+def test_no_control_is_cut_off_at_any_size_or_font(qtbot, make_panel, themed, name):
+    panel = make_panel(panel_class(name))
+    widths = []
+    for step in (*FONT_STEPS, 2, 0):  # Ctrl+= twice, then Ctrl+- twice
+        themed("light", theme.DEFAULT_POINT_SIZE + step)
+        for size in SIZES:
+            panel.resize(*size)
+            _settle(qtbot)
+            assert cut_off(panel) == [], (name, size, f"+{step}")
+        widths.append(panel.controls_scroll.width())
+    # the column follows the font: wider at each step up, narrower at each step down, and
+    # as wide at +2 on the way down as on the way up
+    assert widths[0] < widths[1] < widths[2], widths
+    assert widths[2] > widths[3] > widths[4], widths
+    assert widths[3] == widths[1], widths
+
+
+def _text_colours(label: QLabel) -> tuple[QColor, QColor]:
+    bar = label.parentWidget()
+    if isinstance(bar, MessageBar):
+        fg, bg = bar.colors()
+        return QColor(fg), QColor(bg)
+    palette = label.palette()
+    return palette.color(label.foregroundRole()), palette.color(QPalette.ColorRole.Window)
+
+
+def unreadable(panel) -> list[str]:
+    """Enabled labels whose text (or a coloured span in it) fails WCAG AA on its background;
+    a coloured single glyph (a legend dot) needs 3:1, as a graphical object."""
+    found = []
+    for label in panel.findChildren(QLabel):
+        if not label.isVisibleTo(panel) or not label.isEnabled() or not label.text():
+            continue
+        fg, bg = _text_colours(label)
+        if contrast(fg, bg) < 4.5:
+            found.append(f"{label.text()[:30]!r}: {fg.name()} on {bg.name()}")
+        for colour, text in SPAN.findall(label.text()):
+            need = 3.0 if len(text.strip()) == 1 else 4.5
+            if contrast(QColor(colour), bg) < need:
+                found.append(f"{text!r} in {colour} on {bg.name()}")
+    return found
+
+
+def legends_over_data(panel) -> list[str]:
+    """Legends with rows whose box overlaps a plot's data area (a view box)."""
+    items = panel.figure.scene().items()
+    views = [v for v in items if isinstance(v, pg.ViewBox) and v.isVisible()]
+    found = []
+    for legend in items:
+        if not isinstance(legend, pg.LegendItem) or not legend.items or not legend.isVisible():
+            continue
+        box = legend.sceneBoundingRect().adjusted(1, 1, -1, -1)  # touching is not covering
+        for view in views:
+            if box.intersects(view.sceneBoundingRect()):
+                texts = [label.text for _, label in legend.items]
+                found.append(f"legend {texts[:2]} over a plot")
+    return found
+
+
+@pytest.mark.parametrize("name", PANEL_NAMES)
+def test_a_projected_panel_is_readable_in_both_themes(qtbot, make_panel, wait_idle, themed, name):
+    themed("dark", theme.DEFAULT_POINT_SIZE + 4)
+    panel = make_panel(panel_class(name))
+    panel.resize(1024, 768)
+    theme.style_plots(panel, "dark", theme.DEFAULT_POINT_SIZE + 4)
+    panel.load_demo()
+    wait_idle(panel, timeout=60000)
+    panel.messages.note("A note a class reads")
+    _settle(qtbot)
+    assert legends_over_data(panel) == []
+    assert unreadable(panel) == []
+    themed("light", theme.DEFAULT_POINT_SIZE + 4)
+    theme.style_plots(panel, "light", theme.DEFAULT_POINT_SIZE + 4)
+    _settle(qtbot)
+    assert unreadable(panel) == []
+
+
+def test_nothing_shipped_points_outside_the_installed_package():
+    # a user has no formula sheet and no ../shared folder: texts cite PRML instead
+    root = Path(prmlab.__file__).parent
+    readme = root.parent / "README.md"
+    files = [*root.rglob("*.py"), *root.rglob("*.md"), readme]
+    stray = re.compile(r"formula sheet|\.\./shared|shared/seeds")
+    found = [
+        f"{path.relative_to(root.parent)}:{n}"
+        for path in files
+        if path.exists()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if stray.search(line)
+    ]
+    assert found == []
