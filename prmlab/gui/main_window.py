@@ -36,6 +36,7 @@ from prmlab.gui.jobs import Job, JobMonitor
 from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
 from prmlab.gui.panels.base import BasePanel, PanelContext
 from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
+from prmlab.gui.widgets.text import elide
 
 log = logging.getLogger("prmlab")
 # compressed tables too (prmlab.data.csv reads gzip, bzip2, xz and one-file ZIPs)
@@ -347,12 +348,12 @@ class MainWindow(QMainWindow):
 
     # -- export -----------------------------------------------------------------------
     def export_figure(self, path: str | None = None) -> Path | None:
-        from prmlab.gui.widgets.export import FIGURE_FILTER, export_figure  # pandas: not at start
+        from prmlab.gui.widgets.export import export_figure, figure_filter  # pandas: not at start
 
         panel = self.current_panel()
         if path is None:
             suggested = str(Path(self._last_dir()) / f"{panel.name}.png")
-            path, _ = QFileDialog.getSaveFileName(self, "Export figure", suggested, FIGURE_FILTER)
+            path, _ = QFileDialog.getSaveFileName(self, "Export figure", suggested, figure_filter())
             if not path:
                 return None
         try:
@@ -361,7 +362,7 @@ class MainWindow(QMainWindow):
             panel.messages.error(f"Could not write the figure: {exc}")
             return None
         self._remember_dir(str(written))
-        self.statusBar().showMessage(f"Figure written to {written}", 8000)
+        self.statusBar().showMessage(f"Figure written to {elide(str(written), 120)}", 8000)
         return written
 
     def export_results(self, path: str | None = None) -> Path | None:
@@ -383,7 +384,7 @@ class MainWindow(QMainWindow):
             panel.messages.error(f"Could not write the results: {exc}")
             return None
         self._remember_dir(str(written))
-        self.statusBar().showMessage(f"Results written to {written}", 8000)
+        self.statusBar().showMessage(f"Results written to {elide(str(written), 120)}", 8000)
         return written
 
     # -- view -------------------------------------------------------------------------

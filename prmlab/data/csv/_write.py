@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TextIO
 
 import pandas as pd
 
@@ -21,13 +22,14 @@ def escape_formula(value: object) -> object:
     return value
 
 
-def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> None:
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike | TextIO) -> None:
     """Write ``frame`` without its index; text starting with = + - @ tab or CR gets a ``'``.
 
     The quote stops spreadsheets from running text cells as formulas (OWASP CSV injection);
     it also changes text that merely looks like one, e.g. a typed expression ``-x**2/2``,
     which is the safe choice. Numeric cells, even in a column of mixed types, and numeric
-    column names are never touched. Raises OSError if the file cannot be written.
+    column names are never touched. ``path`` may be an open text file. Raises OSError if
+    the file cannot be written.
     """
     out = frame.copy()
     for name in out.columns:

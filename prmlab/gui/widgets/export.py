@@ -1,57 +1,151 @@
-"""Figure export (PNG through pyqtgraph's ImageExporter, SVG through Qt) and results as CSV."""
+"""Figure export (raster images through pyqtgraph, SVG through Qt) and results as CSV.
+
+Every export is encoded in memory first and then written by Python, so a failure is an
+``ExportError`` that says in words why nothing was written (missing folder, a folder given
+as the file, a name too long, no permission), and a successful one is checked on disk.
+"""
 
 from __future__ import annotations
 
+import errno
+import io
+import os
 from pathlib import Path
 
 import pandas as pd
 import pyqtgraph as pg
 import pyqtgraph.exporters as pgexp
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QPainter
+from pyqtgraph.exporters.Exporter import Exporter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect
+from PySide6.QtGui import QGuiApplication, QImageWriter, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-FIGURE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
+from prmlab.gui.widgets.svg import portable_svg
+from prmlab.gui.widgets.text import elide
+
+
+class ExportError(OSError):
+    """Nothing (or not all) was written; ``str(exc)`` says why, for the user."""
+
+
+def raster_formats() -> list[str]:
+    """The image file suffixes Qt can write here (png, jpg, bmp, tiff, webp, ...)."""
+    return sorted({bytes(f).decode() for f in QImageWriter.supportedImageFormats()})
+
+
+def figure_formats() -> list[str]:
+    """Suffixes ``export_figure`` accepts: SVG and every raster format Qt can write."""
+    return ["svg", *raster_formats()]
+
+
+def figure_filter() -> str:
+    """The save dialog's filter: PNG first, SVG, then the other raster formats."""
+    others = " ".join(f"*.{f}" for f in raster_formats() if f != "png")
+    return f"PNG image (*.png);;SVG vector image (*.svg);;Other images ({others})"
 
 
 def export_figure(view: pg.GraphicsView, path: str | Path, width: int | None = None) -> Path:
-    """Write the whole scene of ``view`` (all its plots) to ``path``; the suffix picks the format."""
+    """Write the whole scene of ``view`` (all its plots) to ``path``; the suffix picks the format.
+
+    Raises ``ExportError`` for a suffix Qt cannot write (the file is left alone: a
+    ``report.jpg`` never becomes ``report.png``) and when the file cannot be written.
+    """
     path = Path(path)
-    if path.suffix.lower() not in (".png", ".svg"):
-        path = path.with_suffix(".png")
-    scene = view.scene()
-    if path.suffix.lower() == ".svg":
-        _render_svg(view, path)
-        return path
-    exporter = pgexp.ImageExporter(scene)
-    if width:
-        exporter.parameters()["width"] = int(width)
-    exporter.export(str(path))
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in figure_formats():
+        given = f"'.{elide(suffix, 20)}'" if suffix else "no extension"
+        raise ExportError(
+            f"cannot write a figure with {given}: end the file name with one of "
+            + ", ".join(f".{f}" for f in figure_formats())
+        )
+    data = _svg_bytes(view, path.stem) if suffix == "svg" else _raster_bytes(view, suffix, width)
+    write_bytes(path, data)
     return path
 
 
-def _render_svg(view: pg.GraphicsView, path: Path) -> None:
-    # pyqtgraph 0.14's SVGExporter fails on the path syntax of current Qt
-    # (pyqtgraph issue #3485), so Qt's own SVG generator paints the scene.
+def _raster_bytes(view: pg.GraphicsView, suffix: str, width: int | None) -> bytes:
+    exporter = pgexp.ImageExporter(view.scene())
+    if width:
+        exporter.parameters()["width"] = int(width)
+    image = exporter.export(toBytes=True)
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, suffix.upper()):
+        raise ExportError(f"Qt could not encode the figure as {suffix.upper()}")
+    return bytes(array.data())
+
+
+def _svg_bytes(view: pg.GraphicsView, title: str) -> bytes:
+    # pyqtgraph 0.14's SVGExporter fails on the path syntax of current Qt (pyqtgraph issue
+    # #3485), so Qt's generator paints the scene as the screen shows it. SVG 1.1 carries
+    # the plots' clipping (Tiny 1.2 let a heat map spill out of its plot); the screen's
+    # resolution keeps pyqtgraph's cached axis pictures (QPicture) at their size (at Qt's
+    # default 72 dpi they were scaled by 72/96, away from the data).
     rect = view.viewport().rect()
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
+    generator.setOutputDevice(buffer)
+    generator.setResolution(round(QGuiApplication.primaryScreen().logicalDotsPerInchX()))
     generator.setSize(rect.size())
     generator.setViewBox(QRect(0, 0, rect.width(), rect.height()))
-    generator.setTitle(path.stem)
+    generator.setTitle(elide(title, 200))
     painter = QPainter(generator)
+    # in export mode a scatter draws each symbol as a path, not as a piece of its symbol
+    # atlas: Qt's SVG engine drew the whole atlas squeezed into every point
+    export_mode = Exporter(view.scene())
+    export_mode.setExportMode(True, {"painter": painter, "antialias": True})
     try:
         view.render(painter, source=rect)
     finally:
+        export_mode.setExportMode(False)
         painter.end()
-    if not path.exists():
-        raise OSError(f"could not write {path}")
+    return portable_svg(bytes(array.data()), rect.width(), rect.height())
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path``, then check the file holds it; ``ExportError`` says why not."""
+    try:
+        with open(path, "wb") as file:
+            file.write(data)
+        written = path.stat().st_size
+    except OSError as exc:
+        raise ExportError(why_not_written(exc, path)) from exc
+    if written != len(data):
+        raise ExportError(f"{_shown(path)}: only {written} of {len(data)} bytes were written")
+
+
+def why_not_written(exc: OSError, path: Path) -> str:
+    """A sentence saying why ``path`` could not be written, from the OS error ``exc``."""
+    shown, folder = _shown(path), _shown(path.parent)
+    reasons = {
+        errno.ENOENT: f"the folder {folder} does not exist: create it or choose another one",
+        errno.ENOTDIR: f"part of {folder} is a file, not a folder: choose another folder",
+        errno.EISDIR: f"{shown} is a folder: add a file name",
+        errno.ENAMETOOLONG: (
+            f"the file name has {len(os.fsencode(path.name))} bytes, more than the system "
+            "allows (255 at most): choose a shorter name"
+        ),
+        errno.EACCES: f"no permission to write in {folder}: choose another folder",
+        errno.EPERM: f"no permission to write in {folder}: choose another folder",
+        errno.EROFS: f"{folder} is on a read-only file system: choose another folder",
+        errno.ENOSPC: "the disk is full: free some space or choose another disk",
+    }
+    return reasons.get(exc.errno, f"{shown}: {exc.strerror or exc}")
+
+
+def _shown(path: Path) -> str:
+    return f"'{elide(str(path), 120)}'"
 
 
 def export_results(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a panel's results table; formula-looking text cells are escaped."""
+    """Write a panel's results table as CSV; formula-looking text cells are escaped."""
     from prmlab.data.csv import write_csv
 
     path = Path(path)
-    write_csv(frame, path)
+    text = io.StringIO()
+    write_csv(frame, text)
+    write_bytes(path, text.getvalue().encode("utf-8"))
     return path

@@ -1,0 +1,144 @@
+"""Qt's SVG output made to render like the screen in every SVG renderer.
+
+``QSvgGenerator`` writes each shape in the coordinates of the item that drew it, under a
+``transform`` of the group, and keeps pen widths in screen pixels with
+``vector-effect="non-scaling-stroke"``. A renderer without that property (librsvg, resvg)
+scales the pen with the transform: a curve drawn in data units (a scale of ~120) got a
+pen 360 px wide, and plots turned into huge black and blue shapes. Here such shapes get
+their group's transform applied to their coordinates instead, so no renderer has to
+know the property. Qt also writes the clip of an item that set one (a title's text) around
+items painted after it that set none, so axes and legends vanished: a clip that does not
+even touch what it wraps is such a leftover and is dropped. Qt's "Sans Serif" also gets the generic ``sans-serif`` as a fallback
+(renderers that did not know the name drew no text) and the size is given in pixels.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_MATRIX = re.compile(r"matrix\(([^)]*)\)")
+_SHAPES = {f"{{{SVG}}}{tag}" for tag in ("path", "polyline", "polygon", "rect")}
+_NON_SCALING = "non-scaling-stroke"
+
+
+def portable_svg(data: bytes, width: int, height: int) -> bytes:
+    """Qt's SVG ``data`` of a ``width`` x ``height`` pixel view, without non-scaling strokes."""
+    ET.register_namespace("", SVG)
+    ET.register_namespace("xlink", XLINK)
+    root = ET.fromstring(data)
+    root.set("width", str(width))
+    root.set("height", str(height))
+    for parent in list(root.iter()):
+        for index in reversed(range(len(parent))):
+            group = parent[index]
+            if group.tag == f"{{{SVG}}}g" and any(_non_scaling(child) for child in group):
+                parent[index : index + 1] = _baked(group)
+    _drop_stale_clips(root)
+    for element in root.iter():
+        family = element.get("font-family")
+        if family and "sans-serif" not in family:
+            element.set("font-family", f"'{family.strip(chr(39) + chr(34))}', sans-serif")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _non_scaling(element: ET.Element) -> bool:
+    return element.tag in _SHAPES and element.get("vector-effect") == _NON_SCALING
+
+
+def _baked(group: ET.Element) -> list[ET.Element]:
+    """``group`` split in runs: non-scaling shapes with the transform applied, the rest kept."""
+    matrix = _matrix(group.get("transform", ""))
+    runs: list[tuple[bool, ET.Element]] = []
+    for child in group:
+        bake = _non_scaling(child)
+        if not runs or runs[-1][0] != bake:
+            run = ET.Element(group.tag, dict(group.attrib))
+            if bake:
+                run.attrib.pop("transform", None)
+            runs.append((bake, run))
+        runs[-1][1].append(_transformed(child, matrix) if bake else child)
+    return [run for _, run in runs]
+
+
+def _matrix(transform: str) -> np.ndarray:
+    """The 2x3 affine matrix of an SVG ``matrix(a,b,c,d,e,f)`` (identity when absent)."""
+    found = _MATRIX.search(transform)
+    a, b, c, d, e, f = (
+        [float(v) for v in found.group(1).split(",")] if found else (1, 0, 0, 1, 0, 0)
+    )
+    return np.array([[a, c, e], [b, d, f]])
+
+
+def _transformed(shape: ET.Element, matrix: np.ndarray) -> ET.Element:
+    """``shape`` in the parent's coordinates, as a path, polyline or polygon, strokes unscaled."""
+    tag = shape.tag.rsplit("}", 1)[-1]
+    attrib = {k: v for k, v in shape.attrib.items() if k not in ("vector-effect", "x", "y")}
+    if tag == "rect":  # a rectangle under a rotation or a flip is a polygon
+        x, y = float(shape.get("x", 0)), float(shape.get("y", 0))
+        w, h = float(attrib.pop("width", 0)), float(attrib.pop("height", 0))
+        tag, attrib["points"] = "polygon", f"{x},{y} {x + w},{y} {x + w},{y + h} {x},{y + h}"
+    key = "d" if tag == "path" else "points"
+    # Qt writes absolute commands (M, L, C, Z), so the numbers are x, y pairs in order
+    text = attrib[key]
+    numbers = [float(v) for v in _NUMBER.findall(text)]
+    if numbers:
+        xy = np.array(numbers).reshape(-1, 2)
+        mapped = iter((xy @ matrix[:, :2].T + matrix[:, 2]).ravel())
+        text = _NUMBER.sub(lambda _: f"{next(mapped):.6g}", text)
+    attrib[key] = text
+    out = ET.Element(f"{{{SVG}}}{tag}", attrib)
+    out.tail = shape.tail
+    return out
+
+
+def _drop_stale_clips(root: ET.Element) -> None:
+    """Unclip groups whose clip does not touch their content: on screen they were not clipped."""
+    clips = {c.get("id"): _bounds(c, _IDENTITY) for c in root.iter(f"{{{SVG}}}clipPath")}
+    for group in root.iter(f"{{{SVG}}}g"):
+        clip = clips.get(group.get("clip-path", "")[5:-1])  # url(#clipPath3)
+        content = _bounds(group, _IDENTITY)
+        if clip is not None and content is not None and not _overlap(clip, content):
+            del group.attrib["clip-path"]
+
+
+_IDENTITY = np.eye(3)[:2]
+
+
+def _bounds(element: ET.Element, matrix: np.ndarray) -> np.ndarray | None:
+    """(x0, y0, x1, y1) of what ``element`` draws under ``matrix``; None if nothing."""
+    tag = element.tag.rsplit("}", 1)[-1]
+    if tag in ("g", "clipPath"):
+        inner = _matrix(element.get("transform", ""))
+        matrix = np.vstack([matrix, [0, 0, 1]]) @ np.vstack([inner, [0, 0, 1]])
+        boxes = [b for child in element if (b := _bounds(child, matrix[:2])) is not None]
+        if not boxes:
+            return None
+        stacked = np.array(boxes)
+        return np.concatenate([stacked[:, :2].min(axis=0), stacked[:, 2:].max(axis=0)])
+    if tag in ("rect", "image"):
+        x, y = float(element.get("x", 0)), float(element.get("y", 0))
+        w, h = float(element.get("width", 0)), float(element.get("height", 0))
+        xy = np.array([[x, y], [x + w, y + h], [x + w, y], [x, y + h]])
+    elif tag == "text":
+        xy = np.array([[float(element.get("x", 0)), float(element.get("y", 0))]])
+    elif tag in ("path", "polyline", "polygon"):
+        numbers = [
+            float(v) for v in _NUMBER.findall(element.get("d") or element.get("points") or "")
+        ]
+        if len(numbers) < 2:
+            return None
+        xy = np.array(numbers[: len(numbers) // 2 * 2]).reshape(-1, 2)
+    else:
+        return None
+    mapped = xy @ matrix[:, :2].T + matrix[:, 2]
+    return np.concatenate([mapped.min(axis=0), mapped.max(axis=0)])
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
+    return bool(a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3])
