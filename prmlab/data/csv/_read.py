@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from prmlab.data.csv._cells import _is_value, _number_pattern
 from prmlab.data.csv._open import DECOMPRESSION_ERRORS, compression, open_bytes
 from prmlab.data.csv._sniff import (
     MAX_COLUMNS,
@@ -22,15 +23,11 @@ from prmlab.data.csv._sniff import (
     CsvSettings,
     _check_path,
     _decode_head,
-    _is_value,
-    _number_pattern,
     _read_head,
     after_lines,
-    body_width,
-    fits_width,
-    names_rows,
     table_rows,
 )
+from prmlab.data.csv._start import body_width, fits_width, names_rows
 from prmlab.data.dataset import DatasetError
 
 PREVIEW_ROWS = 50

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import charset_normalizer
 
-from prmlab.data.csv._open import count_lines_with_text, open_bytes
+from prmlab.data.csv._cells import _number_pattern
+from prmlab.data.csv._open import open_bytes
+from prmlab.data.csv._start import has_header, leading_lines
 from prmlab.data.dataset import DatasetError
 
 MAX_COLUMNS = 20_000
@@ -24,7 +26,6 @@ MAX_LINE_BYTES = 2**20
 # tie-break order: a consistent ';' beats ','; " " (runs of blanks) only when nothing else splits
 DELIMITERS = ("\t", ";", "|", ",", " ")
 WHITESPACE = " "  # as a delimiter: any run of spaces and tabs
-MAX_PREAMBLE_LINES = 10
 _DETECTABLE = ["cp1252", "gb18030", "latin_1"]  # the legacy encodings the loader promises
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts the same way
@@ -239,32 +240,12 @@ def after_lines(text: str, n: int) -> str:
     return "".join(io.StringIO(text, newline="").readlines()[n:]) if n else text
 
 
-def body_width(rows: list[list[str]]) -> int:
-    """The most common number of fields among ``rows`` (the widest on a tie)."""
-    counts = [len(r) for r in rows]
-    return max(set(counts), key=lambda w: (counts.count(w), w))
-
-
-def names_rows(first: list[str], width: int, below: list[list[str]]) -> bool:
-    """Whether ``first`` is a header one name short because the rows start with their
-    names, as R's write.csv writes them."""
-    return len(first) == width - 1 and all(r and r[0].strip() for r in below)
-
-
 def table_rows(text: str, delimiter: str, name: str) -> list[tuple[list[str], int]]:
     """:func:`numbered_rows`, refusing a head with none."""
     rows = numbered_rows(text, delimiter)
     if not rows:
         raise DatasetError(f"{name}: no readable rows at the start (a field over 128 KiB?)")
     return rows
-
-
-def fits_width(row: list[str], width: int, below: list[list[str]]) -> bool:
-    """Whether ``row`` can head (or belong to) a table ``width`` fields wide: extra fields
-    are empty on its side (trailing delimiters) or, for a shorter row, on the rows below."""
-    if len(row) >= width:
-        return not any(cell.strip() for cell in row[width:])
-    return not any(cell.strip() for r in below for cell in r[len(row) : width])
 
 
 # ------------------------------------------------------------------------------- sniffing
@@ -286,24 +267,6 @@ def _pick_delimiter(text: str) -> str:
         if score > best_score or (d == WHITESPACE and score == best_score and mode > best_width):
             best, best_score, best_width = d, score, mode
     return best
-
-
-def _number_pattern(decimal: str, thousands: str | None) -> re.Pattern[str]:
-    digits = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|\d+" if thousands else r"\d+"
-    dec = re.escape(decimal)
-    return re.compile(
-        rf"\s*[+-]?(?:(?:{digits})(?:{dec}\d*)?|{dec}\d+)(?:[eE][+-]?\d+)?\s*"
-        r"|\s*[+-]?(?:inf|infinity|nan)\s*|\s*(?:true|false)\s*",
-        re.IGNORECASE,
-    )
-
-
-_MISSING = frozenset({"", "NA", "N/A", "NAN", "NULL", "NONE", "?", "#N/A", "<NA>", "-NAN"})
-
-
-def _is_value(cell: str, number: re.Pattern[str]) -> bool:
-    """A number, boolean or missing marker: what a cell of a numeric column may hold."""
-    return cell.strip().upper() in _MISSING or bool(number.fullmatch(cell))
 
 
 _SHAPES = (  # how a number with "," or "." in it reads; the first match wins
@@ -342,105 +305,6 @@ def _pick_marks(rows: list[list[str]]) -> tuple[str, str | None]:
     return ".", "," if grouped and not seen["decimal comma"] else None
 
 
-def _has_header(rows: list[list[str]], number: re.Pattern[str], decimal: str = ".") -> bool:
-    """Row 1 is a header if it has text above a mostly numeric column, holds no number, or
-    has whole numbers above most of the columns of fractions (years over rates, as in the
-    World Bank's tables: ``Country Name,...,1960,1961``)."""
-    first, rest = rows[0], rows[1:]
-    fraction = re.compile(rf"\d?{re.escape(decimal)}\d")
-    numeric = whole_over_fractions = 0
-    for j, cell in enumerate(first):
-        below = [r[j] for r in rest if j < len(r) and r[j].strip()]
-        values = [c for c in below if _is_value(c, number)]
-        if not _is_value(cell, number):
-            if below and len(values) >= len(below) / 2:
-                return True
-            continue
-        if cell.strip() and values and len(values) >= len(below) / 2:
-            numeric += 1
-            fractions = sum(bool(fraction.search(c)) for c in values)
-            whole_over_fractions += cell.strip().isdigit() and fractions >= 0.8 * len(values)
-    if numeric and whole_over_fractions > numeric / 2:
-        return True
-    return not any(_is_value(c, number) for c in first if c.strip())
-
-
-def _sklearn_classes(
-    first: list[str], body: list[list[str]], number: re.Pattern[str], path: Path
-) -> tuple[str, ...]:
-    """The class names on scikit-learn's description line, () when ``first`` is not one.
-
-    The line reads ``n_rows,n_features,name_0,name_1,...``; the rows below have the
-    features and then an integer class code 0, 1, ... The width alone does not tell it from
-    a header (iris: 5 fields above 5), so all of it is checked, the row count last (it may
-    read the whole file).
-    """
-    cells = [c.strip() for c in first]
-    names = tuple(cells[2:])
-    if len(cells) < 3 or not (cells[0].isdigit() and cells[1].isdigit()) or not body:
-        return ()
-    if not all(names) or any(_is_value(c, number) for c in names):
-        return ()
-    if body_width(body) != int(cells[1]) + 1:
-        return ()
-    codes = [r[-1].strip() for r in body]
-    if not all(c.isdigit() and int(c) < len(names) for c in codes):
-        return ()
-    return names if count_lines_with_text(path) - 1 == int(cells[0]) else ()
-
-
-def _is_title(row: list[str], width: int, number: re.Pattern[str]) -> bool:
-    """A spreadsheet's title row: one text cell, the rest of a wide row empty."""
-    cells = [c for c in row if c.strip()]
-    return width >= 3 and len(cells) == 1 and not _is_value(cells[0], number)
-
-
-def _leading_lines(
-    rows: list[tuple[list[str], int]], number: re.Pattern[str], path: Path
-) -> tuple[int, tuple[str, ...], list[str]]:
-    """Lines before the table: ``(lines to skip, class names, notes)``.
-
-    A first row that fits neither as column names nor as data (its width differs from the
-    rows below, or it is a title: one text cell in a wide row) is a preamble;
-    scikit-learn's description line is one that names classes.
-    """
-    if len(rows) < 2:
-        return 0, (), []
-    first, line = rows[0]
-    classes = _sklearn_classes(first, [r for r, _ in rows[1:]], number, path)
-    if classes:
-        codes = f"0-{len(classes) - 1}" if len(classes) > 1 else "0"
-        return (
-            line,
-            classes,
-            [
-                f"line 1 is scikit-learn's description ({first[0].strip()} rows, "
-                f"{first[1].strip()} features, classes {', '.join(classes)}): skipped, and its "
-                f"class names name the codes {codes} of the last column"
-            ],
-        )
-    width = body_width([r for r, _ in rows[1:]])
-    k = 0
-    while k < min(MAX_PREAMBLE_LINES, len(rows) - 1):
-        row, below = rows[k][0], [r for r, _ in rows[k + 1 :]]
-        fits = fits_width(row, width, below) or names_rows(row, width, below)
-        if fits and not _is_title(row, width, number):
-            break
-        k += 1
-    if not k:
-        return 0, (), []
-    shown = ",".join(first)
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    return (
-        rows[k - 1][1],
-        (),
-        [
-            f"skipped {rows[k - 1][1]} line(s) at the start that fit neither as column names "
-            f"nor as data ({width} fields below, the first reads {shown!r})"
-        ],
-    )
-
-
 def sniff_csv(path: str | os.PathLike) -> CsvSettings:
     """Detect encoding, delimiter, decimal mark, thousands separator, lines to skip and
     header from the head.
@@ -456,9 +320,9 @@ def sniff_csv(path: str | os.PathLike) -> CsvSettings:
     rows = table_rows(text, delimiter, p.name)
     decimal, thousands = _pick_marks([r for r, _ in rows])
     number = _number_pattern(decimal, thousands)
-    skip, classes, skip_notes = _leading_lines(rows, number, p)
+    skip, classes, skip_notes = leading_lines(rows, number, p)
     table = [r for r, line in rows if line > skip]
-    header = not classes and bool(table) and _has_header(table, number, decimal)
+    header = not classes and bool(table) and has_header(table, number, decimal)
     return CsvSettings(
         encoding=encoding,
         delimiter=delimiter,

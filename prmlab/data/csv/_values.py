@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from prmlab.data.csv._sniff import _MISSING, CsvSettings
+from prmlab.data.csv._cells import _MISSING
+from prmlab.data.csv._sniff import CsvSettings
 
 
 def _category_words(cat: pd.Series) -> tuple[pd.Series, np.ndarray]:
