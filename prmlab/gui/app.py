@@ -106,8 +106,11 @@ def wait_until_idle(
     return False
 
 
-def take_screenshots(window, directory: str | Path, names: tuple[str, ...]) -> list[Path]:
-    """Run each named panel's demo to completion and save the window as DIR/<name>.png."""
+def take_screenshots(
+    window, directory: str | Path, names: tuple[str, ...], demos: bool = True
+) -> list[Path]:
+    """Run each named panel's demo (or, ``demos=False``, the data it was given) to completion
+    and save the window as DIR/<name>.png."""
     from PySide6.QtWidgets import QApplication
 
     out = Path(directory)
@@ -117,7 +120,8 @@ def take_screenshots(window, directory: str | Path, names: tuple[str, ...]) -> l
     written = []
     for name in names:
         panel = window.show_panel(name)
-        panel.load_demo()
+        if demos:
+            panel.load_demo()
         QApplication.processEvents()
         if not wait_until_idle(panel):
             print(f"prmlab: the {name} demo did not finish in time; capturing it as it is")
@@ -189,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         window.load_data_file(args.data)
     if args.screenshot:
         names = (args.panel,) if args.panel else PANEL_NAMES
-        take_screenshots(window, args.screenshot, names)
+        take_screenshots(window, args.screenshot, names, demos=not args.data)
         window.shutdown()
         # hide, not close: closing saves the screenshot geometry as the user's; a window left
         # shown would sit over any later one when main() is called in-process

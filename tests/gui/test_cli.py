@@ -1,4 +1,5 @@
-"""The command line: headless screenshots, and a clear message when there is no display."""
+"""The command line: headless screenshots, --data, a clear message when there is no display,
+and a start-up that imports only what the first panel needs."""
 
 from __future__ import annotations
 
@@ -7,26 +8,65 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pixels import grid_colours
 from PySide6.QtGui import QImage
 
+from prmlab.gui import main_window as window_module
 from prmlab.gui.app import main
 from prmlab.gui.panels import PANEL_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_screenshots_show_each_panel_drawn(tmp_path):
-    assert main(["--screenshot", str(tmp_path), "--seed", "3"]) == 0
+def _colours(image: QImage, step: int = 16) -> set[int]:
+    return {
+        image.pixel(x, y)
+        for x in range(0, image.width(), step)
+        for y in range(0, image.height(), step)
+    }
+
+
+def test_screenshot_writes_a_drawn_png(tmp_path):
+    assert main(["--screenshot", str(tmp_path), "--panel", "svm", "--seed", "3"]) == 0
+    image = QImage(str(tmp_path / "svm.png"))
+    assert image.width() >= 1280 and image.height() >= 800
+    assert len(_colours(image)) > 50  # a blank or one-colour window fails
+
+
+def test_data_option_fills_every_panel(tmp_path, monkeypatch):
+    # --data filled only the first panel
+    csv = tmp_path / "blobs.csv"
+    rows = [f"{i % 5 + 4 * (i % 2)},{(i * 7) % 6 + 4 * (i % 2)},{'ab'[i % 2]}" for i in range(60)]
+    csv.write_text("x,y,label\n" + "\n".join(rows) + "\n")
     seen = {}
-    for name in PANEL_NAMES:
-        image = QImage(str(tmp_path / f"{name}.png"))
-        assert image.width() >= 1280 and image.height() >= 800
-        colours = grid_colours(image)
-        assert len(set(colours)) > 16, f"{name}.png is (nearly) one flat colour"
-        seen[name] = colours
-    # each panel draws its own picture, not the same window six times
-    assert len({tuple(c) for c in seen.values()}) == len(PANEL_NAMES)
+    original = window_module.MainWindow.set_dataset
+
+    def record(window, dataset):
+        original(window, dataset)
+        seen["panels"] = tuple(window.panels)
+        seen["message"] = window.current_panel().messages.text()
+
+    monkeypatch.setattr(window_module.MainWindow, "set_dataset", record)
+    shots = tmp_path / "shots"
+    assert main(["--screenshot", str(shots), "--panel", "pca", "--data", str(csv)]) == 0
+    assert sorted(seen["panels"]) == sorted(PANEL_NAMES)
+    assert seen["message"].startswith("blobs.csv is in SVM, PCA, EM/GMM, HMM, Tracking.")
+    assert len(_colours(QImage(str(shots / "pca.png")))) > 50
+
+
+def test_the_first_panel_imports_no_pandas_or_scipy_optimizers():
+    # importing all six panels (and SciPy's optimizers and statistics, pandas) took most of
+    # the start-up; the SVM panel and the window need none of them
+    code = (
+        "import sys\n"
+        "from prmlab._process import tune_process\n"
+        "tune_process()\n"
+        "import prmlab.gui.main_window, prmlab.gui.panels.svm\n"
+        "heavy = {'pandas', 'scipy.optimize', 'scipy.stats', 'prmlab.gui.panels.pca'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
 
 
 def test_no_display_gives_a_message_not_a_traceback():
