@@ -1,4 +1,5 @@
-"""Command line of the benchmark: ``python -m prmlab.bench [--quick] [--json] [--ui] [--only S]``."""
+"""Command line of the benchmark: ``python -m prmlab.bench [--quick] [--json] [--ui] [--only S]
+[--fresh]``."""
 
 from __future__ import annotations
 
@@ -6,15 +7,40 @@ import argparse
 import json
 import sys
 
-from prmlab.bench import TOPICS, collect, time_workload
+from prmlab.bench import TOPICS, Workload, collect, time_in_child, time_workload
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}x"
 
 
 def _row(d: dict) -> str:
     ref = d["reference"] or "-"
     ref_s = "-" if d["reference_s"] is None else f"{d['reference_s']:.4f}"
-    ratio = "-" if d["ratio"] is None else f"{d['ratio']:.3f}x"
     goal = "" if d.get("goal") is None else f"(goal <= {d['goal']}x)"
-    return f"{d['workload']:<44} {d['prmlab_s']:>10.4f} {ref:<34} {ref_s:>10} {ratio:>9} {goal}"
+    return (
+        f"{d['workload']:<44} {d['prmlab_s']:>10.4f} {ref:<34} {ref_s:>10} "
+        f"{_ratio(d['ratio']):>9} {_ratio(d.get('ratio_1thread')):>9} {goal}"
+    )
+
+
+def _measure(topic: str, index: int, w: Workload, fresh: bool, quick: bool) -> dict:
+    """The timing of ``w``, workload ``index`` of ``topic``, here (or in a fresh process),
+    with its one-thread ratio if it uses threads."""
+    if fresh:
+        d = time_in_child(topic, index, quick, one_thread=False)
+    else:
+        d = time_workload(w).as_dict()
+    if w.parallel and w.run_reference is not None:
+        d["ratio_1thread"] = time_in_child(topic, index, quick, one_thread=True)["ratio"]
+    return d
+
+
+def _child(index: int, topic: str, quick: bool) -> int:
+    """Time workload ``index`` of ``topic`` alone and print its timing as JSON."""
+    w = collect((topic,), quick=quick)[index]
+    print(json.dumps(time_workload(w).as_dict()), flush=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,16 +50,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ui", action="store_true", help="also measure GUI-thread stalls")
     parser.add_argument("--only", default="", help="only workloads whose name contains this")
     parser.add_argument("--topics", default=",".join(TOPICS), help="comma-separated topics")
+    parser.add_argument(
+        "--fresh", action="store_true", help="time each workload in a process of its own"
+    )
+    parser.add_argument("--child", type=int, default=-1, help=argparse.SUPPRESS)  # one, JSON
     args = parser.parse_args(argv)
 
     topics = tuple(t for t in args.topics.split(",") if t)
+    if args.child >= 0:
+        return _child(args.child, topics[0], args.quick)
     if not args.json:
-        print(f"{'workload':<44} {'prmlab_s':>10} {'reference':<34} {'ref_s':>10} {'ratio':>9}")
-    for w in collect(topics, quick=args.quick):
-        if args.only and args.only not in w.name:
-            continue
-        d = time_workload(w).as_dict()
-        print(json.dumps(d) if args.json else _row(d), flush=True)
+        print(
+            f"{'workload':<44} {'prmlab_s':>10} {'reference':<34} {'ref_s':>10} {'ratio':>9} "
+            f"{'1-thread':>9}"
+        )
+    for topic in topics:
+        for index, w in enumerate(collect((topic,), quick=args.quick)):
+            if args.only and args.only not in w.name:
+                continue
+            d = _measure(topic, index, w, args.fresh, args.quick)
+            print(json.dumps(d) if args.json else _row(d), flush=True)
     if args.ui:
         from prmlab.bench.ui import measure_stalls
         from prmlab.gui.panels import PANEL_NAMES

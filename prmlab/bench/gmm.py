@@ -104,6 +104,7 @@ def workloads(quick: bool) -> list[Workload]:
             em_ref,
             goal=0.25,
             repeat=7,  # a busy 2-core machine: more interleaved runs, keep each side's best
+            parallel=True,
         )
     )
     out.append(
@@ -114,6 +115,7 @@ def workloads(quick: bool) -> list[Workload]:
             km_ref,
             goal=1.0,
             repeat=7,
+            parallel=True,
         )
     )
 

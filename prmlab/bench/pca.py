@@ -33,6 +33,7 @@ def workloads(quick: bool) -> list[Workload]:
             (lambda: SkPCA(n_components=2).fit(X)) if SkPCA else None,
             goal=0.7,
             repeat=5,
+            parallel=True,
         ),
         Workload(
             "PCA().fit refit among 2,000 2-D points (panel drag)",
@@ -48,5 +49,6 @@ def workloads(quick: bool) -> list[Workload]:
             sk if SkPCA else None,
             (lambda: SkPCA(n_components=5).fit(X).get_covariance()) if SkPCA else None,
             goal=1.0,
+            parallel=True,
         ),
     ]

@@ -82,6 +82,7 @@ def workloads(quick: bool) -> list[Workload]:
             ref,
             ref_dec,
             0.25,
+            parallel=True,
         ),
         Workload(
             f"svm: refit + 150x150 map among {n_drag} points",
