@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
@@ -31,34 +30,30 @@ _pool: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
 
 
-WORKER_NICENESS = 10  # CPU shares about 1:9 against a thread at the default 0
+_thread_initializer: Callable[[], None] | None = None
+
+
+def set_thread_initializer(initializer: Callable[[], None] | None) -> None:
+    """Have each pool thread started from now on call ``initializer`` first (the app lowers
+    their priority); ``None``: nothing. The engine itself changes no thread's settings."""
+    global _thread_initializer
+    _thread_initializer = initializer
+
+
+def _initialize_thread() -> None:
+    if _thread_initializer is not None:
+        _thread_initializer()
 
 
 def shared_pool() -> ThreadPoolExecutor:
     """A pool of as many threads as Numba's (one per core the process may use, or
-    ``NUMBA_NUM_THREADS``), created on first use; its threads run at a lower priority
-    (``lower_thread_priority``)."""
+    ``NUMBA_NUM_THREADS``), created on first use."""
     global _pool
     with _lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(
                 numba.config.NUMBA_NUM_THREADS,
                 thread_name_prefix="prmlab-engine",
-                initializer=lower_thread_priority,
+                initializer=_initialize_thread,
             )
         return _pool
-
-
-def lower_thread_priority() -> None:
-    """Make the calling thread give way when the cores are contended (Linux, where the nice
-    value is per thread; elsewhere nothing). For background work: a GUI thread at the default
-    priority then gets the cores it needs to paint, and threads this one starts (OpenMP's
-    for a parallel kernel) inherit the value."""
-    if not sys.platform.startswith("linux"):
-        return
-    tid = threading.get_native_id()
-    try:
-        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
-            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
-    except OSError:  # not permitted here: run as is
-        pass

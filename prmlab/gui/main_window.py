@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, qVersion
+from PySide6.QtCore import QSettings, Qt, QTimer, qVersion
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,7 +32,7 @@ from prmlab.data import Dataset, DatasetError
 from prmlab.data.builtin import BUILTIN
 from prmlab.engine.warmup import WarmupStep, warmup_all, warmup_order
 from prmlab.gui import theme
-from prmlab.gui.jobs import Job, JobMonitor
+from prmlab.gui.jobs import Job, JobMonitor, shutdown_jobs
 from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
 from prmlab.gui.panels.base import BasePanel, PanelContext
 from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
@@ -43,6 +43,7 @@ log = logging.getLogger("prmlab")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".bz2", ".xz", ".zip")
 TABLE_FILTER = f"Tables ({' '.join('*' + s for s in CSV_SUFFIXES)})"
 STATUS_DELAY_MS = 250  # a job shows in the status bar once it has run this long
+CLOSE_WAIT_S = 1.0  # closing waits this long for workers, then leaves them to the exit
 
 
 class PanelSlot(QWidget):
@@ -452,12 +453,13 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def shutdown(self) -> None:
-        """Cancel every job and wait for the worker threads (closing the window or the app)."""
+        """Cancel every job and wait for their workers, ``CLOSE_WAIT_S`` at most in all: work
+        that cannot be interrupted (a compile, a kernel) ends with the process."""
         self.monitor.cancel_all()
+        jobs = [panel.job for panel in self.panels.values()] + [self.warmup_job]
+        shutdown_jobs(jobs, CLOSE_WAIT_S)
         for panel in self.panels.values():
-            panel.shutdown()
-        self.warmup_job.cancel()
-        QThreadPool.globalInstance().waitForDone(5000)
+            panel.shutdown()  # playbacks and drawing stop; their jobs are already ended
 
     def closeEvent(self, event) -> None:
         self.save_settings()

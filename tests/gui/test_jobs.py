@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import subprocess
 import sys
+import textwrap
 import threading
 import time
+import tracemalloc
 import warnings
 
 import pytest
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication
+from superqt.utils import WorkerBase
 
-from prmlab.engine._parallel import WORKER_NICENESS, shared_pool
-from prmlab.gui.jobs import Job, JobMonitor
+from prmlab.gui.jobs import WORKER_NICENESS, Job, JobMonitor
 
 
 def many_steps(n: int, delay: float = 0.0):
@@ -182,4 +186,211 @@ def test_workers_give_way_to_the_gui_thread(qtbot):
     job.run(_own_niceness, on_done=got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=5000)
     assert got[0] >= WORKER_NICENESS > _own_niceness()
-    assert shared_pool().submit(_own_niceness).result() >= WORKER_NICENESS
+
+
+def _live_workers() -> int:
+    gc.collect()
+    return sum(isinstance(o, WorkerBase) for o in gc.get_objects())
+
+
+def _sized_like(data: bytearray) -> bytearray:
+    return bytearray(len(data) // 2)
+
+
+def test_finished_jobs_release_their_workers_arguments_and_results(qtbot):
+    """1,000 runs with a fresh 128 kB argument (and a 64 kB result) each: nothing stays."""
+    n_runs, size = 1000, 128 * 1024
+    job, results = Job(), []
+
+    def run_next(result: bytearray | None = None) -> None:
+        if result is not None:
+            results.append(len(result))
+        if len(results) < n_runs:
+            job.run(_sized_like, bytearray(size), on_done=run_next)
+
+    workers_before = _live_workers()
+    tracemalloc.start()
+    try:
+        memory_before = tracemalloc.get_traced_memory()[0]
+        run_next()
+        qtbot.waitUntil(lambda: len(results) == n_runs, timeout=60000)
+        qtbot.waitUntil(lambda: _live_workers() <= workers_before, timeout=5000)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - memory_before
+    finally:
+        tracemalloc.stop()
+    assert results == [size // 2] * n_runs
+    assert grown < 10 * 2**20  # 1,000 kept runs would hold ~190 MB
+
+
+def test_rapid_runs_of_a_plain_function_run_only_the_first_and_the_newest(qtbot):
+    """A plain function cannot be stopped: 200 requests at ~300/s while one runs start only
+    the newest once it ends, not 199 stale ones."""
+    gate, executed, results = threading.Event(), [], []
+    monitor = JobMonitor()
+    job = Job(monitor=monitor)
+
+    def slow(i: int) -> int:
+        executed.append(i)
+        if i == 0:
+            gate.wait(10)
+        return i
+
+    for i in range(200):
+        job.run(slow, i, on_done=results.append)
+        qtbot.wait(3)
+    assert job.running and monitor.running == [job]
+    gate.set()
+    qtbot.waitUntil(lambda: not job.running, timeout=5000)
+    assert executed == [0, 199]
+    assert results == [199]
+    assert monitor.running == []
+
+
+def test_each_job_gets_its_own_warnings_and_the_gui_thread_keeps_its_own(qtbot):
+    """Two jobs overlapping, the first ending first (superqt's per-worker patch then left
+    ``warnings.showwarning`` pointing at a finished worker)."""
+    entered = {"a": threading.Event(), "b": threading.Event()}
+    release = {"a": threading.Event(), "b": threading.Event()}
+    seen: dict[str, list[str]] = {"a": [], "b": []}
+
+    def warns(name: str) -> str:
+        entered[name].set()
+        release[name].wait(10)
+        warnings.warn(f"from {name}", RuntimeWarning, stacklevel=1)
+        return name
+
+    jobs = {name: Job(on_warning=seen[name].append) for name in seen}
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        n_filters = len(warnings.filters)
+        for name, job in jobs.items():
+            job.run(warns, name)
+            qtbot.waitUntil(entered[name].is_set, timeout=5000)
+        for name in ("a", "b"):
+            release[name].set()
+            qtbot.waitUntil(lambda name=name: not jobs[name].running, timeout=5000)
+        warnings.warn("from the GUI thread", UserWarning, stacklevel=1)
+        assert len(warnings.filters) == n_filters
+    assert seen == {"a": ["from a"], "b": ["from b"]}
+    assert [str(w.message) for w in shown] == ["from the GUI thread"]
+
+
+def _raises_system_exit() -> None:
+    raise SystemExit(3)
+
+
+def _interrupted():
+    yield 1
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("fn", "expected"),
+    [(_raises_system_exit, "SystemExit: 3"), (_interrupted, "KeyboardInterrupt")],
+)
+def test_system_exit_or_keyboard_interrupt_ends_the_job_with_a_message(qtbot, fn, expected):
+    monitor, errors = JobMonitor(), []
+    job = Job(monitor=monitor, on_error=errors.append)
+    job.run(fn)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert errors == [expected]
+    assert not job.running and monitor.running == []
+    out = []
+    job.run(lambda: 7, on_done=out.append)  # the process and the job go on
+    qtbot.waitUntil(lambda: out == [7], timeout=5000)
+
+
+def test_closing_the_window_does_not_wait_for_work_that_cannot_stop(qtbot, main_window):
+    began, release = threading.Event(), threading.Event()
+
+    def stuck() -> int:
+        began.set()
+        release.wait(20)
+        return 1
+
+    panel = main_window.current_panel()
+    panel.job.run(stuck)
+    qtbot.waitUntil(began.is_set, timeout=5000)
+    start = time.monotonic()
+    main_window.close()
+    elapsed = time.monotonic() - start
+    release.set()
+    assert elapsed < 5  # the bound is ~1 s; slack for a loaded machine
+    assert not panel.job.running
+    assert main_window.settings.value("geometry") is not None  # written first
+
+
+_EXIT_WHILE_A_JOB_RUNS = """
+import sys, time
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from prmlab.gui.jobs import exit_code
+from prmlab.gui.main_window import MainWindow
+
+app = QApplication([])
+settings = QSettings(sys.argv[1], QSettings.Format.IniFormat)
+window = MainWindow(settings=settings, warmup=False, autoload_demos=False)
+window.show()
+window.current_panel().job.run(time.sleep, 20)
+QTimer.singleShot(300, window.close)
+start = time.monotonic()
+code = app.exec()
+print(f"closed in {time.monotonic() - start:.2f} s", flush=True)
+sys.exit(exit_code(code))
+"""
+
+
+def test_the_app_exits_at_once_and_quietly_while_a_job_runs(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-c", _EXIT_WHILE_A_JOB_RUNS, str(tmp_path / "settings.ini")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert "closed in" in out.stdout
+    assert float(out.stdout.split("closed in")[1].split()[0]) < 5
+    # no "Signal source has been deleted", no thread warnings (the offscreen platform's own
+    # note about size hints aside)
+    noise = "This plugin does not support propagateSizeHints()"
+    assert [line for line in out.stderr.splitlines() if line != noise] == []
+    assert (tmp_path / "settings.ini").read_text().count("geometry") == 1
+
+
+_NICENESS_PROBE = """
+import os, sys, threading
+from prmlab.engine._parallel import shared_pool
+
+def niceness():
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+if sys.argv[1] == "app":
+    from PySide6.QtWidgets import QApplication
+    from prmlab.gui.jobs import Job
+    app, job = QApplication([]), Job()  # the app runs jobs: the engine's threads give way too
+out = []
+thread = threading.Thread(target=lambda: out.append(shared_pool().submit(niceness).result()))
+thread.start()
+thread.join()
+print(niceness(), out[0])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+@pytest.mark.parametrize("who", ["library", "app"])
+def test_only_the_app_lowers_the_engine_threads(who):
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_NICENESS_PROBE), who],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert out.returncode == 0, out.stderr
+    caller, pool_thread = map(int, out.stdout.split())
+    if who == "library":
+        assert pool_thread == caller  # importing and calling the engine changes no priority
+    else:
+        assert pool_thread >= max(caller, WORKER_NICENESS)
