@@ -37,7 +37,7 @@ from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
-from prmlab.gui.widgets.text import TextItem
+from prmlab.gui.widgets.text import TextItem, elide, set_combo_items
 
 # Up to SCATTER_MAX points get one marker each (pyqtgraph styles every marker in Python,
 # ~9 µs each); more are drawn as a density image of at most DENSITY_SAMPLE of them, each
@@ -781,8 +781,7 @@ class GmmPanel(BasePanel):
         self._feature_names = [self._all_names[i] for i in self._chosen]
         for i, box in enumerate((self.x_box, self.y_box)):
             box.blockSignals(True)
-            box.clear()
-            box.addItems(self._feature_names)
+            set_combo_items(box, self._feature_names)
             box.setCurrentIndex(min(i, len(self._feature_names) - 1))
             box.blockSignals(False)
         for w in (self.view_box, self.x_box, self.y_box):
@@ -881,7 +880,7 @@ class GmmPanel(BasePanel):
         names = self._feature_names
         x = names[max(self.x_box.currentIndex(), 0)]
         y = names[max(self.y_box.currentIndex(), 0)] if len(names) > 1 else ""
-        return x, y
+        return elide(x), elide(y)
 
     def _projection_changed(self, *_) -> None:
         self._shown = None

@@ -47,7 +47,7 @@ from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import group
 from prmlab.gui.widgets.pool import grown
-from prmlab.gui.widgets.text import TextItem
+from prmlab.gui.widgets.text import TextItem, elide, set_combo_items
 
 NODE_SPAN = 80  # time steps in view up to which the trellis is drawn as nodes and edges
 PATH_SPAN = 3000  # ... and up to which the decoded paths are drawn over it
@@ -951,8 +951,7 @@ class HmmPanel(BasePanel):
             return
         self.clear_stale()
         self.dataset = dataset
-        self.column_box.clear()
-        self.column_box.addItems(list(dataset.feature_names))
+        set_combo_items(self.column_box, dataset.feature_names)
         self._use_column()
 
     def _use_column(self) -> None:
@@ -961,7 +960,7 @@ class HmmPanel(BasePanel):
             return
         j = max(self.column_box.currentIndex(), 0)
         x = ds.X[:, j]
-        name = f"{ds.name or 'CSV'}: column {ds.feature_names[j]}"
+        name = f"{elide(ds.name or 'CSV')}: column {elide(ds.feature_names[j])}"
         as_symbols = symbols_of_column(x)
         n = max(int(self.states_box.value()), 2)
         self.preset_box.setCurrentIndex(-1)

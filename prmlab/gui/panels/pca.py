@@ -8,6 +8,7 @@ thread only draws, so Step / Play walk through frames that are already computed.
 
 from __future__ import annotations
 
+import html
 import itertools
 from dataclasses import dataclass
 
@@ -28,7 +29,7 @@ from prmlab.gui.widgets.numbers import shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.pool import grown
-from prmlab.gui.widgets.text import TextItem
+from prmlab.gui.widgets.text import TextItem, elide
 
 EDITABLE_MAX = 5_000  # 2-column tables up to this size become editable points
 MAX_SHOWN = 20_000  # table rows drawn at most (all rows are analysed)
@@ -447,8 +448,8 @@ class PcaPanel(BasePanel):
         if dataset.n_features == 2 and dataset.n_samples <= EDITABLE_MAX:
             self.table = None
             self._set_table_mode(False)
-            self.main.setLabel("bottom", dataset.feature_names[0])
-            self.main.setLabel("left", dataset.feature_names[1])
+            self.main.setLabel("bottom", elide(dataset.feature_names[0]))
+            self.main.setLabel("left", elide(dataset.feature_names[1]))
             labels = dataset.y if dataset.y is not None else None
             self.editor.set_data(dataset.X, labels, text=f"Open {dataset.name or 'data'}")
         else:
@@ -960,7 +961,7 @@ class PcaPanel(BasePanel):
         feature_names = self.table.feature_names if self.table is not None else []
         named = np.argsort(-np.hypot(tips[:, 0], tips[:, 1]))[:BIPLOT_NAMES]
         for text, f in zip(grown(self.loading_texts, len(named), self._new_loading_text), named):
-            text.setText(feature_names[f] if f < len(feature_names) else f"x{f + 1}")
+            text.setText(elide(feature_names[f]) if f < len(feature_names) else f"x{f + 1}")
             text.setPos(*(tips[f] * 1.08))
             text.setVisible(True)
         return len(named)
@@ -1009,10 +1010,13 @@ class PcaPanel(BasePanel):
         ds = self.table
         lines = [f"<b>row {row + 1}</b>"]
         if ds.y is not None:
-            lines[0] += f" · {self._class_names().get(int(ds.y[row]), ds.y[row])}"
+            label = self._class_names().get(int(ds.y[row]), ds.y[row])
+            lines[0] += f" · {html.escape(elide(label))}"  # shown as rich text
         names = ds.feature_names
         shown = names if limit is None else names[:limit]
-        lines += [f"{name} = {ds.X[row, f]:.4g}" for f, name in enumerate(shown)]
+        lines += [
+            f"{html.escape(elide(name))} = {ds.X[row, f]:.4g}" for f, name in enumerate(shown)
+        ]
         if len(shown) < len(names):
             lines.append(f"… {len(names) - len(shown)} more columns")
         return "\n".join(lines)

@@ -9,6 +9,7 @@ objective climbing.
 
 from __future__ import annotations
 
+import html
 import math
 import time
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ from prmlab.gui.widgets.legend import OutsideLegend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
-from prmlab.gui.widgets.text import TextItem
+from prmlab.gui.widgets.text import TextItem, elide, set_combo_items
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -575,8 +576,8 @@ class SvmPanel(BasePanel):
         self.load_preset("Moons")
 
     def _set_points(self, X: np.ndarray, labels: np.ndarray, text: str) -> None:
-        self.plot.setLabel("bottom", self._axis_names[0])
-        self.plot.setLabel("left", self._axis_names[1])
+        self.plot.setLabel("bottom", elide(self._axis_names[0]))
+        self.plot.setLabel("left", elide(self._axis_names[1]))
         if len(X):
             lo, hi = X.min(axis=0), X.max(axis=0)
             pad = 0.12 * np.maximum(hi - lo, 1e-6)
@@ -612,12 +613,11 @@ class SvmPanel(BasePanel):
             (self.class_b_box, names, 1),
         ):
             box.blockSignals(True)
-            box.clear()
-            box.addItems([str(s) for s in items])
+            set_combo_items(box, items)
             box.setCurrentIndex(index)
             box.blockSignals(False)
         self.data_label.setText(
-            f"<b>{dataset.name or 'Table'}</b>: {dataset.n_samples} rows, "
+            f"<b>{html.escape(elide(dataset.name or 'Table'))}</b>: {dataset.n_samples} rows, "
             f"{dataset.n_features} features, {len(names)} classes"
         )
         self.data_group.setVisible(True)

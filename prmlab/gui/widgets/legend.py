@@ -6,14 +6,18 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from prmlab.gui.widgets.text import elide
+
 
 def set_legend_rows(legend: pg.LegendItem, rows: list[tuple[object, str]]) -> None:
     """Make ``legend`` show ``rows`` of ``(item, text)``, in order.
 
     With the same items the texts are changed in place; only other items rebuild the rows.
     A rebuild makes a label and a sample per row and lays the legend out again, which
-    held the GUI thread for 10-40 ms when done for every drawn result.
+    held the GUI thread for 10-40 ms when done for every drawn result. Texts (class names
+    from the user's data) are elided (``widgets.text.elide``).
     """
+    rows = [(item, elide(text)) for item, text in rows]
     if [sample.item for sample, _ in legend.items] != [item for item, _ in rows]:
         legend.clear()
         for item, text in rows:
@@ -39,6 +43,10 @@ class OutsideLegend(pg.LegendItem):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations, False)
+
+    def addItem(self, item, name: str) -> None:
+        """A row for ``item``; a long ``name`` (from the user's data) is elided."""
+        super().addItem(item, elide(name))
 
     def updateSize(self) -> None:
         # pyqtgraph sets the geometry to its rows' size at (0, 0); the plot's layout asks
