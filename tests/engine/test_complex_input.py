@@ -36,8 +36,10 @@ def fitted() -> dict:
         "lda": lda,
         "gm": gmm.GaussianMixture(2, random_state=0).fit(X),
         "km": gmm.KMeans(2, n_init=1, random_state=0).fit(X),
-        "cat": hmm.CategoricalHMM(2, 3, n_iter=2, random_state=0).fit([np.array([0, 1, 2, 1])]),
-        "ghmm": hmm.GaussianHMM(2, n_iter=2, random_state=0).fit(X),
+        "cat": hmm.CategoricalHMM(2, 3, n_iter=2, tol=1e300, random_state=0).fit(
+            [np.array([0, 1, 2, 1])]
+        ),
+        "ghmm": hmm.GaussianHMM(2, n_iter=2, tol=1e300, random_state=0).fit(X),
         "fb": (la, lb, ll),
         "chains": chains,
         "target": mcmc.targets.gaussian(),

@@ -108,7 +108,7 @@ def default_starts(target: Target, n_chains: int, rng: np.random.Generator) -> n
     finite = np.isfinite(lp)
     if not finite.any():
         raise ValueError(
-            f"the {target.name} log-density is {nowhere_finite(lp)} everywhere in its box "
+            f"the {target.name} log-density is {nowhere_finite(lp)} in its box "
             f"{target.bounds}; give start points x0 inside the support"
         )
     jj, ii = np.nonzero(lp >= lp[finite].max() + np.log(0.01))

@@ -94,7 +94,7 @@ class Target:
         if not finite.any():
             box = self.bounds if bounds is None else bounds
             raise ValueError(
-                f"the log-density of {self.name} is {nowhere_finite(lp)} everywhere in the box "
+                f"the log-density of {self.name} is {nowhere_finite(lp)} in the box "
                 f"{tuple(box)}; choose other bounds"
             )
         return xs, ys, np.where(finite, np.exp(lp - lp[finite].max()), 0.0)
@@ -107,16 +107,17 @@ class Target:
 
 
 def nowhere_finite(lp: np.ndarray) -> str:
-    """What a log-density with no finite value on a grid is, in words: NaN (undefined) is
-    not -inf (zero density), and the fix differs."""
-    kinds = []
-    if np.isnan(lp).any():
-        kinds.append("NaN (undefined, e.g. the log or square root of a negative number)")
-    if (lp == -np.inf).any():
-        kinds.append("-inf (zero density)")
-    if (lp == np.inf).any():
-        kinds.append("+inf")
-    return " or ".join(kinds)
+    """What a log-density with no finite value on a grid is, in words ("NaN everywhere
+    (undefined, ...)"): NaN (undefined) is not -inf (zero density), and the fix differs."""
+    meanings = {
+        "NaN": "undefined, e.g. the log or square root of a negative number",
+        "-inf": "zero density",
+        "+inf": "infinite density",
+    }
+    found = [
+        k for k, hit in zip(meanings, (np.isnan(lp), lp == -np.inf, lp == np.inf)) if hit.any()
+    ]
+    return f"{' or '.join(found)} everywhere ({'; '.join(meanings[k] for k in found)})"
 
 
 def grid_marginals(
