@@ -147,7 +147,7 @@ def start_first_kernels(app, panel: str | None):
     if panel is None:
         panel = QSettings("prmlab", "prmlab").value("panel")  # checked as the window checks it
     first = panel if isinstance(panel, str) and panel in PANELS else PANEL_NAMES[0]
-    job = Job(app, label="Preparing kernels")
+    job = Job(app, label=f"Preparing kernels for {PANELS[first].title}…")
     job.run(warmup_all, PANELS[first].topics, on_error=lambda msg: log.warning("%s", msg))
     return job
 

@@ -104,7 +104,9 @@ class MainWindow(QMainWindow):
 
         # a warm-up the app started before this window (the first panel's kernels) goes on
         self.warmup_job = warmup_job or Job(self, label="Preparing kernels")
-        self.warmup_job.monitor = self.monitor  # its next run shows in the status bar
+        self.warmup_job.monitor = self.monitor  # shown in the status bar from now on
+        if self.warmup_job.running:
+            self.monitor.started(self.warmup_job)
         if warmup and first in self._demo_loaded:
             # The demo loads the kernels it needs itself; the others wait until it is drawn,
             # as loading them holds the GIL and the cores the demo needs (start-up time).
