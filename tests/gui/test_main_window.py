@@ -342,3 +342,28 @@ def test_no_plot_shows_a_degenerate_axis_before_its_first_result(qtbot, main_win
     for plot in plots:
         for low, high in plot.viewRange():
             assert high - low > 1e-6, (plot.titleLabel.text, low, high)
+
+
+def test_the_apps_early_warm_up_shows_in_the_status_bar(qtbot, tmp_path):
+    # a first start with an empty kernel cache compiles for ~30 s: the user sees what runs
+    import threading
+
+    from prmlab.gui.jobs import Job
+    from prmlab.gui.main_window import MainWindow
+
+    release = threading.Event()
+
+    def compiling():
+        yield type("Step", (), {"progress": 0.0})()
+        release.wait(10)
+
+    early = Job(label="Preparing kernels for SVM…")
+    early.run(compiling)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, warmup=False, autoload_demos=False, warmup_job=early)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.cancel_button.isVisible(), timeout=3000)
+    assert window.job_label.text() == "Running: Preparing kernels for SVM…"
+    release.set()
+    qtbot.waitUntil(lambda: not window.cancel_button.isVisible(), timeout=5000)
