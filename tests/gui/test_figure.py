@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 
 from prmlab.gui.panels.track import TrackPanel
-from prmlab.gui.widgets.figure import Figure
+from prmlab.gui.widgets.figure import Figure, integer_ticks
 from prmlab.gui.widgets.text import TextItem
 
 
@@ -71,3 +71,30 @@ def test_a_framed_text_is_repainted_once_after_its_first_paint_in_a_scaled_figur
     assert figure.transform().m11() < 1 and not painted
     text.show()
     qtbot.waitUntil(lambda: len(painted) >= 2, timeout=3000)
+
+
+def test_axes_show_plain_numbers_where_they_fit_also_in_nested_layouts(qtbot):
+    figure = Figure()
+    qtbot.addWidget(figure)
+    top = figure.addPlot(row=0, col=0)
+    nested = figure.ci.addLayout(row=1, col=0).addPlot(row=0, col=0)
+    for plot in (top, nested):
+        plot.setLabel("left", "rate")
+        plot.plot([0, 1, 2], [0.1, 0.5, 0.9])
+    figure.resize(500, 400)
+    figure.show()
+    qtbot.waitExposed(figure)
+    for plot in (top, nested):
+        plot.setYRange(0, 0.9, padding=0)  # pyqtgraph made this "(x0.001)" and 100 ... 900
+        axis = plot.getAxis("left")
+        assert "(x" not in axis.labelString() and axis.autoSIPrefixScale == 1.0
+        plot.setYRange(0, 2e-6, padding=0)  # too small for plain numbers: scaled
+        assert axis.autoSIPrefixScale != 1.0
+
+
+def test_integer_ticks_only_at_whole_numbers():
+    axis = pg.AxisItem("bottom")
+    integer_ticks(axis)
+    for lo, hi in ((0, 1), (0.8, 2.2), (0, 7), (0, 1200)):
+        values = [v for _, level in axis.tickValues(lo, hi, 400) for v in level]
+        assert values and all(float(v).is_integer() for v in values), (lo, hi, values)

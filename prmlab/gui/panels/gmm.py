@@ -34,7 +34,9 @@ from prmlab.engine import gmm
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.figure import integer_ticks
 from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
+from prmlab.gui.widgets.numbers import plural
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.text import TextItem, elide, set_combo_items
@@ -616,6 +618,7 @@ class GmmPanel(BasePanel):
 
         self.ll_plot = self.figure.addPlot(row=0, col=1, title="Log-likelihood per iteration")
         self.ll_plot.setLabel("bottom", "iteration")
+        integer_ticks(self.ll_plot.getAxis("bottom"))
         self.ll_plot.setLabel("left", "mean log p(x)")
         self.ll_plot.showGrid(x=True, y=True, alpha=0.2)
         self.ll_curve = self.ll_plot.plot(
@@ -642,6 +645,7 @@ class GmmPanel(BasePanel):
         self.hist_plot = self.figure.addPlot(row=1, col=1, title="Restarts: final log-likelihood")
         self.hist_plot.setLabel("bottom", "final mean log p(x)")
         self.hist_plot.setLabel("left", "runs")
+        integer_ticks(self.hist_plot.getAxis("left"))
         self.hist_bars = pg.BarGraphItem(x=[], height=[], width=1, brush=colors.PALETTE[5])
         self.hist_plot.addItem(self.hist_bars)
         self.hist_mark = pg.InfiniteLine(angle=90, pen=pg.mkPen(colors.REJECT, width=2))
@@ -651,6 +655,7 @@ class GmmPanel(BasePanel):
 
         self.ic_plot = self.figure.addPlot(row=2, col=1, title="Model choice: BIC / AIC vs K")
         self.ic_plot.setLabel("bottom", "K")
+        integer_ticks(self.ic_plot.getAxis("bottom"))
         self.ic_plot.setLabel("left", "criterion (lower is better)")
         self.ic_legend = outside_legend(self.ic_plot)
         self.bic_curve = self.ic_plot.plot(
@@ -1185,11 +1190,11 @@ class GmmPanel(BasePanel):
         centres = 0.5 * (edges[:-1] + edges[1:])
         self.hist_bars.setOpts(x=centres[keep], height=counts[keep], width=width * 0.9)
         self.hist_plot.enableAutoRange()
-        optima = "1 optimum" if keep.sum() == 1 else f"{keep.sum()} optima"
-        self.hist_plot.setTitle(f"Restarts: {len(scores)} runs, {optima}")
+        optima = plural(int(keep.sum()), "optimum", "optima")
+        self.hist_plot.setTitle(f"Restarts: {plural(len(scores), 'run')}, {optima}")
         best = int(np.argmax(scores))
         self.messages.note(
-            f"{len(scores)} runs: best {scores.max():.5g} (seed {r.seeds[best]}), worst "
+            f"{plural(len(scores), 'run')}: best {scores.max():.5g} (seed {r.seeds[best]}), worst "
             f"{scores.min():.5g}. Click a bar to load a run."
         )
 

@@ -558,6 +558,7 @@ class HmmPanel(BasePanel):
 
         self.trellis = self.figure.addPlot(row=0, col=0, colspan=3, title="Trellis")
         self.trellis.setLabel("bottom", "time t")
+        integer_ticks(self.trellis.getAxis("bottom"))
         self.trellis.setLabel("left", "hidden state")
         self.trellis.invertY(True)
         self.trellis.setMouseEnabled(x=True, y=False)
@@ -606,6 +607,7 @@ class HmmPanel(BasePanel):
             row=1, col=0, colspan=3, title="Posterior γ<sub>t</sub>(i) and decoded paths"
         )
         self.post_plot.setLabel("bottom", "time t")
+        integer_ticks(self.post_plot.getAxis("bottom"))
         self.post_plot.setMouseEnabled(x=True, y=False)
         outside_legend(self.post_plot, "bottom", colCount=4)
         self.post_curves: list[pg.PlotDataItem] = []

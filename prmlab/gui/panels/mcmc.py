@@ -41,7 +41,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.theme import ERROR_TEXT, current_theme
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
-from prmlab.gui.widgets.figure import settle_ranges
+from prmlab.gui.widgets.figure import integer_ticks, settle_ranges
 from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.params import ValueSlider, group
 
@@ -475,6 +475,7 @@ class McmcPanel(BasePanel):
         for k, name in enumerate(("x", "y")):
             tp = lay.addPlot(row=k, col=1, title=f"Trace of {name}")
             tp.setLabel("bottom", "step")
+            integer_ticks(tp.getAxis("bottom"))
             tp.setLabel("left", name)
             tp.curves_ = [
                 tp.plot([], [], pen=pg.mkPen(colors.color(c, 210), width=1), antialias=False)
@@ -509,6 +510,7 @@ class McmcPanel(BasePanel):
         self.hist_plots[0].legend.addItem(self.hist_plots[0].true_, "true (grid)")
         ap = self.acf_plot = lay.addPlot(row=2, col=1, title="Autocorrelation")
         ap.setLabel("bottom", "lag")
+        integer_ticks(ap.getAxis("bottom"))
         ap.setLabel("left", "ρ (mean of chains)")
         outside_legend(ap, "bottom", colCount=2)
         self.acf_curves = [
@@ -526,6 +528,7 @@ class McmcPanel(BasePanel):
         ap.addItem(pg.InfiniteLine(0, angle=0, pen=pg.mkPen(128, 128, 128, 160)))
         rp = self.rate_plot = lay.addPlot(row=2, col=2, title="Acceptance rate")
         rp.setLabel("bottom", "step")
+        integer_ticks(rp.getAxis("bottom"))
         rp.setLabel("left", "running mean of accepted")
         rp.setYRange(0, 1.02)
         self.rate_curves = [
@@ -592,6 +595,7 @@ class McmcPanel(BasePanel):
         legend.addItem(self.imp_mean, "weighted mean")
         w = self.imp_weights = lay.addPlot(row=0, col=1, title="Normalised weights, largest first")
         w.setLabel("bottom", "rank")
+        integer_ticks(w.getAxis("bottom"))
         w.setLabel("left", "w̃ (log scale)")
         w.setLogMode(False, True)
         w.getAxis("left").enableAutoSIPrefix(False)

@@ -24,6 +24,7 @@ from prmlab.engine.pca import PCA, FisherLDA, PPCAStep, ProbabilisticPCA
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.figure import integer_ticks
 from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
 from prmlab.gui.widgets.numbers import shown
 from prmlab.gui.widgets.params import ValueSlider, group
@@ -355,6 +356,7 @@ class PcaPanel(BasePanel):
 
         self.em_plot = self.figure.addPlot(row=1, col=1, title="p-PCA: EM against closed form")
         self.em_plot.setLabel("bottom", "EM iteration")
+        integer_ticks(self.em_plot.getAxis("bottom"))
         self.em_plot.setLabel("left", "log-lik / point")
         self.em_plot.setLabel("right", "σ²")
         legend = outside_legend(self.em_plot, "bottom", colCount=3)
@@ -383,6 +385,7 @@ class PcaPanel(BasePanel):
         self.hist_plot = self.figure.addPlot(row=2, col=1, title="1-D projection by class")
         self.hist_plot.setLabel("bottom", "wᵀ(x − m)")
         self.hist_plot.setLabel("left", "points")
+        integer_ticks(self.hist_plot.getAxis("left"))
         self.hist_legend = outside_legend(self.hist_plot, "bottom", colCount=3)
         self.hist_items: dict[int, pg.PlotDataItem] = {}
         self._hist_key = None

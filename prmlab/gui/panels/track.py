@@ -44,6 +44,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.theme import plot_text
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.figure import integer_ticks
 from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.text import TextItem
@@ -451,6 +452,7 @@ class TrackPanel(BasePanel):
 
         self.time_plot = self.figure.addPlot(row=0, col=1, title="ESS / N (resampling ▼, dropouts)")
         self.time_plot.setLabel("bottom", "time step t")
+        integer_ticks(self.time_plot.getAxis("bottom"))
         self.time_plot.setYRange(0, 1.12, padding=0)
         self.time_plot.setMouseEnabled(y=False)
         self.ess_item = self.time_plot.plot(pen=pg.mkPen(colors.color(C_CLOUD), width=2))
@@ -464,6 +466,7 @@ class TrackPanel(BasePanel):
             row=1, col=1, title="Consistency: NEES, NIS vs χ²(2) 95%"
         )
         self.nees_plot.setLabel("bottom", "time step t")
+        integer_ticks(self.nees_plot.getAxis("bottom"))
         self.nees_plot.setXLink(self.time_plot)
         lo, hi = chi2.ppf([0.025, 0.975], 2)
         band = pg.LinearRegionItem((lo, hi), orientation="horizontal", movable=False,

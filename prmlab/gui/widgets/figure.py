@@ -31,15 +31,9 @@ class Figure(pg.GraphicsLayoutWidget):
 
         scene.sendHoverEvents = hover_unless_dragging
 
-    def addPlot(self, *args, **kwargs) -> pg.PlotItem:
-        plot = super().addPlot(*args, **kwargs)
-        plain_numbers(plot)
-        return plot
-
-    def addItem(self, item, *args, **kwargs) -> None:
-        super().addItem(item, *args, **kwargs)
-        if isinstance(item, pg.PlotItem):
-            plain_numbers(item)
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        plain_numbers(self)  # every axis, nested layouts' too, whenever they were added
 
     def leaveEvent(self, ev) -> None:
         super().leaveEvent(ev)
@@ -84,12 +78,14 @@ def settle_ranges(*plots: pg.PlotItem) -> None:
 SI_PREFIX_RANGES = ((0.0, 1e-4), (1e7, float("inf")))
 
 
-def plain_numbers(plot: pg.PlotItem) -> None:
-    """Tick labels as plain numbers wherever they fit: pyqtgraph scaled every axis whose
-    values stay below 1 by an SI prefix, so 0.5 read "500" with a "(x0.001)" beside the axis
-    (cut to a stray rotated "001" on a narrow vertical axis)."""
-    for name in ("left", "bottom", "right", "top"):
-        plot.getAxis(name).setSIPrefixEnableRanges(SI_PREFIX_RANGES)
+def plain_numbers(view: pg.GraphicsView) -> None:
+    """Tick labels as plain numbers wherever they fit, on every axis of ``view``: pyqtgraph
+    scaled every axis whose values stay below 1 by an SI prefix, so 0.5 read "500" with a
+    "(x0.001)" beside the axis (cut to a stray rotated "001" on a narrow vertical axis)."""
+    for item in view.scene().items():
+        if isinstance(item, pg.AxisItem) and item.getSIPrefixEnableRanges() != SI_PREFIX_RANGES:
+            item.setSIPrefixEnableRanges(SI_PREFIX_RANGES)
+            item.updateAutoSIPrefix()
 
 
 def integer_ticks(axis: pg.AxisItem) -> None:
