@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from prmlab.gui import theme
 from prmlab.gui.panels.mcmc import CUSTOM, McmcPanel
-from prmlab.gui.widgets import colors
 
 
 @pytest.fixture
@@ -33,7 +33,8 @@ def test_demo_fills_the_rhat_table_and_flags_it(panel):
     value = float(rhat_item.text())
     assert value == pytest.approx(panel.summary["rhat"][0], abs=6e-4)
     flagged = value > 1.01
-    assert (rhat_item.foreground().color().name().upper() == colors.REJECT) == flagged
+    error_text = theme.ERROR_TEXT[theme.current_theme()]
+    assert (rhat_item.foreground().color().name().upper() == error_text) == flagged
     assert panel.table.item(1, 2).text().isdigit()  # ESS of y
     frame = panel.results_frame()
     assert len(frame) == 4 * 2001

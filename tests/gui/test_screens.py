@@ -66,9 +66,11 @@ def cut_off(panel) -> list[str]:
         if rows > table.viewport().height() and not table.verticalScrollBar().isVisible():
             found.append(f"table {table.objectName()!r}: rows cut off ({rows} px)")
         header = table.horizontalHeader()
+        scrolls = table.horizontalScrollBar().isVisible()
         for c in range(table.model().columnCount()):
-            if header.sectionSize(c) < header.sectionSizeHint(c):
-                found.append(f"table column {c}: {header.sectionSize(c)} px")
+            least = max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+            if header.sectionSize(c) < least and not scrolls:
+                found.append(f"table column {c}: {header.sectionSize(c)} px < {least}")
     return found
 
 

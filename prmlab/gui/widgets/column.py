@@ -19,6 +19,7 @@ from prmlab.gui.widgets.wheel import WheelGuard, guard_wheel
 COMBO_MIN_CHARS = 12  # a long preset name is elided in the box (its list shows it whole)
 MAX_COLUMN_SHARE = 0.5  # of the panel: the figure keeps the other half
 MAX_TABLE_ROWS = 10  # a taller table scrolls
+MAX_TABLE_CHARS = 40  # a wider one scrolls sideways (HMM's B with many symbols)
 
 
 class ControlColumn(QScrollArea):
@@ -101,7 +102,9 @@ class ControlColumn(QScrollArea):
 
 def fit_table(table: QTableView, max_rows: int = MAX_TABLE_ROWS) -> None:
     """Give a table the height of its header and rows (up to ``max_rows``, then it scrolls)
-    and, when it cannot scroll sideways, the width of its columns."""
+    and columns no narrower than their contents ("0.…" was all HMM's B showed at +4); the
+    table is as wide as its columns unless that passes ``MAX_TABLE_CHARS`` (then it scrolls
+    sideways) or it cannot scroll sideways at all."""
     table.resizeRowsToContents()
     frame = 2 * table.frameWidth()
     header = table.horizontalHeader()
@@ -109,13 +112,22 @@ def fit_table(table: QTableView, max_rows: int = MAX_TABLE_ROWS) -> None:
     height = sum(rows[:max_rows]) + frame
     if header.isVisible():
         height += header.sizeHint().height()
+    columns = [
+        max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
+        for c in range(table.model().columnCount())
+    ]
+    if columns:
+        header.setMinimumSectionSize(max(columns))
+    side = table.verticalHeader()
+    needed = frame + (side.sizeHint().width() if side.isVisible() else 0)
+    needed += len(columns) * max(columns, default=0)
+    width = needed
+    if table.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        width = min(needed, MAX_TABLE_CHARS * table.fontMetrics().averageCharWidth())
+        if width < needed:  # room for the sideways scroll bar under the rows
+            height += table.horizontalScrollBar().sizeHint().height()
     table.setFixedHeight(height)
-    if table.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
-        side = table.verticalHeader()
-        width = frame + (side.sizeHint().width() if side.isVisible() else 0)
-        for c in range(table.model().columnCount()):
-            width += max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
-        table.setMinimumWidth(width)
+    table.setMinimumWidth(width)
 
 
 def least_combo_width(characters: int) -> int:
