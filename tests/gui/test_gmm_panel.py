@@ -205,3 +205,14 @@ def test_a_table_with_fewer_rows_than_components_shows_the_error(panel, wait_idl
     wait_idle(panel)
     assert panel.messages.level() == "error"
     assert "n_components must be <= n_samples" in panel.messages.text()
+
+
+def test_new_data_keep_no_restarts_of_the_old(qtbot, panel, wait_idle):
+    panel.runs_box.setValue(3)
+    click(qtbot, panel.restarts_button)
+    wait_idle(panel)
+    assert panel.hist_plot.titleLabel.text.startswith("Restarts: 3 runs")
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    assert panel.hist_plot.titleLabel.text == "Restarts: final log-likelihood"
+    assert len(panel.hist_bars.opts["height"]) == 0 and panel.restart_result is None

@@ -257,3 +257,10 @@ def test_a_typed_seed_samples_again(qtbot, panel, wait_idle):
     wait_idle(panel)
     assert panel.seed() == 99 and "seed 99" in panel.obs_label.text()
     assert not np.array_equal(panel.obs, before)
+
+
+def test_cleared_observations_keep_no_log_likelihood_in_the_title(qtbot, panel, wait_idle):
+    assert "log p(O|λ) =" in panel.post_plot.titleLabel.text
+    panel.clear_observations()
+    wait_idle(panel)
+    assert "log p(O|λ) =" not in panel.post_plot.titleLabel.text

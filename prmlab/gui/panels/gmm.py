@@ -748,6 +748,7 @@ class GmmPanel(BasePanel):
     def _use_dataset(self, ds: Dataset, then: str = "reset") -> None:
         self.playback.pause()
         self.job.cancel()
+        self.clear_stale()
         self._dataset_name = ds.name
         self._all_names = list(ds.feature_names) or ["x₁", "x₂"]
         self._table = not (ds.n_features == 2 and ds.n_samples <= EDITABLE_MAX)
@@ -839,7 +840,16 @@ class GmmPanel(BasePanel):
         else:
             self.reset()
 
+    def clear_views(self) -> None:
+        self._clear_side_results()
+
     def _clear_side_results(self) -> None:
+        """No restarts or criteria: they were the previous data's or model's (their title
+        said "Restarts: 20 runs" over an empty chart)."""
+        kmeans = self.mode_box.currentIndex() == 1
+        self.hist_plot.setTitle(
+            "Restarts: final −inertia" if kmeans else "Restarts: final log-likelihood"
+        )
         self.restart_result = None
         self.hist_bars.setOpts(x=[], height=[])
         self.hist_mark.setVisible(False)
@@ -856,9 +866,6 @@ class GmmPanel(BasePanel):
         self.ll_plot.setLabel("left", "Σ ‖x − μ‖²" if kmeans else "mean log p(x)")
         self.ic_plot.setTitle("Elbow: inertia vs K" if kmeans else "Model choice: BIC / AIC vs K")
         self.hist_plot.setLabel("bottom", "−inertia" if kmeans else "final mean log p(x)")
-        self.hist_plot.setTitle(
-            "Restarts: final −inertia" if kmeans else "Restarts: final log-likelihood"
-        )
         self.ic_legend.clear()
         self.ic_legend.addItem(self.bic_curve, "inertia" if kmeans else "BIC")
         if not kmeans:

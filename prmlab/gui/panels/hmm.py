@@ -55,6 +55,7 @@ HEAT_COLUMNS = 3000  # zoomed further out, the trellis image averages blocks of 
 STRIP_COLUMNS = 8000  # the path strips of the overview show every k-th step beyond this
 EDGE_STATES = 12  # more states than this: nodes only (N² edges per step would be a blur)
 TEXT_CELLS = 32  # heat maps with up to this many cells (4 a row) print their values
+POSTERIOR_TITLE = "Posterior γ<sub>t</sub>(i) and decoded paths"
 OBS_GAP_PX = 8  # least space between two o_t labels above the trellis
 MAX_SYMBOLS = 24  # a CSV column with at most this many distinct integers is read as symbols
 # Longer posterior curves are drawn without antialiasing: a dense antialiased zig-zag took
@@ -603,9 +604,7 @@ class HmmPanel(BasePanel):
         self.trellis.addItem(self.now_line, ignoreBounds=True)
         self.trellis.getViewBox().sigXRangeChanged.connect(self._trellis_range_changed)
 
-        self.post_plot = self.figure.addPlot(
-            row=1, col=0, colspan=3, title="Posterior γ<sub>t</sub>(i) and decoded paths"
-        )
+        self.post_plot = self.figure.addPlot(row=1, col=0, colspan=3, title=POSTERIOR_TITLE)
         self.post_plot.setLabel("bottom", "time t")
         integer_ticks(self.post_plot.getAxis("bottom"))
         self.post_plot.setMouseEnabled(x=True, y=False)
@@ -1074,6 +1073,7 @@ class HmmPanel(BasePanel):
             ):
                 item.setData([], [])
             self.step_label.setText("")
+            self.post_plot.setTitle(POSTERIOR_TITLE)  # no log p(O|λ) of observations gone
             self.draw_in_turns(self._draw_posterior)
             return
         q = self.quantity()
