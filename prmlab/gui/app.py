@@ -13,9 +13,15 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prmlab._process import tune_process
 from prmlab.gui.panels import PANEL_NAMES
+
+if TYPE_CHECKING:  # imported in main(), after the process is tuned
+    from PySide6.QtCore import QObject
+
+    from prmlab.gui.jobs import Job
 
 log = logging.getLogger("prmlab")
 SCREENSHOT_SIZE = (1440, 900)
@@ -135,9 +141,9 @@ def take_screenshots(
     return written
 
 
-def start_first_kernels(app, panel: str | None):
+def start_first_kernels(app: QObject, panel: str | None) -> Job:
     """A Job loading (or compiling) the kernels of the panel shown first: ``panel``, else the
-    one the user left open last time."""
+    one the user left open last time. The main window adopts it (``warmup_job``)."""
     from PySide6.QtCore import QSettings
 
     from prmlab.engine.warmup import warmup_all
