@@ -1,5 +1,5 @@
 """Command line of the benchmark: ``python -m prmlab.bench [--quick] [--json] [--ui] [--only S]
-[--fresh]``."""
+[--fresh]``, or ``python -m prmlab.bench --soak [--minutes M]``."""
 
 from __future__ import annotations
 
@@ -54,7 +54,15 @@ def main(argv: list[str] | None = None) -> int:
         "--fresh", action="store_true", help="time each workload in a process of its own"
     )
     parser.add_argument("--child", type=int, default=-1, help=argparse.SUPPRESS)  # one, JSON
+    parser.add_argument(
+        "--soak", action="store_true", help="only drive the app through every panel for a while"
+    )
+    parser.add_argument("--minutes", type=float, default=10.0, help="how long --soak runs")
     args = parser.parse_args(argv)
+    if args.soak:
+        from prmlab.bench.soak import soak
+
+        return soak(args.minutes)
 
     topics = tuple(t for t in args.topics.split(",") if t)
     if args.child >= 0:

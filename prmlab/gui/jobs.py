@@ -124,7 +124,7 @@ class _JobWorker:
                 raise result
             if not self.abort_requested:
                 self.returned.emit(result)
-        except BaseException as exc:  # noqa: BLE001 - the job ends, the process goes on
+        except BaseException as exc:  # SystemExit too: the job ends, the process goes on
             self.errored.emit(exc)
         finally:
             del _warning_sinks[ident]
@@ -160,11 +160,11 @@ _keeper: _WorkerKeeper | None = None  # made by the first Job, on the GUI thread
 
 
 def _run_in_pool(lifetime: _Lifetime) -> None:
-    worker = _workers.get(lifetime)
+    """A pool thread's part: run the worker, let go of it, then have the keeper drop it."""
+    worker = _workers[lifetime]
     lifetime.began = True
     try:
-        if worker is not None:
-            worker.run()
+        worker.run()
     finally:
         del worker
         lifetime.ended.set()

@@ -394,3 +394,30 @@ def test_only_the_app_lowers_the_engine_threads(who):
         assert pool_thread == caller  # importing and calling the engine changes no priority
     else:
         assert pool_thread >= max(caller, WORKER_NICENESS)
+
+
+def _samples(rss_mb: list[float], workers: list[int], errors: int = 0) -> list:
+    from prmlab.bench.soak import Sample
+
+    return [
+        Sample(i + 1, 60.0 * (i + 1), rss, w, errors)
+        for i, (rss, w) in enumerate(zip(rss_mb, workers))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rss_mb", "workers", "errors", "code"),
+    [
+        ([600, 700, 705, 702, 710], [0, 0, 0, 0, 0], 0, 0),  # settled, then flat
+        ([600, 700, 730, 760, 790], [0, 0, 0, 0, 0], 0, 1),  # grows after settling
+        ([600, 700, 705, 702, 710], [0, 0, 1, 2, 3], 0, 1),  # workers pile up
+        ([600, 700, 705], [0, 0, 0], 2, 1),  # an exception escaped
+    ],
+)
+def test_the_soak_verdict(rss_mb, workers, errors, code):
+    from prmlab.bench.soak import verdict
+
+    lines: list[str] = []
+    assert verdict(_samples(rss_mb, workers, errors), lines.append) == code
+    assert lines[-1] == ("PASS" if code == 0 else "FAIL")
+    assert any("settled at 700.0 MB" in line for line in lines)
