@@ -98,13 +98,51 @@ def _transformed(shape: ET.Element, matrix: np.ndarray) -> ET.Element:
 
 
 def _drop_stale_clips(root: ET.Element) -> None:
-    """Unclip groups whose clip does not touch their content: on screen they were not clipped."""
+    """Unclip what Qt clipped with a leftover clip; give text clipped to its own box room.
+
+    A text item clips itself to its box, and Qt's engine then writes that box around the
+    items painted after it that set no clip of their own (axes, legends, a plot's
+    scatter): those lost all or part of their drawing, or an empty clip hid them. A text's own box never clips anything
+    else on screen, so other content loses such a clip, as does content a clip does not
+    even touch. The text itself gets 10 % more room to the right, as another renderer's
+    glyphs may be a little wider than Qt's (titles lost their last letters).
+    """
+    defs = root.find(f"{{{SVG}}}defs")
     clips = {c.get("id"): _bounds(c, _IDENTITY) for c in root.iter(f"{{{SVG}}}clipPath")}
-    for group in root.iter(f"{{{SVG}}}g"):
-        clip = clips.get(group.get("clip-path", "")[5:-1])  # url(#clipPath3)
-        content = _bounds(group, _IDENTITY)
-        if clip is not None and content is not None and not _overlap(clip, content):
+    for group in root.iter(f"{{{SVG}}}g"):  # an empty clip (d="") hid a scatter shown on screen
+        if (
+            group.get("clip-path", "")[5:-1] in clips
+            and clips[group.get("clip-path")[5:-1]] is None
+        ):
             del group.attrib["clip-path"]
+    groups = [
+        g
+        for g in root.iter(f"{{{SVG}}}g")
+        if g.get("clip-path", "")[5:-1] in clips and _bounds(g, _IDENTITY) is not None
+    ]
+    own = {id(g) for g in groups if _clipped_to_itself(g, clips[g.get("clip-path")[5:-1]])}
+    text_boxes = {g.get("clip-path") for g in groups if id(g) in own}
+    for group in groups:
+        clip = clips[group.get("clip-path")[5:-1]]
+        if id(group) in own and defs is not None:
+            x0, y0, x1, y1 = clip
+            wider = ET.SubElement(defs, f"{{{SVG}}}clipPath", id=f"text{len(defs)}")
+            box = {"x": f"{x0:g}", "y": f"{y0:g}", "width": f"{1.1 * (x1 - x0):g}"}
+            ET.SubElement(wider, f"{{{SVG}}}rect", box, height=f"{y1 - y0:g}")
+            group.set("clip-path", f"url(#{wider.get('id')})")
+        elif group.get("clip-path") in text_boxes or not _overlap(clip, _bounds(group, _IDENTITY)):
+            del group.attrib["clip-path"]
+
+
+def _clipped_to_itself(group: ET.Element, clip: np.ndarray) -> bool:
+    """Whether ``group`` holds only text placed at the corner of its clip (its item's box)."""
+    inner = list(group)
+    if not inner or any(g.tag != f"{{{SVG}}}g" for g in inner):
+        return False
+    if any(t.tag != f"{{{SVG}}}text" for g in inner for t in g):
+        return False
+    corners = [_matrix(g.get("transform", ""))[:, 2] for g in inner]
+    return all(np.abs(corner - clip[:2]).max() < 0.5 for corner in corners)
 
 
 _IDENTITY = np.eye(3)[:2]
