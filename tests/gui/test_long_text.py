@@ -100,3 +100,12 @@ def test_a_column_named_with_120000_characters_in_every_panel(
     assert len(panels["pca"].main.getAxis("bottom").labelText) <= NAME_LIMIT
     for panel in panels.values():
         assert len(panel.messages._label.text()) < MESSAGE_LIMIT + MESSAGE_LIMIT // 40 + 10
+
+
+def test_the_csv_dialog_tooltip_of_a_long_column_name_is_bounded(qtbot, tmp_path):
+    from prmlab.gui.widgets.csv_dialog import CsvDialog
+
+    dialog = CsvDialog(_table(tmp_path / "long.csv", "N" * LONG))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.columnCount() == 3, timeout=10000)
+    assert len(dialog.table.horizontalHeaderItem(0).toolTip()) <= TIP_LIMIT

@@ -44,6 +44,7 @@ from prmlab.data.csv import (
 from prmlab.data.dataset import Dataset, DatasetError
 from prmlab.gui.jobs import Job
 from prmlab.gui.widgets.messages import MessageBar
+from prmlab.gui.widgets.text import TIP_LIMIT, elide
 
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "gb18030")
 DELIMITERS = {
@@ -210,7 +211,7 @@ class CsvDialog(QDialog):
             self.table.setCellWidget(0, j, box)
             for i, text in enumerate(cells[name]):
                 self.table.setItem(i + 1, j, QTableWidgetItem(text))
-            self.table.horizontalHeaderItem(j).setToolTip(name)
+            self.table.horizontalHeaderItem(j).setToolTip(elide(name, TIP_LIMIT))
         self._fit_columns()
         if len(frame.columns) > len(shown):
             self.messages.note(
