@@ -147,7 +147,10 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(panel.undo_stack)
         if self.autoload_demos and panel.name not in self._demo_loaded:
             self._demo_loaded.add(panel.name)
-            panel.load_demo()
+            if self.isVisible():
+                panel.load_demo()
+            else:  # at start-up: once shown, so the demo is fitted to the view's final size
+                QTimer.singleShot(0, panel.load_demo)
 
     def _warm_up(self, first: str) -> None:
         """Load (or compile, on a first start) every kernel, those of panel ``first`` first."""

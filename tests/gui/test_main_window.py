@@ -367,3 +367,20 @@ def test_the_apps_early_warm_up_shows_in_the_status_bar(qtbot, tmp_path):
     assert window.job_label.text() == "Running: Preparing kernels for SVM…"
     release.set()
     qtbot.waitUntil(lambda: not window.cancel_button.isVisible(), timeout=5000)
+
+
+def test_the_first_demo_starts_once_the_window_is_shown(qtbot, tmp_path, monkeypatch):
+    # started before show(), the demo was fitted to the view's first size, then again
+    from prmlab.gui.main_window import MainWindow
+    from prmlab.gui.panels.svm import SvmPanel
+
+    shown_at_load = []
+    monkeypatch.setattr(
+        SvmPanel, "load_demo", lambda panel: shown_at_load.append(panel.isVisible())
+    )
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, warmup=False, start_panel="svm")
+    qtbot.addWidget(window)
+    assert shown_at_load == []
+    window.show()
+    qtbot.waitUntil(lambda: shown_at_load == [True], timeout=3000)
