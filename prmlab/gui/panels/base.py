@@ -193,7 +193,7 @@ class BasePanel(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.controls_scroll.fit_width()
+        self.controls_scroll.refit()  # its width and its tables' follow the panel's
         self.explanation_area.cap(self.height())
 
     def closeEvent(self, event) -> None:

@@ -712,9 +712,7 @@ class HmmPanel(BasePanel):
                         item = QTableWidgetItem(_shown(values[i, j]))
                         item.setData(Qt.ItemDataRole.UserRole, float(values[i, j]))
                         table.setItem(i, j, item)
-                height = table.horizontalHeader().height() + 4
-                height += sum(table.rowHeight(i) for i in range(len(rows)))
-                table.setFixedHeight(min(height, 260))
+                self.controls_scroll.fit_table(table)
         finally:
             self._filling_tables = False
 

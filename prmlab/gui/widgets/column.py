@@ -19,7 +19,6 @@ from prmlab.gui.widgets.wheel import WheelGuard, guard_wheel
 COMBO_MIN_CHARS = 12  # a long preset name is elided in the box (its list shows it whole)
 MAX_COLUMN_SHARE = 0.5  # of the panel: the figure keeps the other half
 MAX_TABLE_ROWS = 10  # a taller table scrolls
-MAX_TABLE_CHARS = 40  # a wider one scrolls sideways (HMM's B with many symbols)
 
 
 class ControlColumn(QScrollArea):
@@ -84,8 +83,18 @@ class ControlColumn(QScrollArea):
             box.setMinimumWidth(least_combo_width(box.minimumContentsLength()))
         for table in self.inner.findChildren(QTableView):
             if table.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Fixed:
-                fit_table(table)
+                self.fit_table(table)
         self.fit_width()
+
+    def fit_table(self, table: QTableView) -> None:
+        """``fit_table`` with the width the column can give a table in this panel."""
+        panel = self.parentWidget()
+        room = None
+        if panel is not None and panel.width() > 0:
+            # the column's share, less its scroll bar and a group box's margins
+            bar = self.verticalScrollBar().sizeHint().width()
+            room = int(panel.width() * MAX_COLUMN_SHARE) - bar - 4 * self.column.spacing() - 24
+        fit_table(table, max_width=room)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # new rows (HMM's tables) and longer texts change the controls' size hints
@@ -100,11 +109,13 @@ class ControlColumn(QScrollArea):
         return super().event(event)
 
 
-def fit_table(table: QTableView, max_rows: int = MAX_TABLE_ROWS) -> None:
+def fit_table(
+    table: QTableView, max_width: int | None = None, max_rows: int = MAX_TABLE_ROWS
+) -> None:
     """Give a table the height of its header and rows (up to ``max_rows``, then it scrolls)
     and columns no narrower than their contents ("0.…" was all HMM's B showed at +4); the
-    table is as wide as its columns unless that passes ``MAX_TABLE_CHARS`` (then it scrolls
-    sideways) or it cannot scroll sideways at all."""
+    table is as wide as its columns, up to ``max_width`` (then it scrolls sideways) unless it
+    cannot scroll sideways at all."""
     table.resizeRowsToContents()
     frame = 2 * table.frameWidth()
     header = table.horizontalHeader()
@@ -112,6 +123,7 @@ def fit_table(table: QTableView, max_rows: int = MAX_TABLE_ROWS) -> None:
     height = sum(rows[:max_rows]) + frame
     if header.isVisible():
         height += header.sizeHint().height()
+    header.setMinimumSectionSize(-1)  # the style's: a hint is never below the minimum
     columns = [
         max(header.sectionSizeHint(c), table.sizeHintForColumn(c))
         for c in range(table.model().columnCount())
@@ -119,11 +131,13 @@ def fit_table(table: QTableView, max_rows: int = MAX_TABLE_ROWS) -> None:
     if columns:
         header.setMinimumSectionSize(max(columns))
     side = table.verticalHeader()
-    needed = frame + (side.sizeHint().width() if side.isVisible() else 0)
-    needed += len(columns) * max(columns, default=0)
+    # the row labels' header can be wider than its hint (the width it was laid out at)
+    needed = frame + (max(side.sizeHint().width(), side.width()) if side.isVisible() else 0)
+    needed += len(columns) * max(columns, default=0) + 2 * len(columns)  # grid lines
     width = needed
-    if table.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
-        width = min(needed, MAX_TABLE_CHARS * table.fontMetrics().averageCharWidth())
+    can_scroll = table.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    if can_scroll and max_width is not None:
+        width = min(needed, max_width)
         if width < needed:  # room for the sideways scroll bar under the rows
             height += table.horizontalScrollBar().sizeHint().height()
     table.setFixedHeight(height)
