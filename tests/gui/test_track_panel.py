@@ -178,3 +178,13 @@ def test_dragging_a_dropout_moves_it_and_refilters(qtbot, panel, wait_idle):
     a, b = int(np.ceil(n0)), int(np.floor(n1))
     assert np.isnan(panel.result.zs[a : b + 1]).all()
     assert panel.undo_stack.undoText() == "Move dropout"
+
+
+def test_the_scrubber_stays_put_as_the_time_text_grows(qtbot, panel):
+    panel.scrubber.setValue(0)
+    qtbot.wait(20)
+    x = panel.scrubber.x()
+    for t in (5, 50, panel.scrubber.maximum()):
+        panel.scrubber.setValue(t)
+        qtbot.wait(20)
+        assert panel.scrubber.x() == x, t

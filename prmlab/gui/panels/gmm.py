@@ -39,6 +39,7 @@ from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
 from prmlab.gui.widgets.numbers import plural
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
+from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.gui.widgets.text import TextItem, elide, set_combo_items
 
 # Up to SCATTER_MAX points get one marker each (pyqtgraph styles every marker in Python,
@@ -564,8 +565,7 @@ class GmmPanel(BasePanel):
         self.playback.sigReset.connect(self.reset)
         self.playback.sigPlayingChanged.connect(self._play_toggled)
         steps.addRow(self.playback)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
+        self.status_label = SteadyLabel(lines=2)  # changes every step: the buttons stay put
         steps.addRow(self.status_label)
 
         more = group(self.controls, "Local optima and model choice")

@@ -47,6 +47,7 @@ from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import group
 from prmlab.gui.widgets.pool import grown
+from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.gui.widgets.text import TextItem, elide, set_combo_items
 
 NODE_SPAN = 80  # time steps in view up to which the trellis is drawn as nodes and edges
@@ -480,8 +481,7 @@ class HmmPanel(BasePanel):
         self.column_box.setToolTip("File > Open CSV: the column decoded as one sequence")
         self.column_box.activated.connect(lambda _: self._use_column())
         obs.addRow("CSV column", self.column_box)
-        self.obs_label = QLabel()
-        self.obs_label.setWordWrap(True)
+        self.obs_label = SteadyLabel(lines=2)
         obs.addRow(self.obs_label)
 
         trellis = group(self.controls, "Trellis")

@@ -44,6 +44,7 @@ from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.figure import integer_ticks, settle_ranges
 from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.params import ValueSlider, group
+from prmlab.gui.widgets.status import SteadyLabel
 
 CUSTOM = "Custom expression"
 # Each preset with the expression a student could type for the same density.
@@ -381,7 +382,7 @@ class McmcPanel(BasePanel):
         self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._fit_table_height()
         form.addRow(self.table)
-        self.diag_label = QLabel()
+        self.diag_label = SteadyLabel(lines=3)
         form.addRow(self.diag_label)
 
     def _fit_table_height(self) -> None:

@@ -30,6 +30,7 @@ from prmlab.gui.widgets.numbers import shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
 from prmlab.gui.widgets.pool import grown
+from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.gui.widgets.text import TextItem, elide
 
 EDITABLE_MAX = 5_000  # 2-column tables up to this size become editable points
@@ -222,8 +223,7 @@ class PcaPanel(BasePanel):
         self.snap_button = QPushButton("Snap to PC 1")
         self.snap_button.clicked.connect(self._snap)
         form.addRow(self.snap_button)
-        self.variance_label = QLabel()
-        self.variance_label.setWordWrap(True)
+        self.variance_label = SteadyLabel(lines=4)  # its numbers change at every drag move
         form.addRow(self.variance_label)
 
         form = group(self.controls, "Probabilistic PCA by EM")
@@ -234,8 +234,7 @@ class PcaPanel(BasePanel):
         self.end_button = QPushButton("Jump to the end")
         self.end_button.clicked.connect(self._jump_to_end)
         form.addRow(self.end_button)
-        self.em_label = QLabel()
-        self.em_label.setWordWrap(True)
+        self.em_label = SteadyLabel(lines=3)
         form.addRow(self.em_label)
 
         form = group(self.controls, "Fisher vs PCA")
@@ -247,8 +246,7 @@ class PcaPanel(BasePanel):
         self.hist_box.addItems(HISTOGRAM_AXES)
         self.hist_box.currentIndexChanged.connect(self._draw_histograms)
         form.addRow("Histogram of", self.hist_box)
-        self.fisher_label = QLabel()
-        self.fisher_label.setWordWrap(True)
+        self.fisher_label = SteadyLabel(lines=2)
         form.addRow(self.fisher_label)
 
         form = group(self.controls, "Many columns (tables)")

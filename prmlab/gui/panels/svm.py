@@ -40,6 +40,7 @@ from prmlab.gui.widgets.legend import OutsideLegend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
+from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.gui.widgets.text import TextItem, elide, set_combo_items
 
 if TYPE_CHECKING:
@@ -389,8 +390,7 @@ class SvmPanel(BasePanel):
         self.playback.sigReset.connect(self.reset_smo)
         self.pairs_box = QSpinBox(minimum=1, maximum=200, value=1)
         self.pairs_box.setToolTip("SMO pair updates per step")
-        self.smo_label = QLabel("Press Step SMO to start from α = 0.")
-        self.smo_label.setWordWrap(True)
+        self.smo_label = SteadyLabel("Press Step SMO to start from α = 0.", lines=3)
         form.addRow(self.playback)
         form.addRow("Pairs per step", self.pairs_box)
         form.addRow(self.smo_label)

@@ -779,6 +779,10 @@ class TrackPanel(BasePanel):
         t = self.t
         T = len(r.zs)
         resampled = r.pf is not None and bool(r.pf.resampled[t])
+        # as wide as its widest text: a growing "t = 10 / 99 ▼" pushed the scrubber away
+        metrics = self.time_label.fontMetrics()
+        widest = metrics.horizontalAdvance(f"t = {T - 1} / {T - 1} ▼") + metrics.averageCharWidth()
+        self.time_label.setFixedWidth(widest)
         self.time_label.setText(f"t = {t} / {T - 1}" + (" ▼" if resampled else ""))
         self.time_label.setToolTip(
             "▼: the particles were resampled at this step" if resampled else ""
