@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSizePolicy
 
 from prmlab.gui.widgets.text import elide
 
@@ -43,6 +44,9 @@ class OutsideLegend(pg.LegendItem):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations, False)
+        # its rows' size, centred in its cell: stretched to a tall plot's height, the rows
+        # drifted apart (a sample far below its text)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
     def addItem(self, item, name: str) -> None:
         """A row for ``item``; a long ``name`` (from the user's data) is elided."""
