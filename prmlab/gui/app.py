@@ -141,12 +141,16 @@ def take_screenshots(
     return written
 
 
-def start_first_kernels(app: QObject, panel: str | None) -> Job:
-    """A Job loading (or compiling) the kernels of the panel shown first: ``panel``, else the
-    one the user left open last time. The main window adopts it (``warmup_job``)."""
+def prepare_kernels(app: QObject, panel: str | None) -> Job:
+    """A Job setting up Numba's compiler for the panel shown first (``panel``, else the one
+    the user left open last time). The main window adopts it (``warmup_job``).
+
+    Only the compiler: the first demo loads the few kernels it needs itself, and loading the
+    topic's others here (~0.4 s) would hold the GIL the start-up needs.
+    """
     from PySide6.QtCore import QSettings
 
-    from prmlab.engine.warmup import warmup_all
+    from prmlab.engine.warmup import prepare_compiler
     from prmlab.gui.jobs import Job
     from prmlab.gui.panels import PANELS
 
@@ -154,7 +158,7 @@ def start_first_kernels(app: QObject, panel: str | None) -> Job:
         panel = QSettings("prmlab", "prmlab").value("panel")  # checked as the window checks it
     first = panel if isinstance(panel, str) and panel in PANELS else PANEL_NAMES[0]
     job = Job(app, label=f"Preparing kernels for {PANELS[first].title}…")
-    job.run(warmup_all, PANELS[first].topics, on_error=lambda msg: log.warning("%s", msg))
+    job.run(prepare_compiler, on_error=lambda msg: log.warning("%s", msg))
     return job
 
 
@@ -177,9 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("prmlab")
     app.setOrganizationName("prmlab")
-    # The first panel's kernels load from the disk cache in a worker while the GUI's modules
-    # are imported: LLVM's part of that runs without the GIL, on the other core.
-    early_warmup = start_first_kernels(app, args.panel) if not args.screenshot else None
+    # Numba's compiler is set up in a worker while the GUI's modules are imported (~1 s that
+    # the first demo's kernels would otherwise wait for); the window warms the rest up later.
+    early_warmup = prepare_kernels(app, args.panel) if not args.screenshot else None
 
     from prmlab.gui.excepthook import ExceptionHook
     from prmlab.gui.jobs import MainThreadGarbageCollector, exit_code
