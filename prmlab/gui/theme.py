@@ -110,6 +110,21 @@ def plot_text(item: pg.TextItem) -> pg.TextItem:
     return item
 
 
+def ink(item: pg.ScatterPlotItem, fill: bool = False) -> pg.ScatterPlotItem:
+    """Mark markers drawn in the theme's foreground: ``style_plots`` sets their outline (and
+    with ``fill`` their inside) to it, so black marks do not vanish on the dark background."""
+    item.ink_fill = fill
+    return item
+
+
+def _restyle_ink(item: pg.ScatterPlotItem, fg: str) -> None:
+    pen = pg.mkPen(item.opts["pen"])
+    pen.setColor(pg.mkColor(fg))
+    item.setPen(pen)
+    if item.ink_fill:
+        item.setBrush(pg.mkBrush(fg))
+
+
 def style_plots(root: QWidget, theme: str, point_size: int) -> None:
     """Restyle every pyqtgraph view under ``root``: background, axes, titles, legends, fonts."""
     bg, fg = THEMES[theme]
@@ -140,6 +155,8 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
             elif isinstance(item, pg.TextItem) and getattr(item, "follows_theme", False):
                 item.setColor(fg)
                 item.setFont(tick_font)
+            elif isinstance(item, pg.ScatterPlotItem) and hasattr(item, "ink_fill"):
+                _restyle_ink(item, fg)
             elif isinstance(item, pg.LegendItem):
                 card = QColor(bg)
                 card.setAlpha(215)  # a card: the text stays readable over data

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTableView, QWidget
 from readability import contrast
@@ -119,13 +120,17 @@ def unreadable(panel) -> list[str]:
 
 
 def legends_over_data(panel) -> list[str]:
-    """Legends with rows whose box overlaps a plot's data area (a view box)."""
+    """Legends with rows whose box overlaps a plot's data area (a view box), or stretched
+    past their rows (a sample far from its text)."""
     items = panel.figure.scene().items()
     views = [v for v in items if isinstance(v, pg.ViewBox) and v.isVisible()]
     found = []
     for legend in items:
         if not isinstance(legend, pg.LegendItem) or not legend.items or not legend.isVisible():
             continue
+        rows = legend.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+        if legend.geometry().height() > rows.height() + 1:
+            found.append(f"legend stretched to {legend.geometry().height():.0f} px")
         box = legend.sceneBoundingRect().adjusted(1, 1, -1, -1)  # touching is not covering
         for view in views:
             if box.intersects(view.sceneBoundingRect()):

@@ -66,6 +66,7 @@ def test_a_disabled_button_looks_disabled(qtbot, themed, name):
     on = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
     off = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
     assert contrast(on, off) >= 2.0
+
     # the rendered text differs: the pixel farthest from the button face is clearly apart
     def text_extreme(img: np.ndarray) -> int:
         sums = img.sum(axis=2)
@@ -100,6 +101,18 @@ def test_plot_text_follows_the_theme_and_the_font(qtbot, themed):
     theme.style_plots(window, "dark", 19)
     assert value.textItem.font().pointSize() == 19
     assert value.color == pg.mkColor(theme.THEMES["dark"][1])
+
+
+def test_marks_in_ink_follow_the_theme(qtbot, themed):
+    window = QWidget()
+    qtbot.addWidget(window)
+    plot = pg.GraphicsLayoutWidget(window).addPlot()
+    start = theme.ink(pg.ScatterPlotItem(symbol="x", pen=pg.mkPen("k", width=2)), fill=True)
+    plot.addItem(start)
+    theme.style_plots(window, "dark", 11)
+    light_ink = pg.mkColor(theme.THEMES["dark"][1])
+    assert start.opts["pen"].color() == light_ink and start.opts["pen"].widthF() == 2
+    assert start.opts["brush"].color() == light_ink  # black marks vanished on dark
 
 
 def test_the_wheel_over_an_unfocused_slider_scrolls_the_column(qtbot, make_panel, themed):

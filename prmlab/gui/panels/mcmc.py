@@ -38,7 +38,7 @@ from prmlab.engine import mcmc
 from prmlab.engine.mcmc import targets
 from prmlab.engine.mcmc.expression import parse
 from prmlab.gui.panels.base import BasePanel
-from prmlab.gui.theme import ERROR_TEXT, current_theme
+from prmlab.gui.theme import ERROR_TEXT, current_theme, ink
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.figure import integer_ticks, settle_ranges
@@ -457,11 +457,12 @@ class McmcPanel(BasePanel):
             item.setZValue(8)
             p.addItem(item)
         self._chain_brushes = [pg.mkBrush(colors.color(c)) for c in range(MAX_CHAINS)]
-        self.heads = pg.ScatterPlotItem(size=12, symbol="o", pen=pg.mkPen("k", width=1.5))
+        self.heads = ink(pg.ScatterPlotItem(size=12, symbol="o", pen=pg.mkPen("k", width=1.5)))
         self.heads.setZValue(10)
         p.addItem(self.heads)
-        self.start_mark = pg.ScatterPlotItem(
-            size=14, symbol="x", pen=pg.mkPen("k", width=2), brush="k"
+        self.start_mark = ink(
+            pg.ScatterPlotItem(size=14, symbol="x", pen=pg.mkPen("k", width=2), brush="k"),
+            fill=True,
         )
         p.addItem(self.start_mark)
         legend = outside_legend(p, "bottom", colCount=2)
