@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QComboBox
 
-NAME_LIMIT = 60  # characters of a name on a plot, in a legend, a table or a list
+NAME_LIMIT = 32  # characters of a name on a plot, in a legend, a table or a list: ~330 px
 TIP_LIMIT = 500  # characters of the tooltip that shows an elided name in full
 ELLIPSIS = "…"
 _LONG_RUN = re.compile(r"\S{40}")  # 40 characters without a break opportunity
