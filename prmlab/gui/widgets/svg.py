@@ -10,14 +10,20 @@ know the property. Qt also writes the clip of an item that set one (a title's te
 items painted after it that set none, so axes and legends vanished: a clip that does not
 even touch what it wraps is such a leftover and is dropped. Qt's "Sans Serif" also gets the generic ``sans-serif`` as a fallback
 (renderers that did not know the name drew no text) and the size is given in pixels.
+A small image drawn with its pixels as blocks (a 2 x 2 transition matrix) is stored with
+each pixel repeated, as rsvg smooths any image it enlarges into a blur.
 """
 
 from __future__ import annotations
 
+import base64
+import math
 import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QImage
 
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -25,6 +31,9 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _MATRIX = re.compile(r"matrix\(([^)]*)\)")
 _SHAPES = {f"{{{SVG}}}{tag}" for tag in ("path", "polyline", "polygon", "rect")}
 _NON_SCALING = "non-scaling-stroke"
+_BLOCK_SIDE = 64  # px: an image's side below this is stored enlarged ...
+_ENLARGED_SIDE = 256  # px: ... to at least this
+_PNG_PREFIX = "data:image/png;base64,"
 
 
 def portable_svg(data: bytes, width: int, height: int) -> bytes:
@@ -40,6 +49,8 @@ def portable_svg(data: bytes, width: int, height: int) -> bytes:
             if group.tag == f"{{{SVG}}}g" and any(_non_scaling(child) for child in group):
                 parent[index : index + 1] = _baked(group)
     _drop_stale_clips(root)
+    for image in root.iter(f"{{{SVG}}}image"):
+        _enlarge_pixels(image)
     for element in root.iter():
         family = element.get("font-family")
         if family and "sans-serif" not in family:
@@ -180,3 +191,22 @@ def _bounds(element: ET.Element, matrix: np.ndarray) -> np.ndarray | None:
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3])
+
+
+def _enlarge_pixels(image: ET.Element) -> None:
+    """Store a small blocky image (Qt's ``optimizeSpeed``) with each pixel repeated."""
+    href = f"{{{XLINK}}}href"
+    data = image.get(href, "")
+    if image.get("image-rendering") != "optimizeSpeed" or not data.startswith(_PNG_PREFIX):
+        return
+    pixels = QImage.fromData(base64.b64decode(data[len(_PNG_PREFIX) :]))
+    w, h = pixels.width(), pixels.height()
+    if pixels.isNull() or min(w, h) >= _BLOCK_SIDE:
+        return
+    kx, ky = (max(1, math.ceil(_ENLARGED_SIDE / side)) for side in (w, h))
+    bigger = pixels.scaled(w * kx, h * ky, mode=Qt.TransformationMode.FastTransformation)
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    bigger.save(buffer, "PNG")
+    image.set(href, _PNG_PREFIX + base64.b64encode(bytes(array.data())).decode("ascii"))
