@@ -20,7 +20,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect
 from PySide6.QtGui import QGuiApplication, QImageWriter, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from prmlab.gui.widgets.svg import portable_svg
+from prmlab.gui.widgets.svg import encoded, portable_svg
 from prmlab.gui.widgets.text import elide
 
 
@@ -67,13 +67,10 @@ def _raster_bytes(view: pg.GraphicsView, suffix: str, width: int | None) -> byte
     exporter = pgexp.ImageExporter(view.scene())
     if width:
         exporter.parameters()["width"] = int(width)
-    image = exporter.export(toBytes=True)
-    array = QByteArray()
-    buffer = QBuffer(array)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, suffix.upper()):
+    data = encoded(exporter.export(toBytes=True), suffix.upper())
+    if not data:
         raise ExportError(f"Qt could not encode the figure as {suffix.upper()}")
-    return bytes(array.data())
+    return data
 
 
 def _svg_bytes(view: pg.GraphicsView, title: str) -> bytes:

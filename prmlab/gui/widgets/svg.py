@@ -205,8 +205,13 @@ def _enlarge_pixels(image: ET.Element) -> None:
         return
     kx, ky = (max(1, math.ceil(_ENLARGED_SIDE / side)) for side in (w, h))
     bigger = pixels.scaled(w * kx, h * ky, mode=Qt.TransformationMode.FastTransformation)
+    image.set(href, _PNG_PREFIX + base64.b64encode(encoded(bigger, "PNG")).decode("ascii"))
+
+
+def encoded(image: QImage, image_format: str) -> bytes:
+    """``image`` as the bytes of a file of ``image_format`` ("PNG", "JPG", ...); b"" if Qt
+    cannot encode it."""
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    bigger.save(buffer, "PNG")
-    image.set(href, _PNG_PREFIX + base64.b64encode(bytes(array.data())).decode("ascii"))
+    return bytes(array.data()) if image.save(buffer, image_format) else b""
