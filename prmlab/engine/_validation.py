@@ -57,7 +57,7 @@ def _check_elements(arr: np.ndarray, name: str) -> None:
             if value is None:
                 raise TypeError
             float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond float64
             raise ValueError(
                 f"{name} must hold real numbers, got {_plain(value)!r} "
                 f"({type(_plain(value)).__name__}) at index {index}; convert or remove that entry"
@@ -97,7 +97,7 @@ def as_real_array(X: Any, name: str = "X", dtype: Any = np.float64) -> np.ndarra
     if kind in "OUS":
         try:
             return raw.astype(dtype)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             _check_elements(raw, name)
     raise ValueError(f"{name} must hold real numbers, got an array of dtype {raw.dtype}")
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import prmlab._checks
-from prmlab.engine import _validation
+from prmlab.engine import _validation, gmm, hmm, mcmc, svm
 from prmlab.engine._validation import check_array, check_squarable
 
 
@@ -67,3 +67,38 @@ def test_check_squarable_refuses_values_whose_squares_overflow():
         check_squarable(X * 1e300)
     with pytest.raises(ValueError, match=r"max \|x\| = 1e\+153, at most 2\.12e\+152 for 1000"):
         check_squarable(np.full((500, 2), -1e153))
+
+
+@pytest.mark.parametrize(
+    ("value", "integer", "expected"),
+    [
+        (2.0, True, r"k must be an integer, got 2.0; pass the int 2"),
+        (np.float64(3.0), True, r"k must be an integer, got 3.0; pass the int 3"),
+        (2.5, True, r"k must be an integer, got 2.5$"),
+        (10**400, True, r"k must be an integer within \+-\(2\*\*63 - 1\), got one of 401 digits"),
+        (10**400, False, r"k must be a finite number, got an integer of 401 digits, beyond"),
+        (1 + 2j, False, r"k must be a real number, got complex \(1\+2j\)"),
+    ],
+)
+def test_check_scalar_refuses_what_would_break_later(value, integer, expected):
+    # a float count passed the check but broke range() later (TypeError); a huge int raised
+    # OverflowError from float()
+    with pytest.raises(ValueError, match=expected):
+        _validation.check_scalar(value, "k", integer=integer)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: gmm.GaussianMixture(np.float64(2.0)).fit(np.eye(3)),
+        lambda: gmm.KMeans(2, n_init=10**400).fit(np.eye(3)),
+        lambda: gmm.kmeans_plusplus(np.eye(3), "two"),
+        lambda: gmm.KMeans(2, init=10**400).fit(np.eye(3)),
+        lambda: svm.SVC(kernel="poly", degree=10**400).fit(np.eye(3), [0, 1, 1]),
+        lambda: hmm.GaussianHMM(10**400).fit(np.eye(3)),
+        lambda: mcmc.targets.expression("-x*x", bounds=0),
+    ],
+)
+def test_hostile_parameters_are_value_errors(call):
+    with pytest.raises(ValueError):
+        call()

@@ -51,6 +51,7 @@ def kmeans_plusplus(
     to the nearest chosen centre, keeping the best of ``2 + log K`` candidates.
     Returns ``(centers (n_clusters, n_features), indices (n_clusters,))``.
     """
+    n_clusters = check_scalar(n_clusters, "n_clusters", integer=True, ge=1)
     X = check_data(X, n_clusters, "n_clusters")
     rng = check_random_state(random_state)
     n = X.shape[0]

@@ -454,7 +454,7 @@ def expression(
     mode over the tree), so HMC gets exact gradients. Anything else is a ``ValueError``
     naming the problem and its column.
     """
-    if len(bounds) != 4:
+    if not isinstance(bounds, (tuple, list, np.ndarray)) or len(bounds) != 4:
         raise ValueError(f"bounds must be (xmin, xmax, ymin, ymax), got {bounds!r}")
     x0, x1, y0, y1 = (check_scalar(b, "bounds") for b in bounds)
     if not (x0 < x1 and y0 < y1):
