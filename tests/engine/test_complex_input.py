@@ -96,6 +96,7 @@ ENTRY_POINTS = {
     "kmeans_plusplus": lambda f: gmm.kmeans_plusplus(cplx(X), 2, 0),
     "assign_labels": lambda f: gmm.assign_labels(X, cplx(M)),
     "update_centers": lambda f: gmm.update_centers(cplx(X), Y, M),
+    "check_data": lambda f: gmm.check_data(cplx(X), 2),
     # hmm
     "viterbi": lambda f: hmm.viterbi(np.log(PI), np.log(A), cplx(LOG_B)),
     "viterbi_lattice": lambda f: hmm.viterbi_lattice(cplx(np.log(PI)), np.log(A), LOG_B),
@@ -109,6 +110,11 @@ ENTRY_POINTS = {
     "CategoricalHMM.fit": lambda f: hmm.CategoricalHMM(2, 3).fit(cplx([0, 1, 2, 1])),
     "CategoricalHMM.decode": lambda f: f["cat"].decode(cplx([0, 1, 2, 1])),
     "CategoricalHMM.score": lambda f: f["cat"].score(cplx([0, 1, 2, 1])),
+    "CategoricalHMM.iter_fit": lambda f: next(hmm.CategoricalHMM(2, 3).iter_fit(cplx([0, 1]))),
+    "CategoricalHMM.predict": lambda f: f["cat"].predict(cplx([0, 1, 2, 1])),
+    "CategoricalHMM.predict_proba": lambda f: f["cat"].predict_proba(cplx([0, 1, 2, 1])),
+    "CategoricalHMM.log_emission": lambda f: f["cat"].log_emission(cplx([0, 1, 2, 1])),
+    "GaussianHMM.decode": lambda f: f["ghmm"].decode(cplx(X)),
     "GaussianHMM.fit": lambda f: hmm.GaussianHMM(2).fit(cplx(X)),
     "GaussianHMM.iter_fit": lambda f: next(hmm.GaussianHMM(2).iter_fit(cplx(X))),
     "GaussianHMM.predict": lambda f: f["ghmm"].predict(cplx(X)),
@@ -125,6 +131,14 @@ ENTRY_POINTS = {
     "targets.gaussian": lambda f: mcmc.targets.gaussian(cov=cplx(np.eye(2))),
     "targets.mixture": lambda f: mcmc.targets.mixture(means=cplx([[0.0, 0.0], [1.0, 1.0]])),
     "sample x0": lambda f: mcmc.sample(f["target"], "mh", 5, n_chains=1, x0=cplx([0.0, 0.0])),
+    "iter_sample x0": lambda f: next(mcmc.iter_sample(f["target"], "mh", 5, x0=cplx([0.0, 0.0]))),
+    "Sampler x0": lambda f: mcmc.Sampler(f["target"], "hmc", x0=cplx([0.0, 0.0])),
+    "targets.mixture covs": lambda f: mcmc.targets.mixture(covs=cplx([np.eye(2)] * 2)),
+    "targets.mixture weights": lambda f: mcmc.targets.mixture(weights=cplx([0.5, 0.5])),
+    "rejection_sample": lambda f: mcmc.rejection_sample(f["target"], 5, proposal_cov=cplx(C[0])),
+    "importance_sample": lambda f: mcmc.importance_sample(
+        f["target"], 5, proposal_mean=cplx([0.0, 0.0])
+    ),
 }
 
 
