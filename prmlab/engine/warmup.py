@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -39,6 +41,35 @@ def prepare_compiler() -> None:
     with global_compiler_lock:  # as Numba's own compile does: not beside another thread's
         cpu_target.typing_context.refresh()
         cpu_target.target_context.refresh()
+
+
+def kernel_cache_is_empty(topics: tuple[str, ...]) -> bool:
+    """Whether none of the kernels of ``topics`` is in Numba's disk cache: a first start, when
+    compiling them takes a minute or more (False when it cannot tell)."""
+    try:
+        from numba.core.dispatcher import Dispatcher
+    except ImportError:
+        return False
+    kernels = []
+    for topic in topics:
+        importlib.import_module(f"prmlab.engine.{topic}")
+    for name, module in list(sys.modules.items()):
+        if name.startswith("prmlab.engine."):
+            kernels += [k for k in vars(module).values() if isinstance(k, Dispatcher)]
+    index_files = [
+        getattr(getattr(k._cache, "_cache_file", None), "_index_path", None) for k in kernels
+    ]
+    known = [path for path in index_files if path is not None]
+    return bool(known) and not any(os.path.exists(path) for path in known)
+
+
+def prepare_first(topics: tuple[str, ...]) -> Iterator[WarmupStep]:
+    """Start-up's early warm-up: Numba's compiler, and on a first start (nothing cached) the
+    kernels of ``topics`` too, so the status bar says what the long wait is. From the cache
+    those few load with the panel's first run instead (loading more here holds the GIL)."""
+    prepare_compiler()
+    if kernel_cache_is_empty(topics):
+        yield from warmup_all(topics)
 
 
 def warmup_all(topics: tuple[str, ...] = TOPICS) -> Iterator[WarmupStep]:

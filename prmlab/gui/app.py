@@ -145,12 +145,11 @@ def prepare_kernels(app: QObject, panel: str | None) -> Job:
     """A Job setting up Numba's compiler for the panel shown first (``panel``, else the one
     the user left open last time). The main window adopts it (``warmup_job``).
 
-    Only the compiler: the first demo loads the few kernels it needs itself, and loading the
-    topic's others here (~0.4 s) would hold the GIL the start-up needs.
+    The panel's kernels too on a first start only (``prepare_first``).
     """
     from PySide6.QtCore import QSettings
 
-    from prmlab.engine.warmup import prepare_compiler
+    from prmlab.engine.warmup import prepare_first
     from prmlab.gui.jobs import Job
     from prmlab.gui.panels import PANELS
 
@@ -158,7 +157,7 @@ def prepare_kernels(app: QObject, panel: str | None) -> Job:
         panel = QSettings("prmlab", "prmlab").value("panel")  # checked as the window checks it
     first = panel if isinstance(panel, str) and panel in PANELS else PANEL_NAMES[0]
     job = Job(app, label=f"Preparing kernels for {PANELS[first].title}…")
-    job.run(prepare_compiler, on_error=lambda msg: log.warning("%s", msg))
+    job.run(prepare_first, PANELS[first].topics, on_error=lambda msg: log.warning("%s", msg))
     return job
 
 

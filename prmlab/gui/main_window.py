@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(slot, PANELS[name].title)
         self.setCentralWidget(self.tabs)
 
+        # a warm-up the app started before this window (the first panel's kernels) goes on
+        self.warmup_job = warmup_job or Job(self, label="Preparing kernels")
         self._build_status_bar()
         self._build_menus()
         saved = read_settings(self.settings)
@@ -102,8 +104,6 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.slots[first])
         self._panel_changed(self.tabs.currentIndex())
 
-        # a warm-up the app started before this window (the first panel's kernels) goes on
-        self.warmup_job = warmup_job or Job(self, label="Preparing kernels")
         self.warmup_job.monitor = self.monitor  # shown in the status bar from now on
         if self.warmup_job.running:
             self.monitor.started(self.warmup_job)
@@ -253,7 +253,10 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         running = bool(self.monitor.running)
-        self.job_label.setText(f"Running: {self.monitor.label()}" if running else "")
+        label = self.monitor.label()
+        if self.warmup_job in self.monitor.running[:-1]:  # say why the newest job may wait
+            label += f" · {self.warmup_job.label}"
+        self.job_label.setText(f"Running: {label}" if running else "")
         if not running:
             self._status_delay.stop()
             self._show_status(False)

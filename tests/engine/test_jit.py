@@ -138,3 +138,23 @@ def test_parallel_calls_do_not_wait_under_a_thread_safe_layer(monkeypatch):
         thread.start()
         assert entered.wait(5)
     thread.join()
+
+
+def test_a_first_start_is_told_by_an_empty_kernel_cache(tmp_path):
+    # then the app's early warm-up compiles the first panel's kernels, under a status line
+    out = _run(
+        """
+        import os
+        from prmlab.engine import warmup
+        from prmlab.engine.svm import _kernels
+
+        print(warmup.kernel_cache_is_empty(("svm",)))
+        index = _kernels.smo_solve._cache._cache_file._index_path
+        os.makedirs(os.path.dirname(index), exist_ok=True)
+        open(index, "wb").close()  # one kernel cached: not a first start
+        print(warmup.kernel_cache_is_empty(("svm",)))
+        """,
+        NUMBA_CACHE_DIR=str(tmp_path),
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"]

@@ -384,3 +384,22 @@ def test_the_first_demo_starts_once_the_window_is_shown(qtbot, tmp_path, monkeyp
     assert shown_at_load == []
     window.show()
     qtbot.waitUntil(lambda: shown_at_load == [True], timeout=3000)
+
+
+def test_a_job_waiting_for_the_kernels_says_so(qtbot, main_window):
+    # on a first start the demo's fit waits ~30 s for its kernels to compile
+    import threading
+
+    release = threading.Event()
+
+    def compiling():
+        yield type("Step", (), {"progress": 0.0})()
+        release.wait(10)
+
+    main_window.warmup_job.label = "Preparing kernels for SVM…"
+    main_window.warmup_job.run(compiling)
+    main_window.current_panel().job.run(_slow, 10_000, label="Fitting SVM")
+    qtbot.waitUntil(lambda: main_window.cancel_button.isVisible(), timeout=3000)
+    assert main_window.job_label.text() == "Running: Fitting SVM · Preparing kernels for SVM…"
+    release.set()
+    main_window.current_panel().job.cancel()
