@@ -10,6 +10,12 @@ its value and its two partial derivatives, so HMC gets exact gradients.
 Language: numbers; ``x``, ``y``; ``+ - * / **``, unary ``-`` (and ``+``); comparisons
 ``< <= > >= == !=`` (chains allowed, value 1.0 or 0.0); ``a if cond else b``;
 ``exp log sqrt sin cos tan tanh abs min max``; ``pi e inf``.
+
+Bounds (a ``ValueError`` names the limit and the value): ``MAX_LENGTH`` characters,
+``MAX_NODES`` syntax nodes, ``MAX_DEPTH`` levels of nesting, ``MAX_ARGS`` arguments of min/max
+and ``MAX_COST`` for the generated code, so any legal expression compiles in about a second.
+Only ASCII means x and y: a look-alike (full-width ``ｘ``, Cyrillic ``х``) is named by its
+code point.
 """
 
 from __future__ import annotations

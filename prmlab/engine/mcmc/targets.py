@@ -452,7 +452,10 @@ def expression(
     parsed and checked against that whitelist, then compiled to Numba code generated from
     the checked syntax tree (never ``eval``); its gradient is derived symbolically (forward
     mode over the tree), so HMC gets exact gradients. Anything else is a ``ValueError``
-    naming the problem and its column.
+    naming the problem and its column. So that no expression compiles for long, its size is
+    bounded (``expression.MAX_LENGTH`` characters, ``MAX_NODES`` syntax nodes, ``MAX_DEPTH``
+    levels of nesting, ``MAX_ARGS`` arguments of min/max, ``MAX_COST`` for the generated
+    code); characters Python would fold into x or y (``ｘ``, ``𝐱``) are refused by code point.
     """
     if not isinstance(bounds, (tuple, list, np.ndarray)) or len(bounds) != 4:
         raise ValueError(f"bounds must be (xmin, xmax, ymin, ymax), got {bounds!r}")
