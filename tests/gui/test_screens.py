@@ -151,6 +151,8 @@ def test_a_projected_panel_is_readable_in_both_themes(qtbot, make_panel, wait_id
     _settle(qtbot)
     assert legends_over_data(panel) == []
     assert unreadable(panel) == []
+    # the explanation scrolls rather than squeeze the figure (it took half the panel)
+    assert panel.explanation_area.height() <= panel.height() // 4 + 1
     themed("light", theme.DEFAULT_POINT_SIZE + 4)
     theme.style_plots(panel, "light", theme.DEFAULT_POINT_SIZE + 4)
     _settle(qtbot)
