@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._parallel import shared_pool
+from prmlab.engine._parallel import N_CHUNKS, shared_pool
 from prmlab.engine._validation import check_array, check_scalar, check_squarable
 from prmlab.engine.gmm import _kernels as K
 
@@ -43,9 +43,6 @@ def drain(gen: Iterator[Any]) -> Any:
 
 # Below this many points one chunk runs inline: a thread hand-off would cost more.
 _CHUNK_ROWS = 16384
-# Fixed number of chunks (not the thread count) so sums are reduced in the same order on any
-# machine and results are reproducible.
-_N_CHUNKS = 16
 
 
 def map_chunks(kernel: Callable[..., Any], n: int, *args: Any) -> list[Any]:
@@ -53,7 +50,8 @@ def map_chunks(kernel: Callable[..., Any], n: int, *args: Any) -> list[Any]:
     chunks of a large ``n`` run on all cores (one parallel pass, per-chunk accumulators)."""
     if n < _CHUNK_ROWS:
         return [kernel(*args, 0, n)]
-    bounds = np.linspace(0, n, _N_CHUNKS + 1).astype(np.int64)
+    # N_CHUNKS, not the thread count: sums are reduced in the same order on any machine
+    bounds = np.linspace(0, n, N_CHUNKS + 1).astype(np.int64)
     futures = [
         shared_pool().submit(kernel, *args, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])
     ]
