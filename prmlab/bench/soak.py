@@ -39,8 +39,24 @@ class Sample:
     errors: int
 
 
+def _return_free_heap() -> None:
+    """Hand the heap's free pages back to the OS (glibc), so that resident memory counts what
+    is in use: freed arrays of a heavy job otherwise stay resident in whichever thread's
+    arena held them, and the figure swung by ~50 MB from round to round with no leak."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if sys.platform.startswith("linux") and name:
+        libc = ctypes.CDLL(name)
+        if hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+
+
 def resident_mb() -> float:
-    """This process's resident memory in MB (Linux: now; elsewhere: the peak so far)."""
+    """This process's resident memory in MB (Linux: now, after returning free heap pages;
+    elsewhere: the peak so far)."""
+    _return_free_heap()
     try:
         with open("/proc/self/statm") as f:
             pages = int(f.read().split()[1])
