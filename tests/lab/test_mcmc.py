@@ -142,9 +142,22 @@ def test_long_runs_yield_progress_and_change_nothing_when_cancelled(banana):
     exp = mcmc.Experiment(mcmc.preset("Banana"), banana)
     gen = exp.iter_advance(200_000)
     first = next(gen)
-    assert 0 < first.fraction < 1 and first.chains.shape[1] > 1
+    assert 0 < first.progress < 1 and first.chains().shape[1] > 1
     gen.close()  # cancelled
     assert exp.state.steps == 0 and exp.result.steps == 0
+
+
+def test_a_run_overtaken_by_a_newer_one_commits_nothing(banana):
+    exp = mcmc.Experiment(mcmc.preset("Banana"), banana)
+    stale = exp.iter_advance(5)  # a worker left running after a cancel
+    next(stale)
+    exp.advance(3)  # the newer run
+    with pytest.raises(StopIteration) as done:
+        next(stale)
+    assert done.value.value.steps == 3 and exp.state.steps == 3
+    np.testing.assert_array_equal(
+        exp.result.chains, mcmc.Experiment(mcmc.preset("Banana"), banana).advance(3).chains
+    )
 
 
 def test_state_round_trips_through_a_session(tmp_path, banana):

@@ -9,7 +9,7 @@ read-only views of its filled part, which is never written again.
 
 from __future__ import annotations
 
-import bisect
+import threading
 from collections.abc import Generator
 from dataclasses import dataclass
 
@@ -61,21 +61,20 @@ class Result:
 
 @dataclass(frozen=True)
 class Progress:
-    """A long run so far: the chains up to now (read-only) and the fraction done."""
+    """A long run so far: the draws before it (``head``, read-only), the new draws in parts
+    and the fraction done."""
 
-    chains: np.ndarray
+    head: np.ndarray
+    parts: tuple[np.ndarray, ...]
     fraction: float
 
+    @property
+    def progress(self) -> float:
+        return self.fraction
 
-def _copy_new(
-    part: mcmc.SampleResult, buf: np.ndarray, acc: np.ndarray, at: int, filled: int
-) -> int:
-    """Copy the steps of ``part`` (a run from step ``at``) past the ``filled`` ones already
-    copied into the buffers; return how many are filled now."""
-    k = part.chains.shape[1]
-    buf[:, at + 1 + filled : at + 1 + k] = part.chains[:, filled:]
-    acc[:, at + 1 + filled : at + 1 + k] = part.accepted[:, filled:]
-    return k
+    def chains(self) -> np.ndarray:
+        """Every draw so far, (n_chains, n, 2) (a new array)."""
+        return np.concatenate([self.head, *self.parts], axis=1)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -89,39 +88,52 @@ class Experiment:
 
     ``Experiment(state)`` stands at ``state.steps`` (run when the result is first asked
     for); ``target`` may pass the State's already built target. ``state.steps`` follows the
-    experiment's position.
+    experiment's position. The steps are computed on private copies and committed at once
+    under a lock, only if the experiment is still where they started: a worker left running
+    after a cancel can never mix its steps into a newer run's.
     """
 
     def __init__(self, state: State, target: TargetView | None = None) -> None:
         if target is None or target.key != state.target_key():
             target = prepare_target(state)
         self.target = target
-        self.state = state
-        self._goal = state.steps
-        self._result: Result | None = None
-        self._begin()
+        self._lock = threading.Lock()
+        self._begin(state)
 
-    def _begin(self) -> None:
-        s = self.state
+    def _begin(self, state: State) -> None:
         self._sampler = mcmc.Sampler(
-            self.target.target, s.method, s.n_chains, s.seed, s.x0, **s.params_at(0)
-        )
-        self._buf = np.empty((s.n_chains, 1024, 2))
-        self._acc = np.zeros((s.n_chains, 1024), dtype=bool)
+            self.target.target, state.method, state.n_chains, state.seed, state.x0,
+            **state.params_at(0),
+        )  # fmt: skip
+        self._buf = np.empty((state.n_chains, 1024, 2))
+        self._acc = np.zeros((state.n_chains, 1024), dtype=bool)
         self._buf[:, 0] = self._sampler.start
         self._acc[:, 0] = True
-        self._pos = 0
-        self._shared = False  # the buffer's tail is still seen by older results: copy first
-        self._props = np.empty((s.n_chains, 0, 2))
-        self._traj: np.ndarray | None = None
+        self._shared = False  # older results still see the buffer past _pos: copy first
         self._snaps: dict[int, mcmc.Sampler] = {0: self._sampler.copy()}
+        self._goal = state.steps
+        self._epoch = getattr(self, "_epoch", 0) + 1
+        self._commit(state, 0, np.empty((state.n_chains, 0, 2)), None)
+
+    def _commit(self, state: State, pos: int, props: np.ndarray, traj: np.ndarray | None) -> None:
+        self._pos, self._props, self._traj = pos, props, traj
+        self.state = state.replace(steps=pos)
+        n = pos + 1
+        self._result = Result(
+            steps=pos,
+            method=state.method,
+            chains=_frozen(self._buf[:, :n]),
+            accepted=_frozen(self._acc[:, :n]),
+            proposals=_frozen(props),
+            trajectories=None if traj is None else _frozen(traj),
+        )
 
     # -- the contract -----------------------------------------------------------------
     @property
     def result(self) -> Result:
-        """The Result at the State's position."""
-        if self._result is None or self._result.steps != self._goal:
-            self.run_to(self._goal)
+        """The Result at the State's position (run to it when first asked for)."""
+        if self._goal != self._pos:
+            return self.run_to(self._goal)
         return self._result
 
     @property
@@ -130,11 +142,9 @@ class Experiment:
 
     def reset(self) -> Result:
         """Back to the starts (step 0) of the same State."""
-        self.state = self.state.replace(steps=0)
-        self._begin()
-        self._goal = 0
-        self._result = self._make_result()
-        return self._result
+        with self._lock:
+            self._begin(self.state.replace(steps=0))
+            return self._result
 
     def step(self) -> Result:
         """``steps_per_tick`` steps of every chain."""
@@ -144,15 +154,16 @@ class Experiment:
         """The Result after ``position`` steps (forward by stepping, back by re-running)."""
         if not 0 <= position <= MAX_STEPS:
             raise ValueError(f"position must be in [0, {MAX_STEPS:,}], got {position}")
+        self._goal = position
         if position > self._pos:
             return self.advance(position - self._pos)
-        if position < self._pos or self._result is None:
+        if position < self._pos:
             self._rewind(position)
         return self._result
 
     def run_to_end(self) -> Result:
         """The Result at the State's position (the chains have no end of their own)."""
-        return self.run_to(self._goal)
+        return self.result
 
     def room(self, n_steps: int) -> bool:
         """Whether ``n_steps`` more steps fit in the ``MAX_STEPS`` kept per chain."""
@@ -168,8 +179,8 @@ class Experiment:
                 return stop.value
 
     def iter_advance(self, n_steps: int) -> Generator[Progress, None, Result]:
-        """``advance`` in ~30 ms chunks, yielding the draws so far; the experiment changes
-        only when the generator finishes (a cancelled run leaves it as it was)."""
+        """``advance`` in ~30 ms chunks, yielding the draws so far (a last time just before
+        the steps are committed: a run cancelled at a yield changes nothing)."""
         if n_steps < 1:
             raise ValueError(f"n_steps must be >= 1, got {n_steps}")
         if not self.room(n_steps):
@@ -177,77 +188,74 @@ class Experiment:
                 f"the chains hold {self._pos:,} steps and {n_steps:,} more would pass the "
                 f"{MAX_STEPS:,} kept at most; press Reset"
             )
-        pos, end = self._pos, self._pos + n_steps
-        buf, acc = self._room_for(end)
-        twin = self._sampler.copy()
+        with self._lock:
+            pos, epoch, state = self._pos, self._epoch, self.state
+            twin, head = self._sampler.copy(), self._result.chains
+            props, traj = self._props, self._traj
+        end = pos + n_steps
+        chains: list[np.ndarray] = []
+        accepted: list[np.ndarray] = []
         snaps: dict[int, mcmc.Sampler] = {}
-        props, traj = self._props, self._traj
-        record_from = max(pos, end - min(n_steps, RECORD_LIMIT, RECENT))
         at = pos
-        for stop, params, record in self._pieces(pos, end, record_from):
+        record_from = max(pos, end - min(n_steps, RECORD_LIMIT, RECENT))
+        for stop, params, record in _pieces(state, pos, end, record_from):
             if twin.params != params:
                 twin = twin.with_params(**params)
-            gen, filled = twin.iter_run(stop - at, record=record), 0
+            gen = twin.iter_run(stop - at, record=record)
             while True:
                 try:
                     part = next(gen)
                 except StopIteration as done:
                     part = done.value
                     break
-                filled = _copy_new(part, buf, acc, at, filled)
-                snaps[at + filled] = twin.copy()
-                yield Progress(_frozen(buf[:, : at + 1 + filled]), (at + filled - pos) / n_steps)
-            _copy_new(part, buf, acc, at, filled)
+                snaps[at + part.chains.shape[1]] = twin.copy()
+                fraction = (at + part.chains.shape[1] - pos) / n_steps
+                yield Progress(head, (*chains, part.chains), fraction)
+            chains.append(part.chains)
+            accepted.append(part.accepted)
             if record:
                 props = np.concatenate([props, part.proposals], axis=1)[:, -RECENT:]
                 traj = None if part.trajectories is None else part.trajectories[:, -1].copy()
             at = stop
-        snaps[end] = twin.copy()
-        self._buf, self._acc, self._sampler = buf, acc, twin
-        self._props, self._traj, self._pos, self._shared = props, traj, end, False
-        self._keep_snapshots(snaps)
-        self._goal = end
-        self.state = self.state.replace(steps=end)
-        self._result = self._make_result()
-        return self._result
+        yield Progress(head, tuple(chains), 1.0)
+        snaps[end] = twin
+        with self._lock:
+            if (self._pos, self._epoch) != (pos, epoch):
+                return self._result  # superseded by a newer run
+            buf, acc = self._room_for(end)
+            buf[:, pos + 1 : end + 1] = np.concatenate(chains, axis=1)
+            acc[:, pos + 1 : end + 1] = np.concatenate(accepted, axis=1)
+            self._buf, self._acc, self._sampler, self._shared = buf, acc, twin.copy(), False
+            self._keep_snapshots(snaps)
+            self._epoch += 1
+            self._goal = end
+            self._commit(self.state, end, props, traj)
+            return self._result
 
     def adopt(self, state: State) -> Result:
         """Go on with ``state``: the same chains when only what comes next changed (method
         parameters from the current step on, steps per tick, diagnostics, the view), else
-        new chains (a new experiment; the target is rebuilt only when it changed)."""
-        same_past = all(
-            state.params_at(i) == self.state.params_at(i)
-            for i in {0, *(s.until for s in (*state.earlier, *self.state.earlier))}
-            if i < min(state.steps, self._pos)
-        )
-        if state.chain_key() != self.state.chain_key() or not same_past:
-            if state.target_key() != self.target.key:
-                self.target = prepare_target(state)
-            self.state = state
-            self._goal = state.steps
-            self._begin()
-            self._result = None
-            return self.result
-        self.state = state.replace(steps=self._pos)
-        if self._sampler.params != state.params_at(self._pos):
-            self._sampler = self._sampler.with_params(**state.params_at(self._pos))
-        self._goal = state.steps
-        return self.run_to(state.steps)
+        new chains (the target is rebuilt only when it changed)."""
+        with self._lock:
+            limit = min(state.steps, self._pos)
+            breaks = {0, *(s.until for s in (*state.earlier, *self.state.earlier))}
+            same_past = all(
+                state.params_at(i) == self.state.params_at(i) for i in breaks if i < limit
+            )
+            if state.chain_key() != self.state.chain_key() or not same_past:
+                if state.target_key() != self.target.key:
+                    self.target = prepare_target(state)
+                self._begin(state)
+            else:
+                params = state.params_at(self._pos)
+                if self._sampler.params != params:
+                    self._sampler = self._sampler.with_params(**params)
+                self._epoch += 1
+                self._goal = state.steps
+                self._commit(state, self._pos, self._props, self._traj)
+        return self.result
 
     # -- inner workings ----------------------------------------------------------------
-    def _pieces(self, pos: int, end: int, record_from: int) -> list[tuple[int, dict, bool]]:
-        """Runs from ``pos`` to ``end`` as (stop, params, record): split where the method
-        parameters change and where the recorded tail begins."""
-        cuts = sorted(
-            {end, record_from, *(s.until for s in self.state.earlier if pos < s.until < end)}
-            - {pos}
-        )
-        pieces, at = [], pos
-        for stop in cuts:
-            pieces.append((stop, self.state.params_at(at), at >= record_from))
-            at = stop
-        return pieces
-
     def _room_for(self, end: int) -> tuple[np.ndarray, np.ndarray]:
         """The buffers to write steps up to ``end`` into (grown or copied when needed)."""
         if end + 1 <= self._buf.shape[1] and not self._shared:
@@ -267,36 +275,39 @@ class Experiment:
                 del self._snaps[k]
 
     def _rewind(self, position: int) -> None:
-        """Stand at ``position`` <= the current one: the draws are already in the buffer;
-        the sampler and the recorded tail are re-run from the nearest snapshot."""
-        keys = sorted(k for k in self._snaps if k <= position)
-        tail_from = max(0, position - RECENT)
-        base = keys[max(bisect.bisect_right(keys, tail_from) - 1, 0)]
-        twin = self._snaps[base].copy()
+        """Stand at ``position`` < the current one: the draws are already in the buffer;
+        the sampler and the recorded tail are re-run from the nearest snapshot before it."""
+        with self._lock:
+            pos, epoch, state = self._pos, self._epoch, self.state
+            tail_from = max(0, position - RECENT)
+            keys = sorted(k for k in self._snaps if k <= tail_from)
+            at = keys[-1] if keys else 0
+            twin = self._snaps[at].copy()
         props, traj = np.empty((twin.n_chains, 0, 2)), None
-        for stop, params, record in self._pieces(base, position, tail_from):
+        for stop, params, record in _pieces(state, at, position, tail_from):
             if twin.params != params:
                 twin = twin.with_params(**params)
-            part = twin.run(stop - base, record=record)
+            part = twin.run(stop - at, record=record)
             if record:
                 props = np.concatenate([props, part.proposals], axis=1)
                 traj = None if part.trajectories is None else part.trajectories[:, -1].copy()
-            base = stop
-        for k in [k for k in self._snaps if k > position]:
-            del self._snaps[k]
-        self._sampler, self._props, self._traj = twin, props[:, -RECENT:], traj
-        self._shared = self._pos > position
-        self._pos = self._goal = position
-        self.state = self.state.replace(steps=position)
-        self._result = self._make_result()
+            at = stop
+        with self._lock:
+            if (self._pos, self._epoch) != (pos, epoch):
+                return
+            for k in [k for k in self._snaps if k > position]:
+                del self._snaps[k]
+            self._sampler, self._shared = twin, True
+            self._epoch += 1
+            self._commit(self.state, position, props[:, -RECENT:], traj)
 
-    def _make_result(self) -> Result:
-        n = self._pos + 1
-        return Result(
-            steps=self._pos,
-            method=self.state.method,
-            chains=_frozen(self._buf[:, :n]),
-            accepted=_frozen(self._acc[:, :n]),
-            proposals=_frozen(self._props),
-            trajectories=None if self._traj is None else _frozen(self._traj),
-        )
+
+def _pieces(state: State, pos: int, end: int, record_from: int) -> list[tuple[int, dict, bool]]:
+    """Runs from ``pos`` to ``end`` as (stop, params, record): split where the method
+    parameters change and where the recorded tail begins."""
+    cuts = {end, record_from, *(s.until for s in state.earlier if pos < s.until < end)}
+    pieces, at = [], pos
+    for stop in sorted(c for c in cuts if c > pos):
+        pieces.append((stop, state.params_at(at), at >= record_from))
+        at = stop
+    return pieces
