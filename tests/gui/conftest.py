@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from prmlab.gui.excepthook import ExceptionHook
 from prmlab.gui.jobs import JobMonitor, MainThreadGarbageCollector
@@ -54,6 +54,22 @@ def wait_idle(qtbot):
         qtbot.waitUntil(lambda: not (panel.job.running or panel.drawing()), timeout=timeout)
 
     return wait
+
+
+@pytest.fixture
+def type_seed(qtbot):
+    """``type_seed(panel, "123", key)`` types a seed into the panel's seed box as a user
+    does, then presses ``key`` (Enter, Tab; None leaves it typed, not entered)."""
+
+    def type_(panel, text: str, key=Qt.Key.Key_Return) -> None:
+        edit = panel.seed_box.lineEdit()
+        panel.seed_box.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, text)
+        if key is not None:
+            qtbot.keyClick(edit, key)
+
+    return type_
 
 
 @pytest.fixture

@@ -247,13 +247,9 @@ def test_baum_welch_iterations_tick_whole_numbers(qtbot, panel, wait_idle):
     assert ticks and all(float(v).is_integer() for v in ticks)
 
 
-def test_a_typed_seed_samples_again(qtbot, panel, wait_idle):
+def test_a_typed_seed_samples_again(qtbot, panel, wait_idle, type_seed):
     before = panel.obs.copy()
-    edit = panel.seed_box.lineEdit()
-    panel.seed_box.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, "99")
-    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    type_seed(panel, "99", key=Qt.Key.Key_Tab)
     wait_idle(panel)
     assert panel.seed() == 99 and "seed 99" in panel.obs_label.text()
     assert not np.array_equal(panel.obs, before)

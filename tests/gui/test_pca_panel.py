@@ -268,13 +268,9 @@ def test_spraying_keeps_the_view(qtbot, panel, wait_idle):
     assert len(points) >= 12 and np.ptp(points[:, 0]) > 3  # a stroke, not a blob
 
 
-def test_a_typed_seed_draws_the_preset_again(qtbot, panel, wait_idle):
+def test_a_typed_seed_draws_the_preset_again(qtbot, panel, wait_idle, type_seed):
     before = panel.editor.points
-    edit = panel.seed_box.lineEdit()
-    panel.seed_box.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, "7")
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    type_seed(panel, "7")
     wait_idle(panel)
     assert panel.seed() == 7 and panel.preset_box.currentText() == "Two clusters"
     np.testing.assert_allclose(panel.editor.points, preset_points("Two clusters", 7)[0])

@@ -213,10 +213,9 @@ def test_three_class_csv_asks_which_two(qtbot, panel, wait_idle):
     assert panel.messages.level() == "error" and "two different classes" in panel.messages.text()
 
 
-def test_new_sample_draws_a_fresh_seed_and_shows_it(qtbot, panel, wait_idle):
+def test_new_sample_draws_a_fresh_seed_and_shows_it(qtbot, panel, wait_idle, type_seed):
     before = panel.editor.points
-    panel.seed_box.lineEdit().selectAll()
-    qtbot.keyClicks(panel.seed_box.lineEdit(), "41")  # typed, not entered: "New" ignores it
+    type_seed(panel, "41", key=None)  # typed, not entered: "New" ignores it
     new = [b for b in panel.findChildren(QPushButton) if "New" in b.text()][0]
     qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
     wait_idle(panel)
@@ -228,13 +227,10 @@ def test_new_sample_draws_a_fresh_seed_and_shows_it(qtbot, panel, wait_idle):
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Tab])
-def test_a_typed_seed_reseeds_on_enter_or_tab(qtbot, panel, wait_idle, key):
-    edit = panel.seed_box.lineEdit()
-    panel.seed_box.setFocus()
-    edit.selectAll()
-    qtbot.keyClicks(edit, "123")
+def test_a_typed_seed_reseeds_on_enter_or_tab(qtbot, panel, wait_idle, type_seed, key):
+    type_seed(panel, "123", key=None)
     assert not np.allclose(panel.editor.points, preset_points("Separable", 123)[0])
-    qtbot.keyClick(edit, key)
+    qtbot.keyClick(panel.seed_box.lineEdit(), key)
     wait_idle(panel)
     assert panel.seed() == 123
     np.testing.assert_allclose(panel.editor.points, preset_points("Separable", 123)[0])
