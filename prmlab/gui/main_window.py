@@ -365,6 +365,7 @@ class MainWindow(QMainWindow):
             path, _ = QFileDialog.getSaveFileName(self, "Export figure", suggested, figure_filter())
             if not path:
                 return None
+        panel.hide_transient()  # a hover tooltip describes the mouse, not the figure
         try:
             written = export_figure(panel.figure, path)
         except (OSError, RuntimeError) as exc:

@@ -89,6 +89,17 @@ def test_export_figure_png_and_svg(main_window, tmp_path):
     assert b"<svg" in svg.read_bytes()[:2000]
 
 
+def test_a_hover_tooltip_is_never_exported(main_window, tmp_path):
+    from prmlab.gui.widgets.text import TextItem
+
+    panel = main_window.current_panel()
+    tip = panel.transient(TextItem("#54: α = 0.01"))
+    panel.figure.getItem(0, 0).addItem(tip)  # the mouse rests on a point: Ctrl+E
+    assert tip.isVisible()
+    main_window.export_figure(str(tmp_path / "fig.png"))
+    assert not tip.isVisible()
+
+
 def test_export_results_without_results_says_so(main_window, tmp_path):
     assert main_window.export_results(str(tmp_path / "r.csv")) is None
     assert main_window.current_panel().messages.level() == "note"
