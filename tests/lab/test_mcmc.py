@@ -106,7 +106,7 @@ def test_a_parameter_change_applies_from_the_step_it_was_made(banana):
     changed = mcmc.with_params(exp.state, proposal_scale=2.0)
     assert len(changed.earlier) == 1
     assert changed.earlier[0].same_as(mcmc.Settings(40, 0.5, 1.0, 0.15, 20))
-    exp.adopt(changed)
+    assert exp.adopt(changed) is exp.result  # the same draws so far
     after = exp.advance(40)
     ref = engine.Sampler(banana.target, "mh", 4, 5, None, proposal_scale=0.5)
     head = ref.run(40)

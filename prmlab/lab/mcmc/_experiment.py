@@ -252,7 +252,7 @@ class Experiment:
                     self._sampler = self._sampler.with_params(**params)
                 self._epoch += 1
                 self._goal = state.steps
-                self._commit(state, self._pos, self._props, self._traj)
+                self.state = state.replace(steps=self._pos)  # the same draws: the same Result
         return self.result
 
     # -- inner workings ----------------------------------------------------------------
