@@ -69,6 +69,10 @@ class Model(LabState):
     def empty_observations(self) -> np.ndarray:
         return np.zeros(0, dtype=np.int64 if self.kind == "symbols" else float)
 
+    def check(self) -> None:
+        """``ValueError`` naming the first problem of λ (the engine's checks)."""
+        self.engine().log_emission(np.zeros(1, dtype=self.empty_observations().dtype))
+
 
 def state_names(n: int) -> tuple[str, ...]:
     """S1, S2, ... for a model whose states have no names."""

@@ -1,0 +1,203 @@
+"""The plots below the trellis: the posteriors γ with the path strips, the Baum-Welch
+log-likelihood curves, and λ's A and B as heat maps (B as densities when Gaussian)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from prmlab.gui.widgets import colors
+from prmlab.gui.widgets.figure import integer_ticks
+from prmlab.gui.widgets.legend import outside_legend
+from prmlab.gui.widgets.text import TextItem
+from prmlab.lab import hmm as lab
+
+STRIP_COLUMNS = 8000  # the path strips of the overview show every k-th step beyond this
+TEXT_CELLS = 32  # heat maps with up to this many cells (4 a row) print their values
+# Longer posterior curves are drawn without antialiasing: a dense antialiased zig-zag took
+# ~200 ms a repaint per state at T = 100,000, and at that density it looks the same.
+SMOOTH_POINTS = 2000
+STRIPS = (("viterbi", -0.2, "Viterbi"), ("posterior", -0.42, "argmax γ"), ("true", -0.64, "true"))
+
+
+class PosteriorView:
+    """γ_t(i) over the whole sequence, the three paths as colour strips below it, and a
+    region marking the trellis' window (drag it to move the trellis)."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        plot.setLabel("bottom", "time t")
+        plot.setMouseEnabled(x=True, y=False)
+        outside_legend(plot, "bottom", colCount=4)
+        self.curves: list[pg.PlotDataItem] = []
+        self.strips: dict[str, tuple[pg.ImageItem, float]] = {}
+        for name, y, _ in STRIPS:
+            img = pg.ImageItem(axisOrder="col-major")
+            img.setZValue(-5)
+            plot.addItem(img)
+            self.strips[name] = (img, y)
+        self.region = pg.LinearRegionItem(
+            brush=pg.mkBrush(230, 159, 0, 40), pen=pg.mkPen(colors.PALETTE[1], width=1.5)
+        )
+        self.region.setZValue(10)
+        plot.addItem(self.region, ignoreBounds=True)
+        plot.getAxis("left").setTicks(
+            [[(1.0, "1"), (0.5, "0.5"), (0.0, "0")] + [(y - 0.08, s) for _, y, s in STRIPS]]
+        )
+
+    def draw(self, state: lab.State, result: lab.Result | None) -> None:
+        a = result.analysis if result is not None else None
+        if a is not None and a.T != state.T:
+            a = None
+        model = result.model if result is not None else state.model
+        title = "Posterior γ<sub>t</sub>(i) and decoded paths"
+        if a is not None:
+            title = (
+                f"Posterior γ<sub>t</sub>(i) · log p(O|λ) = {a.log_likelihood:.5g} · "
+                f"Viterbi log p(O, I*|λ) = {a.viterbi_log_prob:.5g}"
+            )
+        self.plot.setTitle(title)
+        self._match_curves(model.states)
+        if a is None:
+            for curve in self.curves:
+                curve.setData([], [])
+        else:  # long sequences: the mean of γ over blocks of steps (an overview)
+            t, gamma = lab.gamma_overview(a, STRIP_COLUMNS)
+            for k, curve in enumerate(self.curves):
+                curve.setData(t, gamma[:, k], antialias=len(t) <= SMOOTH_POINTS)
+        palette = colors.palette_rgb(8).astype(np.uint8)
+        T = state.T
+        for name, (img, y) in self.strips.items():
+            path = None
+            if a is not None:
+                path = {"viterbi": a.viterbi, "posterior": a.posterior, "true": state.true_path}
+                path = path[name]
+            if path is None or len(path) != T:
+                img.clear()
+                continue
+            step = max(1, -(-T // STRIP_COLUMNS))  # every step-th state: an overview
+            rgb = palette[np.asarray(path)[::step] % 8][:, None, :]
+            img.setImage(rgb, levels=(0, 255))
+            img.setRect(QRectF(-0.5, y - 0.16, len(rgb) * step, 0.16))
+        self.plot.setYRange(-0.86, 1.3, padding=0)
+
+    def _match_curves(self, states: tuple[str, ...]) -> None:
+        """One curve per state, named after it."""
+        while len(self.curves) > len(states) or (
+            self.curves and self.curves[0].name() != states[0]
+        ):
+            curve = self.curves.pop()
+            self.plot.legend.removeItem(curve)
+            self.plot.removeItem(curve)
+        while len(self.curves) < len(states):
+            k = len(self.curves)
+            curve = self.plot.plot(
+                [], [], name=states[k], pen=pg.mkPen(colors.PALETTE[k % 8], width=1.8)
+            )
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+            self.curves.append(curve)
+
+
+class LikelihoodView:
+    """log p(O | λ) per Baum-Welch iteration: the kept run bold, other restarts grey."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        plot.setLabel("bottom", "iteration")
+        integer_ticks(plot.getAxis("bottom"))
+        plot.showGrid(x=True, y=True, alpha=0.2)
+        self.curves: list[pg.PlotDataItem] = []
+
+    def draw(self, curves: tuple[np.ndarray, ...], best: int) -> None:
+        for c in self.curves:
+            self.plot.removeItem(c)
+        self.curves = []
+        for r, h in enumerate(curves):
+            kept = r == best
+            pen = pg.mkPen(colors.PALETTE[3] if kept else (150, 150, 150), width=2.5 if kept else 1)
+            c = self.plot.plot(np.arange(1, len(h) + 1), h, pen=pen)
+            c.setZValue(2 if kept else 1)
+            self.curves.append(c)
+        if curves:
+            self.plot.autoRange()
+
+
+class HeatMap:
+    """A matrix of probabilities as an image with row and column names (and the values,
+    when few)."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        plot.invertY(True)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(colors.sequential_colormap())
+        self.image.setLevels((0.0, 1.0))
+        plot.addItem(self.image)
+        self.texts: list[TextItem] = []
+
+    def draw(self, values: np.ndarray, rows: tuple[str, ...], cols: tuple[str, ...]) -> None:
+        plot = self.plot
+        for t in self.texts:
+            plot.removeItem(t)
+        self.texts.clear()
+        if values.size == 0:
+            return
+        self.image.setImage(values, levels=(0.0, 1.0))
+        self.image.setRect(QRectF(-0.5, -0.5, values.shape[1], values.shape[0]))
+        plot.getAxis("left").setTicks([[(i, s[:6]) for i, s in enumerate(rows)]])
+        plot.getAxis("bottom").setTicks([[(j, s[:6]) for j, s in enumerate(cols)]])
+        plot.setXRange(-0.5, values.shape[1] - 0.5, padding=0)
+        plot.setYRange(-0.5, values.shape[0] - 0.5, padding=0)
+        if values.size <= TEXT_CELLS and values.shape[1] <= 4:
+            for i in range(values.shape[0]):
+                for j in range(values.shape[1]):
+                    v = values[i, j]
+                    label = "0" if v == 0 else f"{v:.2f}"  # an exact zero: a structural zero
+                    text = TextItem(label, anchor=(0.5, 0.5), color="k" if v > 0.6 else "w")
+                    text.setPos(j, i)
+                    plot.addItem(text)
+                    self.texts.append(text)
+
+
+class ModelView:
+    """A as a heat map; B as a heat map over symbols, or each state's Gaussian density."""
+
+    def __init__(self, a_plot: pg.PlotItem, b_plot: pg.PlotItem) -> None:
+        self.a = HeatMap(a_plot)
+        self.b = HeatMap(b_plot)
+        self.b_curves: list[pg.PlotDataItem] = []
+
+    def draw(self, m: lab.Model) -> None:
+        self.a.draw(m.transmat, m.states, m.states)
+        self.a.plot.setLabel("left", "from state i")
+        self.a.plot.setLabel("bottom", "to state j")
+        plot = self.b.plot
+        for c in self.b_curves:
+            plot.removeItem(c)
+        self.b_curves = []
+        if m.kind == "symbols":
+            plot.invertY(True)
+            self.b.image.setVisible(True)
+            self.b.draw(m.B, m.states, m.symbols)
+            plot.setLabel("left", "state j")
+            plot.setLabel("bottom", "symbol k")
+            plot.setTitle("B: b<sub>j</sub>(k)")
+            return
+        self.b.image.setVisible(False)
+        self.b.draw(np.zeros((0, 0)), (), ())
+        plot.invertY(False)
+        x, density = lab.gaussian_densities(m)
+        for k in range(m.n_states):
+            pen = pg.mkPen(colors.PALETTE[k % 8], width=2)
+            self.b_curves.append(plot.plot(x, density[:, k], pen=pen))
+        plot.getAxis("left").setTicks(None)
+        plot.getAxis("bottom").setTicks(None)
+        plot.setLabel("left", "density b<sub>j</sub>(x)")
+        plot.getAxis("left").enableAutoSIPrefix(False)
+        plot.setLabel("bottom", "observation x")
+        plot.setTitle("B: Gaussian b<sub>j</sub>(x)")
+        plot.autoRange()
