@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from prmlab.gui import theme
-from prmlab.gui.panels.mcmc import CUSTOM, McmcPanel
+from prmlab.gui.panels.mcmc import McmcPanel
+from prmlab.lab.mcmc import CUSTOM
 
 
 @pytest.fixture
@@ -20,22 +21,22 @@ def panel(make_panel, wait_idle, qtbot):
 
 
 def _type_expression(qtbot, panel, text):
-    panel.expr_edit.clear()
-    qtbot.keyClicks(panel.expr_edit, text)
-    qtbot.keyClick(panel.expr_edit, Qt.Key.Key_Return)
+    panel.form.expr_edit.clear()
+    qtbot.keyClicks(panel.form.expr_edit, text)
+    qtbot.keyClick(panel.form.expr_edit, Qt.Key.Key_Return)
 
 
 def test_demo_fills_the_rhat_table_and_flags_it(panel):
     assert panel.view.label == "Banana"
     assert panel.chains.shape == (4, 2001, 2)
-    rhat_item = panel.table.item(0, 3)
+    rhat_item = panel.form.table.item(0, 3)
     assert rhat_item is not None and rhat_item.text() != "–"
     value = float(rhat_item.text())
-    assert value == pytest.approx(panel.summary["rhat"][0], abs=6e-4)
+    assert value == pytest.approx(panel.summary.rhat[0], abs=6e-4)
     flagged = value > 1.01
     error_text = theme.ERROR_TEXT[theme.current_theme()]
     assert (rhat_item.foreground().color().name().upper() == error_text) == flagged
-    assert panel.table.item(1, 2).text().isdigit()  # ESS of y
+    assert panel.form.table.item(1, 2).text().isdigit()  # ESS of y
     frame = panel.results_frame()
     assert len(frame) == 4 * 2001
     assert {"chain", "step", "x", "y", "accepted", "kept"} <= set(frame.columns)
@@ -45,24 +46,24 @@ def test_demo_fills_the_rhat_table_and_flags_it(panel):
 def test_bad_expression_shows_the_error_and_keeps_the_target(qtbot, panel, wait_idle):
     before = panel.view
     _type_expression(qtbot, panel, "x + foo(y)")
-    assert panel.expr_error.isVisible()
-    assert "column 5" in panel.expr_error.text() and "foo" in panel.expr_error.text()
+    assert panel.form.expr_error.isVisible()
+    assert "column 5" in panel.form.expr_error.text() and "foo" in panel.form.expr_error.text()
     assert panel.messages.level() == "error"
     assert panel.view is before
     # Valid syntax, but zero density everywhere: refused by the worker, target kept.
     _type_expression(qtbot, panel, "-inf")
     wait_idle(panel)
     assert panel.view is before
-    assert "-inf everywhere" in panel.expr_error.text()
-    assert panel.sampler.target is before.target
+    assert "-inf everywhere" in panel.form.expr_error.text()
+    assert panel.experiment.target is before
 
 
 def test_typed_expression_becomes_the_target(qtbot, panel, wait_idle):
     _type_expression(qtbot, panel, "0 if x*x + y*y < 4 else -inf")
     wait_idle(panel)
     assert panel.view.target.name == "Expression"
-    assert panel.preset_box.currentText() == CUSTOM
-    assert not panel.expr_error.isVisible()
+    assert panel.form.preset_box.currentText() == CUSTOM
+    assert not panel.form.expr_error.isVisible()
     panel.run_long(3000)
     wait_idle(panel)
     assert np.all((panel.chains**2).sum(axis=2) < 4)  # the disc is never left
@@ -73,35 +74,35 @@ def test_step_draws_a_proposal(qtbot, panel, wait_idle):
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
     assert panel.n_steps == n + 1
-    assert panel.last is not None and panel.last.proposals.shape == (4, 1, 2)
-    assert len(panel.props_ok.data) + len(panel.props_bad.data) == 4
-    x, _ = panel.moves.getData()
+    assert panel.result.steps == n and panel.result.proposals.shape == (4, 30, 2)
+    assert len(panel.views.map.props_ok.data) + len(panel.views.map.props_bad.data) == 4
+    x, _ = panel.views.map.moves.getData()
     assert len(x) == 4 * 3  # from, to, gap per chain
 
 
 def test_hmc_step_draws_the_leapfrog_path(qtbot, panel, wait_idle):
-    panel.method_box.setCurrentText("HMC (leapfrog)")
-    panel.leap_spin.setValue(7)
+    panel.form.method_box.setCurrentText("HMC (leapfrog)")
+    panel.form.leap_spin.setValue(7)
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    assert panel.last.trajectories.shape == (4, 1, 8, 2)
-    x, _ = panel.moves.getData()
+    assert panel.result.trajectories.shape == (4, 8, 2)
+    x, _ = panel.views.map.moves.getData()
     assert len(x) == 4 * (8 + 1)
 
 
 def test_click_sets_the_start_of_every_chain(qtbot, panel):
-    vb = panel.chain_plot.getViewBox()
+    vb = panel.views.map.plot.getViewBox()
     pos = panel.figure.mapFromScene(vb.mapViewToScene(QPointF(0.5, 0.0)))
     qtbot.mouseClick(panel.figure.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.waitUntil(lambda: panel.x0 is not None)
-    assert np.allclose(panel.sampler.start, panel.x0)
-    assert panel.x0 == pytest.approx([0.5, 0.0], abs=0.1)
+    qtbot.waitUntil(lambda: panel.state.x0 is not None)
+    assert np.allclose(panel.result.starts, panel.state.x0)
+    assert panel.state.x0 == pytest.approx([0.5, 0.0], abs=0.1)
     assert panel.n_steps == 1
 
 
 def test_play_advances_and_pause_stops(qtbot, panel):
     n = panel.n_steps
-    panel.per_tick.setCurrentText("10")
+    panel.form.per_tick.setCurrentText("10")
     qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.n_steps >= n + 30, timeout=10000)
     qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
@@ -109,28 +110,28 @@ def test_play_advances_and_pause_stops(qtbot, panel):
 
 
 def test_rejection_and_importance_views(qtbot, panel, wait_idle):
-    panel.view_box.setCurrentIndex(1)
+    panel.form.view_box.setCurrentIndex(1)
     wait_idle(panel)
-    assert panel.rej_layout.isVisible() and not panel.chain_layout.isVisible()
-    assert len(panel.rej_dots.data) == panel.mc_n.value()
-    assert "accepted" in panel.rej_map.titleLabel.text
+    assert panel.rejection.layout.isVisible() and not panel.views.layout.isVisible()
+    assert len(panel.rejection.dots.data) == panel.form.mc_n.value()
+    assert "accepted" in panel.rejection.map.plot.titleLabel.text
     frame = panel.results_frame()
-    assert len(frame) == panel.mc_n.value()
+    assert len(frame) == panel.form.mc_n.value()
     assert (frame.accepted == (frame.u * np.exp(frame.log_M_q) <= np.exp(frame.log_p))).all()
-    panel.view_box.setCurrentIndex(2)
+    panel.form.view_box.setCurrentIndex(2)
     wait_idle(panel)
-    assert "ESS" in panel.imp_weights.titleLabel.text
+    assert "ESS" in panel.importance.weights.titleLabel.text
     assert panel.results_frame().weight.sum() == pytest.approx(1.0)
-    panel.view_box.setCurrentIndex(0)
-    assert panel.chain_layout.isVisible()
+    panel.form.view_box.setCurrentIndex(0)
+    assert panel.views.layout.isVisible()
 
 
 def test_nan_density_while_stepping_is_reported_and_the_chains_kept(qtbot, panel, wait_idle):
     _type_expression(qtbot, panel, "log(x) - 2*x - y*y")  # NaN for x < 0
     wait_idle(panel)
     assert panel.messages.level() == ""
-    panel.scale_slider.slider.setValue(panel.scale_slider.slider.maximum())
-    panel.per_tick.setCurrentText("100")
+    panel.form.scale_slider.slider.setValue(panel.form.scale_slider.slider.maximum())
+    panel.form.per_tick.setCurrentText("100")
     before = panel.chains.copy()
     qtbot.mouseClick(panel.playback.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.messages.level() == "error", timeout=10000)
