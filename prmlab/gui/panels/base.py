@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -23,6 +23,10 @@ from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.messages import MessageBar
 from prmlab.gui.widgets.params import SeedBox
 from prmlab.gui.widgets.playback import Playback
+from prmlab.gui.widgets.timeline import Timeline
+from prmlab.lab._state import LabState
+from prmlab.lab.history import History
+from prmlab.lab.session import PanelState, SessionError, migrate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +47,9 @@ class BasePanel(QWidget):
     title = "Panel"
     explanation = ""  # HTML: the formulas this panel animates, with PRML sections
 
+    # The panel's State class (prmlab.lab.<topic>.State): what restore_session_state builds.
+    state_class: ClassVar[type[LabState] | None] = None
+
     sigRunFinished = Signal()  # the panel's job ended and its result is drawn
 
     def __init__(self, context: PanelContext | None = None, parent: QWidget | None = None) -> None:
@@ -60,6 +67,9 @@ class BasePanel(QWidget):
         self.job.sigFinished.connect(self.sigRunFinished)
         self.seed_box = SeedBox(self.context.seed)
         self._playbacks: list[Playback] = []
+        self._timelines: list[Timeline] = []
+        # what the timeline scrubs: entries (State, Result) by step position
+        self.history: History[tuple[LabState, Any]] = History()
         self._transient: list[QGraphicsItem] = []
         self._draw_parts: list[Callable[[], None]] = []
         # not 0 ms: the paint of a part (a posted event) must come before the next part
@@ -118,6 +128,69 @@ class BasePanel(QWidget):
         Called by ``clear_stale`` before new data or a preset is drawn: override it so that
         nothing of the old data (points, names, axis titles, curves) outlives it.
         """
+
+    # -- the lab floor: States in, pictures out -----------------------------------------
+    def lab_state(self) -> LabState | None:
+        """The State the panel shows now (None: nothing worth saving yet)."""
+        return None
+
+    def show_state(self, state: LabState) -> None:
+        """Draw ``state`` exactly (running what it needs through ``self.job``, no demo).
+
+        Used by sessions and the scrubber; a panel with a ``state_class`` overrides it."""
+        raise NotImplementedError(f"the {self.title} panel cannot show a saved state")
+
+    def session_state(self) -> PanelState | None:
+        """What a session file keeps of this panel (None: nothing to save)."""
+        state = self.lab_state()
+        return None if state is None else PanelState(state.VERSION, state.to_dict())
+
+    def restore_session_state(self, saved: PanelState) -> None:
+        """Show a saved state: migrated to this app's version, checked field by field.
+
+        Raises ``SessionError`` (a ValueError) with a message for the user when the state
+        cannot be read; the panel is then unchanged."""
+        cls = self.state_class
+        if cls is None:
+            raise SessionError(f"the {self.title} panel cannot open saved states")
+        try:
+            state = cls.from_dict(migrate(self.name, saved, cls.VERSION))
+        except SessionError:
+            raise
+        except (ValueError, TypeError) as exc:
+            raise SessionError(f"the {self.title} panel's saved state is damaged: {exc}") from exc
+        self.show_state(state)
+
+    def make_timeline(self, *, unit: str = "step") -> Timeline:
+        """A scrubber over ``self.history``: dragging or Step back shows a recorded step
+        (``seek``); Step forward from the newest step is wired by the panel to its Step."""
+        timeline = Timeline(unit=unit)
+        timeline.sigSeek.connect(self.seek)
+        self._timelines.append(timeline)
+        self.update_timelines()
+        return timeline
+
+    def record(self, position: int, state: LabState, result: Any) -> None:
+        """Keep ``(state, result)`` for ``position`` in the history and show it on the
+        timelines; recording at or before the newest step starts a new future."""
+        self.history.record(position, (state, result))
+        self.update_timelines(position)
+
+    def update_timelines(self, current: int | None = None) -> None:
+        """Show the history's positions on the timelines, ``current`` selected (None: the
+        newest)."""
+        for timeline in self._timelines:
+            timeline.set_positions(self.history.positions, current)
+
+    def seek(self, position: int) -> None:
+        """Show the recorded step at ``position``: its State through ``show_state``.
+
+        A step the history thinned away shows the nearest kept one before it; a panel that
+        can recompute from there (``history.at_or_before``) overrides this."""
+        kept = self.history.at_or_before(position)
+        if kept is not None:
+            state, _result = kept[1]
+            self.show_state(state)
 
     # -- never stale -------------------------------------------------------------------
     def transient(self, item: QGraphicsItem) -> QGraphicsItem:
