@@ -28,41 +28,41 @@ def to_widget(panel, plot, x, y):
 
 
 def point_colours(panel):
-    return [b.color().name() for b in panel.points.data["brush"]]
+    return [b.color().name() for b in panel.data_view.points.data["brush"]]
 
 
 def ellipse(panel, k=0):
-    return np.array(panel.curves[2 * k].getData())
+    return np.array(panel.data_view.curves[2 * k].getData())
 
 
 def test_step_e_recolours_then_step_m_moves_ellipses(qtbot, panel, wait_idle):
     panel.load_preset("Overlapping blobs (5)")
     wait_idle(panel)
-    assert panel.state.half == "init"
+    assert panel.result.half == "init"
     colours0, ellipse0 = point_colours(panel), ellipse(panel)
-    assert not panel.step_m_button.isEnabled()
-    click(qtbot, panel.step_e_button)
+    assert not panel.ui.step_m_button.isEnabled()
+    click(qtbot, panel.ui.step_e_button)
     wait_idle(panel)
-    assert panel.state.half == "E" and len(panel.state.history) == 1
+    assert panel.result.half == "E" and len(panel.result.history) == 1
     assert point_colours(panel) != colours0  # soft responsibilities blend the colours
     np.testing.assert_array_equal(ellipse(panel), ellipse0)  # E leaves the parameters
-    assert panel.step_m_button.isEnabled() and not panel.step_e_button.isEnabled()
+    assert panel.ui.step_m_button.isEnabled() and not panel.ui.step_e_button.isEnabled()
     colours1 = point_colours(panel)
-    click(qtbot, panel.step_m_button)
+    click(qtbot, panel.ui.step_m_button)
     wait_idle(panel)
-    assert panel.state.half == "M"
+    assert panel.result.half == "M"
     assert not np.allclose(ellipse(panel), ellipse0)  # M re-estimates means and covariances
     assert point_colours(panel) == colours1
     click(qtbot, panel.playback.step_button)  # Step (E+M): one more full iteration
     wait_idle(panel)
-    assert panel.state.half == "M" and panel.state.iteration == 2
-    panel.plot.getViewBox().setFocus()
+    assert panel.result.half == "M" and panel.result.iteration == 2
+    panel.data_view.plot.getViewBox().setFocus()
     qtbot.keyClick(panel.figure, Qt.Key.Key_E)  # keys for the lecture: E, M, N
     wait_idle(panel)
-    assert panel.state.half == "E" and panel.state.iteration == 3
+    assert panel.result.half == "E" and panel.result.iteration == 3
     qtbot.keyClick(panel.figure, Qt.Key.Key_M)
     wait_idle(panel)
-    assert panel.state.half == "M"
+    assert panel.result.half == "M"
 
 
 def test_play_runs_to_convergence_and_the_curve_never_decreases(qtbot, panel, wait_idle):
@@ -70,79 +70,85 @@ def test_play_runs_to_convergence_and_the_curve_never_decreases(qtbot, panel, wa
     click(qtbot, panel.playback.play_button)
     qtbot.waitUntil(lambda: not panel.playback.playing, timeout=20000)
     wait_idle(panel)  # the curve is drawn in a turn after the plot
-    assert panel.state.converged
-    h = panel.state.history
+    assert panel.result.converged
+    h = panel.result.history
     assert len(h) >= 2 and (np.diff(h) >= -1e-9).all()
-    assert panel.mono_text.toPlainText().startswith("✓")
+    assert panel.curve_view.mono_text.toPlainText().startswith("✓")
     frame = panel.results_frame()
     assert {"label", "resp_0", "weight"} <= set(frame.columns)
     assert (frame["row"] == "point").sum() == len(panel.X)
 
 
 def test_dragging_a_mean_reinitialises(qtbot, panel, wait_idle):
-    click(qtbot, panel.fit_button)
+    click(qtbot, panel.ui.fit_button)
     wait_idle(panel)
-    assert panel.state.iteration > 0
-    handle = panel.handles[0]
+    assert panel.result.iteration > 0
+    handle = panel.data_view.handles[0]
     start = handle.pos()
     target = QPointF(start.x() + 3.0, start.y() - 2.0)
     vp = panel.figure.viewport()
     qtbot.mousePress(
-        vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, panel.plot, start.x(), start.y())
+        vp,
+        Qt.MouseButton.LeftButton,
+        pos=to_widget(panel, panel.data_view.plot, start.x(), start.y()),
     )
     for t in np.linspace(0, 1, 6)[1:]:
-        qtbot.mouseMove(vp, pos=to_widget(panel, panel.plot, start.x() + 3 * t, start.y() - 2 * t))
+        qtbot.mouseMove(
+            vp, pos=to_widget(panel, panel.data_view.plot, start.x() + 3 * t, start.y() - 2 * t)
+        )
     qtbot.mouseRelease(
-        vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, panel.plot, target.x(), target.y())
+        vp,
+        Qt.MouseButton.LeftButton,
+        pos=to_widget(panel, panel.data_view.plot, target.x(), target.y()),
     )
     wait_idle(panel)
-    assert panel.state.half == "init" and panel.state.iteration == 0
-    assert len(panel.state.history) == 0
-    np.testing.assert_allclose(panel.state.means[0], [target.x(), target.y()], atol=0.1)
+    assert panel.result.half == "init" and panel.result.iteration == 0
+    assert len(panel.result.history) == 0
+    np.testing.assert_allclose(panel.result.means[0], [target.x(), target.y()], atol=0.1)
 
 
 def test_restarts_fill_the_histogram_and_a_click_loads_a_run(qtbot, panel, wait_idle):
-    panel.runs_box.setValue(6)
-    click(qtbot, panel.restarts_button)
+    panel.ui.runs_box.setValue(6)
+    click(qtbot, panel.ui.restarts_button)
     wait_idle(panel)
-    heights = panel.hist_bars.opts["height"]
+    heights = panel.restarts_view.bars.opts["height"]
     assert int(np.sum(heights)) == 6
     qtbot.wait(100)  # let the layout settle (the title changed) before mapping the click
-    r = panel.restart_result
+    r = panel.restarts_view.restarts
     worst = int(np.argmin(r.scores))
     x = float(r.scores[worst])
-    vb = panel.hist_plot.getViewBox()
+    vb = panel.restarts_view.plot.getViewBox()
     y = float(np.mean(vb.viewRange()[1]))
     qtbot.mouseClick(
         panel.figure.viewport(),
         Qt.MouseButton.LeftButton,
-        pos=to_widget(panel, panel.hist_plot, x, y),
+        pos=to_widget(panel, panel.restarts_view.plot, x, y),
     )
-    assert panel.hist_mark.isVisible()
+    assert panel.restarts_view.mark.isVisible()
     assert panel.seed() == int(r.seeds[int(np.argmin(np.abs(r.scores - x)))])
-    assert panel.state.converged
+    assert panel.result.converged
 
 
 def test_kmeans_mode_shows_hard_labels_and_voronoi(qtbot, panel, wait_idle):
-    panel.mode_box.setCurrentIndex(1)
+    panel.ui.mode_box.setCurrentIndex(1)
     wait_idle(panel)
-    assert panel.voronoi.isVisible() and not panel.curves[0].isVisible()
-    click(qtbot, panel.fit_button)
+    assert panel.data_view.voronoi.isVisible() and not panel.data_view.curves[0].isVisible()
+    click(qtbot, panel.ui.fit_button)
     wait_idle(panel)
-    s = panel.state
-    assert s.mode == "kmeans" and s.converged
+    s = panel.result
+    assert s.method == "kmeans" and s.converged
     assert set(np.unique(s.resp)) <= {0.0, 1.0}
     assert (np.diff(s.history) <= 1e-9 * s.history[1:]).all()
-    click(qtbot, panel.criteria_button)
+    click(qtbot, panel.ui.criteria_button)
     wait_idle(panel)
-    assert len(panel.bic_curve.getData()[0]) == panel.kmax_box.value()
+    assert len(panel.criteria_view.bic.getData()[0]) == panel.ui.kmax_box.value()
 
 
 def test_bic_aic_chart(qtbot, panel, wait_idle):
-    panel.kmax_box.setValue(4)
-    click(qtbot, panel.criteria_button)
+    panel.ui.kmax_box.setValue(4)
+    click(qtbot, panel.ui.criteria_button)
     wait_idle(panel)
-    xs, bic = panel.bic_curve.getData()
+    xs, bic = panel.criteria_view.bic.getData()
     assert list(xs) == [1, 2, 3, 4] and np.isfinite(bic).all()
     assert "Lowest BIC" in panel.messages.text()
 
@@ -150,17 +156,17 @@ def test_bic_aic_chart(qtbot, panel, wait_idle):
 def test_table_data_fits_all_dims_and_shows_pcs(qtbot, panel, wait_idle):
     panel.set_dataset(iris())
     wait_idle(panel)
-    assert panel.X.shape == (150, 4) and not panel.editor.enabled
-    panel.view_box.setCurrentIndex(1)
-    assert panel.plot.getAxis("bottom").labelText == "PC1"
-    click(qtbot, panel.fit_button)
+    assert panel.X.shape == (150, 4) and not panel.data_view.editor.enabled
+    panel.ui.view_box.setCurrentIndex(1)
+    assert panel.data_view.plot.getAxis("bottom").labelText == "PC1"
+    click(qtbot, panel.ui.fit_button)
     wait_idle(panel)
-    assert panel.state.means.shape == (panel.k_box.value(), 4)
-    assert len(panel.points.data) == 150
-    panel.feature_list.item(3).setCheckState(Qt.CheckState.Unchecked)  # fit in 3 features
+    assert panel.result.means.shape == (panel.ui.k_box.value(), 4)
+    assert len(panel.data_view.points.data) == 150
+    panel.ui.feature_list.item(3).setCheckState(Qt.CheckState.Unchecked)  # fit in 3 features
     wait_idle(panel)
-    assert panel.X.shape == (150, 3) and panel.state.means.shape[1] == 3
-    assert panel.x_box.count() == 3
+    assert panel.X.shape == (150, 3) and panel.result.means.shape[1] == 3
+    assert panel.ui.x_box.count() == 3
     frame = panel.results_frame()
     assert list(frame.columns[2:5]) == list(iris().feature_names[:3])
 
@@ -169,18 +175,18 @@ def test_painting_points_refits_and_undo(qtbot, make_panel, wait_idle):
     p = make_panel(GmmPanel)
     p.load_preset("Empty: paint your own")
     wait_idle(p)
-    assert p.state is None and "No points" in p.messages.text()
-    p.k_box.setValue(2)
-    p.plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    assert p.result is None and "No points" in p.messages.text()
+    p.ui.k_box.setValue(2)
+    p.data_view.plot.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
     vp = p.figure.viewport()
     for x, y in [(2, 2), (2.5, 2.2), (8, 8), (8.2, 7.5)]:
-        qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=to_widget(p, p.plot, x, y))
+        qtbot.mouseClick(vp, Qt.MouseButton.LeftButton, pos=to_widget(p, p.data_view.plot, x, y))
     wait_idle(p)
-    assert len(p.X) == 4 and p.state is not None
-    p.k_box.setValue(6)  # more components than points: a clear error, not a crash
+    assert len(p.X) == 4 and p.result is not None
+    p.ui.k_box.setValue(6)  # more components than points: a clear error, not a crash
     wait_idle(p)
     assert p.messages.level() == "error" and "n_components" in p.messages.text()
-    p.k_box.setValue(2)
+    p.ui.k_box.setValue(2)
     p.undo_stack.undo()
     wait_idle(p)
     assert len(p.X) == 3
@@ -191,13 +197,15 @@ def test_large_data_is_drawn_as_a_density_coloured_in_the_worker(qtbot, panel, w
 
     panel.set_dataset(blobs(30_000, 3, 1.0, seed=1))
     wait_idle(panel)
-    assert panel.density.isVisible() and len(panel.points.data) == 0
+    assert panel.data_view.density.isVisible() and len(panel.data_view.points.data) == 0
     assert panel.X.shape == (30_000, 2)
-    click(qtbot, panel.step_e_button)
+    click(qtbot, panel.ui.step_e_button)
     wait_idle(panel)
-    s = panel.state
-    assert s.half == "E" and s.image is not None
-    assert s.image_token == panel.density_view().token  # drawn as made, no GUI-side recolour
+    s = panel.result
+    assert s.half == "E" and panel.frame.image is not None
+    assert (
+        panel.frame.image_token == panel.density_view().token
+    )  # drawn as made, no GUI-side recolour
 
 
 def test_a_table_with_fewer_rows_than_components_shows_the_error(panel, wait_idle):
@@ -208,11 +216,13 @@ def test_a_table_with_fewer_rows_than_components_shows_the_error(panel, wait_idl
 
 
 def test_new_data_keep_no_restarts_of_the_old(qtbot, panel, wait_idle):
-    panel.runs_box.setValue(3)
-    click(qtbot, panel.restarts_button)
+    panel.ui.runs_box.setValue(3)
+    click(qtbot, panel.ui.restarts_button)
     wait_idle(panel)
-    assert panel.hist_plot.titleLabel.text.startswith("Restarts: 3 runs")
+    assert panel.restarts_view.plot.titleLabel.text.startswith("Restarts: 3 runs")
     panel.set_dataset(iris())
     wait_idle(panel)
-    assert panel.hist_plot.titleLabel.text == "Restarts: final log-likelihood"
-    assert len(panel.hist_bars.opts["height"]) == 0 and panel.restart_result is None
+    assert panel.restarts_view.plot.titleLabel.text == "Restarts: final log-likelihood"
+    assert (
+        len(panel.restarts_view.bars.opts["height"]) == 0 and panel.restarts_view.restarts is None
+    )

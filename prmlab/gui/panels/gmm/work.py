@@ -1,0 +1,66 @@
+"""What the EM/GMM panel runs in its Job's worker (no Qt): the lab's Experiment advanced to a
+position, each half-step as a ``Frame`` (with its density image for large data), and the
+demo's run of a fit, restarts and criteria."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from prmlab.gui.panels.gmm.density import DensityView, density_image
+from prmlab.lab import gmm
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A State and what its half-step shows; ``image`` is the density image coloured for the
+    layout ``image_token`` (None when the points are drawn as markers)."""
+
+    state: gmm.State
+    result: gmm.Result
+    image: np.ndarray | None = None
+    image_token: int = -1
+
+    @property
+    def progress(self) -> float:  # the status bar's share done
+        r = self.result
+        return 1.0 if r.finished else min(1.0, r.iteration / gmm.MAX_ITER)
+
+
+def frame_of(state: gmm.State, result: gmm.Result, layout: DensityView | None) -> Frame:
+    """``result`` as the Frame of ``state`` at its position, coloured for ``layout``."""
+    state = state.replace(position=result.position)
+    if layout is None:
+        return Frame(state, result)
+    return Frame(state, result, density_image(result.resp, layout), layout.token)
+
+
+def advance(
+    experiment: gmm.Experiment | None,
+    state: gmm.State,
+    target: int,
+    layout: DensityView | None,
+) -> Iterator[Frame]:
+    """Half-steps of ``experiment`` (None: a new one for ``state``) up to ``target``, each
+    yielded as a Frame; returns ``(experiment, last Frame)`` so the panel keeps stepping it."""
+    if experiment is None:
+        experiment = gmm.Experiment(state.replace(position=0))
+        yield frame_of(state, experiment.result, layout)
+    frame = frame_of(state, experiment.result, layout)
+    for result in experiment.iter_run_to(target):
+        frame = frame_of(state, result, layout)
+        yield frame
+    return experiment, frame
+
+
+def full_run(
+    state: gmm.State, target: int, layout: DensityView | None, restarts: bool, criteria: bool
+) -> Iterator:
+    """The fit up to ``target``, then (if asked) the restarts and the criteria: a demo's or a
+    reopened State's whole picture. Returns ``(experiment, frame, restarts, criteria)``."""
+    experiment, frame = yield from advance(None, state, target, layout)
+    runs = (yield from gmm.restarts(state)) if restarts else None
+    chart = (yield from gmm.criteria(state, experiment.data)) if criteria else None
+    return experiment, frame, runs, chart
