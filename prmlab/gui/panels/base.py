@@ -7,13 +7,13 @@ the other hooks have sensible defaults.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from prmlab.data import Dataset
 from prmlab.gui.jobs import Job, JobMonitor
@@ -21,7 +21,7 @@ from prmlab.gui.widgets.column import ControlColumn
 from prmlab.gui.widgets.explanation import Explanation
 from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.messages import MessageBar
-from prmlab.gui.widgets.params import SeedBox
+from prmlab.gui.widgets.params import Param, ParamForm, SeedBox, StateChange
 from prmlab.gui.widgets.playback import Playback
 from prmlab.gui.widgets.timeline import Timeline
 from prmlab.lab._state import LabState
@@ -49,6 +49,8 @@ class BasePanel(QWidget):
 
     # The panel's State class (prmlab.lab.<topic>.State): what restore_session_state builds.
     state_class: ClassVar[type[LabState] | None] = None
+    # The State's number fields as form rows (make_param_form builds them).
+    params: ClassVar[Sequence[Param]] = ()
 
     sigRunFinished = Signal()  # the panel's job ended and its result is drawn
 
@@ -160,6 +162,29 @@ class BasePanel(QWidget):
         except (ValueError, TypeError) as exc:
             raise SessionError(f"the {self.title} panel's saved state is damaged: {exc}") from exc
         self.show_state(state)
+
+    def make_param_form(
+        self, form: QFormLayout, params: Sequence[Param] | None = None
+    ) -> ParamForm:
+        """Rows in ``form`` for ``params`` (default: the panel's ``params``), bound to
+        ``lab_state``/``show_state``: each change is one Ctrl+Z-able command. The panel's
+        ``show_state`` calls ``form.set_state(state)`` so the rows follow undo and sessions."""
+        return ParamForm(
+            self.params if params is None else params,
+            form,
+            self.undo_stack,
+            self.lab_state,
+            self.show_state,
+            parent=self,
+        )
+
+    def change_state(self, state: LabState, text: str) -> None:
+        """Show ``state`` as one undoable change (Ctrl+Z shows the State shown now)."""
+        before = self.lab_state()
+        if before is None:
+            self.show_state(state)
+        else:
+            self.undo_stack.push(StateChange(self.show_state, before, state, text))
 
     def make_timeline(self, *, unit: str = "step") -> Timeline:
         """A scrubber over ``self.history``: dragging or Step back shows a recorded step

@@ -1,11 +1,15 @@
-"""Parameter controls: sliders with a value label (linear or log, optionally with ∞), seeds, groups."""
+"""Parameter controls: sliders with a value label (linear or log, optionally with ∞), seeds,
+groups, and declarative parameter forms whose every change is one undoable State change."""
 
 from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -16,6 +20,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+
+from prmlab.lab._state import LabState
 
 MAX_SEED = 2**31 - 1
 NEW_SEEDS = 100_000  # "New" draws below this: a seed short enough to read out and type again
@@ -130,3 +136,144 @@ def group(layout: QLayout, title: str) -> QFormLayout:
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     layout.addWidget(box)
     return form
+
+
+@dataclass(frozen=True)
+class Param:
+    """A number field of a State, described once: the form row, its range and its tooltip.
+
+    ``name`` is the State's field; ``lo``..``hi`` the slider's range (``log``: spaced
+    geometrically; ``integer``: whole numbers); ``inf_label`` adds a notch meaning ∞.
+    """
+
+    name: str
+    label: str
+    lo: float
+    hi: float
+    log: bool = False
+    integer: bool = False
+    tooltip: str = ""
+    inf_label: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.hi > self.lo:
+            raise ValueError(
+                f"Param {self.name!r}: hi must be > lo, got lo={self.lo}, hi={self.hi}; "
+                "swap them or widen the range"
+            )
+        if self.log and self.lo <= 0:
+            raise ValueError(
+                f"Param {self.name!r}: a log scale needs lo > 0, got lo={self.lo}; "
+                "use a positive lower bound or log=False"
+            )
+
+    def steps(self) -> int:
+        """Slider notches: one per whole number for a linear integer range (at most 1000)."""
+        if self.integer and not self.log:
+            return max(1, min(int(self.hi - self.lo), 1000))
+        return 200
+
+    def typed(self, value: float) -> float | int:
+        """``value`` as the State stores it (∞ stays a float)."""
+        return round(value) if self.integer and math.isfinite(value) else float(value)
+
+
+class StateChange(QUndoCommand):
+    """One change of a panel's State: redo shows ``after``, undo shows ``before``."""
+
+    def __init__(
+        self,
+        show: Callable[[LabState], None],
+        before: LabState,
+        after: LabState,
+        text: str,
+        *,
+        shown: bool = False,
+    ) -> None:
+        super().__init__(text)
+        self._show, self.before, self.after = show, before, after
+        self._skip_redo = shown  # pushed after the change was already shown (a slider drag)
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self._show(self.after)
+
+    def undo(self) -> None:
+        self._show(self.before)
+
+
+class ParamForm(QObject):
+    """Form rows for ``params`` in ``form``, bound to a panel's State.
+
+    A change shows ``current().replace(name=value)`` through ``show`` and is one command
+    on ``undo_stack``; a slider drag shows each value live but pushes one command, at
+    release. ``set_state`` fills the rows from a State (after undo, a session, a preset).
+    """
+
+    def __init__(
+        self,
+        params: Sequence[Param],
+        form: QFormLayout,
+        undo_stack: QUndoStack,
+        current: Callable[[], LabState | None],
+        show: Callable[[LabState], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.params = {p.name: p for p in params}
+        self._undo_stack, self._current, self._show = undo_stack, current, show
+        self._drag_start: LabState | None = None
+        self.sliders: dict[str, ValueSlider] = {}
+        for p in params:
+            slider = ValueSlider(
+                p.lo,
+                p.hi,
+                p.lo,
+                log=p.log,
+                steps=p.steps(),
+                decimals=max(3, len(str(int(p.hi)))) if p.integer else 3,
+                inf_label=p.inf_label,
+            )
+            slider.setToolTip(p.tooltip)
+            form.addRow(p.label, slider)
+            form.labelForField(slider).setToolTip(p.tooltip)
+            slider.valueChanged.connect(lambda v, p=p: self._changed(p, v))
+            slider.slider.sliderReleased.connect(lambda p=p: self._released(p))
+            self.sliders[p.name] = slider
+
+    def values(self) -> dict[str, float | int]:
+        """The rows' values as the State stores them."""
+        return {n: self.params[n].typed(s.value()) for n, s in self.sliders.items()}
+
+    def set_state(self, state: LabState) -> None:
+        """Show ``state``'s values in the rows without changing anything."""
+        for name, slider in self.sliders.items():
+            slider.setValue(float(getattr(state, name)))
+
+    def _changed(self, param: Param, value: float) -> None:
+        state = self._current()
+        if state is None:
+            return
+        changed = state.replace(**{param.name: param.typed(value)})
+        if self.sliders[param.name].slider.isSliderDown():  # mid-drag: live, not yet undoable
+            if self._drag_start is None:
+                self._drag_start = state
+            self._show(changed)
+            return
+        self._undo_stack.push(StateChange(self._show, state, changed, self._text(param, value)))
+
+    def _released(self, param: Param) -> None:
+        before, self._drag_start = self._drag_start, None
+        after = self._current()
+        if before is None or after is None or after.same_as(before):
+            return
+        value = self.sliders[param.name].value()
+        self._undo_stack.push(
+            StateChange(self._show, before, after, self._text(param, value), shown=True)
+        )
+
+    def _text(self, param: Param, value: float) -> str:
+        shown = self.sliders[param.name].label.text()
+        return f"{param.label} = {shown}" if math.isfinite(value) else f"{param.label} = ∞"
