@@ -237,10 +237,26 @@ def forward_backward_kernel(pi, A, AT, log_B, mode):
     γ_t(i) ∝ α_t(i) β_t(i)); BAUM_WELCH: also Σ_t ξ_t (N, N) with ξ_t(i, j) ∝ α_t(i) a_ij
     b_j(o_{t+1}) β_{t+1}(j), the E-step of Learning. Unused outputs are left as they are.
     """
+    E, shift = scale_emission(log_B)
+    return scaled_forward_backward_kernel(pi, A, AT, E, shift, mode)
+
+
+@jit
+def scale_emission(log_B):
+    """``(E, shift)`` of ``log_B`` (T, N): E[t] = exp(log_B[t] - shift[t]), shift[t] = max_j
+    log_B[t, j] (a row of -inf: E[t] = 0, shift[t] = -inf)."""
     T, n = log_B.shape
     E = np.empty((T, n))
     shift = np.empty(T)
     _scale_emission(log_B, E, shift, 0, T)
+    return E, shift
+
+
+@jit
+def scaled_forward_backward_kernel(pi, A, AT, E, shift, mode):
+    """``forward_backward_kernel`` from the emission scaled per step, ``b_j(o_t) = E[t, j]
+    exp(shift[t])`` (``scale_emission``'s output, or a model's own table of it)."""
+    T, n = E.shape
     alpha = np.empty((T, n))
     beta = np.empty((T, n))
     sa = np.empty(T)

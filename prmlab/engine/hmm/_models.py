@@ -98,6 +98,10 @@ class _BaseHMM:
     def _log_emission(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def _scaled_emission(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(E (T, N), shift (T,))`` with b_j(o_t) = E[t, j] exp(shift[t]), max_j E[t, j] = 1."""
+        return _kernels.scale_emission(self._log_emission(X))
+
     def _m_step_emission(self, X: np.ndarray, gamma: np.ndarray) -> list[int]:
         raise NotImplementedError
 
@@ -160,12 +164,13 @@ class _BaseHMM:
         """The Viterbi path of one sequence, shape (T,)."""
         return self.decode(X)[0]
 
-    def _posterior(self, lB: np.ndarray, pi: np.ndarray, A: np.ndarray, with_xi: bool):
+    def _posterior(self, X: np.ndarray, pi: np.ndarray, A: np.ndarray, with_xi: bool):
+        """γ, Σ_t ξ_t (with ``with_xi``) and log p(O | λ) of the checked sequence ``X``."""
         mode = _kernels.BAUM_WELCH if with_xi else _kernels.POSTERIOR
-        gamma, _, xi, ll, stop = _kernels.forward_backward_kernel(
-            pi, A, np.ascontiguousarray(A.T), lB, mode
+        gamma, _, xi, ll, stop = _kernels.scaled_forward_backward_kernel(
+            pi, A, np.ascontiguousarray(A.T), *self._scaled_emission(X), mode
         )
-        if stop < lB.shape[0]:
+        if stop < X.shape[0]:
             raise ValueError(_core.impossible_message(int(stop)))
         return gamma, xi, float(ll)
 
@@ -175,8 +180,7 @@ class _BaseHMM:
         Raises ``ValueError`` when the sequence is impossible (p(O | λ) = 0).
         """
         pi, A = self._model()
-        lB = self._log_emission(self._check_observations(X, "X"))
-        return self._posterior(lB, pi, A, False)[0]
+        return self._posterior(self._check_observations(X, "X"), pi, A, False)[0]
 
     def score_samples(self, X: Any) -> tuple[float, np.ndarray]:
         """``(log p(O | λ), γ)`` of one sequence from one forward-backward pass, γ (T, n_states)
@@ -185,9 +189,7 @@ class _BaseHMM:
         Raises ``ValueError`` when the sequence is impossible (p(O | λ) = 0).
         """
         pi, A = self._model()
-        gamma, _, ll = self._posterior(
-            self._log_emission(self._check_observations(X, "X")), pi, A, False
-        )
+        gamma, _, ll = self._posterior(self._check_observations(X, "X"), pi, A, False)
         return ll, gamma
 
     def score(self, X: Any) -> float:
@@ -199,9 +201,10 @@ class _BaseHMM:
         AT = np.ascontiguousarray(A.T)
         total = 0.0
         for k, x in enumerate(self._check_sequences(X)):
-            lB = self._log_emission(x)
-            _, _, _, ll, stop = _kernels.forward_backward_kernel(pi, A, AT, lB, _kernels.POSTERIOR)
-            if stop < lB.shape[0]:
+            _, _, _, ll, stop = _kernels.scaled_forward_backward_kernel(
+                pi, A, AT, *self._scaled_emission(x), _kernels.POSTERIOR
+            )
+            if stop < x.shape[0]:
                 warnings.warn(
                     f"sequence {k}: {_core.impossible_message(int(stop))}",
                     _core.ImpossibleSequenceWarning,
@@ -256,7 +259,7 @@ class _BaseHMM:
             ll = 0.0
             for k, x in enumerate(seqs):
                 try:
-                    gamma, xi, ll_k = self._posterior(self._log_emission(x), pi, A, True)
+                    gamma, xi, ll_k = self._posterior(x, pi, A, True)
                 except ValueError as e:
                     raise ValueError(f"Baum-Welch on sequence {k}: {e}") from None
                 start += gamma[0]
@@ -392,6 +395,15 @@ class CategoricalHMM(_BaseHMM):
         with np.errstate(divide="ignore"):
             logB = np.log(np.asarray(self.emissionprob_, dtype=np.float64))
         return np.ascontiguousarray(logB.T[X])
+
+    def _scaled_emission(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # One row per symbol, scaled once: no log and exp per time step and state.
+        B = np.asarray(self.emissionprob_, dtype=np.float64)
+        top = B.max(axis=0)  # (n_symbols,); 0 for a symbol no state emits
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table = np.where(top > 0.0, B / top, 0.0).T
+            shift = np.log(top)
+        return np.ascontiguousarray(table[X]), shift[X]
 
     def _m_step_emission(self, X: np.ndarray, gamma: np.ndarray) -> list[int]:
         if "e" not in self.params:
