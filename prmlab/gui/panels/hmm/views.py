@@ -10,6 +10,7 @@ from PySide6.QtCore import QRectF
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.figure import integer_ticks
 from prmlab.gui.widgets.legend import outside_legend
+from prmlab.gui.widgets.pool import grown
 from prmlab.gui.widgets.text import TextItem
 from prmlab.lab import hmm as lab
 
@@ -110,16 +111,23 @@ class LikelihoodView:
         plot.showGrid(x=True, y=True, alpha=0.2)
         self.curves: list[pg.PlotDataItem] = []
 
+    @property
+    def drawn(self) -> list[pg.PlotDataItem]:
+        """The curves on show."""
+        return [c for c in self.curves if c.isVisible()]
+
     def draw(self, curves: tuple[np.ndarray, ...], best: int) -> None:
-        for c in self.curves:
-            self.plot.removeItem(c)
-        self.curves = []
-        for r, h in enumerate(curves):
+        # curves made once and reused: a new one per restart at every step took ~15 ms each
+        shown = grown(self.curves, len(curves), lambda: self.plot.plot([], []))
+        for r, (curve, h) in enumerate(zip(shown, curves)):
             kept = r == best
             pen = pg.mkPen(colors.PALETTE[3] if kept else (150, 150, 150), width=2.5 if kept else 1)
-            c = self.plot.plot(np.arange(1, len(h) + 1), h, pen=pen)
-            c.setZValue(2 if kept else 1)
-            self.curves.append(c)
+            curve.setData(np.arange(1, len(h) + 1), h, pen=pen)
+            curve.setZValue(2 if kept else 1)
+            curve.setVisible(True)
+        for curve in self.curves[len(curves) :]:
+            curve.setData([], [])
+            curve.setVisible(False)
         if curves:
             self.plot.autoRange()
 
