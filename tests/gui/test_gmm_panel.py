@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from prmlab.data import Dataset
 from prmlab.data.builtin import iris
 from prmlab.gui.panels.gmm import GmmPanel
+from prmlab.lab import gmm
 
 
 @pytest.fixture
@@ -226,3 +227,78 @@ def test_new_data_keep_no_restarts_of_the_old(qtbot, panel, wait_idle):
     assert (
         len(panel.restarts_view.bars.opts["height"]) == 0 and panel.restarts_view.restarts is None
     )
+
+
+def test_the_timeline_steps_back_and_forward_through_kept_half_steps(qtbot, panel, wait_idle):
+    panel.load_preset("Overlapping blobs (5)")  # many iterations to converge
+    wait_idle(panel)
+    for _ in range(3):
+        click(qtbot, panel.playback.step_button)
+        wait_idle(panel)
+    assert panel.result.position == 6 and panel.timeline.positions[-1] == 6
+    kept = panel.timeline.positions
+    click(qtbot, panel.timeline.back_button)
+    wait_idle(panel)
+    back = panel.result
+    assert back.position == kept[-2] and panel.lab_state().position == back.position
+    expected = gmm.Experiment(panel.lab_state()).result
+    np.testing.assert_array_equal(back.means, expected.means)
+    np.testing.assert_array_equal(back.resp, expected.resp)
+    np.testing.assert_array_equal(ellipse(panel), _ellipse_of(panel, expected))
+    panel.data_view.plot.getViewBox().setFocus()
+    qtbot.keyClick(panel.figure, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    wait_idle(panel)
+    assert panel.result.position == kept[-3]
+    panel.timeline.slider.setValue(0)  # dragged to the start: the init
+    wait_idle(panel)
+    assert panel.result.half == "init" and panel.ui.status_label.text().startswith("Iteration 0")
+    panel.timeline.slider.setValue(len(kept) - 1)
+    wait_idle(panel)
+    assert panel.result.position == 6
+    click(qtbot, panel.timeline.forward_button)  # from the newest: a new half-step
+    wait_idle(panel)
+    assert panel.result.position == 7 and panel.result.half == "E"
+    assert panel.timeline.positions[-1] == 7
+
+
+def test_a_thinned_step_is_recomputed_in_the_worker(panel, wait_idle):
+    panel.load_preset("Overlapping blobs (5)")
+    wait_idle(panel)
+    panel.fit()
+    wait_idle(panel)
+    end = panel.result.position
+    panel.history.clear()  # as if thinned away
+    panel.seek(3)
+    wait_idle(panel)
+    assert panel.result.position == 3
+    np.testing.assert_array_equal(
+        panel.result.means, gmm.Experiment(panel.lab_state()).result.means
+    )
+    assert end > 3
+
+
+def test_show_state_draws_a_saved_state_and_a_session_reopens_it(make_panel, wait_idle):
+    state = gmm.preset("Blobs (3)", seed=2).replace(
+        position=3, covariance_type="diag", n_runs=3, restarts_shown=True, k=2
+    )
+    first = make_panel(GmmPanel)
+    first.show_state(state)
+    wait_idle(first)
+    assert first.lab_state().same_as(state)
+    assert first.result.position == 3 and first.result.half == "E"
+    assert first.ui.cov_box.currentText() == "diag" and first.ui.k_box.value() == 2
+    np.testing.assert_array_equal(first.result.resp, gmm.Experiment(state).result.resp)
+    assert int(np.sum(first.restarts_view.bars.opts["height"])) == 3
+    second = make_panel(GmmPanel)
+    second.restore_session_state(first.session_state())
+    wait_idle(second)
+    assert second.lab_state().same_as(state)
+    assert point_colours(second) == point_colours(first)
+    np.testing.assert_array_equal(ellipse(second), ellipse(first))
+
+
+def _ellipse_of(panel, result):
+    from prmlab.gui.widgets.ellipse import ellipse_xy
+
+    m2 = result.means[0]  # two features shown as they are
+    return np.array(ellipse_xy(m2, result.covariances[0], 1.0))

@@ -55,7 +55,7 @@ class GmmData:
         self.state = state
         self._experiment = None
         self.frame = None
-        self.history.clear()
+        self._forget_steps()
         if new_data:
             self.X = gmm.fitted_data(state)
             n = len(self.X)
@@ -72,6 +72,11 @@ class GmmData:
         self._show_method()
         if new_data:
             self._view_changed()
+
+    def _forget_steps(self) -> None:
+        """A new fit: nothing to scrub back to."""
+        self.history.clear()
+        self.update_timelines()
 
     def clear_views(self) -> None:
         kmeans = self.ui.mode_box.currentIndex() == 1

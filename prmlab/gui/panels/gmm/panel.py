@@ -2,7 +2,8 @@
 
 The panel holds the current ``prmlab.lab.gmm.State`` and the Frame drawn of it; the lab's
 Experiment runs in the Job's worker (Step E, Step M, Step, Play, Fit, restarts, BIC/AIC) and
-each half-step is kept in ``history`` for stepping back. Only this GUI thread draws.
+each half-step is kept in ``history`` (entries ``(State, Frame)``, bounded in bytes)
+for the timeline to scrub back and forth. Only this GUI thread draws.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from prmlab.gui.panels.gmm.views import CriteriaView, CurveView, DataView, Resta
 from prmlab.gui.panels.gmm.work import Frame, advance, full_run
 from prmlab.gui.widgets.numbers import plural
 from prmlab.lab import gmm
-from prmlab.lab.history import History
 
 
 class GmmPanel(GmmData, BasePanel):
@@ -47,7 +47,6 @@ class GmmPanel(GmmData, BasePanel):
     def build(self) -> None:
         self.state = gmm.preset("Empty: paint your own", seed=self.seed())
         self.frame: Frame | None = None
-        self.history: History[Frame] = History()
         self.X = np.empty((0, 2))  # the fitted data of self.state
         self._experiment: gmm.Experiment | None = None  # handed to the worker while it runs
         self._projection = gmm.projection(self.state, self.X)
@@ -86,6 +85,9 @@ class GmmPanel(GmmData, BasePanel):
         self.playback.sigPlayingChanged.connect(self._play_toggled)
         ui.steps_form.addRow(self.playback)
         ui.steps_form.addRow(ui.status_label)
+        self.timeline = self.make_timeline(unit="half-step")
+        self.timeline.sigStepForward.connect(self.step_half)
+        ui.steps_form.addRow(self.timeline)
         # keys for stepping in front of a class: E, M, N (next full step)
         for key, button in (
             ("E", ui.step_e_button),
@@ -131,7 +133,7 @@ class GmmPanel(GmmData, BasePanel):
         self.playback.pause()
         self.state = self.state.replace(position=0)
         self._experiment, self.frame = None, None
-        self.history.clear()
+        self._forget_steps()
         if len(self.X) == 0:
             self.job.cancel()
             self.draw_frame()
@@ -150,10 +152,10 @@ class GmmPanel(GmmData, BasePanel):
         halves = 1 if which != "EM" or r.half == "E" else 2
         self._advance(r.position + halves, label="EM: step")
 
-    def step_back(self) -> None:
-        """Show the half-step before the current one (kept, or recomputed in the worker)."""
-        if self.result is not None and self.result.position > 0 and not self.job.running:
-            self.seek(self.result.position - 1)
+    def step_half(self) -> None:
+        """The next half-step (the timeline's Step forward from its newest step)."""
+        if self.result is not None:
+            self.step("M" if self.result.half == "E" else "E")
 
     def seek(self, position: int) -> None:
         """Show the fit at ``position`` half-steps: kept in ``history``, or recomputed."""
@@ -161,7 +163,7 @@ class GmmPanel(GmmData, BasePanel):
         kept = self.history.get(position)
         if kept is not None:
             self.job.cancel()
-            self._take(kept, record=False)
+            self._take(kept[1], record=False)
         else:
             self._experiment = None  # a fresh run from the init; the history is kept
             args = (None, self.state, position, self._layout)
@@ -223,7 +225,9 @@ class GmmPanel(GmmData, BasePanel):
         self.state = self.state.replace(position=frame.result.position)
         self.frame = frame
         if record:
-            self.history.record(frame.result.position, frame)
+            self.record(frame.result.position, self.state, frame)
+        else:
+            self.update_timelines(frame.result.position)
         if frame.result.finished:
             self.playback.pause()
         self.draw_frame()
@@ -286,7 +290,7 @@ class GmmPanel(GmmData, BasePanel):
         self.seed_box.blockSignals(False)
         self.restarts_view.mark_score(float(runs.scores[index]))
         self._experiment = None
-        self.history.clear()
+        self._forget_steps()
         self.state = runs.state_of(self.state, index)
         self._take(Frame(self.state, runs.results[index]), record=True)
         self.messages.note(
