@@ -290,7 +290,7 @@ def test_baum_welch_iterations_scrub_back_and_forth(qtbot, panel, wait_idle):
     models = _steps_em(qtbot, panel, wait_idle, 3)
     assert panel.history.positions == (0, 1, 2, 3)
     assert panel.history.nbytes < 10_000  # λ and curves only, no analysis
-    scrubber = panel.c.fit_scrubber
+    scrubber = panel.fit_timeline
     assert scrubber.label.text() == "iteration 3 / 3"
     scrubber.slider.setValue(1)  # dragged back to iteration 1
     wait_idle(panel)

@@ -60,19 +60,22 @@ def _row(*widgets: QWidget, columns: int = 0) -> QWidget:
     return row
 
 
-class Scrubber(QWidget):
-    """A slider over positions 0..n with a Step back button and "text k / n": emits
-    ``sigSeek(position)`` when the user moves it (never when the program does)."""
+class TimeScrubber(QWidget):
+    """The trellis' time steps 0..n as a slider with a Step back button and "step k / n":
+    emits ``sigSeek(position)`` when the user moves it (never when the program does).
+
+    Not a ``Timeline``: time steps are not recorded States (every one is drawn from the
+    same analysis), and Shift+Left / Shift+Right belong to the Baum-Welch timeline."""
 
     sigSeek = Signal(int)
 
-    def __init__(self, text: str, tooltip: str, back_tooltip: str) -> None:
+    def __init__(self, text: str, tooltip: str) -> None:
         super().__init__()
         self._text = text
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip(tooltip)
         self.back_button = QPushButton("◀ Step back")
-        self.back_button.setToolTip(back_tooltip)
+        self.back_button.setToolTip("One time step back")
         self.label = QLabel()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -272,10 +275,8 @@ class HmmControls:
         trellis.addRow("Shade by", self.quantity_box)
         self.trellis_playback = make_playback(step_text="Step t", rate=4.0, max_rate=60.0)
         trellis.addRow(self.trellis_playback)
-        self.time_scrubber = Scrubber(
-            "step",
-            "Time steps: t = 0..T-1 fill the trellis, then the path is backtracked",
-            "One time step back",
+        self.time_scrubber = TimeScrubber(
+            "step", "Time steps: t = 0..T-1 fill the trellis, then the path is backtracked"
         )
         trellis.addRow(self.time_scrubber)
         self.fill_button = QPushButton("Fill all and backtrack")
@@ -292,12 +293,9 @@ class HmmControls:
         fit = group(layout, "Baum-Welch")
         self.fit_playback = make_playback(step_text="Step EM", rate=3.0, max_rate=30.0)
         fit.addRow(self.fit_playback)
-        self.fit_scrubber = Scrubber(
-            "iteration",
-            "The Baum-Welch iterations of this run",
-            "One iteration back (Shift+Left; Shift+Right: Step EM)",
-        )
-        fit.addRow(self.fit_scrubber)
+        self.fit_row = QWidget()  # the panel's Baum-Welch timeline goes here
+        QGridLayout(self.fit_row).setContentsMargins(0, 0, 0, 0)
+        fit.addRow(self.fit_row)
         self.restarts_box = QSpinBox()
         self.restarts_box.setRange(1, 50)
         self.restarts_box.setValue(lab.State.restarts)

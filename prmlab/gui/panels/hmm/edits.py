@@ -4,36 +4,13 @@ and CSV observations) and the model's export, as a part of the HMM panel."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFileDialog
 
 from prmlab.data import Dataset
 from prmlab.gui.widgets.text import elide, set_combo_items
 from prmlab.lab import hmm as lab
-
-if TYPE_CHECKING:
-    from prmlab.gui.panels.hmm.panel import HmmPanel
-
-
-class _StateChange(QUndoCommand):
-    """One change of λ (a table edit, a fit): Ctrl+Z brings the previous State back."""
-
-    def __init__(self, panel: HmmPanel, old: lab.State, new: lab.State, text: str) -> None:
-        super().__init__(text)
-        self.panel, self.old, self.new = panel, old, new
-        self._done = True  # pushed after the change was made
-
-    def redo(self) -> None:
-        if self._done:
-            self._done = False
-            return
-        self.panel.show_state(self.new)
-
-    def undo(self) -> None:
-        self.panel.show_state(self.old)
 
 
 class UserEdits:
@@ -61,12 +38,7 @@ class UserEdits:
             self.messages.error(f"{e}. The last valid model is still in use.")
             return
         self.messages.clear()
-        self._undoable(lab.with_model(self._base(), model), "Edit π, A, B")
-
-    def _undoable(self, state: lab.State, text: str) -> None:
-        """Show ``state``; Ctrl+Z brings back the State shown now."""
-        self.undo_stack.push(_StateChange(self, self.state, state, text))
-        self.show_state(state)
+        self.change_state(lab.with_model(self._base(), model), "Edit π, A, B")
 
     def normalise_tables(self) -> None:
         """Divide every probability row by its sum (negative or unreadable entries: 0)."""
@@ -76,7 +48,7 @@ class UserEdits:
     def _states_changed(self, n: int) -> None:
         self.c.preset_box.setCurrentIndex(-1)
         self.clear_views()  # the curves were the old model's
-        self._undoable(lab.random_start(self._base(), int(n)), "States N")
+        self.change_state(lab.random_start(self._base(), int(n)), "States N")
         self.messages.note(f"A random model with {n} states (seed {self.seed()}): fit it to O.")
 
     # -- observations ----------------------------------------------------------------------

@@ -15,7 +15,6 @@ from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel
 
 from prmlab.data import Dataset
@@ -98,11 +97,9 @@ class HmmPanel(UserEdits, BasePanel):
         c.fit_playback.sigReset.connect(self.reset_fit)
         c.fit_button.clicked.connect(self.fit_restarts)
         c.time_scrubber.sigSeek.connect(self.set_time_step)
-        c.fit_scrubber.sigSeek.connect(self.seek_iteration)
-        for key, step in (("Shift+Left", self._iteration_back), ("Shift+Right", self.step_fit)):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(step)
+        self.fit_timeline = self.make_timeline(unit="iteration")
+        self.fit_timeline.sigStepForward.connect(self.step_fit)
+        c.fit_row.layout().addWidget(self.fit_timeline)
 
         self.step_label = QLabel()
         self.step_label.setWordWrap(True)
@@ -194,7 +191,7 @@ class HmmPanel(UserEdits, BasePanel):
             self.history.clear()
         last = self.history.last
         if last is None or state.iteration > last[0]:
-            self.history.record(state.iteration, (state, replace(result, analysis=None)))
+            self.record(state.iteration, state, replace(result, analysis=None))
         self.state, self.result = state, result
         self._show_controls(state, result.model)
         if state.obs is not self._window_of:  # new observations: the first columns
@@ -202,8 +199,7 @@ class HmmPanel(UserEdits, BasePanel):
             self.trellis_view.show_first_columns(state.T)
             self.posterior_view.plot.setXRange(-0.5, state.T - 0.5, padding=0.01)
         self._draw_fit_label()
-        last = self.history.last
-        self.c.fit_scrubber.show_position(state.iteration, last[0] if last else 0)
+        self.update_timelines(state.iteration)
         self.likelihood_view.draw(result.curves, result.best)
         self._draw_time()
         self.draw_in_turns(self._draw_posterior)  # its own paint: ~30 ms at T = 100,000
@@ -309,16 +305,12 @@ class HmmPanel(UserEdits, BasePanel):
         state = self.state.replace(iteration=self.result.iteration + 1)
         self.show_state(state, start=self.result)
 
-    def seek_iteration(self, k: int) -> None:
-        """Show Baum-Welch iteration ``k`` of this run: kept, or recomputed from the
-        nearest kept iteration before it."""
-        state = self.state.replace(iteration=max(int(k), 0))
+    def seek(self, position: int) -> None:
+        """Show Baum-Welch iteration ``position`` of this run, resumed from the nearest
+        kept iteration at or before it (only its analysis to compute when kept)."""
+        state = self.state.replace(iteration=max(int(position), 0))
         before = self.history.at_or_before(state.iteration)
         self.show_state(state, start=before[1][1] if before is not None else None)
-
-    def _iteration_back(self) -> None:
-        if self.state.iteration > 0:
-            self.seek_iteration(self.state.iteration - 1)
 
     def reset_fit(self) -> None:
         """A fresh random model (seeded) of the same size, and no curve."""
@@ -344,7 +336,7 @@ class HmmPanel(UserEdits, BasePanel):
         self.c.fit_label.setText(f"restart {len(step.curves)} of {restarts}…")
 
     def _fit_done(self, fitted: lab.State) -> None:
-        self._undoable(fitted, "Baum-Welch fit")
+        self.change_state(fitted, "Baum-Welch fit")
 
     # -- trellis window <-> region in the posterior plot -----------------------------------
     def _trellis_range_changed(self, *_) -> None:
