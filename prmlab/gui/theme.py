@@ -6,6 +6,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from prmlab.gui.widgets.figure import wrap_title
+
 THEMES = {
     # name: (plot background, plot foreground)
     "light": ("#FFFFFF", "#202020"),
@@ -150,6 +152,7 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 item._updateLabel()
             elif isinstance(item, pg.PlotItem):
                 title = item.titleLabel
+                wrap_title(item)
                 if title.text:
                     title.setText(title.text, color=fg, size=f"{point_size + 2}pt", bold=True)
             elif isinstance(item, pg.TextItem) and getattr(item, "follows_theme", False):

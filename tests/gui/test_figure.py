@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 
 from prmlab.gui.panels.track import TrackPanel
 from prmlab.gui.widgets.figure import Figure, integer_ticks
@@ -98,3 +99,28 @@ def test_integer_ticks_only_at_whole_numbers():
     for lo, hi in ((0, 1), (0.8, 2.2), (0, 7), (0, 1200)):
         values = [v for _, level in axis.tickValues(lo, hi, 400) for v in level]
         assert values and all(float(v).is_integer() for v in values), (lo, hi, values)
+
+
+def test_a_long_title_wraps_instead_of_scaling_the_figure_down(qtbot):
+    from prmlab.gui.widgets.figure import wrap_title
+
+    figure = Figure()
+    qtbot.addWidget(figure)
+    title = "Decision function f(x): boundary f = 0, margins f = ±1 " * 2
+    plot = figure.addPlot(row=0, col=0, title=title)
+    natural = plot.titleLabel.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+    wrap_title(plot)
+    figure.resize(420, 320)
+    figure.show()
+    qtbot.wait(50)
+    figure.viewport().repaint()
+    assert figure.autoPixelRange and figure.transform().m11() == 1  # drawn at full size
+    label = plot.titleLabel
+    assert label.item.boundingRect().width() <= label.rect().width() + 1  # wrapped inside
+    assert label.rect().height() >= 1.9 * natural.height()  # on more than one line
+    plot.setTitle("short")  # pyqtgraph's setTitle keeps the wrapping
+    qtbot.wait(50)
+    assert label.rect().height() < 1.5 * natural.height()
+    plot.setTitle(None)  # and hiding it still hides it
+    qtbot.wait(50)
+    assert label.rect().height() == 0

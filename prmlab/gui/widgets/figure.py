@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetricsF, QTextOption
 
 
 class Figure(pg.GraphicsLayoutWidget):
@@ -61,6 +62,69 @@ class Figure(pg.GraphicsLayoutWidget):
         # at scale 1 pyqtgraph maps scene pixels to widget pixels itself (autoPixelRange)
         self.autoPixelRange = scale >= 1.0
         pg.GraphicsView.setRange(self, wanted, padding=0, disableAutoPixel=False)
+
+
+# A title keeps at least this many average characters a line when it wraps.
+TITLE_LEAST_CHARS = 14
+
+
+def wrap_title(plot: pg.PlotItem) -> None:
+    """Let a plot's title wrap onto more lines rather than set the figure's least width.
+
+    pyqtgraph makes a ``LabelItem``'s least width its whole text's width
+    (``LabelItem.updateMin``), so one long title ("Decision function f(x): boundary f = 0,
+    margins f = ±1") set a least figure width over what a 1024x768 window has, and the whole
+    figure was drawn scaled down: at fonts +4 to 0.55, plot text smaller than at the default
+    size. Measured at 1024x768 +4: SVM's least width 1,069 px (707 of them its title) in a
+    590 px figure; with wrapping titles it fits at full size. Replaces the label's
+    ``updateMin`` and ``resizeEvent``, and lifts ``PlotItem.setTitle``'s fixed 30 px title row
+    (which also cut titles at big fonts) to the wrapped text's height (pyqtgraph < 0.15;
+    tests/gui/test_figure.py checks it).
+    """
+    label = plot.titleLabel
+    if getattr(label, "wraps", False):
+        return
+    label.wraps = True
+    item = label.item
+    option = QTextOption(Qt.AlignmentFlag.AlignHCenter)
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    item.document().setDefaultTextOption(option)
+    resize = label.resizeEvent
+
+    def wrap_to_width() -> tuple[float, float]:
+        """Wrap the text to the label's width; the (natural width, wrapped height)."""
+        item.setTextWidth(-1)
+        natural = item.boundingRect().width()
+        width = label.rect().width()
+        if 0 < width < natural:
+            item.setTextWidth(width)
+        return natural, item.boundingRect().height()
+
+    def update_min() -> None:
+        natural, height = wrap_to_width()
+        # two lines at most: narrower than that, the figure is scaled down as a whole
+        chars = TITLE_LEAST_CHARS * QFontMetricsF(item.font()).averageCharWidth()
+        least = min(natural, max(chars, 0.55 * natural))
+        label.setMinimumWidth(least)
+        label.setMinimumHeight(height)
+        if label.maximumHeight() > 0:  # shown: setTitle(None) hides it with height 0
+            label.setMaximumHeight(height)
+            plot.layout.setRowFixedHeight(0, height)
+        label._sizeHint = {
+            Qt.SizeHint.MinimumSize: (least, height),
+            Qt.SizeHint.PreferredSize: (natural, height),
+            Qt.SizeHint.MaximumSize: (-1, -1),
+            Qt.SizeHint.MinimumDescent: (0, 0),
+        }
+        label.updateGeometry()
+
+    def resize_event(ev) -> None:
+        wrap_to_width()  # pyqtgraph centres the item by its bounds: wrap first
+        resize(ev)
+
+    label.updateMin = update_min
+    label.resizeEvent = resize_event
+    update_min()
 
 
 def settle_ranges(*plots: pg.PlotItem) -> None:
