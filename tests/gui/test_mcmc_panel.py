@@ -145,3 +145,62 @@ def test_a_density_wider_than_the_box_is_warned(qtbot, panel, wait_idle):
     wait_idle(panel)
     assert panel.messages.level() == "warning"
     assert "edge of the box" in panel.messages.text()
+
+
+def test_step_back_and_forward_scrub_the_chains(qtbot, panel, wait_idle):
+    timeline = panel.timeline
+    assert timeline.positions[0] == 0 and timeline.positions[-1] == 2000
+    assert len(timeline.positions) <= 102  # the demo's long run: ~100 stations
+    demo = panel.chains.copy()
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    stepped = panel.result
+    assert timeline.positions[-1] == 2001 and "2001 / 2001" in timeline.label.text()
+    qtbot.mouseClick(timeline.back_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel.state.steps == 2000 and "2000 / 2001" in timeline.label.text()
+    np.testing.assert_array_equal(panel.chains, demo)
+    qtbot.keyClick(panel, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)  # Step back
+    wait_idle(panel)
+    back = timeline.positions[-3]
+    assert panel.state.steps == back
+    np.testing.assert_array_equal(panel.chains, demo[:, : back + 1])
+    assert panel.form.table.item(0, 3).text() != "–"  # diagnostics of the earlier draws
+    for _ in range(2):
+        qtbot.mouseClick(timeline.forward_button, Qt.MouseButton.LeftButton)
+        wait_idle(panel)
+    assert panel.state.steps == 2001
+    np.testing.assert_array_equal(panel.chains, stepped.chains)
+    np.testing.assert_array_equal(panel.result.proposals, stepped.proposals)
+    # From an earlier step, Step takes a new future.
+    qtbot.mouseClick(timeline.back_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    panel.form.per_tick.setCurrentText("10")
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel.state.steps == 2010 and timeline.positions[-2:] == (2000, 2010)
+
+
+def test_a_saved_state_reopens_exactly(qtbot, panel, make_panel, wait_idle):
+    panel.form.method_box.setCurrentText("HMC (leapfrog)")
+    panel.form.per_tick.setCurrentText("10")
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    panel.form.leap_spin.setValue(5)  # from step 10 on
+    panel.form.burn_spin.setValue(3)
+    qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    saved = panel.session_state()
+    assert saved is not None and saved.state["steps"] == 20
+    other = make_panel(McmcPanel, seed=5)
+    other.restore_session_state(saved)
+    wait_idle(other)
+    assert other.lab_state().same_as(panel.lab_state())
+    np.testing.assert_array_equal(other.chains, panel.chains)
+    np.testing.assert_array_equal(other.result.trajectories, panel.result.trajectories)
+    assert other.form.method_box.currentText() == "HMC (leapfrog)"
+    assert other.form.leap_spin.value() == 5 and other.seed() == panel.seed()
+    for row in range(2):
+        for col in range(4):
+            assert other.form.table.item(row, col).text() == panel.form.table.item(row, col).text()
+    assert other.form.diag_label.text() == panel.form.diag_label.text()

@@ -116,6 +116,9 @@ def test_a_parameter_change_applies_from_the_step_it_was_made(banana):
     replayed = mcmc.Experiment(exp.state, banana).result  # the schedule is in the State
     np.testing.assert_array_equal(replayed.chains, after.chains)
     np.testing.assert_array_equal(exp.run_to(60).chains, after.chains[:, :61])
+    then = mcmc.at_step(exp.state, 30)  # as it stood before the change
+    assert then.steps == 30 and then.earlier == () and then.proposal_scale == 0.5
+    assert mcmc.at_step(exp.state, 60).same_as(exp.state.replace(steps=60))
     # A change of a parameter the method does not use records nothing.
     assert mcmc.with_params(exp.state, step_size=0.3).earlier == exp.state.earlier
 

@@ -153,6 +153,23 @@ def with_params(state: State, **params: float) -> State:
     return changed.replace(earlier=kept)
 
 
+def at_step(state: State, step: int) -> State:
+    """``state`` as it stood after ``step`` steps: the parameter changes made later are
+    forgotten and the parameters then in use are the current ones."""
+    later = [s for s in state.earlier if s.until > step]
+    if not later:
+        return state.replace(steps=step)
+    used = later[0]
+    return state.replace(
+        earlier=tuple(s for s in state.earlier if s.until <= step),
+        steps=step,
+        proposal_scale=used.proposal_scale,
+        slice_width=used.slice_width,
+        step_size=used.step_size,
+        n_leapfrog=used.n_leapfrog,
+    )
+
+
 def restarted(state: State, **changes: object) -> State:
     """``state`` with ``changes`` and new chains: back to step 0, no parameter changes."""
     return state.replace(earlier=(), steps=0, **changes)

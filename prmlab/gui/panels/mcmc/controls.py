@@ -26,6 +26,7 @@ from prmlab.gui.theme import ERROR_TEXT, current_theme
 from prmlab.gui.widgets.params import SeedBox, ValueSlider, group
 from prmlab.gui.widgets.playback import Playback
 from prmlab.gui.widgets.status import SteadyLabel
+from prmlab.gui.widgets.timeline import Timeline
 from prmlab.lab import mcmc
 
 METHODS = {
@@ -75,7 +76,9 @@ class SamplerControls:
     """Method and its parameters, chains, seed, steps per tick, the playback bar and the
     long run's button."""
 
-    def __init__(self, layout: QVBoxLayout, seed_box: SeedBox, playback: Playback) -> None:
+    def __init__(
+        self, layout: QVBoxLayout, seed_box: SeedBox, playback: Playback, timeline: Timeline
+    ) -> None:
         form = group(layout, "Sampler")
         self.method_box = QComboBox()
         self.method_box.addItems(list(METHODS))
@@ -113,6 +116,7 @@ class SamplerControls:
         self.per_tick.setToolTip("MCMC steps per Step click or Play tick")
         form.addRow("Steps per tick", self.per_tick)
         form.addRow(playback)
+        form.addRow(timeline)
         self.long_button = QPushButton(f"Run {LONG_RUN // 1000}k steps")
         self.long_button.setToolTip("Finish in the background with progress (Esc cancels)")
         form.addRow(self.long_button)
@@ -240,10 +244,12 @@ class MonteCarloControls:
 class Controls(TargetControls, SamplerControls, DiagnosticControls, MonteCarloControls):
     """Every control of the panel, read into and shown from a ``State``."""
 
-    def __init__(self, layout: QVBoxLayout, seed_box: SeedBox, playback: Playback) -> None:
+    def __init__(
+        self, layout: QVBoxLayout, seed_box: SeedBox, playback: Playback, timeline: Timeline
+    ) -> None:
         self.seed_box = seed_box
         TargetControls.__init__(self, layout)
-        SamplerControls.__init__(self, layout, seed_box, playback)
+        SamplerControls.__init__(self, layout, seed_box, playback, timeline)
         self.enable_params()
         DiagnosticControls.__init__(self, layout)
         MonteCarloControls.__init__(self, layout)

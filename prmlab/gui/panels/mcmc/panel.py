@@ -30,8 +30,11 @@ from prmlab.gui.panels.mcmc.stats import STATS_PERIOD, ChainStatistics
 from prmlab.gui.panels.mcmc.views import ChainsView
 from prmlab.gui.panels.mcmc.work import Opened, long_run, open_experiment, rejection_run
 from prmlab.lab import mcmc
+from prmlab.lab.history import History
 
 LONG_RUN_TRACE_PERIOD = 1.0  # s between trace redraws during a long run
+HISTORY_ENTRIES = 4096  # steps the timeline keeps (a State each, ~1 KB); thinned past that
+RUN_STATIONS = 100  # steps of a long run kept on the timeline
 
 
 # ---------------------------------------------------------------------------- the panel
@@ -71,12 +74,15 @@ class McmcPanel(ChainStatistics, BasePanel):
         self._stats_timer = QTimer(self, singleShot=True)
         self._stats_timer.timeout.connect(self._draw_stats)
         self.playback = self.make_playback(step_text="Step", rate=4.0, max_rate=60.0)
-        self.form = Controls(self.controls, self.seed_box, self.playback)
+        # Every step (or a long run's stations) as a State: any one re-runs exactly.
+        self.history = History(HISTORY_ENTRIES, sizeof=lambda entry: 1)
+        self.timeline = self.make_timeline(unit="step")
+        self.form = Controls(self.controls, self.seed_box, self.playback, self.timeline)
         self.views = ChainsView(self.figure.ci.addLayout(row=0, col=0))
         self.rejection = RejectionView(self.figure.ci.addLayout(row=0, col=1))
         self.importance = ImportanceView(self.figure.ci.addLayout(row=0, col=2))
         self._connect()
-        self._show_view(0)
+        self._apply_view()
 
     def _connect(self) -> None:
         f = self.form
@@ -90,6 +96,7 @@ class McmcPanel(ChainStatistics, BasePanel):
         self.seed_box.valueChanged.connect(lambda s: self.restart(seed=int(s)))
         f.per_tick.currentIndexChanged.connect(self._read_controls)
         self.playback.sigStep.connect(self.step)
+        self.timeline.sigStepForward.connect(self.step)
         self.playback.sigReset.connect(lambda: self.restart(x0=None))
         self.playback.sigPlayingChanged.connect(
             lambda on: None if on else self.refresh_diagnostics()
@@ -97,7 +104,7 @@ class McmcPanel(ChainStatistics, BasePanel):
         f.long_button.clicked.connect(lambda: self.run_long(LONG_RUN))
         f.burn_spin.valueChanged.connect(self._kept_changed)
         f.thin_spin.valueChanged.connect(self._kept_changed)
-        f.view_box.currentIndexChanged.connect(self._show_view)
+        f.view_box.currentIndexChanged.connect(lambda _: self._show_view())
         for w in (f.mc_n, f.mc_sd):
             w.valueChanged.connect(self._mc_changed)
         f.mc_button.clicked.connect(self.run_monte_carlo)
@@ -145,8 +152,11 @@ class McmcPanel(ChainStatistics, BasePanel):
         self.messages.error(message + kept)
 
     def _box_changed(self) -> None:
+        box = float(self.form.box_spin.value())
         if self.view is not None and self.view.is_expression:
-            self.load(mcmc.restarted(self.state, box=float(self.form.box_spin.value())))
+            self.load(mcmc.restarted(self.state, box=box))
+        else:  # kept for the next typed expression
+            self.state = self.state.replace(box=box)
 
     def load(self, state: mcmc.State, then: Callable[[], None] | None = None) -> None:
         """Show ``state``: its target built and its chains run in the worker, then drawn."""
@@ -173,10 +183,10 @@ class McmcPanel(ChainStatistics, BasePanel):
             self.rejection.map.draw_target(view, self.lines)
             self.importance.map.draw_target(view, self.lines)
         self._took(self.experiment.result)
+        self._fresh_history()
+        self._apply_view()
         if then is not None:
             then()
-        elif self.form.view_box.currentIndex():
-            self.run_monte_carlo()
 
     def restart(self, **changes: object) -> None:
         """New chains of the same target (new seed, start, count or method)."""
@@ -189,6 +199,8 @@ class McmcPanel(ChainStatistics, BasePanel):
             self._took(self.experiment.adopt(state))
         except ValueError as exc:
             self.messages.error(str(exc))
+            return
+        self._fresh_history()
 
     def _method_changed(self) -> None:
         self.form.enable_params()
@@ -262,9 +274,11 @@ class McmcPanel(ChainStatistics, BasePanel):
         self.messages.error(message)
 
     def _advanced(self, result: mcmc.Result) -> None:
+        start = self.result.steps
         # Settings changed while the worker ran apply from now on.
         self.state = mcmc.with_params(self.form.read(self.experiment.state), **self.form.params())
         self._took(self.experiment.adopt(self.state))
+        self._record_run(start, self.result.steps)
 
     def _long_done(self, done: tuple) -> None:
         result, summary = done
@@ -277,6 +291,49 @@ class McmcPanel(ChainStatistics, BasePanel):
         self.result, self.state = result, self.experiment.state
         self.redraw(force=result.steps == 0)
 
+    # -- the timeline and sessions ------------------------------------------------------
+    def _fresh_history(self) -> None:
+        """New chains: the timeline starts again at their starts."""
+        self.history.clear()
+        self.history.record(0, (mcmc.at_step(self.state, 0), None))
+        self._record_run(0, self.result.steps)
+
+    def _record_run(self, start: int, end: int) -> None:
+        """Keep the steps after ``start`` up to ``end`` on the timeline: every tick's, or
+        ``RUN_STATIONS`` stations of a long run (any step re-runs exactly from them)."""
+        if end > start:
+            kept = self.history.get(start)
+            if kept is not None:  # re-recorded: a new future starts here
+                self.history.record(start, kept)
+            stride = max(self.state.steps_per_tick, -(-(end - start) // RUN_STATIONS))
+            for k in [*range(start + stride, end, stride), end]:
+                self.history.record(k, (mcmc.at_step(self.state, k), None))
+        self.update_timelines(self.result.steps)
+
+    def lab_state(self) -> mcmc.State | None:
+        return self.state if self.experiment is not None else None
+
+    def show_state(self, state: mcmc.State) -> None:
+        """Draw ``state`` exactly: the same chains re-run (or rewound) to its step in the
+        worker, or its target built and its chains run."""
+        self.playback.pause()
+        self.form.show(state)
+        self.state = state
+        if self.experiment is None or state.chain_key() != self.experiment.state.chain_key():
+            self.load(state)
+            return
+        self._run(
+            "seek", self.experiment.adopt, state, on_done=self._shown,
+            on_error=self.messages.error, label="Running the chains",
+        )  # fmt: skip
+
+    def _shown(self, result: mcmc.Result) -> None:
+        self._took(result)
+        if self.history.get(result.steps) is None:
+            self.history.record(result.steps, (self.state, None))
+        self.update_timelines(result.steps)
+        self._apply_view()
+
     def _long_step(self, progress: mcmc.Progress) -> None:
         """Partial draws of a long run: paths and traces only (diagnostics come at the end)."""
         self.views.map.draw_paths(progress.parts[-1] if progress.parts else progress.head)
@@ -286,8 +343,13 @@ class McmcPanel(ChainStatistics, BasePanel):
             self.draw_in_turns(*self._trace_parts)
 
     # -- Monte Carlo views --------------------------------------------------------------
-    def _show_view(self, index: int) -> None:
+    def _show_view(self) -> None:
         self._read_controls()
+        self._apply_view()
+
+    def _apply_view(self) -> None:
+        """Show the State's view (the chains, rejection or importance sampling)."""
+        index = mcmc.VIEWS.index(self.state.view)
         for i, view in enumerate((self.views, self.rejection, self.importance)):
             view.layout.setVisible(i == index)
         self.figure.ci.layout.invalidate()
