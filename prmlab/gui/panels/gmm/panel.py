@@ -113,6 +113,11 @@ class GmmPanel(GmmData, BasePanel):
 
     # -- the State ------------------------------------------------------------------------
     @property
+    def editor(self):
+        """The point editor (of the data plot)."""
+        return self.data_view.editor
+
+    @property
     def result(self) -> gmm.Result | None:
         return None if self.frame is None else self.frame.result
 
@@ -292,7 +297,7 @@ class GmmPanel(GmmData, BasePanel):
         self._experiment = None
         self._forget_steps()
         self.state = runs.state_of(self.state, index)
-        self._take(Frame(self.state, runs.results[index]), record=True)
+        self._take(Frame(runs.results[index]), record=True)
         self.messages.note(
             f"Loaded the run with seed {runs.seeds[index]}: {runs.scores[index]:.5g}"
         )

@@ -15,10 +15,9 @@ from prmlab.lab import gmm
 
 @dataclass(frozen=True)
 class Frame:
-    """A State and what its half-step shows; ``image`` is the density image coloured for the
-    layout ``image_token`` (None when the points are drawn as markers)."""
+    """What a half-step shows: the lab's Result and, for large data, the density image
+    coloured for the layout ``image_token`` (None when the points are drawn as markers)."""
 
-    state: gmm.State
     result: gmm.Result
     image: np.ndarray | None = None
     image_token: int = -1
@@ -29,12 +28,11 @@ class Frame:
         return 1.0 if r.finished else min(1.0, r.iteration / gmm.MAX_ITER)
 
 
-def frame_of(state: gmm.State, result: gmm.Result, layout: DensityView | None) -> Frame:
-    """``result`` as the Frame of ``state`` at its position, coloured for ``layout``."""
-    state = state.replace(position=result.position)
+def frame_of(result: gmm.Result, layout: DensityView | None) -> Frame:
+    """``result`` as a Frame, coloured for ``layout``."""
     if layout is None:
-        return Frame(state, result)
-    return Frame(state, result, density_image(result.resp, layout), layout.token)
+        return Frame(result)
+    return Frame(result, density_image(result.resp, layout), layout.token)
 
 
 def advance(
@@ -47,10 +45,10 @@ def advance(
     yielded as a Frame; returns ``(experiment, last Frame)`` so the panel keeps stepping it."""
     if experiment is None:
         experiment = gmm.Experiment(state.replace(position=0))
-        yield frame_of(state, experiment.result, layout)
-    frame = frame_of(state, experiment.result, layout)
+        yield frame_of(experiment.result, layout)
+    frame = frame_of(experiment.result, layout)
     for result in experiment.iter_run_to(target):
-        frame = frame_of(state, result, layout)
+        frame = frame_of(result, layout)
         yield frame
     return experiment, frame
 
