@@ -106,11 +106,11 @@ def test_a_long_title_wraps_instead_of_scaling_the_figure_down(qtbot):
 
     figure = Figure()
     qtbot.addWidget(figure)
-    title = "Decision function f(x): boundary f = 0, margins f = ±1 " * 2
+    title = "Decision function f(x): boundary f = 0, margins f = ±1"
     plot = figure.addPlot(row=0, col=0, title=title)
     natural = plot.titleLabel.effectiveSizeHint(Qt.SizeHint.MinimumSize)
     wrap_title(plot)
-    figure.resize(420, 320)
+    figure.resize(int(0.7 * natural.width()), 320)
     figure.show()
     qtbot.wait(50)
     figure.viewport().repaint()
