@@ -229,12 +229,16 @@ class Experiment:
         """The last EM position (0 without frames)."""
         return max(len(self.analysis.frames) - 1, 0) if self.analysis is not None else 0
 
-    def _run(self, position: int) -> Result:
+    def result_at(self, position: int) -> Result:
+        """The Result at EM position ``position`` (clamped), leaving the experiment where it is."""
         position = min(max(int(position), 0), self.last)
-        self.state = self.state.replace(iteration=position)
         a = self.analysis
         frame = a.frames[position] if a is not None and a.frames else None
-        self.result = Result(a, frame, position, self.last)
+        return Result(a, frame, position, self.last)
+
+    def _run(self, position: int) -> Result:
+        self.result = self.result_at(position)
+        self.state = self.state.replace(iteration=self.result.iteration)
         return self.result
 
     def adopt(self, state: State) -> Result:

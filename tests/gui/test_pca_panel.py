@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from prmlab.data import Dataset, load_csv
 from prmlab.data.builtin import iris
-from prmlab.gui.panels.pca import PcaPanel, preset_points
+from prmlab.gui.panels.pca import PcaPanel
 from prmlab.gui.widgets import colors
+from prmlab.lab import pca
 
 LEFT = Qt.MouseButton.LeftButton
 FIXTURES = Path(__file__).parents[1] / "data" / "fixtures"
@@ -29,7 +30,7 @@ def panel(make_panel, wait_idle):
 
 
 def to_widget(panel, x: float, y: float):
-    return panel.figure.mapFromScene(panel.main.vb.mapViewToScene(QPointF(x, y)))
+    return panel.figure.mapFromScene(panel.data_view.plot.vb.mapViewToScene(QPointF(x, y)))
 
 
 def drag(qtbot, panel, start, end, steps=6):
@@ -40,6 +41,11 @@ def drag(qtbot, panel, start, end, steps=6):
             vp, pos=to_widget(panel, *(np.asarray(start) * (1 - t) + np.asarray(end) * t))
         )
     qtbot.mouseRelease(vp, LEFT, pos=to_widget(panel, *end))
+
+
+def variance(panel) -> float:
+    """The variance along the panel's line, as the lab computes it."""
+    return pca.line_projection(panel.analysis, panel.state.angle).variance
 
 
 def hover(panel, x: float, y: float) -> None:
@@ -64,101 +70,103 @@ def test_demo_draws_axes_scree_em_and_fisher(panel):
     assert a.fisher is not None and a.fisher.criteria_[0] > 10 * a.fisher.criterion(
         a.pca.components_[0]
     )
-    assert len(a.frames) > 2 and panel.frame_index == len(a.frames) - 1  # demo shows EM's end
-    assert "converged" in panel.em_label.text()
-    heights = panel.scree_bars.opts["height"]
+    assert len(a.frames) > 2 and panel.state.iteration == len(a.frames) - 1  # demo shows EM's end
+    assert "converged" in panel.ui.em_label.text()
+    heights = panel.scree_view.bars.opts["height"]
     np.testing.assert_allclose(heights, 100 * a.pca.explained_variance_ratio_)
-    assert panel.arrows[0].isVisible()
+    assert panel.data_view.arrows[0].isVisible()
     assert panel.messages.level() != "error"
 
 
 def test_dragging_the_direction_handle_updates_projected_variance(qtbot, panel, wait_idle):
     a = panel.analysis
-    before, label_before = panel.projected_variance(), panel.variance_label.text()
+    before, label_before = variance(panel), panel.ui.variance_label.text()
     assert before < 0.6 * a.pca.explained_variance_[0]  # the demo's line starts far from PC 1
-    start = np.array([panel.handle.pos().x(), panel.handle.pos().y()])
+    start = np.array([panel.data_view.handle.pos().x(), panel.data_view.handle.pos().y()])
     v1 = a.pca.components_[0]
     end = a.pca.mean_ + np.linalg.norm(start - a.pca.mean_) * v1
     drag(qtbot, panel, start, end)
-    after = panel.projected_variance()
+    after = variance(panel)
     assert after == pytest.approx(a.pca.explained_variance_[0], rel=0.01)  # found the maximum
-    assert panel.variance_label.text() != label_before
-    assert f"{after:.4g}" in panel.variance_label.text()
-    u = panel.direction()
+    assert panel.ui.variance_label.text() != label_before
+    assert f"{after:.4g}" in panel.ui.variance_label.text()
+    u = pca.direction(panel.state.angle)
     assert abs(u @ v1) == pytest.approx(1.0, abs=0.01)
-    assert panel.angle_slider.value() == pytest.approx(panel._angle)
+    assert panel.ui.angle_slider.value() == pytest.approx(panel.state.angle)
     # the reconstruction error is the rest of the total variance
-    assert f"{a.pca.total_variance_ - after:.4g}" in panel.variance_label.text()
+    assert f"{a.pca.total_variance_ - after:.4g}" in panel.ui.variance_label.text()
 
 
 def test_angle_slider_and_snap(qtbot, panel):
-    panel.angle_slider.slider.setValue(0)  # the real slider: 0 degrees
-    u = panel.direction()
+    panel.ui.angle_slider.slider.setValue(0)  # the real slider: 0 degrees
+    u = pca.direction(panel.state.angle)
     np.testing.assert_allclose(u, [1.0, 0.0], atol=1e-12)
-    assert panel.projected_variance() == pytest.approx(panel.analysis.covariance[0, 0])
-    qtbot.mouseClick(panel.snap_button, LEFT)
-    assert panel.projected_variance() == pytest.approx(panel.analysis.pca.explained_variance_[0])
+    assert variance(panel) == pytest.approx(panel.analysis.covariance[0, 0])
+    qtbot.mouseClick(panel.ui.snap_button, LEFT)
+    assert variance(panel) == pytest.approx(panel.analysis.pca.explained_variance_[0])
 
 
 def test_step_advances_em_and_play_stops_at_convergence(qtbot, panel):
     frames = panel.analysis.frames
     qtbot.mouseClick(panel.playback.reset_button, LEFT)
-    assert panel.frame_index == 0 and "iteration <b>0</b>" in panel.em_label.text()
-    ll_before = panel.ll_curve.getData()[1].copy()
+    assert panel.state.iteration == 0 and "iteration <b>0</b>" in panel.ui.em_label.text()
+    ll_before = panel.em_view.ll_curve.getData()[1].copy()
     qtbot.mouseClick(panel.playback.step_button, LEFT)
     qtbot.mouseClick(panel.playback.step_button, LEFT)
-    assert panel.frame_index == 2 and "iteration <b>2</b>" in panel.em_label.text()
-    ll = panel.ll_curve.getData()[1]
+    assert panel.state.iteration == 2 and "iteration <b>2</b>" in panel.ui.em_label.text()
+    ll = panel.em_view.ll_curve.getData()[1]
     assert len(ll) == 3 and len(ll_before) == 1 and np.all(np.diff(ll) >= 0)
-    w_line = panel.em_line.getData()
+    w_line = panel.data_view.em_line.getData()
     np.testing.assert_allclose(w_line[0][1] - panel.analysis.pca.mean_[0], frames[2].W[0, 0])
     panel.playback.speed.setValue(60.0)
     qtbot.mouseClick(panel.playback.play_button, LEFT)
     qtbot.waitUntil(lambda: not panel.playback.playing, timeout=10000)
-    assert panel.frame_index == len(frames) - 1
+    assert panel.state.iteration == len(frames) - 1
 
 
 def test_table_projection_colours_by_label_and_hover_shows_the_row(qtbot, panel, wait_idle):
     panel.set_dataset(iris())
     wait_idle(panel)
-    assert panel.table is not None and not panel.editor.enabled
-    assert panel.preset_box.currentIndex() == -1  # own data, no preset showing
-    assert len(panel.class_scatters) == 3
-    for k, item in enumerate(panel.class_scatters):
+    assert panel.state.table and not panel.editor.enabled
+    assert panel.ui.preset_box.currentIndex() == -1  # own data, no preset showing
+    assert len(panel.table_view.class_scatters) == 3
+    for k, item in enumerate(panel.table_view.class_scatters):
         assert len(item.data) == 50
         assert item.opts["brush"].color().name() == colors.PALETTE[k].lower()
     a = panel.analysis
     assert a.standardised and a.fisher is not None and a.fisher.components_.shape == (2, 4)
-    assert panel.main.getAxis("bottom").labelText.startswith("PC 1")
+    assert panel.data_view.plot.getAxis("bottom").labelText.startswith("PC 1")
     # hover over the most isolated row (iris has duplicate rows)
     gaps = np.linalg.norm(a.scores[:, None, :2] - a.scores[None, :, :2], axis=2)
     np.fill_diagonal(gaps, np.inf)
     row = int(np.argmax(gaps.min(axis=1)))
     hover(panel, *a.scores[row, :2])
-    assert f"row {row + 1}</b>" in panel.hover_label.text()
-    assert iris().class_names[iris().y[row]] in panel.hover_label.text()
-    assert panel.hover_text.isVisible()
-    (x0, x1), (y0, y1) = panel.main.viewRange()
+    assert f"row {row + 1}</b>" in panel.ui.hover_label.text()
+    assert iris().class_names[iris().y[row]] in panel.ui.hover_label.text()
+    assert panel.table_view.hover_text.isVisible()
+    (x0, x1), (y0, y1) = panel.data_view.plot.viewRange()
     grid = np.stack(np.meshgrid(np.linspace(x0, x1, 9)[1:-1], np.linspace(y0, y1, 9)[1:-1]), -1)
     grid = grid.reshape(-1, 2)
     empty = grid[
         np.argmax(np.min(np.linalg.norm(grid[:, None] - a.scores[None, :, :2], axis=2), 1))
     ]
     hover(panel, *empty)
-    assert not panel.hover_text.isVisible()
+    assert not panel.table_view.hover_text.isVisible()
     # biplot: one loading segment per feature
-    assert len(panel.loading_texts) == 4
+    assert len(panel.table_view.loading_texts) == 4
     # component choice per axis
-    panel.pc_x.setValue(3)
-    assert panel.main.getAxis("bottom").labelText.startswith("PC 3")
-    np.testing.assert_allclose(panel.class_scatters[0].data["x"], a.scores[iris().y == 0, 2])
+    panel.ui.pc_x.setValue(3)
+    assert panel.data_view.plot.getAxis("bottom").labelText.startswith("PC 3")
+    np.testing.assert_allclose(
+        panel.table_view.class_scatters[0].data["x"], a.scores[iris().y == 0, 2]
+    )
 
 
 def test_standardise_toggle_changes_the_spectrum(panel, wait_idle):
     panel.set_dataset(iris())
     wait_idle(panel)
     standardised = panel.analysis.pca.explained_variance_ratio_[0]
-    panel.standardise_check.setChecked(False)
+    panel.ui.standardise_check.setChecked(False)
     wait_idle(panel)
     raw = panel.analysis.pca.explained_variance_ratio_[0]
     assert standardised == pytest.approx(0.7296, abs=1e-3)
@@ -183,10 +191,10 @@ def test_dragging_a_point_refits_and_side_charts_catch_up_at_release(qtbot, pane
     a = panel.analysis
     np.testing.assert_allclose(a.X[0], [7.0, -7.0], atol=0.1)
     np.testing.assert_allclose(
-        panel.scree_bars.opts["height"], 100 * a.pca.explained_variance_ratio_
+        panel.scree_view.bars.opts["height"], 100 * a.pca.explained_variance_ratio_
     )
-    assert panel.projected_variance() == pytest.approx(
-        panel.direction() @ a.covariance @ panel.direction()
+    assert variance(panel) == pytest.approx(
+        pca.direction(panel.state.angle) @ a.covariance @ pca.direction(panel.state.angle)
     )
 
 
@@ -197,8 +205,8 @@ def test_identical_points_explain_zero_variance(panel, wait_idle):
     assert "zero total variance" in panel.messages.text()
     a = panel.analysis
     assert np.isfinite(a.pca.explained_variance_ratio_).all()
-    assert "zero total variance" in panel.em_label.text()  # p-PCA explains itself too
-    assert "nan" not in panel.variance_label.text().lower()
+    assert "zero total variance" in panel.ui.em_label.text()  # p-PCA explains itself too
+    assert "nan" not in panel.ui.variance_label.text().lower()
     panel.editor.set_data(np.array([[1.0, 2.0]]))
     wait_idle(panel)
     assert panel.analysis is None and "another" in panel.messages.text()
@@ -208,7 +216,7 @@ def test_unusable_table_is_refused_and_previous_data_kept(panel):
     before = panel.analysis
     panel.set_dataset(Dataset(X=np.ones((5, 1)), feature_names=["a"], name="thin"))
     assert panel.messages.level() == "error" and "2 numeric columns" in panel.messages.text()
-    assert panel.analysis is before and panel.table is None
+    assert panel.analysis is before and not panel.state.table
 
 
 def test_results_frame_has_scores_loadings_and_variances(panel):
@@ -237,33 +245,33 @@ def test_a_preset_after_a_table_keeps_nothing_of_the_table(qtbot, panel, wait_id
     panel.set_dataset(iris())
     wait_idle(panel)
     hover(panel, *panel.analysis.scores[0, :2])
-    panel.preset_box.setCurrentText("Empty: click your own")
-    panel.preset_box.textActivated.emit("Empty: click your own")
+    panel.ui.preset_box.setCurrentText("Empty: click your own")
+    panel.ui.preset_box.textActivated.emit("Empty: click your own")
     wait_idle(panel)
-    assert all(len(item.data) == 0 for item in panel.class_scatters)  # iris's points
-    assert not any(text.isVisible() for text in panel.loading_texts)  # biplot names
-    assert not panel.main.getAxis("bottom").labelText.startswith("PC")
-    assert not panel.hover_text.isVisible()
-    assert panel.analysis is None and not panel.fisher_label.text()
-    assert "Projection on" not in panel.hist_plot.titleLabel.text
-    (x0, x1), (y0, y1) = panel.main.viewRange()  # a sensible empty range, not ±500
+    assert all(len(item.data) == 0 for item in panel.table_view.class_scatters)  # iris's points
+    assert not any(text.isVisible() for text in panel.table_view.loading_texts)  # biplot names
+    assert not panel.data_view.plot.getAxis("bottom").labelText.startswith("PC")
+    assert not panel.table_view.hover_text.isVisible()
+    assert panel.analysis is None and not panel.ui.fisher_label.text()
+    assert "Projection on" not in panel.hist_view.plot.titleLabel.text
+    (x0, x1), (y0, y1) = panel.data_view.plot.viewRange()  # a sensible empty range, not ±500
     assert -20 < x0 < x1 < 20 and -20 < y0 < y1 < 20
     panel.editor.add_point(0.0, 0.0, 0)
     wait_idle(panel)
     assert "another" in panel.messages.text()  # "one point has no variance yet" ...
-    panel.preset_box.setCurrentText("Ring")
-    panel.preset_box.textActivated.emit("Ring")
+    panel.ui.preset_box.setCurrentText("Ring")
+    panel.ui.preset_box.textActivated.emit("Ring")
     wait_idle(panel)
     assert panel.messages.level() == "" and panel.analysis is not None  # ... goes with it
 
 
 def test_spraying_keeps_the_view(qtbot, panel, wait_idle):
     panel.load_preset("Empty: click your own")
-    panel.tool_box.setCurrentText("Spray")
-    before = panel.main.viewRange()
+    panel.ui.tool_box.setCurrentText("Spray")
+    before = panel.data_view.plot.viewRange()
     drag(qtbot, panel, (-2.0, -2.0), (2.0, 2.0), steps=12)  # paints a diagonal stroke
     wait_idle(panel)
-    np.testing.assert_allclose(panel.main.viewRange(), before)
+    np.testing.assert_allclose(panel.data_view.plot.viewRange(), before)
     points = panel.editor.points
     assert len(points) >= 12 and np.ptp(points[:, 0]) > 3  # a stroke, not a blob
 
@@ -272,8 +280,8 @@ def test_a_typed_seed_draws_the_preset_again(qtbot, panel, wait_idle, type_seed)
     before = panel.editor.points
     type_seed(panel, "7")
     wait_idle(panel)
-    assert panel.seed() == 7 and panel.preset_box.currentText() == "Two clusters"
-    np.testing.assert_allclose(panel.editor.points, preset_points("Two clusters", 7)[0])
+    assert panel.seed() == 7 and panel.ui.preset_box.currentText() == "Two clusters"
+    np.testing.assert_allclose(panel.editor.points, pca.preset_points("Two clusters", 7)[0])
     assert not np.allclose(panel.editor.points, before)
 
 
@@ -282,6 +290,6 @@ def test_one_row_per_class_says_why_fishers_j_is_infinite(panel, wait_idle):
     within-class scatter is zero and J was printed as NumPy's "inf"."""
     panel.set_dataset(load_csv(FIXTURES / "statecrime.csv", label_column="state"))
     wait_idle(panel)
-    text = panel.fisher_label.text()
+    text = panel.ui.fisher_label.text()
     assert "inf" not in text and "∞" in text and "single row" in text
-    assert "inf" not in panel.hist_plot.titleLabel.text
+    assert "inf" not in panel.hist_view.plot.titleLabel.text
