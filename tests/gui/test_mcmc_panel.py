@@ -204,3 +204,26 @@ def test_a_saved_state_reopens_exactly(qtbot, panel, make_panel, wait_idle):
         for col in range(4):
             assert other.form.table.item(row, col).text() == panel.form.table.item(row, col).text()
     assert other.form.diag_label.text() == panel.form.diag_label.text()
+
+
+def test_parameter_changes_undo_and_redo(qtbot, panel, wait_idle):
+    demo = panel.lab_state()
+    chains = panel.chains.copy()
+    slider = panel.form.scale_slider.slider
+    slider.setValue(slider.value() + 20)  # a click on the slider: one change
+    changed = panel.state.proposal_scale
+    assert changed > demo.proposal_scale and panel.undo_stack.count() == 1
+    panel.form.chains_spin.setValue(2)  # new chains
+    wait_idle(panel)
+    assert panel.chains.shape == (2, 1, 2) and panel.undo_stack.count() == 2
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.form.chains_spin.value() == 4 and panel.state.proposal_scale == changed
+    np.testing.assert_array_equal(panel.chains, chains)
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.lab_state().same_as(demo)
+    assert panel.form.scale_slider.value() == demo.proposal_scale
+    panel.undo_stack.redo()
+    wait_idle(panel)
+    assert panel.state.proposal_scale == changed and panel.form.scale_slider.value() == changed

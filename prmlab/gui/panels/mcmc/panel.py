@@ -20,6 +20,7 @@ from prmlab.engine import mcmc as engine
 from prmlab.engine.mcmc.expression import parse
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.mcmc.controls import LONG_RUN, Controls
+from prmlab.gui.panels.mcmc.hooks import HISTORY_ENTRIES, StateHooks
 from prmlab.gui.panels.mcmc.mc_views import (
     IMPORTANCE_TEXT,
     REJECTION_TEXT,
@@ -33,12 +34,10 @@ from prmlab.lab import mcmc
 from prmlab.lab.history import History
 
 LONG_RUN_TRACE_PERIOD = 1.0  # s between trace redraws during a long run
-HISTORY_ENTRIES = 4096  # steps the timeline keeps (a State each, ~1 KB); thinned past that
-RUN_STATIONS = 100  # steps of a long run kept on the timeline
 
 
 # ---------------------------------------------------------------------------- the panel
-class McmcPanel(ChainStatistics, BasePanel):
+class McmcPanel(StateHooks, ChainStatistics, BasePanel):
     name = "mcmc"
     title = "MCMC"
     state_class = mcmc.State
@@ -62,6 +61,7 @@ class McmcPanel(ChainStatistics, BasePanel):
         self.lines: tuple[np.ndarray, ...] = ()
         self.summary: mcmc.Diagnostics | None = None
         self._summary_key: tuple | None = None
+        self._drag_before: mcmc.State | None = None  # the State a slider drag started from
         self._mc_result = None
         self._job_kind = ""
         self._stats_drawn = self._stats_started = 0.0
@@ -85,28 +85,31 @@ class McmcPanel(ChainStatistics, BasePanel):
         self._apply_view()
 
     def _connect(self) -> None:
-        f = self.form
+        f, change = self.form, self._user_change
         f.preset_box.activated.connect(self._preset_chosen)
         f.expr_edit.returnPressed.connect(self.use_expression)
         f.box_spin.editingFinished.connect(self._box_changed)
-        f.method_box.currentIndexChanged.connect(self._method_changed)
-        for w in (f.scale_slider, f.width_slider, f.eps_slider, f.leap_spin):
+        f.method_box.currentIndexChanged.connect(change("Method", self._method_changed))
+        for w in (f.scale_slider, f.width_slider, f.eps_slider):
+            w.slider.sliderPressed.connect(self._grab_before)
+            w.slider.sliderReleased.connect(self._drag_done)
             w.valueChanged.connect(self._params_changed)
-        f.chains_spin.valueChanged.connect(lambda n: self.restart(n_chains=n))
-        self.seed_box.valueChanged.connect(lambda s: self.restart(seed=int(s)))
-        f.per_tick.currentIndexChanged.connect(self._read_controls)
+        f.leap_spin.valueChanged.connect(self._params_changed)
+        f.chains_spin.valueChanged.connect(change("Chains", self.restart))
+        self.seed_box.valueChanged.connect(change("Seed", self.restart))
+        f.per_tick.currentIndexChanged.connect(change("Steps per tick", self._read_controls))
         self.playback.sigStep.connect(self.step)
         self.timeline.sigStepForward.connect(self.step)
-        self.playback.sigReset.connect(lambda: self.restart(x0=None))
+        self.playback.sigReset.connect(change("Reset", lambda: self.restart(x0=None)))
         self.playback.sigPlayingChanged.connect(
             lambda on: None if on else self.refresh_diagnostics()
         )
         f.long_button.clicked.connect(lambda: self.run_long(LONG_RUN))
-        f.burn_spin.valueChanged.connect(self._kept_changed)
-        f.thin_spin.valueChanged.connect(self._kept_changed)
-        f.view_box.currentIndexChanged.connect(lambda _: self._show_view())
+        f.burn_spin.valueChanged.connect(change("Burn-in", self._kept_changed))
+        f.thin_spin.valueChanged.connect(change("Thin", self._kept_changed))
+        f.view_box.currentIndexChanged.connect(change("View", self._show_view))
         for w in (f.mc_n, f.mc_sd):
-            w.valueChanged.connect(self._mc_changed)
+            w.valueChanged.connect(change("Monte Carlo proposals", self._mc_changed))
         f.mc_button.clicked.connect(self.run_monte_carlo)
         self.views.map.plot.scene().sigMouseClicked.connect(self._clicked)
 
@@ -208,10 +211,18 @@ class McmcPanel(ChainStatistics, BasePanel):
 
     def _params_changed(self) -> None:
         """A new step size etc. continues the same chains with the new setting (once the
-        running step is committed, if one runs)."""
+        running step is committed, if one runs); one undoable change (a drag at release)."""
+        before = self.state
         self.state = mcmc.with_params(self.form.read(self.state), **self.form.params())
         if self.experiment is not None and not self.job.running:
             self.experiment.adopt(self.state)
+        if self._drag_before is None:
+            self._undoable(before, "Sampler parameter")
+
+    def _drag_done(self) -> None:
+        before, self._drag_before = self._drag_before, None
+        if before is not None:
+            self._undoable(before, "Sampler parameter")
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.views.layout.isVisible():
@@ -226,7 +237,9 @@ class McmcPanel(ChainStatistics, BasePanel):
                 f"p = 0 at ({point[0]:.3g}, {point[1]:.3g}): start inside the support"
             )
             return
+        before = self.state
         self.restart(x0=point)
+        self._undoable(before, "Start point")
 
     # -- stepping -----------------------------------------------------------------------
     def _run(self, kind: str, fn, *args, **kwargs) -> None:
@@ -290,49 +303,6 @@ class McmcPanel(ChainStatistics, BasePanel):
         """Show the experiment's new ``result``."""
         self.result, self.state = result, self.experiment.state
         self.redraw(force=result.steps == 0)
-
-    # -- the timeline and sessions ------------------------------------------------------
-    def _fresh_history(self) -> None:
-        """New chains: the timeline starts again at their starts."""
-        self.history.clear()
-        self.history.record(0, (mcmc.at_step(self.state, 0), None))
-        self._record_run(0, self.result.steps)
-
-    def _record_run(self, start: int, end: int) -> None:
-        """Keep the steps after ``start`` up to ``end`` on the timeline: every tick's, or
-        ``RUN_STATIONS`` stations of a long run (any step re-runs exactly from them)."""
-        if end > start:
-            kept = self.history.get(start)
-            if kept is not None:  # re-recorded: a new future starts here
-                self.history.record(start, kept)
-            stride = max(self.state.steps_per_tick, -(-(end - start) // RUN_STATIONS))
-            for k in [*range(start + stride, end, stride), end]:
-                self.history.record(k, (mcmc.at_step(self.state, k), None))
-        self.update_timelines(self.result.steps)
-
-    def lab_state(self) -> mcmc.State | None:
-        return self.state if self.experiment is not None else None
-
-    def show_state(self, state: mcmc.State) -> None:
-        """Draw ``state`` exactly: the same chains re-run (or rewound) to its step in the
-        worker, or its target built and its chains run."""
-        self.playback.pause()
-        self.form.show(state)
-        self.state = state
-        if self.experiment is None or state.chain_key() != self.experiment.state.chain_key():
-            self.load(state)
-            return
-        self._run(
-            "seek", self.experiment.adopt, state, on_done=self._shown,
-            on_error=self.messages.error, label="Running the chains",
-        )  # fmt: skip
-
-    def _shown(self, result: mcmc.Result) -> None:
-        self._took(result)
-        if self.history.get(result.steps) is None:
-            self.history.record(result.steps, (self.state, None))
-        self.update_timelines(result.steps)
-        self._apply_view()
 
     def _long_step(self, progress: mcmc.Progress) -> None:
         """Partial draws of a long run: paths and traces only (diagnostics come at the end)."""
