@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,9 @@ from PySide6.QtWidgets import QPushButton
 
 from prmlab.data import Dataset, load_csv
 from prmlab.data.builtin import iris
-from prmlab.gui.panels.svm import NEG, POS, SvmPanel, contour_segments, preset_points
+from prmlab.gui.panels.svm import SvmPanel
+from prmlab.lab import svm
+from prmlab.lab.svm import NEG, POS, preset_points
 
 FIXTURES = Path(__file__).parents[1] / "data" / "fixtures"
 
@@ -36,7 +37,7 @@ def click_at(qtbot, panel, x, y, button=Qt.MouseButton.LeftButton, modifier=None
 
 
 def boundary(panel):
-    x = panel.boundary.getData()[0]
+    x = panel.map_view.boundary.getData()[0]
     return np.empty(0) if x is None else np.array(x)
 
 
@@ -44,14 +45,14 @@ def test_demo_draws_map_boundary_margins_and_support_vectors(make_panel, wait_id
     p = make_panel(SvmPanel)
     p.load_demo()
     wait_idle(p)
-    frame = p._frame
+    frame = p.result
     assert frame is not None and frame.converged and frame.kernel == "rbf"
-    assert len(boundary(p)) > 0 and len(p.margins.getData()[0]) > 0
-    assert p.image.image is not None and p.image.image.shape == frame.grid.shape
+    assert len(boundary(p)) > 0 and len(p.map_view.margins.getData()[0]) > 0
+    assert p.map_view.image.image is not None and p.map_view.image.image.shape == frame.grid.shape
     n_sv = int(np.sum(frame.alpha > 0))
-    assert len(p.sv_free.data) + len(p.sv_bound.data) == n_sv
+    assert len(p.map_view.sv_free.data) + len(p.map_view.sv_bound.data) == n_sv
     assert "Training accuracy" in p.result_label.text()
-    assert len(p.dual_curve.getData()[0]) > 2  # the dual objective's climb
+    assert len(p.dual_view.curve.getData()[0]) > 2  # the dual objective's climb
     df = p.results_frame()
     assert len(df) == n_sv and {"alpha", "alpha_y", "alpha_at_C", "class"} <= set(df.columns)
     assert np.all(df["alpha"] > 0) and "intercept_b" in df.attrs
@@ -63,21 +64,21 @@ def test_demo_draws_map_boundary_margins_and_support_vectors(make_panel, wait_id
 def test_click_adds_point_and_boundary_updates_then_undo_restores(qtbot, panel, wait_idle):
     n = len(panel.editor.points)
     before = boundary(panel).copy()
-    alpha, b = panel._frame.alpha, panel._frame.b
+    alpha, b = panel.result.alpha, panel.result.b
     click_at(qtbot, panel, -0.2, -0.1)  # a +1 point on the -1 side of the line
     wait_idle(panel)
     assert len(panel.editor.points) == n + 1 and panel.editor.labels[-1] == POS
-    assert len(panel._frame.X) == n + 1
+    assert len(panel.result.X) == n + 1
     assert not np.array_equal(boundary(panel), before)
     click_at(qtbot, panel, 0.3, 1.4, Qt.MouseButton.RightButton)
     wait_idle(panel)
-    assert panel.editor.labels[-1] == NEG and len(panel._frame.X) == n + 2
+    assert panel.editor.labels[-1] == NEG and len(panel.result.X) == n + 2
     panel.undo_stack.undo()
     panel.undo_stack.undo()
     wait_idle(panel)
-    assert len(panel.editor.points) == n and len(panel._frame.X) == n
-    np.testing.assert_allclose(panel._frame.alpha, alpha)
-    assert panel._frame.b == pytest.approx(b)
+    assert len(panel.editor.points) == n and len(panel.result.X) == n
+    np.testing.assert_allclose(panel.result.alpha, alpha)
+    assert panel.result.b == pytest.approx(b)
 
 
 def test_drag_refits_live(qtbot, panel, wait_idle):
@@ -89,61 +90,64 @@ def test_drag_refits_live(qtbot, panel, wait_idle):
         qtbot.mouseMove(vp, pos=to_widget(panel, X[i, 0] - t, X[i, 1]))
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, X[i, 0] - 1, X[i, 1]))
     wait_idle(panel)
-    np.testing.assert_allclose(panel._frame.X[i], [X[i, 0] - 1, X[i, 1]], atol=0.05)
+    np.testing.assert_allclose(panel.result.X[i], [X[i, 0] - 1, X[i, 1]], atol=0.05)
     # the dual objective, left alone during the drag, shows the final fit's
-    assert panel.dual_dot.getData()[1][0] == pytest.approx(panel._frame.dual_objective)
+    assert panel.dual_view.dot.getData()[1][0] == pytest.approx(panel.result.dual_objective)
 
 
 def test_changing_the_kernel_refits(qtbot, panel, wait_idle):
-    assert panel._frame.kernel == "linear"
+    assert panel.result.kernel == "linear"
     assert "Margin width 2/‖w‖" in panel.result_label.text()
-    xs, ys = panel.width_line.getData()  # the arrow spans the margin: f = -1 to f = +1
-    assert panel.width_line.isVisible()
-    assert np.hypot(np.diff(xs), np.diff(ys))[0] == pytest.approx(panel._frame.margin_width)
+    xs, ys = panel.map_view.width_line.getData()  # the arrow spans the margin: f = -1 to f = +1
+    assert panel.map_view.width_line.isVisible()
+    assert np.hypot(np.diff(xs), np.diff(ys))[0] == pytest.approx(panel.result.margin_width)
     assert not panel.degree_box.isEnabled()
     panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("poly"))
     wait_idle(panel)
-    assert panel._frame.kernel == "poly" and panel.degree_box.isEnabled()
+    assert panel.result.kernel == "poly" and panel.degree_box.isEnabled()
     assert "Margin width" not in panel.result_label.text()
-    assert not panel.width_line.isVisible()
+    assert not panel.map_view.width_line.isVisible()
     panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("rbf"))
     panel.gamma_slider.setValue(5.0)
     panel.gamma_slider.slider.setValue(panel.gamma_slider.slider.value() + 1)
     wait_idle(panel)
-    assert panel._frame.kernel == "rbf"
+    assert panel.result.kernel == "rbf"
 
 
 def test_step_smo_advances_from_alpha_zero_and_play_converges(qtbot, panel, wait_idle):
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    first = panel._frame
+    first = panel.result
     assert first.stepping and first.n_iter == 0 and first.pair is None
     assert np.all(first.alpha == 0) and len(first.violators) == len(first.X)
-    assert len(panel.violator_items.data) == len(first.X)
+    assert len(panel.map_view.violator_items.data) == len(first.X)
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    second = panel._frame
+    second = panel.result
     assert second.n_iter == 1 and second.pair is not None
     assert second.dual_objective > first.dual_objective
-    assert len(panel.pair_items.data) == 2 and "pair (i, j)" in panel.smo_label.text()
+    assert len(panel.map_view.pair_items.data) == 2 and "pair (i, j)" in panel.smo_label.text()
     panel.pairs_box.setValue(5)
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    assert panel._frame.n_iter == 6 or panel._frame.converged
-    assert len(panel._frame.trace) == panel._frame.n_iter - 1
+    assert panel.result.n_iter == 6 or panel.result.converged
+    assert len(panel.result.history) == panel.result.n_iter + 1  # W(0) and each update
     qtbot.mouseClick(panel.playback.reset_button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    assert panel._frame.stepping and panel._frame.n_iter == 0
+    assert panel.result.stepping and panel.result.n_iter == 0
     panel.load_preset("Moons")  # an edit ends the replay; it restarts from a = 0 on Play
     wait_idle(panel)
-    assert panel._session is None and not panel._frame.stepping
+    assert panel._replay is None and not panel.result.stepping
     panel.playback.speed.setValue(60.0)
     panel.playback.play()
-    qtbot.waitUntil(lambda: panel._session is not None and panel._session.done, timeout=20000)
+    qtbot.waitUntil(
+        lambda: panel.result is not None and panel.result.stepping and panel.result.finished,
+        timeout=20000,
+    )
     wait_idle(panel)
-    assert not panel.playback.playing and panel._frame.converged
-    objective = np.array(panel.dual_curve.getData()[1])
-    assert np.all(np.diff(objective) >= -1e-9) and len(objective) == panel._frame.n_iter + 1
+    assert not panel.playback.playing and panel.result.converged
+    objective = np.array(panel.dual_view.curve.getData()[1])
+    assert np.all(np.diff(objective) >= -1e-9) and len(objective) == panel.result.n_iter + 1
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     assert "converged" in panel.messages.text()
 
@@ -156,14 +160,14 @@ def test_hard_margin_on_overlapping_data_says_not_separable(qtbot, panel, wait_i
     wait_idle(panel)
     assert panel.messages.level() == "error"
     assert "not separable" in panel.messages.text() and "finite C" in panel.messages.text()
-    assert panel._frame is None and len(boundary(panel)) == 0
+    assert panel.result is None and len(boundary(panel)) == 0
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)  # same error
     wait_idle(panel)
-    assert "not separable" in panel.messages.text() and panel._session is None
+    assert "not separable" in panel.messages.text() and panel._replay is None
     panel.load_preset("Separable")
     wait_idle(panel)
-    assert panel.messages.level() == "" and panel._frame.converged
-    assert len(panel.sv_bound.data) == 0  # no alpha = C when C is infinite
+    assert panel.messages.level() == "" and panel.result.converged
+    assert len(panel.map_view.sv_bound.data) == 0  # no alpha = C when C is infinite
 
 
 def test_erase_mode_delete_key_and_one_class_note(qtbot, panel, wait_idle):
@@ -177,16 +181,16 @@ def test_erase_mode_delete_key_and_one_class_note(qtbot, panel, wait_idle):
     panel.editor.set_data([[0.0, 0.0], [1.0, 1.0]], [POS, POS])
     wait_idle(panel)
     assert panel.messages.level() == "note" and "both classes" in panel.messages.text()
-    assert panel._frame is None
+    assert panel.result is None
     click_at(qtbot, panel, 0.5, 0.0, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
     wait_idle(panel)
-    assert panel.editor.labels[-1] == NEG and panel._frame is not None
+    assert panel.editor.labels[-1] == NEG and panel.result is not None
     # Offscreen, hover events depend on which window last had the mouse: send the scene's
     # own mouse-moved signal at the point instead.
     view = panel.editor.view
     panel.figure.scene().sigMouseMoved.emit(view.mapViewToScene(QPointF(0.5, 0.0)))
-    qtbot.waitUntil(lambda: panel.hover_text.isVisible(), timeout=5000)
-    assert "α =" in panel.hover_text.textItem.toPlainText()
+    qtbot.waitUntil(lambda: panel.map_view.hover_text.isVisible(), timeout=5000)
+    assert "α =" in panel.map_view.hover_text.textItem.toPlainText()
     panel.setFocus()
     qtbot.keyClick(panel, Qt.Key.Key_Delete)
     wait_idle(panel)
@@ -199,7 +203,7 @@ def test_three_class_csv_asks_which_two(qtbot, panel, wait_idle):
     assert panel.data_group.isVisible()
     assert panel.messages.level() == "note" and "3 classes" in panel.messages.text()
     assert panel.class_a_box.count() == 3
-    assert len(panel.editor.points) == 100 and panel._frame is not None
+    assert len(panel.editor.points) == 100 and panel.result is not None
     panel.class_b_box.setCurrentIndex(2)  # setosa vs virginica
     wait_idle(panel)
     df = panel.results_frame()
@@ -241,8 +245,8 @@ def hover(qtbot, panel, index: int) -> None:
     x, y = panel.editor.points[index]
     scene_pos = panel.editor.view.mapViewToScene(QPointF(x, y))
     panel.figure.scene().sigMouseMoved.emit(scene_pos)
-    qtbot.waitUntil(lambda: panel.hover_text.isVisible(), timeout=5000)
-    assert panel.hover_text.textItem.toPlainText().startswith(f"#{index}: α =")
+    qtbot.waitUntil(lambda: panel.map_view.hover_text.isVisible(), timeout=5000)
+    assert panel.map_view.hover_text.textItem.toPlainText().startswith(f"#{index}: α =")
 
 
 def test_a_hovered_points_tooltip_goes_with_a_new_c_kernel_preset_or_the_mouse(
@@ -250,23 +254,23 @@ def test_a_hovered_points_tooltip_goes_with_a_new_c_kernel_preset_or_the_mouse(
 ):
     hover(qtbot, panel, 3)
     panel.c_slider.slider.setValue(panel.c_slider.slider.value() + 10)  # C
-    assert not panel.hover_text.isVisible()
+    assert not panel.map_view.hover_text.isVisible()
     wait_idle(panel)
     panel.figure.scene().sigMouseMoved.emit(QPointF(-50, -50))  # off the plot, then back
     hover(qtbot, panel, 3)
     panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("rbf"))
-    assert not panel.hover_text.isVisible()
+    assert not panel.map_view.hover_text.isVisible()
     wait_idle(panel)
     panel.figure.scene().sigMouseMoved.emit(QPointF(-50, -50))
     hover(qtbot, panel, 5)
     panel.preset_box.setCurrentText("Moons")
     panel.preset_box.activated.emit(panel.preset_box.currentIndex())
-    assert not panel.hover_text.isVisible()
+    assert not panel.map_view.hover_text.isVisible()
     wait_idle(panel)
-    assert not panel.hover_text.isVisible()
+    assert not panel.map_view.hover_text.isVisible()
     hover(qtbot, panel, 5)
     panel.figure.leaveEvent(QEvent(QEvent.Type.Leave))  # the mouse leaves for the menu bar
-    assert not panel.hover_text.isVisible()
+    assert not panel.map_view.hover_text.isVisible()
     hover(qtbot, panel, 5)  # and back over the same point: shown again
 
 
@@ -274,7 +278,7 @@ def test_a_csv_after_a_preset_keeps_nothing_of_the_preset(qtbot, panel, wait_idl
     panel.step_smo()
     wait_idle(panel)
     panel.set_dataset(iris())
-    assert panel._frame is None and "Press Step SMO" in panel.smo_label.text()
+    assert panel.result is None and "Press Step SMO" in panel.smo_label.text()
     wait_idle(panel)
     panel.load_preset("XOR")  # and back: the table's controls go
     assert not panel.data_group.isVisible() and panel.messages.level() != "note"
@@ -283,8 +287,8 @@ def test_a_csv_after_a_preset_keeps_nothing_of_the_preset(qtbot, panel, wait_idl
 def test_smo_updates_tick_whole_numbers(qtbot, panel, wait_idle):
     panel.step_smo()
     wait_idle(panel)
-    panel.dual_plot.setXRange(0, 1, padding=0)  # one SMO update: no 0.2, 0.4, ...
-    axis = panel.dual_plot.getAxis("bottom")
+    panel.dual_view.plot.setXRange(0, 1, padding=0)  # one SMO update: no 0.2, 0.4, ...
+    axis = panel.dual_view.plot.getAxis("bottom")
     ticks = [v for _, values in axis.tickValues(0, 1, 400) for v in values]
     assert ticks and all(float(v).is_integer() for v in ticks)
     assert "W(α) = 0," in panel.smo_label.text()  # α = 0
@@ -314,22 +318,6 @@ def test_unlabelled_table_is_refused_and_points_stay(qtbot, panel):
     assert len(panel.editor.points) == n and not panel.data_group.isVisible()
 
 
-def test_contour_segments_trace_a_circle():
-    g = np.linspace(-2, 2, 81)
-    gx, gy = np.meshgrid(g, g)
-    seg = contour_segments(gx**2 + gy**2, 1.0, (-2.0, 2.0, -2.0, 2.0))
-    assert len(seg) > 100 and len(seg) % 2 == 0
-    np.testing.assert_allclose(np.hypot(seg[:, 0], seg[:, 1]), 1.0, atol=0.01)
-
-
-def test_contours_of_a_map_flat_along_one_axis_warn_nothing():
-    F = np.tile(np.linspace(-2.0, 2.0, 30), (30, 1))  # f varies along x only: flat edges
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        segments = contour_segments(F, 0.0, (0.0, 1.0, 0.0, 1.0))
-    assert len(segments) and np.allclose(segments[:, 0], 0.5)
-
-
 def test_one_row_per_class_shows_no_raw_numpy_warning(qtbot, panel, wait_idle):
     """statecrime with its 'state' column as the label: Alabama against Alaska, one row
     each. The decision map is flat along PCA's second axis, where NumPy warned "invalid
@@ -340,4 +328,76 @@ def test_one_row_per_class_shows_no_raw_numpy_warning(qtbot, panel, wait_idle):
         panel.standardise_box.setChecked(standardise)
         wait_idle(panel)
         assert panel.messages.level() != "warning", panel.messages.text()
-        assert panel._frame is not None
+        assert panel.result is not None
+
+
+def step(qtbot, panel, wait_idle, button=None):
+    qtbot.mouseClick(button or panel.playback.step_button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+
+
+def test_the_timeline_scrubs_the_replay_back_and_forth(qtbot, panel, wait_idle):
+    assert not panel.timeline.isVisible()  # a fit has no steps to scrub
+    for _ in range(4):
+        step(qtbot, panel, wait_idle)
+    assert panel.history.positions == (0, 1, 2, 3) and panel.timeline.isVisible()
+    third = panel.history.get(3)[1]
+    step(qtbot, panel, wait_idle, panel.timeline.back_button)
+    assert panel.result.position == 2 and panel.state.position == 2
+    assert panel.result.pair == panel.history.get(2)[1].pair
+    np.testing.assert_array_equal(panel.map_view.image.image, panel.history.get(2)[1].grid)
+    assert "step 2 / 3" in panel.timeline.label.text()
+    qtbot.keyClick(panel.timeline, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    wait_idle(panel)
+    assert panel.result.position == 1 and panel.result.n_iter == 1
+    panel.timeline.slider.setValue(3)  # dragged to the newest: shown as recorded
+    wait_idle(panel)
+    assert panel.result is third
+    step(qtbot, panel, wait_idle, panel.timeline.forward_button)  # past the newest: computed
+    assert panel.result.position == 4 and panel.history.positions[-1] == 4
+    step(qtbot, panel, wait_idle, panel.timeline.back_button)
+    step(qtbot, panel, wait_idle)  # Step SMO from an earlier step: a new future from there
+    assert panel.result.position == 4 and panel.history.positions == (0, 1, 2, 3, 4)
+    panel.c_slider.slider.setValue(panel.c_slider.slider.value() + 5)  # an edit ends it
+    wait_idle(panel)
+    assert not panel.result.stepping and len(panel.history) == 0
+    assert not panel.timeline.isVisible()
+
+
+def test_a_thinned_step_is_recomputed_exactly(qtbot, panel, wait_idle):
+    panel.history.budget = 1  # thins at every record: keeps the first and the newest
+    for _ in range(4):
+        step(qtbot, panel, wait_idle)
+    assert 2 not in panel.history.positions
+    panel.seek(2)
+    wait_idle(panel)
+    expected = svm.Experiment(panel.state).run_to(2)
+    assert panel.result.position == panel.state.position == 2
+    np.testing.assert_array_equal(panel.result.alpha, expected.alpha)
+    np.testing.assert_array_equal(panel.result.grid, expected.grid)
+
+
+@pytest.mark.parametrize("replay", [False, True], ids=["fit", "replay"])
+def test_a_saved_state_is_drawn_the_same_in_another_panel(
+    qtbot, panel, wait_idle, make_panel, replay
+):
+    click_at(qtbot, panel, -0.2, -0.1)  # a user edit, a kernel and C of their own
+    panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("poly"))
+    panel.c_slider.setValue(20.0)
+    wait_idle(panel)
+    for _ in range(3 if replay else 0):
+        step(qtbot, panel, wait_idle)
+    saved = panel.lab_state()
+    assert saved.replay is replay and len(saved.X) == len(panel.editor.points)
+    other = make_panel(SvmPanel)
+    other.restore_session_state(other.session_state() or panel.session_state())
+    wait_idle(other)
+    assert other.lab_state().same_as(saved)
+    for name in ("alpha", "grid", "history", "f_train"):
+        np.testing.assert_array_equal(getattr(other.result, name), getattr(panel.result, name))
+    assert other.kernel_box.currentData() == "poly" and other.c_slider.value() == 20.0
+    assert other.result_label.text() == panel.result_label.text()
+    assert other.smo_label.text() == panel.smo_label.text()
+    np.testing.assert_array_equal(other.editor.points, panel.editor.points)
+    assert other.undo_stack.count() == 0  # showing a state is not an edit
+    assert other.timeline.isVisible() is replay

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from prmlab.data import Dataset
-from prmlab.engine.pca import PCA
 from prmlab.lab.svm._experiment import POS, PRESET_AXES, Result, State
+from prmlab.lab.table import plane
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,23 +84,19 @@ def table_points(
     ds: Dataset, cols: tuple[int, int], classes: tuple[int, int], pca: bool, standardise: bool
 ) -> TablePoints:
     """Rows of ``classes`` as 2-D points: the columns ``cols``, or the first two principal
-    components (the engine's PCA), of the data or of their z-scores (``ddof=0``)."""
+    components, of the data or of their z-scores (``prmlab.lab.table``'s one projection)."""
     rows = np.isin(ds.y, classes)
-    X = ds.X[rows]
     labels = (ds.y[rows] == classes[1]).astype(np.int64)
-    if standardise:
-        sd = X.std(axis=0)
-        X = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
-    if pca:
-        model = PCA(2).fit(X)
-        share = model.explained_variance_ratio_
-        names = (f"PC1 ({100 * share[0]:.0f} % var)", f"PC2 ({100 * share[1]:.0f} % var)")
-        points = np.ascontiguousarray(model.transform(X))
-    else:
-        suffix = " (z)" if standardise else ""
-        names = (ds.feature_names[cols[0]] + suffix, ds.feature_names[cols[1]] + suffix)
-        points = np.ascontiguousarray(X[:, list(cols)])
-    return TablePoints(points, labels, names, "" if standardise else scale_note(points))
+    shown = plane(
+        ds.X[rows],
+        tuple(ds.feature_names),
+        view="pcs" if pca else "features",
+        x=cols[0],
+        y=cols[1],
+        standardised=standardise,
+    )
+    note = "" if standardise else scale_note(shown.points)
+    return TablePoints(shown.points, labels, shown.axis_names, note)
 
 
 def scale_note(X: np.ndarray) -> str:
