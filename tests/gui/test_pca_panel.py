@@ -293,3 +293,73 @@ def test_one_row_per_class_says_why_fishers_j_is_infinite(panel, wait_idle):
     text = panel.ui.fisher_label.text()
     assert "inf" not in text and "∞" in text and "single row" in text
     assert "inf" not in panel.hist_view.plot.titleLabel.text
+
+
+def test_the_timeline_steps_back_and_forward_through_em(qtbot, panel, wait_idle):
+    last = panel.result.last
+    assert panel.timeline.positions == tuple(range(last + 1))  # the demo ran EM to its end
+    qtbot.mouseClick(panel.timeline.back_button, LEFT)
+    assert panel.state.iteration == last - 1 and f"<b>{last - 1}</b>" in panel.ui.em_label.text()
+    frame = panel.analysis.frames[last - 1]
+    w = panel.data_view.em_line.getData()
+    np.testing.assert_allclose(w[0][1] - panel.analysis.pca.mean_[0], frame.W[0, 0])
+    assert len(panel.em_view.ll_curve.getData()[0]) == last  # the curve up to that iteration
+    panel.data_view.plot.getViewBox().setFocus()
+    qtbot.keyClick(panel.figure, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    assert panel.state.iteration == last - 2
+    panel.timeline.slider.setValue(0)  # dragged to EM's random start
+    assert panel.state.iteration == 0 and "iteration <b>0</b>" in panel.ui.em_label.text()
+    qtbot.mouseClick(panel.timeline.forward_button, LEFT)
+    assert panel.state.iteration == 1
+    panel.timeline.slider.setValue(last)
+    qtbot.mouseClick(panel.timeline.forward_button, LEFT)  # nothing after the end
+    assert panel.state.iteration == last
+    expected = pca.Experiment(panel.lab_state()).result
+    np.testing.assert_array_equal(panel.result.frame.W, expected.frame.W)
+
+
+def test_the_history_restarts_with_new_data_and_follows_steps(qtbot, panel, wait_idle):
+    panel.load_preset("Correlated Gaussian")
+    wait_idle(panel)
+    assert panel.timeline.positions == (0,)  # a new data set: EM from its start
+    qtbot.mouseClick(panel.playback.step_button, LEFT)
+    qtbot.mouseClick(panel.playback.step_button, LEFT)
+    assert panel.timeline.positions == (0, 1, 2)
+    assert panel.history.nbytes < 10_000  # one W per position, the data shared
+
+
+def test_a_shown_state_is_drawn_exactly_in_a_new_panel(qtbot, panel, make_panel, wait_idle):
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    panel.ui.pc_x.setValue(3)
+    panel.ui.hist_box.setCurrentText("Fisher direction")
+    qtbot.mouseClick(panel.playback.step_button, LEFT)
+    state = panel.lab_state()
+    assert state.table and state.pc_x == 3 and state.iteration == 1
+    other = make_panel(PcaPanel)
+    other.restore_session_state(panel.session_state())
+    wait_idle(other)
+    assert other.lab_state().same_as(state)
+    assert other.ui.pc_x.value() == 3 and other.ui.hist_box.currentText() == "Fisher direction"
+    assert other.ui.em_label.text() == panel.ui.em_label.text()
+    assert other.hist_view.plot.titleLabel.text == panel.hist_view.plot.titleLabel.text
+    for mine, theirs in zip(panel.table_view.class_scatters, other.table_view.class_scatters):
+        np.testing.assert_array_equal(mine.data["x"], theirs.data["x"])
+    points = pca.preset("Ring", seed=4).replace(angle=30.0, iteration=3, show_axes=False)
+    other.show_state(points)
+    wait_idle(other)
+    assert other.lab_state().same_as(points) and other.editor.enabled
+    np.testing.assert_array_equal(other.editor.points, points.X)
+    assert not other.data_view.arrows[0].isVisible() and other.ui.angle_slider.value() == 30.0
+
+
+def test_standardising_is_undoable(panel, wait_idle):
+    panel.set_dataset(iris())
+    wait_idle(panel)
+    panel.ui.standardise_check.setChecked(False)
+    wait_idle(panel)
+    assert not panel.state.standardise and not panel.analysis.standardised
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.state.standardise and panel.ui.standardise_check.isChecked()
+    assert panel.analysis.standardised
