@@ -172,7 +172,9 @@ def test_table_data_fits_all_dims_and_shows_pcs(qtbot, panel, wait_idle):
     assert list(frame.columns[2:5]) == list(iris().feature_names[:3])
 
 
-def test_painting_points_refits_and_undo(qtbot, make_panel, wait_idle):
+def test_painting_points_refits_and_undo_takes_back_points_and_parameters(
+    qtbot, make_panel, wait_idle
+):
     p = make_panel(GmmPanel)
     p.load_preset("Empty: paint your own")
     wait_idle(p)
@@ -188,7 +190,15 @@ def test_painting_points_refits_and_undo(qtbot, make_panel, wait_idle):
     wait_idle(p)
     assert p.messages.level() == "error" and "n_components" in p.messages.text()
     p.ui.k_box.setValue(2)
+    wait_idle(p)
+    assert p.result is not None and p.messages.level() != "error"
+    p.undo_stack.undo()  # parameter changes are undoable too: K back to 6, the error again
+    wait_idle(p)
+    assert p.ui.k_box.value() == 6 and p.messages.level() == "error"
     p.undo_stack.undo()
+    wait_idle(p)
+    assert p.ui.k_box.value() == 2 and p.lab_state().k == 2 and p.result.means.shape == (2, 2)
+    p.undo_stack.undo()  # then the last point
     wait_idle(p)
     assert len(p.X) == 3
 
@@ -302,3 +312,21 @@ def _ellipse_of(panel, result):
 
     m2 = result.means[0]  # two features shown as they are
     return np.array(ellipse_xy(m2, result.covariances[0], 1.0))
+
+
+def test_a_reg_covar_drag_is_one_undoable_change(panel, wait_idle):
+    slider = panel.ui.reg_slider
+    before, commands = panel.lab_state().reg_covar, panel.undo_stack.count()
+    slider.slider.setSliderDown(True)
+    start = slider.slider.value()
+    for notch in (10, 20, 30):  # the handle dragged 30 notches right
+        slider.slider.setValue(start + notch)
+        wait_idle(panel)
+    slider.slider.setSliderDown(False)  # the release
+    wait_idle(panel)
+    assert panel.undo_stack.count() == commands + 1
+    assert panel.lab_state().reg_covar == slider.value() > before
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.lab_state().reg_covar == before and panel.result is not None
+    assert slider.value() == pytest.approx(before)

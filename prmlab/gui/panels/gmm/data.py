@@ -15,6 +15,7 @@ from prmlab.gui.panels.gmm.density import (
     density_view,
 )
 from prmlab.gui.panels.gmm.work import full_run
+from prmlab.gui.widgets.params import StateChange
 from prmlab.lab import gmm
 
 EDITABLE_MAX = 5_000  # 2-D data up to this size go into the point editor
@@ -34,9 +35,7 @@ class GmmData:
         self.job.cancel()
         self.clear_stale()
         self.ui.show(state)
-        self.seed_box.blockSignals(True)
-        self.seed_box.setValue(state.seed)
-        self.seed_box.blockSignals(False)
+        self._show_seed(state.seed)
         table = not (state.X.shape[1] == 2 and len(state.X) <= EDITABLE_MAX)
         editor = self.data_view.editor
         editor.enabled = not table
@@ -167,11 +166,52 @@ class GmmData:
         self.reset()
 
     def _model_changed(self, *_) -> None:
+        """A model control changed: one undoable change of the State (a reg_covar drag is
+        shown live and pushed once, at release)."""
         fields = self._fields()
         fields.pop("columns")
-        new_data = fields["standardise"] != self.state.standardise
-        self._set_state(self.state.replace(**fields, means_init=None, **fresh_fit()), new_data)
-        self.reset()
+        after = self.state.replace(**fields, means_init=None, **fresh_fit())
+        if self.ui.reg_slider.slider.isSliderDown():
+            self._drag_start = self._drag_start or self.state
+            self.show_state(after)
+        else:
+            self.change_state(after, "Change the model")
+
+    def _drag_released(self) -> None:
+        before, self._drag_start = self._drag_start, None
+        if before is not None and not before.same_as(self.state):
+            self.undo_stack.push(
+                StateChange(self.show_state, before, self.state, "Change reg_covar", shown=True)
+            )
+
+    def _same_data(self, state: gmm.State) -> bool:
+        """Whether ``state`` fits the data shown now (same points, columns and scaling)."""
+        now = self.state
+        return (
+            (state.X is now.X or np.array_equal(state.X, now.X))
+            and state.columns == now.columns
+            and state.standardise == now.standardise
+            and state.feature_names == now.feature_names
+        )
+
+    def _show_settings(self, state: gmm.State) -> None:
+        """``state`` on the data shown now: its controls and a new fit, the zoom kept."""
+        self.playback.pause()
+        self.job.cancel()
+        self.hide_transient()
+        self.messages.clear()
+        view = ("view", "x_feature", "y_feature")
+        moved = any(getattr(state, f) != getattr(self.state, f) for f in view)
+        self.ui.show(state)
+        self._show_seed(state.seed)
+        self._set_state(state)
+        if moved:
+            self._view_changed()
+
+    def _show_seed(self, seed: int) -> None:
+        self.seed_box.blockSignals(True)
+        self.seed_box.setValue(seed)
+        self.seed_box.blockSignals(False)
 
     def _runs_changed(self, *_) -> None:
         """How many restarts and up to which K: read when they run."""

@@ -54,6 +54,7 @@ class GmmPanel(GmmData, BasePanel):
         self._shown: np.ndarray | None = None  # the drawn sample, in display coordinates
         self._layout: DensityView | None = None
         self._layout_token = 0
+        self._drag_start: gmm.State | None = None  # reg_covar's value when a drag began
 
         self.ui = ui = GmmControls(self.controls, self.seed_box)
         ui.preset_box.activated.connect(lambda i: self.load_preset(gmm.PRESETS[i]))
@@ -71,6 +72,7 @@ class GmmPanel(GmmData, BasePanel):
         ):
             signal.connect(self._model_changed)
         ui.standardise_box.toggled.connect(self._model_changed)
+        ui.reg_slider.slider.sliderReleased.connect(self._drag_released)
         ui.step_e_button.clicked.connect(lambda: self.step("E"))
         ui.step_m_button.clicked.connect(lambda: self.step("M"))
         ui.fit_button.clicked.connect(self.fit)
@@ -125,9 +127,14 @@ class GmmPanel(GmmData, BasePanel):
         return self.state
 
     def show_state(self, state: gmm.State) -> None:
-        """Draw ``state`` exactly: its data, parameters, position, restarts and criteria."""
-        self._adopt(state)
+        """Draw ``state`` exactly: its data, parameters, position, restarts and criteria
+        (the data reloaded only when they differ from the shown ones)."""
+        if self._same_data(state):
+            self._show_settings(state)
+        else:
+            self._adopt(state)
         if len(self.X) == 0:
+            self.reset()
             return
         flags = (state.restarts_shown, state.criteria_shown)
         self._run(full_run, state, state.position, self._layout, *flags, label="EM: open")
@@ -290,9 +297,7 @@ class GmmPanel(GmmData, BasePanel):
             return
         self.job.cancel()
         self.playback.pause()
-        self.seed_box.blockSignals(True)
-        self.seed_box.setValue(int(runs.seeds[index]))
-        self.seed_box.blockSignals(False)
+        self._show_seed(int(runs.seeds[index]))
         self.restarts_view.mark_score(float(runs.scores[index]))
         self._experiment = None
         self._forget_steps()
