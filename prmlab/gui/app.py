@@ -1,4 +1,5 @@
-"""Entry point: ``python main.py [--panel NAME] [--data FILE.csv] [--seed N] [--screenshot DIR]``.
+"""Entry point: ``python main.py [--panel NAME] [--data FILE.csv] [--seed N] [--screenshot DIR]
+[--session FILE.prmlab] [--save-session FILE.prmlab]``.
 
 This module imports nothing heavy at load time: ``main()`` first tunes the process
 (``prmlab._process``), which must happen before NumPy loads.
@@ -51,6 +52,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="run each panel's demo, write DIR/<panel>.png and exit (works without a display)",
     )
+    p.add_argument(
+        "--session",
+        metavar="FILE.prmlab",
+        help="open this session: its panels show their saved States (no demo runs)",
+    )
+    p.add_argument(
+        "--save-session",
+        metavar="FILE.prmlab",
+        help="write the session and exit: with --screenshot, of what was screenshotted; "
+        "without, after the shown panel's demo has run",
+    )
+    p.add_argument(
+        "--theme",
+        choices=("light", "dark"),
+        help="the theme (screenshot and session modes use light, not the stored one)",
+    )
+    p.add_argument("--font-size", type=int, metavar="PT", help="the font size in points")
     p.add_argument("--verbose", action="store_true", help="log more")
     return p
 
@@ -168,7 +186,20 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     tune_process()
-    if args.screenshot and not _has_display():
+    session = None
+    if args.session:
+        from prmlab.gui.sessions import read
+        from prmlab.lab.session import SessionError
+
+        try:
+            session = read(args.session)
+        except SessionError as exc:
+            print(
+                _one_line(f"prmlab: cannot open the session {args.session}: {exc}"), file=sys.stderr
+            )
+            return 2
+    headless = bool(args.screenshot or args.save_session)
+    if headless and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     problem = platform_problem()
     if problem:
@@ -182,27 +213,34 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("prmlab")
     # Numba's compiler is set up in a worker while the GUI's modules are imported (~1 s that
     # the first demo's kernels would otherwise wait for); the window warms the rest up later.
-    early_warmup = prepare_kernels(app, args.panel) if not args.screenshot else None
+    early_warmup = prepare_kernels(app, args.panel) if not headless else None
 
     from prmlab.gui.excepthook import ExceptionHook
     from prmlab.gui.jobs import MainThreadGarbageCollector, exit_code
     from prmlab.gui.main_window import MainWindow
 
-    hook = ExceptionHook(show_dialog=not args.screenshot).install()
+    hook = ExceptionHook(show_dialog=not headless).install()
     collector = MainThreadGarbageCollector(app)
     window = MainWindow(
         seed=args.seed,
         start_panel=args.panel,
-        warmup=not args.screenshot,
+        warmup=not headless,
         autoload_demos=not args.screenshot,
         warmup_job=early_warmup,
+        session=session,
+        # the same pixels on every machine: not the user's stored theme, fonts and size
+        stored_look=not (headless or session),
+        notes=not args.screenshot,
     )
     collector.freeze()
+    if args.theme:
+        window.set_theme(args.theme)
+    if args.font_size:
+        window.set_font_size(args.font_size)
     if args.data:
         window.load_data_file(args.data)
-    if args.screenshot:
-        names = (args.panel,) if args.panel else PANEL_NAMES
-        take_screenshots(window, args.screenshot, names, demos=not args.data)
+    if headless:
+        code = _run_headless(window, args, session is not None)
         window.shutdown()
         # hide, not close: closing saves the screenshot geometry as the user's; a window left
         # shown would sit over any later one when main() is called in-process
@@ -210,9 +248,35 @@ def main(argv: list[str] | None = None) -> int:
         window.deleteLater()
         hook.uninstall()
         collector.stop()
-        return 1 if hook.errors else 0
+        return 1 if hook.errors else code
     window.show()
     code = app.exec()
     hook.uninstall()
     collector.stop()
     return exit_code(code)  # at once if closing left uninterruptible work running
+
+
+def _run_headless(window, args: argparse.Namespace, has_session: bool) -> int:
+    """Screenshots and/or ``--save-session``; the exit code (2: the session not written)."""
+    from prmlab.lab.session import SessionError, save_session
+
+    shown = window.current_panel().name
+    if args.screenshot:
+        names = (args.panel,) if args.panel else (shown,) if has_session else PANEL_NAMES
+        take_screenshots(window, args.screenshot, names, demos=not (args.data or has_session))
+    else:  # the shown panel's demo (or saved State), run to its end
+        window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        if not wait_until_idle(window.current_panel()):
+            print(f"prmlab: the {shown} panel did not finish in time; saving it as it is")
+    if args.save_session:
+        try:
+            save_session(args.save_session, window.sessions.session())
+        except SessionError as exc:
+            print(_one_line(f"prmlab: cannot save the session: {exc}"), file=sys.stderr)
+            return 2
+    return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -35,8 +35,10 @@ from prmlab.gui import theme
 from prmlab.gui.jobs import Job, JobMonitor, shutdown_jobs
 from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
 from prmlab.gui.panels.base import BasePanel, PanelContext
+from prmlab.gui.sessions import Sessions, is_session_file
 from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
 from prmlab.gui.widgets.text import elide
+from prmlab.lab.session import Session
 
 log = logging.getLogger("prmlab")
 # compressed tables too (prmlab.data.csv reads gzip, bzip2, xz and one-file ZIPs)
@@ -74,7 +76,14 @@ class MainWindow(QMainWindow):
         warmup: bool = True,
         autoload_demos: bool = True,
         warmup_job: Job | None = None,
+        session: Session | None = None,
+        stored_look: bool = True,
+        notes: bool = True,
     ) -> None:
+        """``session``: shown instead of the demos of its panels (``SessionError`` if bad);
+        ``stored_look=False`` (screenshot and session modes): the default theme, font size
+        and geometry, not the user's, and none written back; ``notes=False``: no transient
+        status notes (screenshots)."""
         super().__init__()
         self.settings = settings if settings is not None else QSettings("prmlab", "prmlab")
         self.setWindowTitle(f"prmlab {__version__}: a visual lab for pattern recognition")
@@ -83,6 +92,8 @@ class MainWindow(QMainWindow):
         self.context = PanelContext(monitor=self.monitor, seed=seed)
         self.autoload_demos = autoload_demos
         self._demo_loaded: set[str] = set()
+        self.stored_look = stored_look
+        self.sessions = Sessions(self, self.settings, notes=notes)
 
         self.undo_group = QUndoGroup(self)
         self.tabs = QTabWidget()
@@ -99,8 +110,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
         saved = read_settings(self.settings)
         self._restore_settings(saved)
+        if session is not None:
+            self.sessions.apply(session)
         self.tabs.currentChanged.connect(self._panel_changed)
-        first = start_panel if start_panel in self.slots else saved.panel
+        shown = session.current if session is not None and session.current else saved.panel
+        first = start_panel if start_panel in self.slots else shown
         self.tabs.setCurrentWidget(self.slots[first])
         self._panel_changed(self.tabs.currentIndex())
 
@@ -137,6 +151,7 @@ class MainWindow(QMainWindow):
             self.panels[name] = panel
             self.undo_group.addStack(panel.undo_stack)
             theme.style_plots(panel, self.theme, self.font_size)
+            self.sessions.built(panel)
         return panel
 
     def _panel_changed(self, index: int) -> None:
@@ -184,6 +199,8 @@ class MainWindow(QMainWindow):
         builtin = file.addMenu("&Built-in data")
         for key in BUILTIN:
             self._action(builtin, key, lambda _=False, k=key: self.load_builtin(k))
+        file.addSeparator()
+        self.sessions.add_actions(file)
         file.addSeparator()
         self._action(file, "Export &figure (PNG/SVG)…", lambda: self.export_figure(), "Ctrl+E")
         self._action(file, "Export &results as CSV…", lambda: self.export_results(), "Ctrl+Shift+E")
@@ -339,20 +356,25 @@ class MainWindow(QMainWindow):
             panel.messages.note(text)
 
     def dragEnterEvent(self, event) -> None:
-        if self._dropped_csv(event) is not None:
+        if self._dropped_file(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        path = self._dropped_csv(event)
+        path = self._dropped_file(event)
         if path is not None:
             event.acceptProposedAction()
-            self.open_csv(path)
+            if is_session_file(path):
+                self.sessions.open(path)
+            else:
+                self.open_csv(path)
 
     @staticmethod
-    def _dropped_csv(event) -> str | None:
+    def _dropped_file(event) -> str | None:
+        """The first dropped local table or session file."""
         for url in event.mimeData().urls():
-            if url.isLocalFile() and url.toLocalFile().lower().endswith(CSV_SUFFIXES):
-                return url.toLocalFile()
+            path = url.toLocalFile() if url.isLocalFile() else ""
+            if path.lower().endswith(CSV_SUFFIXES) or is_session_file(path):
+                return path
         return None
 
     # -- export -----------------------------------------------------------------------
@@ -441,6 +463,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("last_dir", str(Path(path).resolve().parent))
 
     def _restore_settings(self, saved: SavedSettings) -> None:
+        if not self.stored_look:  # the same pixels on every machine
+            saved = SavedSettings(None, "light", theme.DEFAULT_POINT_SIZE, saved.panel, "")
         if saved.geometry is None or not self.restoreGeometry(saved.geometry):
             if saved.geometry is not None:
                 log.warning(
@@ -454,9 +478,10 @@ class MainWindow(QMainWindow):
         self.set_font_size(saved.font_size)
 
     def save_settings(self) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("theme", self.theme)
-        self.settings.setValue("font_size", self.font_size)
+        if self.stored_look:  # a screenshot's look is not the user's
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("theme", self.theme)
+            self.settings.setValue("font_size", self.font_size)
         self.settings.setValue("panel", self.tabs.currentWidget().name)
         self.settings.setValue("last_dir", self._last_dir())
         self.settings.sync()

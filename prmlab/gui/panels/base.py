@@ -152,16 +152,22 @@ class BasePanel(QWidget):
 
         Raises ``SessionError`` (a ValueError) with a message for the user when the state
         cannot be read; the panel is then unchanged."""
-        cls = self.state_class
-        if cls is None:
-            raise SessionError(f"the {self.title} panel cannot open saved states")
+        self.show_state(self.state_from_saved(saved))
+
+    @classmethod
+    def state_from_saved(cls, saved: PanelState) -> LabState:
+        """``saved`` as a State of ``state_class``: migrated, checked field by field; a
+        ``SessionError`` saying why otherwise. Needs no panel built (sessions check every
+        panel's state before showing any)."""
+        state_class = cls.state_class
+        if state_class is None:
+            raise SessionError(f"the {cls.title} panel cannot open saved states")
         try:
-            state = cls.from_dict(migrate(self.name, saved, cls.VERSION))
+            return state_class.from_dict(migrate(cls.name, saved, state_class.VERSION))
         except SessionError:
             raise
         except (ValueError, TypeError) as exc:
-            raise SessionError(f"the {self.title} panel's saved state is damaged: {exc}") from exc
-        self.show_state(state)
+            raise SessionError(f"the {cls.title} panel's saved state is damaged: {exc}") from exc
 
     def make_param_form(
         self, form: QFormLayout, params: Sequence[Param] | None = None
