@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from prmlab.data import Dataset
 from prmlab.data.builtin import iris, wine
 from prmlab.engine.pca import PCA, FisherLDA, PPCAStep, ProbabilisticPCA
 from prmlab.lab._state import LabState
+from prmlab.lab.table import standardise
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EDITABLE_MAX = 5_000  # 2-column tables up to this size become editable points
 EM_MAX_ITER = 400  # frames of the EM animation at most
@@ -150,14 +154,9 @@ class Analysis:
     standardised: bool
 
 
-def standardise(X: np.ndarray) -> np.ndarray:
-    """Z-scores per column; a constant column stays centred at 0 (its std is taken as 1)."""
-    std = X.std(axis=0, ddof=1)
-    return (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
-
-
 def analysed_data(state: State) -> np.ndarray:
-    """The data as analysed: z-scores of a table when ``standardise``, else ``X``."""
+    """The data as analysed: z-scores of a table when ``standardise`` (``lab.table``'s, as
+    every panel standardises), else ``X``."""
     X = np.ascontiguousarray(state.X, dtype=np.float64)
     return np.ascontiguousarray(standardise(X)) if state.table and state.standardise else X
 
@@ -360,6 +359,8 @@ def loadings(a: Analysis, plane: tuple[int, int]) -> np.ndarray:
 def results_table(a: Analysis, state: State) -> pd.DataFrame:
     """Scores (one row per data row: its projection on every component), then loadings
     (one row per feature: the components' entries), then the explained variances."""
+    import pandas as pd  # only when exporting: pandas costs ~0.3 s at start-up
+
     k = a.scores.shape[1]
     pcs = [f"PC{j + 1}" for j in range(k)]
     names = dict(enumerate(state.class_names))

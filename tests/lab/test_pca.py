@@ -12,6 +12,7 @@ from prmlab.data import Dataset
 from prmlab.engine.pca import PCA, FisherLDA, ProbabilisticPCA
 from prmlab.lab import pca
 from prmlab.lab import session as S
+from prmlab.lab.table import standardise
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,9 @@ def test_steps_walk_the_engines_em_frames_and_run_to_is_deterministic(clusters):
     assert exp.step().iteration == end.last  # stays at the end
     assert exp.run_to(1).frame.iteration == frames[1].iteration  # back in time
     assert exp.reset().iteration == 0
+    kept = exp.result_at(3)  # a look at another position leaves the experiment where it is
+    assert kept.iteration == 3 and exp.state.iteration == 0 and exp.result.iteration == 0
+    assert exp.result_at(10**6).iteration == end.last
 
 
 def test_analysis_is_the_engines(clusters):
@@ -67,7 +71,7 @@ def test_tables_are_standardised_and_fit_two_latent_dimensions():
     state = pca.preset("Iris (4 columns)")
     a = pca.Experiment(state).analysis
     assert a.standardised and a.frames[0].W.shape == (4, 2)
-    np.testing.assert_allclose(a.X.std(axis=0, ddof=1), 1.0)
+    np.testing.assert_allclose(a.X, standardise(state.X))  # the one z-score of lab.table
     raw = pca.Experiment(state.replace(standardise=False)).analysis
     assert not raw.standardised
     assert a.pca.explained_variance_ratio_[0] == pytest.approx(0.7296, abs=1e-3)
