@@ -32,6 +32,16 @@ PRESETS = (
 VIEWS = ("features", "pcs")
 
 
+def half_of(position: int) -> str:
+    """The half-step at ``position``: ``"init"`` (0), ``"E"`` (odd) or ``"M"`` (even)."""
+    return "init" if position == 0 else ("E" if position % 2 else "M")
+
+
+def iteration_of(position: int) -> int:
+    """The EM iteration ``position`` is in (0 at the init)."""
+    return (position + 1) // 2
+
+
 @dataclass(frozen=True, eq=False)
 class State(LabState):
     """Everything the EM/GMM panel shows.
@@ -73,12 +83,12 @@ class State(LabState):
     @property
     def iteration(self) -> int:
         """The EM iteration the position is in (0 at the init)."""
-        return (self.position + 1) // 2
+        return iteration_of(self.position)
 
     @property
     def half(self) -> str:
         """``"init"``, ``"E"`` or ``"M"``: the latest half-step."""
-        return "init" if self.position == 0 else ("E" if self.position % 2 else "M")
+        return half_of(self.position)
 
     @property
     def fitted_columns(self) -> tuple[int, ...]:
@@ -122,11 +132,11 @@ class Result:
 
     @property
     def half(self) -> str:
-        return "init" if self.position == 0 else ("E" if self.position % 2 else "M")
+        return half_of(self.position)
 
     @property
     def iteration(self) -> int:
-        return (self.position + 1) // 2
+        return iteration_of(self.position)
 
     @property
     def log_likelihood(self) -> float:
@@ -176,8 +186,8 @@ def check_state(state: State) -> np.ndarray:
 def _result(step, method: str, n: int) -> Result:
     """The engine's EMStep or KMeansStep as a Result."""
     position = 0 if step.half == "init" else 2 * step.iteration - (step.half == "E")
+    finished = step.half == "M" and (step.converged or step.iteration >= MAX_ITER)
     if method == "gmm":
-        finished = step.half == "M" and (step.converged or step.iteration >= MAX_ITER)
         return Result(
             "gmm",
             position,
@@ -196,7 +206,6 @@ def _result(step, method: str, n: int) -> Result:
         labels = step.labels
         resp = (labels[:, None] == np.arange(k)[None, :]).astype(np.float64)
         weights = np.bincount(labels, minlength=k) / n
-    finished = step.half == "M" and (step.converged or step.iteration >= MAX_ITER)
     return Result(
         "kmeans",
         position,
