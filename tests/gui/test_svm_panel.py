@@ -156,7 +156,7 @@ def test_hard_margin_on_overlapping_data_says_not_separable(qtbot, panel, wait_i
     panel.load_preset("Overlapping")
     wait_idle(panel)
     panel.c_slider.slider.setValue(panel.c_slider.slider.maximum())
-    assert math.isinf(panel.params()["C"])
+    assert math.isinf(panel.svc_params()["C"])
     wait_idle(panel)
     assert panel.messages.level() == "error"
     assert "not separable" in panel.messages.text() and "finite C" in panel.messages.text()
@@ -401,3 +401,28 @@ def test_a_saved_state_is_drawn_the_same_in_another_panel(
     np.testing.assert_array_equal(other.editor.points, panel.editor.points)
     assert other.undo_stack.count() == 0  # showing a state is not an edit
     assert other.timeline.isVisible() is replay
+
+
+def test_parameter_changes_undo_and_a_drag_is_one_change(qtbot, panel, wait_idle):
+    c0, n = panel.c_slider.value(), panel.undo_stack.count()
+    panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("rbf"))
+    wait_idle(panel)
+    slider = panel.gamma_slider.slider
+    slider.setSliderDown(True)  # a drag: three values shown live, one command at release
+    for k in (1, 2, 3):
+        slider.setValue(slider.value() + k)
+    slider.setSliderDown(False)
+    wait_idle(panel)
+    gamma = panel.gamma_slider.value()
+    assert panel.undo_stack.count() == n + 2 and panel.result.kernel == "rbf"
+    panel.undo_stack.undo()  # the drag
+    wait_idle(panel)
+    assert panel.gamma_slider.value() == 1.0 and panel.state.gamma == 1.0
+    panel.undo_stack.undo()  # the kernel
+    wait_idle(panel)
+    assert panel.kernel_box.currentData() == "linear" and panel.result.kernel == "linear"
+    assert panel.c_slider.value() == c0 and not panel.gamma_slider.isEnabled()
+    panel.undo_stack.redo()
+    panel.undo_stack.redo()
+    wait_idle(panel)
+    assert panel.state.kernel == "rbf" and panel.state.gamma == gamma

@@ -136,7 +136,7 @@ class SvmControls:
         return (self.projection_box, self.x_box, self.y_box, self.class_a_box, self.class_b_box)
 
     # -- reading and showing ---------------------------------------------------------------
-    def params(self) -> dict:
+    def svc_params(self) -> dict:
         """The SVC's parameters as the controls set them."""
         return dict(
             C=self.c_slider.value(),
@@ -148,6 +148,9 @@ class SvmControls:
 
     def set_kernel(self, kernel: str) -> None:
         self.kernel_box.setCurrentIndex(self.kernel_box.findData(kernel))
+
+    def sliders(self) -> tuple[ValueSlider, ...]:
+        return (self.c_slider, self.gamma_slider, self.coef0_slider)
 
     def kernel_text(self) -> str:
         return self.kernel_box.currentText()

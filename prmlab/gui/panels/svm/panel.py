@@ -23,6 +23,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.svm.controls import SMO_HINT, SvmControls
 from prmlab.gui.panels.svm.data import SvmData
 from prmlab.gui.panels.svm.views import DualView, MapView
+from prmlab.gui.widgets.params import StateChange
 from prmlab.gui.widgets.point_editor import PointEditor
 from prmlab.lab import svm as lab
 
@@ -80,6 +81,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self._axis_names = lab.PRESET_AXES
         self._fit_started = 0.0
         self._refit_pending = False
+        self._drag_before: lab.State | None = None  # the State a slider drag started from
         self._sticky_note = ""  # shown again after each refit (e.g. "3 classes: pick two")
         self._classes_note = ""
         self.build_controls()
@@ -104,8 +106,9 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
 
     def _connect(self) -> None:
         self.kernel_box.currentIndexChanged.connect(self._params_changed)
-        for w in (self.c_slider, self.gamma_slider, self.coef0_slider):
+        for w in self.sliders():
             w.valueChanged.connect(self._params_changed)
+            w.slider.sliderReleased.connect(self._drag_ended)
         self.degree_box.valueChanged.connect(self._params_changed)
         self.new_button.clicked.connect(self._new_sample)
         self.preset_box.activated.connect(lambda _: self.load_preset(self.preset_box.currentText()))
@@ -136,7 +139,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
             class_names=self._class_names,
             source=self._source,
             seed=self.seed(),
-            **self.params(),
+            **self.svc_params(),
             extent=self._extent(),
             pairs_per_step=self.pairs_box.value(),
         )
@@ -198,9 +201,27 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
 
     # -- parameters ------------------------------------------------------------------------
     def _params_changed(self, *_) -> None:
+        """A parameter changed: refit, as one undoable change (a slider drag: at release)."""
         self.update_enabled()
         self.clear_stale(data=False)  # a hovered point's α is the old parameters'
+        before = self.state
         self.refit()
+        if any(w.slider.isSliderDown() for w in self.sliders()):
+            if self._drag_before is None:
+                self._drag_before = before
+        else:
+            self._push_change(before)
+
+    def _drag_ended(self) -> None:
+        before, self._drag_before = self._drag_before, None
+        self._push_change(before)
+
+    def _push_change(self, before: lab.State | None) -> None:
+        """Ctrl+Z shows ``before`` again (the points, parameters and step it showed)."""
+        after = self.current_state()
+        if before is not None and not before.same_as(after):
+            change = StateChange(self.show_state, before, after, "Change parameters", shown=True)
+            self.undo_stack.push(change)
 
     # -- fitting ---------------------------------------------------------------------------
     def _checked(self, state: lab.State) -> bool:
