@@ -242,3 +242,14 @@ def test_a_csv_as_measurements_is_one_undo_step(panel, wait_idle):
     panel.undo_stack.undo()
     wait_idle(panel)
     assert panel.state.measurement == "range_bearing" and panel.run.zs.shape[1] == 4
+
+
+def test_a_parameter_change_is_one_undo_step(panel, wait_idle):
+    old = panel.state.q
+    slider = panel.c.param_forms[1].sliders["q"].slider
+    slider.setValue(slider.value() + 30)
+    wait_idle(panel)
+    assert panel.state.q > old and panel.undo_stack.undoText().startswith("Q: q = ")
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.state.q == old and panel.c.read()["q"] == old

@@ -6,10 +6,13 @@ signalling: the panel decides what a change does (recompute, or redraw only).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,12 +22,28 @@ from PySide6.QtWidgets import (
 )
 
 from prmlab.engine import particle
-from prmlab.gui.widgets.params import SeedBox, ValueSlider, group
+from prmlab.gui.widgets.params import Param, ParamForm, SeedBox, group
 from prmlab.lab import track as lab
 
 MEASUREMENT_LABELS = ("Position (x, y)", "Range-bearing to 2 beacons")  # lab.MEASUREMENTS
 MOTION_LABELS = ("Constant velocity", "Constant acceleration")  # lab.MOTIONS
 CSV_ROLES = ("measurements", "the true path")
+NOISE_PARAMS = (
+    Param("sigma", "R: σ", 0.1, 30.0, log=True,
+          tooltip="Measurement noise σ (position, or range): R = σ² I"),
+    Param("bearing_deg", "Bearing σ (°)", 0.1, 20.0, log=True,
+          tooltip="Bearing noise σ in degrees (range-bearing model)"),
+)  # fmt: skip
+FILTER_PARAMS = (
+    Param("q", "Q: q", 1e-4, 10.0, log=True,
+          tooltip="Process noise density q: how much the model may be wrong"),
+    Param("n_particles", "Particles", 50, 50_000, log=True, integer=True,
+          tooltip="Particles of the particle filter"),
+)  # fmt: skip
+ESS_PARAMS = (
+    Param("ess_threshold", "ESS threshold", 0.0, 1.0,
+          tooltip="Resample when ESS < threshold × N (0 never, 1 always)"),
+)  # fmt: skip
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -39,7 +58,12 @@ def _row(*widgets: QWidget) -> QWidget:
 class TrackControls:
     """The ground truth, measurement and filter groups, built into the panel's column."""
 
-    def __init__(self, column: QVBoxLayout, seed_box: SeedBox) -> None:
+    def __init__(
+        self,
+        column: QVBoxLayout,
+        seed_box: SeedBox,
+        make_params: Callable[[QFormLayout, Sequence[Param]], ParamForm],
+    ) -> None:
         form = group(column, "Ground truth")
         self.preset_box = QComboBox()
         self.preset_box.addItems(list(lab.PRESETS))
@@ -67,12 +91,8 @@ class TrackControls:
         self.meas_box = QComboBox()
         self.meas_box.addItems(list(MEASUREMENT_LABELS))
         form.addRow("Model", self.meas_box)
-        self.sigma_slider = ValueSlider(0.1, 30.0, 4.0, log=True, decimals=3)
-        self.sigma_slider.setToolTip("Measurement noise σ (position, or range): R = σ² I")
-        form.addRow("R: σ", self.sigma_slider)
-        self.bearing_slider = ValueSlider(0.1, 20.0, 2.0, log=True, decimals=2)
-        self.bearing_slider.setToolTip("Bearing noise σ in degrees (range-bearing model)")
-        form.addRow("Bearing σ (°)", self.bearing_slider)
+        # each change of a number is one undo step (a slider drag: one, at release)
+        self.param_forms = [make_params(form, NOISE_PARAMS)]
         self.add_dropout_button = QPushButton("+ Add")
         self.add_dropout_button.setToolTip("Add a stretch without measurements; drag it")
         self.clear_dropouts_button = QPushButton("Clear")
@@ -83,17 +103,14 @@ class TrackControls:
         self.motion_box = QComboBox()
         self.motion_box.addItems(list(MOTION_LABELS))
         form.addRow("Motion", self.motion_box)
-        self.q_slider = ValueSlider(1e-4, 10.0, 0.3, log=True, decimals=3)
-        self.q_slider.setToolTip("Process noise density q: how much the model may be wrong")
-        form.addRow("Q: q", self.q_slider)
-        self.particles_slider = ValueSlider(50, 50_000, 2000, log=True, decimals=5)
-        form.addRow("Particles", self.particles_slider)
+        self.param_forms.append(make_params(form, FILTER_PARAMS))
         self.resampler_box = QComboBox()
         self.resampler_box.addItems(list(particle.RESAMPLERS))
         form.addRow("Resampler", self.resampler_box)
-        self.ess_slider = ValueSlider(0.0, 1.0, 0.5, decimals=2)
-        self.ess_slider.setToolTip("Resample when ESS < threshold × N (0 never, 1 always)")
-        form.addRow("ESS threshold", self.ess_slider)
+        self.param_forms.append(make_params(form, ESS_PARAMS))
+        sliders = {name: s for f in self.param_forms for name, s in f.sliders.items()}
+        self.sigma_slider, self.bearing_slider = sliders["sigma"], sliders["bearing_deg"]
+        self.particles_slider = sliders["n_particles"]
         self.show_ellipses = QCheckBox("ellipses")
         self.show_cloud = QCheckBox("particles")
         self.show_rts = QCheckBox("RTS")
@@ -110,35 +127,26 @@ class TrackControls:
         return (self.meas_box, self.motion_box, self.resampler_box)
 
     @property
-    def model_sliders(self) -> tuple:
-        return (self.sigma_slider, self.bearing_slider, self.q_slider, self.particles_slider,
-                self.ess_slider)  # fmt: skip
-
-    @property
     def view_boxes(self) -> tuple:
         """The widgets that only choose what the track plot draws."""
         return (self.show_ellipses, self.show_cloud, self.show_rts)
 
     def read(self) -> dict:
         """The State fields the widgets set (the path, dropouts, seed and t are the panel's)."""
-        return {
+        values = {
             "measurement": lab.MEASUREMENTS[self.meas_box.currentIndex()],
-            "sigma": self.sigma_slider.value(),
-            "bearing_deg": self.bearing_slider.value(),
             "motion": lab.MOTIONS[self.motion_box.currentIndex()],
-            "q": self.q_slider.value(),
-            "n_particles": int(round(self.particles_slider.value())),
             "resampler": self.resampler_box.currentText(),
-            "ess_threshold": self.ess_slider.value(),
             "show_ellipses": self.show_ellipses.isChecked(),
             "show_particles": self.show_cloud.isChecked(),
             "show_rts": self.show_rts.isChecked(),
         }
+        for form in self.param_forms:
+            values.update(form.values())
+        return values
 
     def show(self, state: lab.State) -> None:
-        """Put ``state`` into the widgets, emitting nothing; sliders keep their value when it
-        already is the State's (a slider rounds to its notches)."""
-        values = self.read()
+        """Put ``state`` into the widgets, emitting nothing."""
         for widget, setter, value in (
             (self.meas_box, self.meas_box.setCurrentIndex,
              lab.MEASUREMENTS.index(state.measurement)),
@@ -151,13 +159,8 @@ class TrackControls:
             widget.blockSignals(True)
             setter(value)
             widget.blockSignals(False)
-        for slider, name in zip(
-            self.model_sliders, ("sigma", "bearing_deg", "q", "n_particles", "ess_threshold")
-        ):
-            if values[name] != getattr(state, name):
-                slider.blockSignals(True)
-                slider.setValue(getattr(state, name))
-                slider.blockSignals(False)
+        for form in self.param_forms:
+            form.set_state(state)  # sets values without signalling
         self.bearing_slider.setEnabled(state.measurement == "range_bearing")
         self.source_label.setText(state.source)
         if state.n_steps and state.truth is not None:

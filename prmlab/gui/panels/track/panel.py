@@ -75,7 +75,7 @@ class TrackPanel(BasePanel):
         self.experiment: lab.Experiment | None = None
         self._csv: tuple[np.ndarray, str] | None = None
         self._regions: list[pg.LinearRegionItem] = []
-        c = self.c = TrackControls(self.controls, self.seed_box)
+        c = self.c = TrackControls(self.controls, self.seed_box, self.make_param_form)
         self.steps_box = c.steps_box  # other tests and the bench reach for it
         c.preset_box.activated.connect(lambda _i: self.load_preset())
         c.steps_box.editingFinished.connect(self._steps_changed)
@@ -85,8 +85,6 @@ class TrackPanel(BasePanel):
         c.clear_dropouts_button.clicked.connect(self.clear_dropouts)
         for box in c.model_boxes:
             box.currentIndexChanged.connect(self._controls_changed)
-        for slider in c.model_sliders:
-            slider.valueChanged.connect(self._controls_changed)
         for box in c.view_boxes:
             box.toggled.connect(self._controls_changed)
         self.seed_box.valueChanged.connect(self._controls_changed)
@@ -121,6 +119,7 @@ class TrackPanel(BasePanel):
         layout = self.figure.ci.layout
         layout.setColumnStretchFactor(0, 3)
         layout.setColumnStretchFactor(1, 2)
+        self._show_controls(self.state)
 
     @property
     def run(self) -> lab.Run | None:
