@@ -69,6 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the theme (screenshot and session modes use light, not the stored one)",
     )
     p.add_argument("--font-size", type=int, metavar="PT", help="the font size in points")
+    p.add_argument(
+        "--restore-autosave",
+        choices=("ask", "yes", "no"),
+        default="ask",
+        help="after a crash, restore the autosaved work: ask (default), yes or no",
+    )
+    p.add_argument(
+        "--autosave-every",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="autosave interval (default 30 s; also saved on quit)",
+    )
     p.add_argument("--verbose", action="store_true", help="log more")
     return p
 
@@ -221,6 +234,14 @@ def main(argv: list[str] | None = None) -> int:
 
     hook = ExceptionHook(show_dialog=not headless).install()
     collector = MainThreadGarbageCollector(app)
+    autosave = None
+    if not headless:  # a screenshot or a script neither offers nor overwrites the autosave
+        from prmlab.gui.autosave import Autosave, wants_restore
+
+        autosave = Autosave(interval_s=args.autosave_every)
+        crashed = autosave.claim()
+        if crashed and session is None and wants_restore(args.restore_autosave, crashed):
+            session = _restored(crashed)
     window = MainWindow(
         seed=args.seed,
         start_panel=args.panel,
@@ -229,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup_job=early_warmup,
         session=session,
         # the same pixels on every machine: not the user's stored theme, fonts and size
-        stored_look=not (headless or session),
+        stored_look=not (headless or args.session),
         notes=not args.screenshot,
     )
     collector.freeze()
@@ -250,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         collector.stop()
         return 1 if hook.errors else code
     window.show()
+    if autosave is not None:
+        autosave.start(window)
+        app.aboutToQuit.connect(autosave.stop)
     code = app.exec()
     hook.uninstall()
     collector.stop()
@@ -276,6 +300,18 @@ def _run_headless(window, args: argparse.Namespace, has_session: bool) -> int:
             print(_one_line(f"prmlab: cannot save the session: {exc}"), file=sys.stderr)
             return 2
     return 0
+
+
+def _restored(path: Path):
+    """The autosaved session at ``path``, or None (said in the log) when it cannot be read."""
+    from prmlab.gui.sessions import read
+    from prmlab.lab.session import SessionError
+
+    try:
+        return read(path)
+    except SessionError as exc:
+        log.warning("The autosave could not be restored: %s", exc)
+        return None
 
 
 def _one_line(text: str) -> str:

@@ -3,6 +3,10 @@ work untouched, and the command line's exact round trip (identical screenshots).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +17,8 @@ from PySide6.QtGui import QDropEvent, QImage
 from prmlab.gui.app import main
 from prmlab.gui.panels import PANEL_NAMES, panel_class
 from prmlab.lab.session import PanelState, Session, load_session, save_session
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _converted(name: str) -> bool:
@@ -212,3 +218,68 @@ def test_bad_sessions_on_the_command_line_exit_2_with_one_line(tmp_path, capsys)
     assert "Traceback" not in err
     assert main(["--session", str(tmp_path / "missing.prmlab")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+# -- autosave: restored after a kill -----------------------------------------------------
+def _start_app(tmp_path, *args: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_DATA_HOME": str(tmp_path / "data"),  # the per-user data folder
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),  # the settings
+    }
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--autosave-every", "0.5", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _autosaved(tmp_path, newer_than: float = 0.0, timeout_s: float = 60.0) -> Path:
+    """The autosave file once written after ``newer_than`` (a time stamp)."""
+    path = tmp_path / "data" / "prmlab" / "prmlab" / "autosave.prmlab"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if path.is_file() and path.stat().st_mtime > newer_than:
+            return path
+        time.sleep(0.1)
+    raise AssertionError(f"no autosave in {path.parent}")
+
+
+def _pca_state(path: Path):
+    saved = load_session(path).panels["pca"]
+    return panel_class("pca").state_from_saved(saved)
+
+
+def test_after_a_kill_the_next_start_restores_the_autosave(tmp_path):
+    if not _converted("pca"):
+        pytest.skip("the PCA panel has no State yet")
+    first = _start_app(tmp_path, "--panel", "pca", "--seed", "5")
+    try:
+        _autosaved(tmp_path)
+        time.sleep(2.0)  # the demo's end is autosaved too
+    finally:
+        first.kill()  # no quit: the autosave and the run's mark stay
+        first.wait(30)
+    path = _autosaved(tmp_path)
+    work = _pca_state(path)
+    killed_at = path.stat().st_mtime
+
+    second = _start_app(tmp_path, "--panel", "pca", "--restore-autosave", "yes")
+    try:
+        restored = _pca_state(_autosaved(tmp_path, newer_than=killed_at))
+    finally:
+        second.kill()
+        second.wait(30)
+    assert restored.same_as(work) and work.seed == 5  # not the demo of seed 0
+
+    third = _start_app(tmp_path, "--panel", "pca", "--restore-autosave", "no")
+    try:
+        _autosaved(tmp_path, newer_than=path.stat().st_mtime)
+        time.sleep(2.0)  # the demo's end
+        fresh = _pca_state(path)
+    finally:
+        third.kill()
+        third.wait(30)
+    assert fresh.seed == 0  # declined: the demo, not the old work
