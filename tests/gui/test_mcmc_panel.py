@@ -227,3 +227,13 @@ def test_parameter_changes_undo_and_redo(qtbot, panel, wait_idle):
     panel.undo_stack.redo()
     wait_idle(panel)
     assert panel.state.proposal_scale == changed and panel.form.scale_slider.value() == changed
+
+
+def test_a_saved_monte_carlo_view_reopens_in_that_view(panel, make_panel, wait_idle):
+    state = panel.lab_state().replace(view="Importance sampling", mc_n=300)
+    other = make_panel(McmcPanel)
+    other.show_state(state)
+    wait_idle(other)
+    assert other.importance.layout.isVisible() and not other.views.layout.isVisible()
+    assert other.form.view_box.currentText() == "Importance sampling"
+    assert len(other.results_frame()) == 300
