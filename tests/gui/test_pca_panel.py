@@ -363,3 +363,22 @@ def test_standardising_is_undoable(panel, wait_idle):
     wait_idle(panel)
     assert panel.state.standardise and panel.ui.standardise_check.isChecked()
     assert panel.analysis.standardised
+
+
+def test_your_line_and_view_switches_undo_one_step_each(qtbot, panel, wait_idle):
+    analysis = panel.analysis
+    start = np.array([panel.data_view.handle.pos().x(), panel.data_view.handle.pos().y()])
+    end = analysis.pca.mean_ + np.linalg.norm(start - analysis.pca.mean_) * np.array([1.0, 0.0])
+    drag(qtbot, panel, start, end)  # one gesture, many angles
+    turned = panel.state.angle
+    assert abs(turned - 90.0) > 45.0
+    panel.ui.axes_check.setChecked(False)
+    assert not panel.data_view.arrows[0].isVisible()
+    panel.undo_stack.undo()  # the axes come back, drawn from the same analysis
+    assert panel.state.show_axes and panel.data_view.arrows[0].isVisible()
+    assert panel.analysis is analysis and not panel.job.running
+    panel.undo_stack.undo()  # the whole drag of the handle at once
+    assert panel.state.angle == 90.0 and panel.ui.angle_slider.value() == 90.0
+    assert variance(panel) == pytest.approx(analysis.covariance[1, 1])
+    panel.undo_stack.redo()
+    assert panel.state.angle == pytest.approx(turned)

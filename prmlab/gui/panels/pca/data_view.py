@@ -182,7 +182,7 @@ class DataView:
         self._mean = a.pca.mean_
         self._radius = 1.3 * np.sqrt(max(a.pca.explained_variance_[0], 1e-12)) + 1e-9
         self.your_line.setData(*self._line_through(self._mean, line.u))
-        if not self.handle.mouseHovering and not getattr(self.handle, "moving", False):
+        if not self.handle.mouseHovering and not self.handle_dragging:
             self.place_handle()
         if projections and len(line.feet) <= RESIDUALS_MAX:
             pairs = np.empty((2 * len(line.feet), 2))
@@ -224,6 +224,11 @@ class DataView:
             self.em_ellipse.setData([], [])
 
     # -- the handle ------------------------------------------------------------------------------
+    @property
+    def handle_dragging(self) -> bool:
+        """The user is turning your line by its handle."""
+        return bool(getattr(self.handle, "moving", False))
+
     def _handle_moved(self, *_) -> None:
         if self._placing or not self.handle.isVisible():
             return

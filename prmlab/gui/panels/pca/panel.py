@@ -15,24 +15,13 @@ from prmlab.data import Dataset
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.pca.controls import HOVER_HINT, PcaControls
 from prmlab.gui.panels.pca.data_view import POINTS_TITLE, DataView
+from prmlab.gui.panels.pca.explanation import EXPLANATION
 from prmlab.gui.panels.pca.table_view import TableView, describe_row
 from prmlab.gui.panels.pca.views import EmView, HistogramView, ScreeView
+from prmlab.gui.widgets.params import StateChange
 from prmlab.gui.widgets.text import elide
 from prmlab.lab import pca
 from prmlab.lab.history import History, nbytes_of
-
-EXPLANATION = """
-<b>PCA</b> (Bishop, PRML §12.1): centre the data, S = XᵀHX/(N−1); the unit
-direction u with the largest projected variance uᵀSu solves Su = λu, and the variance along it
-is λ₁. The <i>reconstruction error</i> Σ‖x − proj<sub>u</sub>x‖²/(N−1) = tr S − uᵀSu, so maximising variance
-and minimising reconstruction error are the same problem. Arrows: ±√λⱼ·uⱼ from the mean.
-<b>p-PCA</b>: z ~ N(0, I), x = Wz + μ + ε, ε ~ N(0, σ²I). E: M = WᵀW + σ²I,
-E[z] = M⁻¹Wᵀ(x − μ), E[zzᵀ] = σ²M⁻¹ + E[z]E[z]ᵀ. M: W = [Σ(x − μ)E[z]ᵀ][ΣE[zzᵀ]]⁻¹,
-σ² = Σ{‖x − μ‖² − 2E[z]ᵀWᵀ(x − μ) + tr(E[zzᵀ]WᵀW)}/(Nd). Closed form (Tipping–Bishop):
-σ² = mean of the discarded λ, W = U_q(Λ_q − σ²I)^½.
-<b>Fisher</b>: J(w) = wᵀS_b w / wᵀS_w w, maximised by w ∝ S_w⁻¹(m₁ − m₀): best separation,
-not largest variance.
-"""
 
 
 def frame_bytes(entry: tuple[pca.State, pca.Result]) -> int:
@@ -58,6 +47,7 @@ class PcaPanel(BasePanel):
         self._fit_view_next = False  # new data: frame them once the analysis arrives
         self._dragging = False  # a mouse gesture is moving points: redraw the data plot only
         self._showing = False  # show_state is putting a State's points into the editor
+        self._angle_before: pca.State | None = None  # the State before your line's gesture
 
         self.ui = ui = PcaControls(self.controls, self.seed_box)
         self.playback = self.make_playback(step_text="Step EM", rate=8.0)
@@ -84,6 +74,8 @@ class PcaPanel(BasePanel):
             lambda i: self.editor.set_mode(("add", "spray", "erase")[i])
         )
         ui.angle_slider.valueChanged.connect(self.set_angle)
+        ui.angle_slider.slider.sliderReleased.connect(self._angle_settled)
+        self.data_view.handle.sigPositionChangeFinished.connect(self._angle_settled)
         ui.snap_button.clicked.connect(self._snap)
         for box in (ui.axes_check, ui.proj_check, ui.fisher_check, ui.biplot_check):
             box.toggled.connect(self._view_changed)
@@ -107,8 +99,23 @@ class PcaPanel(BasePanel):
         return self.state
 
     def show_state(self, state: pca.State) -> None:
-        """Draw ``state`` exactly: its data, settings, your line and EM position."""
-        self._load(state, undo_text="")
+        """Draw ``state`` exactly: its data, settings, your line and EM position. A State of
+        the data shown (undo of a view, your line) is drawn at once from their analysis."""
+        self._angle_before = None
+        if self.analysis is None or self.job.running or not state.same_analysis(self.state):
+            self._load(state, undo_text="")
+            return
+        self.playback.pause()
+        self.ui.show(state)
+        self.state = state
+        self.result = self.experiment.result_at(state.iteration)
+        self.state = state.replace(iteration=self.result.iteration)
+        newest = self.history.positions[-1] if len(self.history) else -1
+        if self.result.iteration > newest:
+            self._record_to(self.result.iteration)
+        else:
+            self.update_timelines(self.result.iteration)
+        self.redraw()
 
     def _load(self, state: pca.State, undo_text: str) -> None:
         """New data: the controls follow ``state``; points go into the editor (one undo step
@@ -167,10 +174,10 @@ class PcaPanel(BasePanel):
         if not self.state.table and self.state.preset in pca.POINT_PRESETS:
             self.load_preset(self.state.preset)
         else:
-            self.state = self.state.replace(seed=self.seed())
-            self._refit()
+            self.change_state(self.state.replace(seed=self.seed()), "Seed")
 
     def _standardise_toggled(self, on: bool) -> None:
+        """Standardising is one undo step (the analysis is computed again)."""
         self.change_state(self.state.replace(standardise=on), "Standardise")
 
     def _points_changed(self) -> None:
@@ -281,14 +288,25 @@ class PcaPanel(BasePanel):
 
     # -- your direction and the views --------------------------------------------------------
     def set_angle(self, degrees: float) -> None:
-        """Turn your line to ``degrees`` (taken modulo 180)."""
+        """Turn your line to ``degrees`` (taken modulo 180): live while the handle or the
+        slider is dragged, one undo step when it settles."""
         angle = float(degrees) % 180.0
+        if self._angle_before is None:
+            self._angle_before = self.state
         self.state = self.state.replace(angle=angle)
         if abs(self.ui.angle_slider.value() - angle) > 1e-9:
             self.ui.angle_slider.setValue(angle)
         self._draw_direction()
         if self.state.histogram == "Your line":
             self._draw_histogram()
+        if not (self.ui.angle_slider.slider.isSliderDown() or self.data_view.handle_dragging):
+            self._angle_settled()
+
+    def _angle_settled(self) -> None:
+        before, self._angle_before = self._angle_before, None
+        if before is not None and before.angle != self.state.angle:
+            text = f"Your line = {self.state.angle:.1f}°"
+            self.undo_stack.push(StateChange(self.show_state, before, self.state, text, shown=True))
 
     def _snap(self) -> None:
         a = self.analysis
@@ -297,8 +315,8 @@ class PcaPanel(BasePanel):
             self.data_view.place_handle()
 
     def _view_changed(self) -> None:
-        self.state = self.state.replace(**self.ui.view_values())
-        self.redraw()
+        """A view switch is one undo step; nothing is computed again."""
+        self.change_state(self.state.replace(**self.ui.view_values()), "View")
 
     # -- drawing -----------------------------------------------------------------------------
     def clear_views(self) -> None:
