@@ -17,6 +17,7 @@ import numpy as np
 from prmlab.data.builtin import blobs, old_faithful
 from prmlab.engine import gmm
 from prmlab.lab._state import LabState
+from prmlab.lab.table import standardise
 
 MAX_ITER = 500  # EM iterations before a run stops unconverged
 METHODS = ("gmm", "kmeans")
@@ -47,7 +48,7 @@ class State(LabState):
     """Everything the EM/GMM panel shows.
 
     ``X (n, D)`` the data as loaded (``feature_names`` theirs), of which EM fits ``columns``
-    (empty: all), standardised (z-scores, ``ddof=0``) when ``standardise``. ``means_init``
+    (empty: all), standardised (``lab.table``'s z-scores) when ``standardise``. ``means_init``
     (``(K, d)`` in the fitted columns) replaces the init method (means dragged on the plot).
     ``position`` counts half-steps after the init (see the module's docstring). ``view``:
     ``"features"`` (fitted columns ``x_feature``, ``y_feature``) or ``"pcs"`` (PC1-PC2).
@@ -103,8 +104,7 @@ def fitted_data(state: State) -> np.ndarray:
     """The matrix EM fits: the chosen columns, as z-scores when ``state.standardise``."""
     X = state.X if not state.columns else state.X[:, list(state.columns)]
     if state.standardise and len(X) > 1:
-        sd = X.std(axis=0)
-        X = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+        X = standardise(X)
     return np.ascontiguousarray(X, dtype=np.float64)
 
 
