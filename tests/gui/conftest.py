@@ -73,6 +73,27 @@ def type_seed(qtbot):
 
 
 @pytest.fixture
+def drop_file():
+    """``drop_file(widget, path)`` drops the local file ``path`` on ``widget``."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    def drop(widget, path) -> None:
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        event = QDropEvent(
+            QPointF(10, 10),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        widget.dropEvent(event)
+
+    return drop
+
+
+@pytest.fixture
 def main_window(qtbot, tmp_path):
     """The main window with throwaway settings, no warm-up and no demos (fast)."""
     from prmlab.gui.main_window import MainWindow

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QSettings, Qt
 
 from prmlab.data import Dataset
 from prmlab.engine import TOPICS
@@ -122,21 +121,12 @@ def test_theme_fonts_and_geometry_are_remembered(qtbot, main_window, tmp_path):
     again.set_font_size(base)
 
 
-def test_dropping_a_csv_opens_it(qtbot, main_window, tmp_path, monkeypatch):
+def test_dropping_a_csv_opens_it(qtbot, main_window, tmp_path, monkeypatch, drop_file):
     opened = []
     monkeypatch.setattr(main_window, "open_csv", lambda path=None: opened.append(path))
     path = tmp_path / "data.csv"
     path.write_text("a,b\n1,2\n")
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    main_window.dropEvent(event)
+    drop_file(main_window, path)
     assert opened == [str(path)]
 
 

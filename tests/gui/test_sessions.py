@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QImage
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
 
 from prmlab.gui.app import main
 from prmlab.gui.panels import PANEL_NAMES, panel_class
@@ -102,21 +102,12 @@ def test_a_panel_not_built_gets_its_saved_state_when_first_shown(
     assert panel.lab_state().same_as(state)
 
 
-def test_dropping_a_session_file_opens_it(qtbot, main_window, tmp_path, wait_idle):
+def test_dropping_a_session_file_opens_it(qtbot, main_window, tmp_path, wait_idle, drop_file):
     panel = main_window.current_panel()
     if panel.state_class is None:
         pytest.skip(f"the {panel.name} panel has no State yet")
     path = main_window.sessions.save(tmp_path / "dropped.prmlab")
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(
-        QPointF(10, 10),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    main_window.dropEvent(event)
+    drop_file(main_window, path)
     assert main_window.sessions.path == path
     wait_idle(panel)
 
