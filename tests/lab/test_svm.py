@@ -143,3 +143,10 @@ def test_contours_of_a_map_flat_along_one_axis_warn_nothing():
         warnings.simplefilter("error")
         segments = svm.contour_segments(F, 0.0, (0.0, 1.0, 0.0, 1.0))
     assert len(segments) and np.allclose(segments[:, 0], 0.5)
+
+
+def test_the_view_defaults_to_the_extents_middle():
+    state = svm.preset("Moons")
+    view = svm.view_of(state)
+    assert svm.map_extent(view) == pytest.approx(state.extent)
+    assert svm.view_of(state.replace(view=(0.0, 1.0, 2.0, 3.0))) == (0.0, 1.0, 2.0, 3.0)

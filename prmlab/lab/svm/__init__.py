@@ -38,6 +38,7 @@ from prmlab.lab.svm._experiment import (
     points_range,
     preset,
     preset_points,
+    view_of,
 )
 
 __all__ = [
@@ -67,4 +68,5 @@ __all__ = [
     "scale_note",
     "support_vector_table",
     "table_points",
+    "view_of",
 ]

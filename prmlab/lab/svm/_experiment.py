@@ -38,7 +38,8 @@ class State(LabState):
 
     ``X (n, 2)`` the points and ``labels (n,)`` (``POS``: y = +1), named by ``axis_names`` and
     ``class_names`` (``source``: the preset's or table's name); the SVC's parameters (``C``
-    may be ∞: hard margin); ``extent`` (x0, x1, y0, y1) the decision map covers; ``seed`` of
+    may be ∞: hard margin); ``extent`` (x0, x1, y0, y1) the decision map covers and ``view``
+    the plot's range (None: the extent's middle, see ``map_extent``); ``seed`` of
     the preset's sample; the replay (``replay``, ``position``, ``pairs_per_step``) as in the
     module's docstring.
     """
@@ -58,6 +59,7 @@ class State(LabState):
     degree: int = 3
     coef0: float = 1.0
     extent: tuple[float, float, float, float] = (-1.0, 1.0, -1.0, 1.0)
+    view: tuple[float, float, float, float] | None = None
     replay: bool = False
     position: int = 0
     pairs_per_step: int = 1
@@ -340,6 +342,15 @@ def map_extent(view: tuple[float, float, float, float]) -> tuple[float, float, f
     x0, x1, y0, y1 = (float(v) for v in view)
     mx, my = 0.1 * (x1 - x0), 0.1 * (y1 - y0)
     return (x0 - mx, x1 + mx, y0 - my, y1 + my)
+
+
+def view_of(state: State) -> tuple[float, float, float, float]:
+    """The plot's range ``state`` shows: its ``view``, else the one its extent was made for."""
+    if state.view is not None:
+        return state.view
+    x0, x1, y0, y1 = state.extent
+    mx, my = (x1 - x0) / 12, (y1 - y0) / 12  # map_extent added 10 % of the view each side
+    return (x0 + mx, x1 - mx, y0 + my, y1 - my)
 
 
 def preset(name: str, seed: int = 0) -> State:

@@ -145,7 +145,10 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         )
 
     def lab_state(self) -> lab.State | None:
-        return self.state
+        if self.state is None:
+            return None
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        return self.state.replace(view=(x0, x1, y0, y1))
 
     def show_state(self, state: lab.State) -> None:
         """Draw ``state``: its points, parameters and view, fitted or replayed to its step."""
@@ -161,9 +164,8 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self._axis_names, self._class_names = state.axis_names, state.class_names
         self.map_view.set_axes(state.axis_names)
         self.map_view.fill_legend(state.class_names)
-        x0, x1, y0, y1 = state.extent  # the view inside the map's 10 % margin
-        mx, my = (x1 - x0) / 12, (y1 - y0) / 12
-        self.plot.setRange(xRange=(x0 + mx, x1 - mx), yRange=(y0 + my, y1 - my), padding=0)
+        x0, x1, y0, y1 = lab.view_of(state)
+        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         with QSignalBlocker(self.editor):
             self.editor.set_data(state.X, state.labels, undoable=False)
         self.history.clear()
