@@ -426,3 +426,13 @@ def test_parameter_changes_undo_and_a_drag_is_one_change(qtbot, panel, wait_idle
     panel.undo_stack.redo()
     wait_idle(panel)
     assert panel.state.kernel == "rbf" and panel.state.gamma == gamma
+
+
+def test_stepping_back_while_playing_pauses_the_replay(qtbot, panel, wait_idle):
+    panel.playback.play()
+    qtbot.waitUntil(lambda: len(panel.history) >= 3, timeout=20000)
+    qtbot.mouseClick(panel.timeline.back_button, Qt.MouseButton.LeftButton)
+    assert not panel.playback.playing
+    wait_idle(panel)
+    shown = panel.timeline.position()
+    assert panel.result.position == shown < panel.history.positions[-1]

@@ -177,8 +177,10 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         """Show the replay's step ``position``: as recorded, or recomputed from the nearest
         kept step before it (the history thinned it)."""
         kept = self.history.at_or_before(position)
-        if kept is None or self.job.running:
+        if kept is None:
             return
+        self.playback.pause()  # Play would step on from here and drop the steps after it
+        self.job.cancel()  # a step still computing belongs to the replay left behind
         state, result = kept[1]
         if kept[0] == position:
             self._replay = lab.Experiment(state)
