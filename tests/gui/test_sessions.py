@@ -274,3 +274,30 @@ def test_after_a_kill_the_next_start_restores_the_autosave(tmp_path):
         third.kill()
         third.wait(30)
     assert fresh.seed == 0  # declined: the demo, not the old work
+
+
+def test_save_session_alone_saves_after_the_demo_with_the_default_look(tmp_path, monkeypatch):
+    if not _converted("pca"):
+        pytest.skip("the PCA panel has no State yet")
+    from prmlab.gui import app, theme
+
+    # the user's stored look (in a throwaway settings folder)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    stored = QSettings("prmlab", "prmlab")
+    stored.setValue("theme", "dark")
+    stored.setValue("font_size", theme.DEFAULT_POINT_SIZE + 6)
+    stored.sync()
+    looks = []
+    run_headless = app._run_headless
+
+    def record(window, *args):
+        looks.append((window.theme, window.font_size))
+        return run_headless(window, *args)
+
+    monkeypatch.setattr(app, "_run_headless", record)
+    path = tmp_path / "demo.prmlab"
+    assert main(["--panel", "pca", "--seed", "4", "--save-session", str(path)]) == 0
+    assert looks == [("light", theme.DEFAULT_POINT_SIZE)]
+    state = _pca_state(path)
+    assert state.seed == 4 and load_session(path).current == "pca"
+    assert QSettings("prmlab", "prmlab").value("theme") == "dark"  # not overwritten
