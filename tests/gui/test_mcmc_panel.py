@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from prmlab.gui import theme
 from prmlab.gui.panels.mcmc import McmcPanel
+from prmlab.lab import mcmc
 from prmlab.lab.mcmc import CUSTOM
 
 
@@ -237,3 +238,13 @@ def test_a_saved_monte_carlo_view_reopens_in_that_view(panel, make_panel, wait_i
     assert other.importance.layout.isVisible() and not other.views.layout.isVisible()
     assert other.form.view_box.currentText() == "Importance sampling"
     assert len(other.results_frame()) == 300
+
+
+def test_other_chains_at_the_same_step_get_their_own_diagnostics(qtbot, panel, wait_idle):
+    state = panel.lab_state()  # the demo at step 2000, one experiment
+    changed = state.replace(earlier=(mcmc.Settings(1000, 2.0, 1.0, 0.15, 20),))
+    panel.show_state(changed)  # the same starts, other draws after step 1000
+    qtbot.waitUntil(lambda: panel.lab_state().same_as(changed) and not panel.job.running)
+    qtbot.waitUntil(lambda: not panel._stats_timer.isActive())  # the throttled redraw
+    wait_idle(panel)
+    assert panel.summary.mean[0] == pytest.approx(panel.chains[:, 200:, 0].mean())

@@ -20,7 +20,7 @@ def kept_window(state: State, n_draws: int) -> tuple[int, int]:
     return min(state.burn_in, max(n_draws - 8, 0)), state.thin
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Diagnostics:
     """Per coordinate (x, y): ``mean``, ``sd``, bulk ``ess``, rank-normalised split ``rhat``,
     ``flagged`` (not converged), and ``acf`` (2, lags) the mean autocorrelation of the chains."""

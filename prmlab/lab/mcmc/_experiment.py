@@ -24,7 +24,7 @@ MAX_SNAPSHOTS = 512  # kept sampler states (thinned past that): scrubbing re-run
 RECORD_LIMIT = 1000  # steps recorded at most per run (HMC trajectories are big)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result:
     """The chains after ``steps`` steps: ``chains`` (n_chains, steps + 1, 2) with the starts
     as draw 0, ``accepted`` (n_chains, steps + 1), the proposals of the last (at most
@@ -59,7 +59,7 @@ class Result:
         return lines.reshape(-1, 2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Progress:
     """A long run so far: the draws before it (``head``, read-only), the new draws in parts
     and the fraction done."""

@@ -15,7 +15,7 @@ EDGE_WARNING = 0.05  # density at the box edge (relative to the peak) that earns
 LEVELS = np.exp(-0.5 * np.array([3.0, 2.0, 1.0]) ** 2)  # 1, 2, 3 "sigma" density levels
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TargetView:
     """A target with what is drawn of it: density on a grid (max 1) and true marginals."""
 
@@ -72,7 +72,7 @@ def proposal(view: TargetView, state: State) -> tuple[tuple[float, float], np.nd
     return ((x0 + x1) / 2, (y0 + y1) / 2), np.diag(sd**2)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rejection:
     """Rejection sampling and what is drawn of it: the envelope M q on the target's grid
     (relative to the target's peak), the section through the target's mode, and the

@@ -61,6 +61,7 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         self.lines: tuple[np.ndarray, ...] = ()
         self.summary: mcmc.Diagnostics | None = None
         self._summary_key: tuple | None = None
+        self._results_taken = 0
         self._drag_before: mcmc.State | None = None  # the State a slider drag started from
         self._mc_result = None
         self._job_kind = ""
@@ -301,6 +302,8 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
 
     def _took(self, result: mcmc.Result) -> None:
         """Show the experiment's new ``result``."""
+        if result is not self.result:
+            self._results_taken += 1  # the diagnostics are of the result shown
         self.result, self.state = result, self.experiment.state
         self.redraw(force=result.steps == 0)
 

@@ -53,7 +53,7 @@ class ChainStatistics:
         self.views.rates.draw(self.result.accepted)
 
     def _kept_key(self) -> tuple:
-        return (id(self.experiment), self.result.steps, self.state.burn_in, self.state.thin)
+        return (self._results_taken, self.state.burn_in, self.state.thin)
 
     def _kept_changed(self) -> None:
         self._read_controls()

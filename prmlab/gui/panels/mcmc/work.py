@@ -11,7 +11,7 @@ from prmlab.gui.panels.mcmc.views import contours
 from prmlab.lab import mcmc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Opened:
     """An Experiment at its State's position, with the contours of its target."""
 
