@@ -56,6 +56,14 @@ def test_save_then_open_shows_the_saved_states_and_remembers_the_file(
     assert panel.lab_state().same_as(saved)
     assert main_window.statusBar().currentMessage().startswith("Session opened: demo.prmlab")
 
+    recent = main_window.sessions.recent_menu  # File > Open recent session
+    recent.aboutToShow.emit()
+    assert [a.toolTip() for a in recent.actions()] == [str(path.resolve())]
+    main_window.statusBar().clearMessage()
+    recent.actions()[0].trigger()
+    wait_idle(panel)
+    assert main_window.statusBar().currentMessage().startswith("Session opened: demo.prmlab")
+
 
 @pytest.mark.parametrize(
     "content, words",
