@@ -356,4 +356,7 @@ def test_a_shown_state_is_drawn_exactly_in_a_new_panel(qtbot, panel, make_panel,
     assert other.c.quantity_box.currentText() == "α forward" and other.t_now == 7
     assert other.c.fit_label.text() == panel.c.fit_label.text()
     assert other.step_label.text() == panel.step_label.text()
+    # ranges from the data, not from the plot's history (a session reopens pixel-exact)
+    assert other.likelihood_view.plot.viewRange() == panel.likelihood_view.plot.viewRange()
+    assert other.c.obs_edit.cursorPosition() == panel.c.obs_edit.cursorPosition() == 0
     np.testing.assert_array_equal(other.trellis_view.heat.image, panel.trellis_view.heat.image)

@@ -359,6 +359,7 @@ class HmmControls:
         T, source = state.T, state.source
         if model.kind == "symbols" and T <= MAX_TYPED:
             self.obs_edit.setText(lab.symbols_text(model, state.obs))
+            self.obs_edit.setCursorPosition(0)  # the start, whatever the field's history
         else:
             self.obs_edit.setText("")
             self.obs_edit.setPlaceholderText(f"{T:,} observations ({source})")

@@ -19,6 +19,10 @@ TEXT_CELLS = 32  # heat maps with up to this many cells (4 a row) print their va
 # Longer posterior curves are drawn without antialiasing: a dense antialiased zig-zag took
 # ~200 ms a repaint per state at T = 100,000, and at that density it looks the same.
 SMOOTH_POINTS = 2000
+# Ranges set from the data with a fixed padding: pyqtgraph's autoRange pads by the plot's
+# size and its items' pixel extents when it runs, so a reopened session was drawn a little
+# differently from the one saved
+RANGE_PADDING = 0.05
 STRIPS = (("viterbi", -0.2, "Viterbi"), ("posterior", -0.42, "argmax γ"), ("true", -0.64, "true"))
 
 
@@ -129,7 +133,11 @@ class LikelihoodView:
             curve.setData([], [])
             curve.setVisible(False)
         if curves:
-            self.plot.autoRange()
+            values = np.concatenate(curves)
+            values = values[np.isfinite(values)]
+            self.plot.setXRange(1, max(len(h) for h in curves), padding=RANGE_PADDING)
+            if values.size:
+                self.plot.setYRange(values.min(), values.max(), padding=RANGE_PADDING)
 
 
 class HeatMap:
@@ -208,4 +216,5 @@ class ModelView:
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.setLabel("bottom", "observation x")
         plot.setTitle("B: Gaussian b<sub>j</sub>(x)")
-        plot.autoRange()
+        plot.setXRange(x[0], x[-1], padding=RANGE_PADDING)
+        plot.setYRange(0.0, float(density.max()), padding=RANGE_PADDING)
