@@ -93,7 +93,7 @@ def test_a_column_named_with_120000_characters_in_every_panel(
     _settle(qtbot, main_window, wait_idle)
     assert _rss_mb() - before < GROWTH_MB
     panels = main_window.panels
-    svm_x = panels["svm"].x_box
+    svm_x = panels["svm"].data_controls.x_box
     assert svm_x.itemText(0) == elide(long_name)
     assert svm_x.itemData(0, Qt.ItemDataRole.ToolTipRole).startswith("N" * 40)
     assert panels["hmm"].column_box.itemText(0) == elide(long_name)

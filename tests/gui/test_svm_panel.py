@@ -200,20 +200,23 @@ def test_erase_mode_delete_key_and_one_class_note(qtbot, panel, wait_idle):
 def test_three_class_csv_asks_which_two(qtbot, panel, wait_idle):
     panel.set_dataset(iris())
     wait_idle(panel)
-    assert panel.data_group.isVisible()
+    assert panel.data_controls.isVisible()
     assert panel.messages.level() == "note" and "3 classes" in panel.messages.text()
-    assert panel.class_a_box.count() == 3
+    assert panel.data_controls.class_boxes[0].count() == 3
     assert len(panel.editor.points) == 100 and panel.result is not None
-    panel.class_b_box.setCurrentIndex(2)  # setosa vs virginica
+    panel.data_controls.class_boxes[1].setCurrentIndex(2)  # setosa vs virginica
     wait_idle(panel)
     df = panel.results_frame()
-    assert set(df["class"]) <= {panel.class_a_box.itemText(0), panel.class_b_box.itemText(2)}
-    panel.projection_box.setCurrentIndex(1)  # first two principal components
-    panel.standardise_box.setChecked(True)
+    assert set(df["class"]) <= {
+        panel.data_controls.class_boxes[0].itemText(0),
+        panel.data_controls.class_boxes[1].itemText(2),
+    }
+    panel.data_controls.view_box.setCurrentIndex(1)  # first two principal components
+    panel.data_controls.standardise_box.setChecked(True)
     wait_idle(panel)
     assert panel.plot.getAxis("bottom").labelText.startswith("PC1")
-    assert not panel.x_box.isEnabled()
-    panel.class_b_box.setCurrentIndex(0)
+    assert not panel.data_controls.x_box.isEnabled()
+    panel.data_controls.class_boxes[1].setCurrentIndex(0)
     assert panel.messages.level() == "error" and "two different classes" in panel.messages.text()
 
 
@@ -281,7 +284,7 @@ def test_a_csv_after_a_preset_keeps_nothing_of_the_preset(qtbot, panel, wait_idl
     assert panel.result is None and "Press Step SMO" in panel.smo_label.text()
     wait_idle(panel)
     panel.load_preset("XOR")  # and back: the table's controls go
-    assert not panel.data_group.isVisible() and panel.messages.level() != "note"
+    assert not panel.data_controls.isVisible() and panel.messages.level() != "note"
 
 
 def test_smo_updates_tick_whole_numbers(qtbot, panel, wait_idle):
@@ -303,7 +306,7 @@ def test_unscaled_table_suggests_standardising(qtbot, panel, wait_idle):
     panel.set_dataset(ds)
     wait_idle(panel)
     assert panel.messages.level() == "note" and "Standardise" in panel.messages.text()
-    panel.standardise_box.setChecked(True)
+    panel.data_controls.standardise_box.setChecked(True)
     wait_idle(panel)
     assert panel.messages.level() == ""
     np.testing.assert_allclose(panel.editor.points.std(axis=0), 1.0)
@@ -315,7 +318,7 @@ def test_unlabelled_table_is_refused_and_points_stay(qtbot, panel):
         Dataset(X=np.random.default_rng(0).normal(size=(10, 3)), feature_names=list("abc"))
     )
     assert panel.messages.level() == "error" and "class column" in panel.messages.text()
-    assert len(panel.editor.points) == n and not panel.data_group.isVisible()
+    assert len(panel.editor.points) == n and not panel.data_controls.isVisible()
 
 
 def test_one_row_per_class_shows_no_raw_numpy_warning(qtbot, panel, wait_idle):
@@ -324,8 +327,8 @@ def test_one_row_per_class_shows_no_raw_numpy_warning(qtbot, panel, wait_idle):
     value encountered in divide" in the contour code."""
     panel.set_dataset(load_csv(FIXTURES / "statecrime.csv", label_column="state"))
     for projection, standardise in ((0, False), (1, False), (1, True), (0, True)):
-        panel.projection_box.setCurrentIndex(projection)
-        panel.standardise_box.setChecked(standardise)
+        panel.data_controls.view_box.setCurrentIndex(projection)
+        panel.data_controls.standardise_box.setChecked(standardise)
         wait_idle(panel)
         assert panel.messages.level() != "warning", panel.messages.text()
         assert panel.result is not None

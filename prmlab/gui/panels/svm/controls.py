@@ -4,13 +4,11 @@ reads the parameters from them and puts a State's back into them."""
 
 from __future__ import annotations
 
-import html
 import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -19,11 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from prmlab.data import Dataset
+from prmlab.gui.widgets.data_controls import DataControls
 from prmlab.gui.widgets.numbers import shown
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.status import SteadyLabel
-from prmlab.gui.widgets.text import elide, set_combo_items
 from prmlab.lab import svm as lab
 
 KERNELS = (  # combo text, engine name, formula (its tooltip and the line under the combo)
@@ -109,31 +106,14 @@ class SvmControls:
         form.addRow(hint)
 
     def _build_table(self) -> None:
-        form = group(self.controls, "Data (CSV)")
-        self.data_group = form.parentWidget()
-        self.data_label = QLabel()
-        self.data_label.setWordWrap(True)
-        self.projection_box = QComboBox()
-        self.projection_box.addItems(["Two columns", "First two principal components"])
-        self.x_box, self.y_box = QComboBox(), QComboBox()
-        self.class_a_box, self.class_b_box = QComboBox(), QComboBox()
-        self.standardise_box = QCheckBox("Standardise (z-scores)")
-        form.addRow(self.data_label)
-        form.addRow("Features", self.projection_box)
-        form.addRow("x₁ column", self.x_box)
-        form.addRow("x₂ column", self.y_box)
-        form.addRow("Class −1", self.class_a_box)
-        form.addRow("Class +1", self.class_b_box)
-        form.addRow(self.standardise_box)
-        self.data_group.setVisible(False)
-        for box in self.findChildren(QComboBox):  # long column names must not widen the column
+        for box in (self.kernel_box, self.preset_box):  # as the table's boxes: never wider
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(8)
-
-    def table_boxes(self) -> tuple[QComboBox, ...]:
-        return (self.projection_box, self.x_box, self.y_box, self.class_a_box, self.class_b_box)
+        self.data_controls = DataControls(class_labels=("Class −1", "Class +1"))
+        self.data_controls.setVisible(False)  # until a table is loaded
+        self.controls.addWidget(self.data_controls)
 
     # -- reading and showing ---------------------------------------------------------------
     def svc_params(self) -> dict:
@@ -180,24 +160,6 @@ class SvmControls:
         for blocker in blockers:
             blocker.unblock()
         self.update_enabled()
-
-    def show_table(self, dataset: Dataset, class_names: list[str]) -> None:
-        """A table's columns and classes in the Data (CSV) group, shown."""
-        for box, items, index in (
-            (self.x_box, dataset.feature_names, 0),
-            (self.y_box, dataset.feature_names, 1),
-            (self.class_a_box, class_names, 0),
-            (self.class_b_box, class_names, 1),
-        ):
-            box.blockSignals(True)
-            set_combo_items(box, items)
-            box.setCurrentIndex(index)
-            box.blockSignals(False)
-        self.data_label.setText(
-            f"<b>{html.escape(elide(dataset.name or 'Table'))}</b>: {dataset.n_samples} rows, "
-            f"{dataset.n_features} features, {len(class_names)} classes"
-        )
-        self.data_group.setVisible(True)
 
     def show_numbers(self, result: lab.Result | None) -> None:
         """The result's numbers, and the replay's under the stepper."""

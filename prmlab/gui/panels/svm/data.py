@@ -19,7 +19,7 @@ class SvmData:
         self.clear_stale()
         self._dataset = None
         self._source = name
-        self.data_group.setVisible(False)
+        self.data_controls.setVisible(False)
         with QSignalBlocker(self.preset_box):
             self.preset_box.setCurrentText(name)
         self._sticky_note = ""
@@ -70,7 +70,8 @@ class SvmData:
         names = [str(c) for c in dataset.class_names] or [
             str(k) for k in range(int(dataset.y.max()) + 1)
         ]
-        self.show_table(dataset, names)
+        self.data_controls.show_table(dataset.name, dataset.n_samples, dataset.feature_names, names)
+        self.data_controls.setVisible(True)
         self._classes_note = ""
         if len(names) > 2:
             self._classes_note = (
@@ -83,21 +84,20 @@ class SvmData:
         ds = self._dataset
         if ds is None:
             return
-        pca = self.projection_box.currentIndex() == 1
-        self.x_box.setEnabled(not pca)
-        self.y_box.setEnabled(not pca)
-        cols = (self.x_box.currentIndex(), self.y_box.currentIndex())
-        classes = (self.class_a_box.currentIndex(), self.class_b_box.currentIndex())
+        choice = self.data_controls.choice()
+        pca = choice.view == "pcs"
+        cols, classes = (choice.x, choice.y), choice.classes
         if classes[0] == classes[1]:
             self.messages.error("Choose two different classes for −1 and +1")
             return
         if not pca and cols[0] == cols[1]:
             self.messages.error("Choose two different columns for x₁ and x₂, or use PCA")
             return
-        points = lab.table_points(ds, cols, classes, pca, self.standardise_box.isChecked())
+        points = lab.table_points(ds, cols, classes, pca, choice.standardise)
         notes = (self._classes_note, points.scale_note)
         self._sticky_note = " ".join(n for n in notes if n)
-        self._class_names = (self.class_a_box.currentText(), self.class_b_box.currentText())
+        boxes = self.data_controls.class_boxes
+        self._class_names = (boxes[0].currentText(), boxes[1].currentText())
         self._axis_names = points.axis_names
         self.map_view.fill_legend(self._class_names)
         self._set_points(points.X, points.labels, f"Load {ds.name or 'table'}")

@@ -118,9 +118,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self.clear_button.clicked.connect(
             lambda: self.editor.set_data(np.empty((0, 2)), np.empty(0), text="Clear points")
         )
-        for box in self.table_boxes():
-            box.currentIndexChanged.connect(lambda _: self._apply_dataset())
-        self.standardise_box.toggled.connect(lambda _: self._apply_dataset())
+        self.data_controls.sigChanged.connect(lambda _: self._apply_dataset())
         self.playback.sigStep.connect(self.step_smo)
         self.timeline.sigStepForward.connect(self.step_smo)
         self.playback.sigReset.connect(self.reset_smo)
@@ -155,7 +153,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self.job.cancel()
         self.clear_stale()
         self._dataset = None
-        self.data_group.setVisible(False)
+        self.data_controls.setVisible(False)
         self._sticky_note = ""
         self._source = state.source
         with QSignalBlocker(self.seed_box):
