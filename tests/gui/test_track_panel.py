@@ -253,3 +253,10 @@ def test_a_parameter_change_is_one_undo_step(panel, wait_idle):
     panel.undo_stack.undo()
     wait_idle(panel)
     assert panel.state.q == old and panel.c.read()["q"] == old
+
+
+def test_the_rmse_title_is_the_runs_from_the_start(make_panel, panel):
+    # a title that grew after the first paint re-laid the figure out: a reopened session
+    # drew the RMSE chart ~10 px off its demo's
+    fresh = make_panel(TrackPanel)
+    assert fresh.rmse_view.plot.titleLabel.text == panel.rmse_view.plot.titleLabel.text

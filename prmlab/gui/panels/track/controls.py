@@ -46,13 +46,12 @@ ESS_PARAMS = (
 )  # fmt: skip
 
 
-def _row(*widgets: QWidget) -> QWidget:
-    row = QWidget()
-    lay = QHBoxLayout(row)
-    lay.setContentsMargins(0, 0, 0, 0)
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    """A form row of ``widgets`` side by side."""
+    layout = QHBoxLayout()
     for widget in widgets:
-        lay.addWidget(widget)
-    return row
+        layout.addWidget(widget)
+    return layout
 
 
 class TrackControls:

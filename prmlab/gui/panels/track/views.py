@@ -212,7 +212,9 @@ class RmseView:
     """Bars of the position RMSE of raw measurements, Kalman, RTS and particle mean."""
 
     def __init__(self, figure: pg.GraphicsLayoutWidget) -> None:
-        p = self.plot = figure.addPlot(row=2, col=1, title="Position RMSE")
+        # the title of a run from the start: a longer title set later re-laid the figure out
+        # after the first paint, so a demo and its reopened session differed by ~10 px
+        p = self.plot = figure.addPlot(row=2, col=1, title=_rmse_title(None))
         p.setMouseEnabled(x=False, y=False)
         p.getAxis("bottom").setTicks([list(enumerate(["raw", "Kalman", "RTS", "particle"]))])
         self.bars = pg.BarGraphItem(x=np.arange(4), height=np.zeros(4), width=0.6,
@@ -234,5 +236,13 @@ class RmseView:
             item.setPos(i, heights[i] + 0.12 * top)
         self.plot.setYRange(0, 1.3 * top, padding=0)
         self.plot.setXRange(-0.6, 3.6, padding=0)
-        needs = "needs a ground truth" if run.truth is None else "steps with a measurement"
-        self.plot.setTitle(f"Position RMSE ({needs})")
+        self.plot.setTitle(_rmse_title(run))
+
+
+def _rmse_title(run: lab.Run | None) -> str:
+    needs = (
+        "needs a ground truth"
+        if run is not None and run.truth is None
+        else "steps with a measurement"
+    )
+    return f"Position RMSE ({needs})"
