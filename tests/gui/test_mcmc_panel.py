@@ -244,7 +244,5 @@ def test_other_chains_at_the_same_step_get_their_own_diagnostics(qtbot, panel, w
     state = panel.lab_state()  # the demo at step 2000, one experiment
     changed = state.replace(earlier=(mcmc.Settings(1000, 2.0, 1.0, 0.15, 20),))
     panel.show_state(changed)  # the same starts, other draws after step 1000
-    qtbot.waitUntil(lambda: panel.lab_state().same_as(changed) and not panel.job.running)
-    qtbot.waitUntil(lambda: not panel._stats_timer.isActive())  # the throttled redraw
-    wait_idle(panel)
+    qtbot.waitUntil(lambda: panel.lab_state().same_as(changed) and not panel.busy())
     assert panel.summary.mean[0] == pytest.approx(panel.chains[:, 200:, 0].mean())

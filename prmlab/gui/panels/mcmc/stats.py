@@ -52,6 +52,11 @@ class ChainStatistics:
     def _draw_rates(self) -> None:
         self.views.rates.draw(self.result.accepted)
 
+    def busy(self) -> bool:
+        """Also while a throttled redraw or the diagnostics of a long history wait (a
+        screenshot or a test waits for the picture the State gives)."""
+        return super().busy() or self._stats_timer.isActive() or self._diagnose_timer.isActive()
+
     def _kept_key(self) -> tuple:
         return (self._results_taken, self.state.burn_in, self.state.thin)
 
