@@ -164,10 +164,6 @@ def _same_pixels_again(tmp_path, name: str, session: Path, first: str) -> bool:
 # left to the panels' owners): what differs.
 NOT_YET_EXACT = {
     "svm": "show_state recomputes the map extent (last digit differs): the view range moves",
-    "gmm": "the timeline of a restored fit holds one step (its slider sits at the start)",
-    "hmm": "a few pixels of the Baum-Welch curve and the matrices differ",
-    "track": "the RMSE chart's layout differs",
-    "mcmc": "after a step, the restored chains' picture differs",
 }
 
 
