@@ -380,16 +380,17 @@ def test_a_thinned_step_is_recomputed_exactly(qtbot, panel, wait_idle):
     np.testing.assert_array_equal(panel.result.grid, expected.grid)
 
 
-@pytest.mark.parametrize("replay", [False, True], ids=["fit", "replay"])
+@pytest.mark.parametrize("steps", [0, 1, 3], ids=["fit", "alpha-0", "replay"])
 def test_a_saved_state_is_drawn_the_same_in_another_panel(
-    qtbot, panel, wait_idle, make_panel, replay
+    qtbot, panel, wait_idle, make_panel, steps
 ):
     click_at(qtbot, panel, -0.2, -0.1)  # a user edit, a kernel and C of their own
     panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("poly"))
     panel.c_slider.setValue(20.0)
     wait_idle(panel)
-    for _ in range(3 if replay else 0):
+    for _ in range(steps):
         step(qtbot, panel, wait_idle)
+    replay = steps > 0
     saved = panel.lab_state()
     assert saved.replay is replay and len(saved.X) == len(panel.editor.points)
     other = make_panel(SvmPanel)
@@ -404,6 +405,8 @@ def test_a_saved_state_is_drawn_the_same_in_another_panel(
     np.testing.assert_array_equal(other.editor.points, panel.editor.points)
     assert other.undo_stack.count() == 0  # showing a state is not an edit
     assert other.timeline.isVisible() is replay
+    # the dual plot's range too (α = 0 is one point: it kept the previous fit's span)
+    np.testing.assert_allclose(other.dual_view.plot.viewRange(), panel.dual_view.plot.viewRange())
 
 
 def test_parameter_changes_undo_and_a_drag_is_one_change(qtbot, panel, wait_idle):

@@ -250,5 +250,17 @@ class DualView:
         self.dot.setData([], [])
 
     def draw(self, result: lab.Result) -> None:
-        self.curve.setData(result.history[:, 0], result.history[:, 1])
+        x, y = result.history[:, 0], result.history[:, 1]
+        self.curve.setData(x, y)
         self.dot.setData([result.n_iter], [result.dual_objective])
+        # Ranges set, not auto: pyqtgraph keeps the previous span for a single point (α = 0),
+        # so a replay's first step looked different after a session was reopened.
+        lo, hi = float(y.min()), float(y.max())
+        if not hi > lo:
+            lo, hi = lo - 1.0, hi + 1.0
+        right, pad = max(float(x.max()), 1.0), 0.04  # margins of their own: not by pixel size
+        self.plot.setRange(
+            xRange=(-pad * right, (1 + pad) * right),
+            yRange=(lo - pad * (hi - lo), hi + pad * (hi - lo)),
+            padding=0,
+        )
