@@ -39,7 +39,7 @@ def _same_states(a: dict, b: dict) -> bool:
 def test_save_then_open_shows_the_saved_states_and_remembers_the_file(
     qtbot, main_window, tmp_path, wait_idle
 ):
-    panel = main_window.show_panel("pca")  # its States redraw exactly (see NOT_YET_EXACT)
+    panel = main_window.show_panel("pca")
     if panel.state_class is None:
         pytest.skip(f"the {panel.name} panel has no State yet")
     panel.load_demo()
@@ -160,22 +160,7 @@ def _same_pixels_again(tmp_path, name: str, session: Path, first: str) -> bool:
     return _pixels_equal(tmp_path / first / f"{name}.png", second / f"{name}.png")
 
 
-# Panels whose saved State is not yet redrawn pixel-exactly (differences found by this test,
-# left to the panels' owners): what differs.
-NOT_YET_EXACT = {
-    "svm": "show_state recomputes the map extent (last digit differs): the view range moves",
-}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=NOT_YET_EXACT[n], strict=False))
-        if n in NOT_YET_EXACT
-        else n
-        for n in PANEL_NAMES
-    ],
-)
+@pytest.mark.parametrize("name", PANEL_NAMES)
 def test_a_saved_session_redraws_the_same_pixels_also_after_a_step(qtbot, tmp_path, name):
     from prmlab.gui.app import take_screenshots, wait_until_idle
     from prmlab.gui.main_window import MainWindow
