@@ -113,7 +113,7 @@ def test_problems_are_named():
 
 
 def test_too_many_particles_skip_the_cloud_with_a_note(monkeypatch):
-    monkeypatch.setattr(track, "MAX_CLOUD", 100)
+    monkeypatch.setattr(track._experiment, "MAX_CLOUD", 100)
     run = track.compute(track.preset("Straight line", n_steps=20).replace(n_particles=50))
     assert run.cloud is None and run.pf is not None and "too many to keep" in run.notes[0]
 
