@@ -1,13 +1,16 @@
-"""engine/ and data/ import no Qt, and importing prmlab changes nothing in the user's process:
-both checked in a fresh interpreter so nothing else leaks in."""
+"""engine/, data/ and lab/ import no Qt, no floor imports one above it, and importing prmlab
+changes nothing in the user's process: each checked in a fresh interpreter."""
 
 import json
 import pkgutil
 import subprocess
 import sys
 
+import pytest
+
 import prmlab.data
 import prmlab.engine
+import prmlab.lab
 
 FORBIDDEN = ("PySide6", "shiboken6", "pyqtgraph", "superqt", "qtpy")
 
@@ -25,15 +28,34 @@ def _run(code: str) -> str:
     return out.stdout.strip()
 
 
-def test_engine_and_data_import_no_qt():
-    modules = _modules(prmlab.engine) + _modules(prmlab.data)
+def test_engine_data_and_lab_import_no_qt():
+    modules = _modules(prmlab.engine) + _modules(prmlab.data) + _modules(prmlab.lab)
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"
         f"bad = sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r})\n"
         "print(','.join(bad))\n"
     )
-    assert _run(code) == "", "Qt modules imported by engine/data"
+    assert _run(code) == "", "Qt modules imported by engine/data/lab"
+
+
+@pytest.mark.parametrize(
+    ("floor", "above"),
+    [
+        (prmlab.engine, ("prmlab.lab", "prmlab.gui", "prmlab.data")),
+        (prmlab.data, ("prmlab.lab", "prmlab.gui", "prmlab.engine")),
+        (prmlab.lab, ("prmlab.gui",)),
+    ],
+    ids=["engine", "data", "lab"],
+)
+def test_each_floor_imports_nothing_above_it(floor, above):
+    """Data flows up: engine and data import no higher floor (nor each other), lab no GUI."""
+    code = (
+        "import importlib, sys\n"
+        f"for m in {_modules(floor)!r}: importlib.import_module(m)\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.startswith({above!r}))))\n"
+    )
+    assert _run(code) == "", f"{floor.__name__} imports a floor above it"
 
 
 # What the process looks like to a notebook: its environment, Numba's config (the threading
