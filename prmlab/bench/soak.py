@@ -73,7 +73,8 @@ def live_workers() -> int:
     from superqt.utils import WorkerBase
 
     gc.collect()
-    return sum(isinstance(o, WorkerBase) for o in gc.get_objects())
+    # type(), not isinstance(): isinstance reads __class__, which raises on a dead weakref proxy
+    return sum(issubclass(type(o), WorkerBase) for o in gc.get_objects())
 
 
 def _pump(seconds: float) -> None:

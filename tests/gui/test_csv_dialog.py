@@ -246,7 +246,7 @@ def test_a_dropped_compressed_csv_is_opened(qtbot, main_window):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(SKLEARN / "digits.csv.gz"))])
     drop = SimpleNamespace(mimeData=lambda: mime)
-    assert main_window._dropped_csv(drop) == str(SKLEARN / "digits.csv.gz")
+    assert main_window._dropped_file(drop) == str(SKLEARN / "digits.csv.gz")
 
 
 def test_the_panel_on_screen_shows_the_loaders_notes(qtbot, main_window):

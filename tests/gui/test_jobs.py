@@ -15,8 +15,8 @@ import warnings
 import pytest
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication
-from superqt.utils import WorkerBase
 
+from prmlab.bench.soak import live_workers
 from prmlab.gui.jobs import WORKER_NICENESS, Job, JobMonitor
 
 
@@ -188,11 +188,6 @@ def test_workers_give_way_to_the_gui_thread(qtbot):
     assert got[0] >= WORKER_NICENESS > _own_niceness()
 
 
-def _live_workers() -> int:
-    gc.collect()
-    return sum(isinstance(o, WorkerBase) for o in gc.get_objects())
-
-
 def _sized_like(data: bytearray) -> bytearray:
     return bytearray(len(data) // 2)
 
@@ -208,13 +203,13 @@ def test_finished_jobs_release_their_workers_arguments_and_results(qtbot):
         if len(results) < n_runs:
             job.run(_sized_like, bytearray(size), on_done=run_next)
 
-    workers_before = _live_workers()
+    workers_before = live_workers()
     tracemalloc.start()
     try:
         memory_before = tracemalloc.get_traced_memory()[0]
         run_next()
         qtbot.waitUntil(lambda: len(results) == n_runs, timeout=60000)
-        qtbot.waitUntil(lambda: _live_workers() <= workers_before, timeout=5000)
+        qtbot.waitUntil(lambda: live_workers() <= workers_before, timeout=5000)
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - memory_before
     finally:

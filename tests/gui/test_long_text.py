@@ -97,7 +97,7 @@ def test_a_column_named_with_120000_characters_in_every_panel(
     assert svm_x.itemText(0) == elide(long_name)
     assert svm_x.itemData(0, Qt.ItemDataRole.ToolTipRole).startswith("N" * 40)
     assert panels["hmm"].column_box.itemText(0) == elide(long_name)
-    assert len(panels["pca"].main.getAxis("bottom").labelText) <= NAME_LIMIT
+    assert len(panels["pca"].data_view.plot.getAxis("bottom").labelText) <= NAME_LIMIT
     for panel in panels.values():
         assert len(panel.messages._label.text()) < MESSAGE_LIMIT + MESSAGE_LIMIT // 40 + 10
 

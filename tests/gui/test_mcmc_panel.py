@@ -196,6 +196,8 @@ def test_a_saved_state_reopens_exactly(qtbot, panel, make_panel, wait_idle):
     other = make_panel(McmcPanel, seed=5)
     other.restore_session_state(saved)
     wait_idle(other)
+    # the diagnostics table fills after the chains are drawn: busy() waits for it too
+    qtbot.waitUntil(lambda: not (panel.busy() or other.busy()), timeout=30_000)
     assert other.lab_state().same_as(panel.lab_state())
     np.testing.assert_array_equal(other.chains, panel.chains)
     np.testing.assert_array_equal(other.result.trajectories, panel.result.trajectories)
