@@ -262,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         window.load_data_file(args.data)
     if headless:
         code = _run_headless(window, args, session is not None)
+        for panel in window.panels.values():  # --data started work in every panel
+            wait_until_idle(panel, settle_s=0.0)
         window.shutdown()
         # hide, not close: closing saves the screenshot geometry as the user's; a window left
         # shown would sit over any later one when main() is called in-process

@@ -85,3 +85,20 @@ def test_no_display_gives_a_message_not_a_traceback():
     assert out.returncode == 2
     assert "no display found" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_data_in_every_panel_then_a_screenshot_exits_cleanly(tmp_path):
+    """Work --data started in panels not on screen ends before the window goes (it crashed
+    the interpreter's exit: a segfault after the PNG was written)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    data = ROOT / "resources" / "datasets" / "iris.csv"
+    args = ["--data", str(data), "--screenshot", str(tmp_path), "--panel", "svm"]
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (tmp_path / "svm.png").stat().st_size > 0
