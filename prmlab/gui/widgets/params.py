@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -127,6 +128,16 @@ class SeedBox(QSpinBox):
             seed = random.randrange(NEW_SEEDS)
         self.setValue(seed)
         return seed
+
+
+def side_by_side(*widgets: QWidget, columns: int = 0) -> QWidget:
+    """``widgets`` in one row of a form (``columns`` > 0: that many a row, then the next)."""
+    row = QWidget()
+    grid = QGridLayout(row)
+    grid.setContentsMargins(0, 0, 0, 0)
+    for k, w in enumerate(widgets):
+        grid.addWidget(w, *(divmod(k, columns) if columns else (0, k)))
+    return row
 
 
 def group(layout: QLayout, title: str) -> QFormLayout:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from prmlab.gui.widgets.params import SeedBox, group
+from prmlab.gui.widgets.params import SeedBox, group, side_by_side
 from prmlab.gui.widgets.playback import Playback
 from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.lab import hmm as lab
@@ -48,16 +48,6 @@ def shown_cell(x: float) -> str:
     column (0.0417 -> 0.042); the exact value stays in the item's UserRole data."""
     text = f"{x:.3g}"
     return f"{x:.3f}" if len(text) > 5 and 1e-3 <= abs(x) < 1 else text
-
-
-def _row(*widgets: QWidget, columns: int = 0) -> QWidget:
-    """Widgets side by side (``columns`` > 0: that many a row)."""
-    row = QWidget()
-    grid = QGridLayout(row)
-    grid.setContentsMargins(0, 0, 0, 0)
-    for k, w in enumerate(widgets):
-        grid.addWidget(w, *(divmod(k, columns) if columns else (0, k)))
-    return row
 
 
 class TimeScrubber(QWidget):
@@ -243,7 +233,7 @@ class HmmControls:
         self.normalise_button.setToolTip("Divide every row of π, A and B by its sum")
         self.save_button = QPushButton("Save model…")
         self.save_button.setToolTip("Write λ (names, π, A, B) to a JSON file")
-        model.addRow(_row(self.normalise_button, self.save_button))
+        model.addRow(side_by_side(self.normalise_button, self.save_button))
 
         obs = group(layout, "Observations O")
         self.obs_edit = QLineEdit()
@@ -261,7 +251,7 @@ class HmmControls:
         self.length_box.setToolTip("Length T of a sampled sequence (up to 1,000,000)")
         self.sample_button = QPushButton("Sample from λ")
         self.sample_button.setToolTip("Draw states and observations (the true path is shown)")
-        obs.addRow(_row(QLabel("T"), self.length_box, self.sample_button))
+        obs.addRow(side_by_side(QLabel("T"), self.length_box, self.sample_button))
         obs.addRow("Seed", seed_box)
         self.column_box = QComboBox()
         self.column_box.setToolTip("File > Open CSV: the column decoded as one sequence")
@@ -288,7 +278,7 @@ class HmmControls:
         for box in self.path_boxes:
             box.setChecked(True)
         # two a row: fits the column at big fonts
-        trellis.addRow(_row(*self.path_boxes, columns=2))
+        trellis.addRow(side_by_side(*self.path_boxes, columns=2))
 
         fit = group(layout, "Baum-Welch")
         self.fit_playback = make_playback(step_text="Step EM", rate=3.0, max_rate=30.0)

@@ -10,16 +10,14 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
-    QWidget,
 )
 
 from prmlab.gui.widgets.data_controls import DataControls
 from prmlab.gui.widgets.numbers import shown
-from prmlab.gui.widgets.params import ValueSlider, group
+from prmlab.gui.widgets.params import ValueSlider, group, side_by_side
 from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.lab import svm as lab
 
@@ -29,15 +27,6 @@ KERNELS = (  # combo text, engine name, formula (its tooltip and the line under 
     ("Polynomial", "poly", "K(x, z) = (γ x·z + c₀)^d"),
 )
 SMO_HINT = "Press Step SMO to replay the solver from α = 0."
-
-
-def _row(*widgets: QWidget) -> QWidget:
-    box = QWidget()
-    layout = QHBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for w in widgets:
-        layout.addWidget(w)
-    return box
 
 
 class SvmControls:
@@ -90,7 +79,7 @@ class SvmControls:
         self.preset_box.setCurrentText("Moons")
         self.new_button = QPushButton("↻ New")
         self.new_button.setToolTip("A new random sample of the preset (a fresh random seed)")
-        form.addRow("Preset", _row(self.preset_box, self.new_button))
+        form.addRow("Preset", side_by_side(self.preset_box, self.new_button))
         form.addRow("Seed", self.seed_box)
         self.add_button = QPushButton("Add/move", checkable=True, checked=True)
         self.erase_button = QPushButton("Erase", checkable=True)
@@ -98,7 +87,7 @@ class SvmControls:
         modes = QButtonGroup(self)
         for button in (self.add_button, self.erase_button):
             modes.addButton(button)
-        form.addRow(_row(self.add_button, self.erase_button, self.clear_button))
+        form.addRow(side_by_side(self.add_button, self.erase_button, self.clear_button))
         hint = QLabel(
             "Left click: +1 · right/Shift click: −1\nDrag: move · Delete: remove · Ctrl+Z"
         )

@@ -13,16 +13,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
-    QWidget,
 )
 
 from prmlab.engine import particle
-from prmlab.gui.widgets.params import Param, ParamForm, SeedBox, group
+from prmlab.gui.widgets.params import Param, ParamForm, SeedBox, group, side_by_side
 from prmlab.lab import track as lab
 
 MEASUREMENT_LABELS = ("Position (x, y)", "Range-bearing to 2 beacons")  # lab.MEASUREMENTS
@@ -44,14 +42,6 @@ ESS_PARAMS = (
     Param("ess_threshold", "ESS threshold", 0.0, 1.0,
           tooltip="Resample when ESS < threshold × N (0 never, 1 always)"),
 )  # fmt: skip
-
-
-def _row(*widgets: QWidget) -> QHBoxLayout:
-    """A form row of ``widgets`` side by side."""
-    layout = QHBoxLayout()
-    for widget in widgets:
-        layout.addWidget(widget)
-    return layout
 
 
 class TrackControls:
@@ -95,7 +85,7 @@ class TrackControls:
         self.add_dropout_button = QPushButton("+ Add")
         self.add_dropout_button.setToolTip("Add a stretch without measurements; drag it")
         self.clear_dropouts_button = QPushButton("Clear")
-        form.addRow("Dropouts", _row(self.add_dropout_button, self.clear_dropouts_button))
+        form.addRow("Dropouts", side_by_side(self.add_dropout_button, self.clear_dropouts_button))
         form.addRow("Seed", seed_box)
 
         form = group(column, "Filters")
@@ -115,7 +105,7 @@ class TrackControls:
         self.show_rts = QCheckBox("RTS")
         for box in self.view_boxes:
             box.setChecked(True)
-        form.addRow(_row(*self.view_boxes))
+        form.addRow(side_by_side(*self.view_boxes))
 
         self.time_label = QLabel("t = 0")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
