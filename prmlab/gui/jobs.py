@@ -13,170 +13,52 @@ Built on superqt's workers (QRunnables on the global QThreadPool):
 - workers run at a lower priority than the GUI thread, and so do the engine's pool threads
   once a ``Job`` exists;
 - closing waits a bounded time: work that cannot be interrupted is left to the process's end.
+
+The workers themselves (pool, priorities, warnings by thread) are in ``job_workers.py``.
 """
 
 from __future__ import annotations
 
-import gc
 import inspect
 import logging
-import os
-import sys
-import threading
 import time
 import traceback
-import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
-from superqt.utils import FunctionWorker, GeneratorWorker
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from prmlab.engine import _parallel
+from prmlab.gui.job_workers import (
+    WORKER_NICENESS,
+    _JobWorker,
+    _Lifetime,
+    exit_code,
+    launch,
+    lower_thread_priority,
+    start_worker,
+    wait_for,
+)
+from prmlab.gui.main_thread_gc import MainThreadGarbageCollector
+
+# names other modules import from here
+__all__ = [
+    "WORKER_NICENESS",
+    "Job",
+    "JobMonitor",
+    "MainThreadGarbageCollector",
+    "error_message",
+    "exit_code",
+    "lower_thread_priority",
+    "shutdown_jobs",
+]
 
 log = logging.getLogger("prmlab")
 
 FRAME_S = 1 / 30  # at most ~30 repaints a second
-WORKER_NICENESS = 10  # CPU shares about 1:9 against a thread at the default 0
 
 Callback = Callable[[Any], None] | None
-
-
-def lower_thread_priority() -> None:
-    """Make the calling thread give way when the cores are contended (Linux, where the nice
-    value is per thread; elsewhere nothing). For background work: a GUI thread at the default
-    priority then gets the cores it needs to paint, and threads this one starts (OpenMP's
-    for a parallel kernel, the engine pool's) inherit the value."""
-    if not sys.platform.startswith("linux"):
-        return
-    tid = threading.get_native_id()
-    try:
-        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
-            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
-    except OSError:  # not permitted here: run as is
-        pass
-
-
-# -- warnings, routed by thread ---------------------------------------------------------
-# superqt patches ``warnings.showwarning`` inside a per-worker ``catch_warnings``, which is
-# process-wide: overlapping workers restored each other's patches, so one job's warning
-# reached another and ``showwarning`` was left pointing at a finished worker (later warnings
-# vanished). One dispatcher, installed once, sends a warning to the job whose thread raised
-# it and every other warning where it went before.
-_warning_sinks: dict[int, Callable[[str], None]] = {}
-_previous_showwarning: Callable[..., None] = warnings.showwarning
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    sink = _warning_sinks.get(threading.get_ident())
-    if sink is None:
-        _previous_showwarning(message, category, filename, lineno, file, line)
-    else:
-        sink(str(message))
-
-
-def _install_warning_dispatch() -> None:
-    """Put the dispatcher in front of the current handler (again, if something, e.g. a
-    ``catch_warnings`` block, has restored an older one since)."""
-    global _previous_showwarning
-    if warnings.showwarning is not _show_warning:
-        _previous_showwarning = warnings.showwarning
-        warnings.showwarning = _show_warning
-
-
-def _forget_shown_warnings() -> None:
-    """Warnings shown once per code location are shown again: each job reports its own
-    (what ``catch_warnings`` does on entry; the function is private, hence the guard)."""
-    reset = getattr(warnings, "_filters_mutated", None)
-    if reset is not None:
-        reset()
-
-
-# -- workers ----------------------------------------------------------------------------
-@dataclass(eq=False)
-class _Lifetime:
-    """Whether a worker's run began and ended: what a Job keeps of a worker after the run."""
-
-    began: bool = False
-    ended: threading.Event = field(default_factory=threading.Event)
-
-
-class _JobWorker:
-    """superqt's ``run`` with three changes: warnings go to this worker's job by thread,
-    any exception ends the job (superqt let ``SystemExit`` out, which ended the process, and
-    dropped a generator's ``RuntimeError``), and a worker cancelled before it began does
-    nothing."""
-
-    def run(self) -> None:
-        if self.abort_requested:
-            return
-        ident = threading.get_ident()
-        lower_thread_priority()
-        _warning_sinks[ident] = self._report_warning
-        self.started.emit()
-        self._running = True
-        try:
-            result = self.work()
-            # a generator's RuntimeError comes back as a value (superqt's convention)
-            if isinstance(result, BaseException):
-                raise result
-            if not self.abort_requested:
-                self.returned.emit(result)
-        except BaseException as exc:  # SystemExit too: the job ends, the process goes on
-            self.errored.emit(exc)
-        finally:
-            del _warning_sinks[ident]
-            self._running = False
-            self.finished.emit()
-
-    def _report_warning(self, message: str) -> None:
-        self.warned.emit((message,))
-
-
-# Workers are owned by the GUI thread, which made them: their signal emitter is a Qt object
-# and must die there. The pool holds a run's lifetime only, and says when it has let go of
-# the worker; the keeper then drops it. (A pool thread freeing the last reference destroyed
-# the emitter while the GUI thread used it: a crash.)
-_workers: dict[_Lifetime, _JobWorker] = {}
-
-
-class _WorkerKeeper(QObject):
-    """Drops a worker, on the GUI thread, once its pool thread is done with it."""
-
-    sigEnded = Signal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sigEnded.connect(self._release, Qt.ConnectionType.QueuedConnection)
-
-    @Slot(object)
-    def _release(self, lifetime: _Lifetime) -> None:
-        _workers.pop(lifetime, None)
-
-
-_keeper: _WorkerKeeper | None = None  # made by the first Job, on the GUI thread
-
-
-def _run_in_pool(lifetime: _Lifetime) -> None:
-    """A pool thread's part: run the worker, let go of it, then have the keeper drop it."""
-    worker = _workers[lifetime]
-    lifetime.began = True
-    try:
-        worker.run()
-    finally:
-        del worker
-        lifetime.ended.set()
-        _keeper.sigEnded.emit(lifetime)
-
-
-class _FunctionJobWorker(_JobWorker, FunctionWorker):
-    pass
-
-
-class _GeneratorJobWorker(_JobWorker, GeneratorWorker):
-    pass
 
 
 @dataclass
@@ -262,9 +144,6 @@ class Job(QObject):
         label: str = "",
     ) -> None:
         super().__init__(parent)
-        global _keeper
-        if _keeper is None:
-            _keeper = _WorkerKeeper()
         # jobs run in this process: the engine's pool threads give way to the GUI too
         _parallel.set_thread_initializer(lower_thread_priority)
         self.monitor = monitor
@@ -334,8 +213,7 @@ class Job(QObject):
         if request.label is not None:
             self.label = request.label
         self._plain = not inspect.isgeneratorfunction(request.fn)
-        worker_class = _FunctionJobWorker if self._plain else _GeneratorJobWorker
-        worker = worker_class(request.fn, *request.args, **request.kwargs)
+        worker, lifetime = start_worker(request.fn, request.args, request.kwargs, plain=self._plain)
         worker.returned.connect(self._worker_returned)
         worker.errored.connect(self._worker_errored)
         worker.warned.connect(self._worker_warned)
@@ -343,18 +221,12 @@ class Job(QObject):
         if not self._plain:
             worker.yielded.connect(self._worker_yielded)
         self._worker, self._callbacks = worker, request.callbacks
-        lifetime = _Lifetime()
-        _workers[lifetime] = worker
         self._lifetimes = [t for t in self._lifetimes if not t.ended.is_set()]
         self._lifetimes.append(lifetime)
-        _install_warning_dispatch()
-        _forget_shown_warnings()
         if self.monitor is not None:
             self.monitor.started(self)
         self.sigStarted.emit()
-        # Not ``worker.start()``: PySide ties a started QRunnable to the pool once the start
-        # returns, and a run that had ended by then left its worker tied to the pool for good.
-        QThreadPool.globalInstance().start(partial(_run_in_pool, lifetime))
+        launch(lifetime)
 
     # -- events, on the GUI thread -------------------------------------------------
     def _from_current(self) -> bool:
@@ -451,64 +323,5 @@ def shutdown_jobs(jobs: Iterable[Job], timeout_s: float) -> bool:
     all_ended = True
     for job in jobs:
         lifetimes, job._lifetimes = job._lifetimes, []
-        for lifetime in lifetimes:
-            if lifetime.began:
-                remaining = max(0.0, deadline - time.monotonic())
-                all_ended = lifetime.ended.wait(remaining) and all_ended
+        all_ended = wait_for(lifetimes, deadline) and all_ended
     return all_ended
-
-
-def exit_code(code: int) -> int:
-    """``code``, for ``sys.exit`` once the app's event loop has ended; if a worker still runs
-    (work that cannot be interrupted, left by ``shutdown_jobs``), end the process here and now
-    with ``code``: the interpreter's own exit would wait for it, then report its signals'
-    source deleted. Settings are written before (the window's close)."""
-    if not any(lifetime.began and not lifetime.ended.is_set() for lifetime in _workers):
-        return code
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
-class MainThreadGarbageCollector(QObject):
-    """Runs Python's cyclic garbage collection on the GUI thread only.
-
-    Left automatic, a collection can start in whichever thread allocates, e.g. a worker
-    compiling a Numba kernel, and destroy a Qt object there: Qt objects must die on their own
-    thread, and in practice the worker then deadlocks on the GIL inside ``QObject::~QObject``.
-    So automatic collection is switched off and this timer collects, generation by
-    generation, with the thresholds the interpreter itself would use. The timer is frequent,
-    so each young generation is small (500 ms of allocations took ~50 ms to scan), and what
-    exists at start-up (modules, compiled kernels: most of the heap) is frozen out of every
-    collection (a full one took ~150 ms, a long stall).
-    """
-
-    def __init__(self, parent: QObject | None = None, interval_ms: int = 50) -> None:
-        super().__init__(parent)
-        self.thresholds = gc.get_threshold()
-        self._was_enabled = gc.isenabled()
-        gc.disable()
-        self.freeze()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self.check)
-        self._timer.start(interval_ms)
-
-    def freeze(self) -> None:
-        """Collect, then keep every object alive now out of later collections (call it
-        again once the start-up objects, e.g. the main window, exist)."""
-        gc.collect()
-        gc.freeze()
-
-    def check(self) -> None:
-        counts = gc.get_count()
-        for generation in range(3):
-            if counts[generation] <= self.thresholds[generation]:
-                break
-            gc.collect(generation)
-
-    def stop(self) -> None:
-        self._timer.stop()
-        gc.unfreeze()
-        if self._was_enabled:
-            gc.enable()
