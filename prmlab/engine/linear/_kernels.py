@@ -1,0 +1,161 @@
+"""Numba kernels of the linear models: coordinate descent for the lasso on the Gram matrix,
+and one-pass class statistics and posteriors for the Gaussian classifiers.
+
+Parallel kernels split the rows into ``N_CHUNKS`` fixed chunks whose partial sums are combined
+in chunk order, so the numbers do not depend on the core count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from prmlab.engine._jit import jit
+from prmlab.engine._parallel import N_CHUNKS, chunk_range
+
+
+@jit
+def lasso_gram_path(G, q, yy, n_samples, alphas, max_iter, tol, w):
+    """Coordinate descent on ``1/(2n)‖y − Xw‖² + α‖w‖₁`` for each α in ``alphas`` in turn,
+    warm-started from ``w`` (updated in place), given ``G = XᵀX``, ``q = Xᵀy``, ``yy = yᵀy``.
+
+    Each α stops when the duality gap is below ``tol · yᵀy`` (scikit-learn's rule, checked
+    once the largest coordinate change is below ``tol`` times the largest coefficient).
+    Returns ``(coefs (n_alphas, d), gaps (n_alphas,), n_iter (n_alphas,))``.
+    """
+    d = G.shape[0]
+    m = alphas.shape[0]
+    coefs = np.empty((m, d))
+    gaps = np.empty(m)
+    n_iter = np.zeros(m, dtype=np.int64)
+    Gw = G @ w if d > 0 else np.zeros(0)
+    tol_abs = tol * yy
+    for a in range(m):
+        lam = alphas[a] * n_samples
+        gap = np.inf
+        for it in range(max_iter):
+            w_max = 0.0
+            d_w_max = 0.0
+            for j in range(d):
+                g_jj = G[j, j]
+                if g_jj == 0.0:
+                    continue
+                old = w[j]
+                tmp = q[j] - Gw[j] + g_jj * old
+                new = 0.0
+                if tmp > lam:
+                    new = (tmp - lam) / g_jj
+                elif tmp < -lam:
+                    new = (tmp + lam) / g_jj
+                if new != old:
+                    delta = new - old
+                    for i in range(d):
+                        Gw[i] += G[i, j] * delta
+                    w[j] = new
+                    if abs(delta) > d_w_max:
+                        d_w_max = abs(delta)
+                if abs(new) > w_max:
+                    w_max = abs(new)
+            n_iter[a] = it + 1
+            if w_max == 0.0 or d_w_max / w_max < tol or it == max_iter - 1:
+                gap = lasso_gram_gap(G, q, yy, lam, w, Gw)
+                if gap < tol_abs:
+                    break
+        coefs[a] = w
+        gaps[a] = gap
+    return coefs, gaps, n_iter
+
+
+@jit
+def lasso_gram_gap(G, q, yy, lam, w, Gw):
+    """Duality gap of ``½‖y − Xw‖² + λ‖w‖₁`` from the Gram form (``Gw = G w``)."""
+    d = w.shape[0]
+    wq = 0.0
+    wGw = 0.0
+    l1 = 0.0
+    dual_norm = 0.0
+    for j in range(d):
+        wq += w[j] * q[j]
+        wGw += w[j] * Gw[j]
+        l1 += abs(w[j])
+        xr = abs(q[j] - Gw[j])  # |x_jᵀ r|
+        if xr > dual_norm:
+            dual_norm = xr
+    rr = max(yy - 2.0 * wq + wGw, 0.0)
+    scale = lam / dual_norm if dual_norm > lam else 1.0
+    return 0.5 * rr * (1.0 + scale * scale) + lam * l1 - scale * (yy - wq)
+
+
+@jit(parallel=True)
+def class_sums(X, codes, n_classes):
+    """Per-class ``(counts (K,), sums (K, d))`` in one parallel pass over fixed chunks."""
+    n, d = X.shape
+    counts = np.zeros((N_CHUNKS, n_classes))
+    sums = np.zeros((N_CHUNKS, n_classes, d))
+    for c in prange(N_CHUNKS):
+        lo, hi = chunk_range(n, c, N_CHUNKS)
+        for i in range(lo, hi):
+            k = codes[i]
+            counts[c, k] += 1.0
+            for j in range(d):
+                sums[c, k, j] += X[i, j]
+    total_counts = np.zeros(n_classes)
+    total_sums = np.zeros((n_classes, d))
+    for c in range(N_CHUNKS):
+        total_counts += counts[c]
+        total_sums += sums[c]
+    return total_counts, total_sums
+
+
+@jit(parallel=True)
+def class_scatters(X, codes, means):
+    """Per-class centred scatter ``S_k = Σ_{i in k} (x_i − m_k)(x_i − m_k)ᵀ`` (K, d, d)."""
+    n, d = X.shape
+    n_classes = means.shape[0]
+    parts = np.zeros((N_CHUNKS, n_classes, d, d))
+    for c in prange(N_CHUNKS):
+        lo, hi = chunk_range(n, c, N_CHUNKS)
+        diff = np.empty(d)
+        for i in range(lo, hi):
+            k = codes[i]
+            for j in range(d):
+                diff[j] = X[i, j] - means[k, j]
+            for a in range(d):
+                da = diff[a]
+                for b in range(a + 1):
+                    parts[c, k, a, b] += da * diff[b]
+    out = np.zeros((n_classes, d, d))
+    for c in range(N_CHUNKS):
+        out += parts[c]
+    for k in range(n_classes):
+        for a in range(d):
+            for b in range(a):
+                out[k, b, a] = out[k, a, b]
+    return out
+
+
+@jit(parallel=True)
+def linear_softmax(X, coef, intercept):
+    """``softmax(X coefᵀ + intercept)`` row by row (n, K): posteriors of a linear model."""
+    n, d = X.shape
+    K = coef.shape[0]
+    out = np.empty((n, K))
+    for c in prange(N_CHUNKS):
+        lo, hi = chunk_range(n, c, N_CHUNKS)
+        for i in range(lo, hi):
+            top = -np.inf
+            for k in range(K):
+                s = intercept[k]
+                for j in range(d):
+                    s += X[i, j] * coef[k, j]
+                out[i, k] = s
+                if s > top:
+                    top = s
+            total = 0.0
+            for k in range(K):
+                e = np.exp(out[i, k] - top)
+                out[i, k] = e
+                total += e
+            for k in range(K):
+                out[i, k] /= total
+    return out
