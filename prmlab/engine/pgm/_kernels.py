@@ -1,0 +1,255 @@
+"""Numba kernels of the pgm engine besides belief propagation: graph colouring, mean field,
+Gibbs sampling and exact enumeration.
+
+Mean field and Gibbs update one colour class at a time (no edge inside a class, so its nodes'
+updates are independent given the rest: a checkerboard on a grid), the class split into
+``N_CHUNKS`` fixed chunks. Gibbs draws chunk ``c``'s numbers from stream ``c``, so a seed
+gives the same samples on any number of threads.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import prange
+
+from prmlab.engine._jit import jit
+from prmlab.engine._normal_stream import uniform
+from prmlab.engine._parallel import N_CHUNKS, chunk_range
+
+
+@jit
+def greedy_colouring(indptr, neighbour):
+    """``(n,)`` colours: each node, in order, takes the smallest colour no earlier neighbour
+    has (at most max degree + 1 colours)."""
+    n = indptr.shape[0] - 1
+    colour = np.full(n, -1, dtype=np.int64)
+    taken = np.full(n + 1, -1, dtype=np.int64)  # taken[c] == i: colour c is used next to i
+    for i in range(n):
+        for s in range(indptr[i], indptr[i + 1]):
+            j = neighbour[s]
+            if colour[j] >= 0:
+                taken[colour[j]] = i
+        c = 0
+        while taken[c] == i:
+            c += 1
+        colour[i] = c
+    return colour
+
+
+@jit(inline="always")
+def _mean_field_node(i, log_unary, logpot, indptr, neighbour, incoming, q, a):
+    """q_i(x) ∝ exp(θᵢ(x) + Σ_j Σ_y q_j(y) θ_ij(x, y)) (PRML (10.9)); returns max |Δq_i|."""
+    k = log_unary.shape[1]
+    shared = logpot.shape[0] == 1
+    for x in range(k):
+        a[x] = log_unary[i, x]
+    for s in range(indptr[i], indptr[i + 1]):
+        j = neighbour[s]
+        d = incoming[s]  # message j → i: 2e + 1 when i is the edge's first end
+        e = d >> 1
+        t = 0 if shared else e
+        first = (d & 1) == 1
+        for x in range(k):
+            acc = 0.0
+            for y in range(k):
+                acc += q[j, y] * (logpot[t, x, y] if first else logpot[t, y, x])
+            a[x] += acc
+    hi = a.max()
+    total = 0.0
+    for x in range(k):
+        a[x] = math.exp(a[x] - hi)
+        total += a[x]
+    worst = 0.0
+    for x in range(k):
+        new = a[x] / total
+        worst = max(worst, abs(new - q[i, x]))
+        q[i, x] = new
+    return worst
+
+
+@jit(parallel=True)
+def mean_field_sweep(log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q):
+    """One coordinate-ascent sweep, colour class by colour class; updates ``q (n, k)`` in
+    place and returns the largest change of any q_i(x)."""
+    k = log_unary.shape[1]
+    change = np.zeros(N_CHUNKS)
+    for col in range(colour_start.shape[0] - 1):
+        first = colour_start[col]
+        size = colour_start[col + 1] - first
+        for c in prange(N_CHUNKS):
+            lo, hi = chunk_range(size, c, N_CHUNKS)
+            a = np.empty(k)
+            worst = change[c]
+            for r in range(first + lo, first + hi):
+                worst = max(
+                    worst,
+                    _mean_field_node(
+                        colour_nodes[r], log_unary, logpot, indptr, neighbour, incoming, q, a
+                    ),
+                )
+            change[c] = worst
+    return change.max()
+
+
+@jit(parallel=True)
+def elbo(log_unary, edges, logpot, q):
+    """ELBO = E_q[log p̃(x)] + H(q) = Σᵢ Σ qᵢ(θᵢ − log qᵢ) + Σₑ Σ q_u q_v θₑ (PRML (10.3)),
+    summed in fixed chunks."""
+    n, k = log_unary.shape
+    E = edges.shape[0]
+    shared = logpot.shape[0] == 1
+    parts = np.zeros(N_CHUNKS)
+    for c in prange(N_CHUNKS):
+        total = 0.0
+        lo, hi = chunk_range(n, c, N_CHUNKS)
+        for i in range(lo, hi):
+            for x in range(k):
+                if q[i, x] > 0.0:
+                    total += q[i, x] * (log_unary[i, x] - math.log(q[i, x]))
+        lo, hi = chunk_range(E, c, N_CHUNKS)
+        for e in range(lo, hi):
+            t = 0 if shared else e
+            u = edges[e, 0]
+            v = edges[e, 1]
+            for a in range(k):
+                for b in range(k):
+                    total += q[u, a] * q[v, b] * logpot[t, a, b]
+        parts[c] = total
+    return parts.sum()
+
+
+@jit(inline="always")
+def _gibbs_node(i, log_unary, logpot, indptr, incoming, neighbour, x, a, stream):
+    """Draw xᵢ from p(xᵢ | its neighbours) ∝ exp(θᵢ(xᵢ) + Σ_j θ_ij(xᵢ, x_j)) (PRML §11.3)."""
+    k = log_unary.shape[1]
+    shared = logpot.shape[0] == 1
+    for v in range(k):
+        a[v] = log_unary[i, v]
+    for s in range(indptr[i], indptr[i + 1]):
+        d = incoming[s]
+        t = 0 if shared else d >> 1
+        xj = x[neighbour[s]]
+        if d & 1:  # i is the edge's first end
+            for v in range(k):
+                a[v] += logpot[t, v, xj]
+        else:
+            for v in range(k):
+                a[v] += logpot[t, xj, v]
+    if k == 2:
+        x[i] = 1 if uniform(stream) * (1.0 + math.exp(a[0] - a[1])) < 1.0 else 0
+        return
+    hi = a.max()
+    total = 0.0
+    for v in range(k):
+        a[v] = math.exp(a[v] - hi)
+        total += a[v]
+    target = uniform(stream) * total
+    v = 0
+    while v < k - 1 and target >= a[v]:
+        target -= a[v]
+        v += 1
+    x[i] = v
+
+
+@jit(parallel=True)
+def gibbs_sweeps(
+    log_unary,
+    logpot,
+    indptr,
+    neighbour,
+    incoming,
+    colour_start,
+    colour_nodes,
+    x,
+    streams,
+    n_sweeps,
+    counts,
+    record,
+    samples,
+    row,
+):
+    """``n_sweeps`` sweeps over the colour classes, updating states ``x (n,)`` in place.
+    ``counts (n, k)`` gains one per node and sweep when it has rows (else nothing is
+    counted); ``samples[row + s] = x[record]`` after sweep s when ``samples`` has rows."""
+    k = log_unary.shape[1]
+    n = x.shape[0]
+    for sweep in range(n_sweeps):
+        for col in range(colour_start.shape[0] - 1):
+            first = colour_start[col]
+            size = colour_start[col + 1] - first
+            for c in prange(N_CHUNKS):
+                lo, hi = chunk_range(size, c, N_CHUNKS)
+                a = np.empty(k)
+                stream = streams[c]
+                for r in range(first + lo, first + hi):
+                    _gibbs_node(
+                        colour_nodes[r],
+                        log_unary,
+                        logpot,
+                        indptr,
+                        incoming,
+                        neighbour,
+                        x,
+                        a,
+                        stream,
+                    )
+        if counts.shape[0]:
+            for c in prange(N_CHUNKS):
+                lo, hi = chunk_range(n, c, N_CHUNKS)
+                for i in range(lo, hi):
+                    counts[i, x[i]] += 1
+        if samples.shape[0]:
+            for m in range(record.shape[0]):
+                samples[row + sweep, m] = x[record[m]]
+
+
+@jit
+def enumerate_configurations(log_unary, edges, logpot):
+    """Every configuration's log p̃(x), in mixed-radix order (node 0 fastest): returns
+    ``(log_partition, marginals (n, k), max_marginals (n, k), map (n,), log_max)``;
+    max-marginals are exp(max over the rest − log_max), 1 at the MAP."""
+    n, k = log_unary.shape
+    E = edges.shape[0]
+    shared = logpot.shape[0] == 1
+    total = k**n
+    score = np.empty(total)
+    x = np.zeros(n, dtype=np.int64)
+    best = -math.inf
+    best_x = np.zeros(n, dtype=np.int64)
+    max_marg = np.full((n, k), -math.inf)
+    for m in range(total):
+        s = 0.0
+        for i in range(n):
+            s += log_unary[i, x[i]]
+        for e in range(E):
+            s += logpot[0 if shared else e, x[edges[e, 0]], x[edges[e, 1]]]
+        score[m] = s
+        for i in range(n):
+            max_marg[i, x[i]] = max(max_marg[i, x[i]], s)
+        if s > best:
+            best = s
+            best_x[:] = x
+        i = 0  # next configuration: add one in base k
+        while i < n:
+            x[i] += 1
+            if x[i] < k:
+                break
+            x[i] = 0
+            i += 1
+    marg = np.zeros((n, k))
+    mass = 0.0
+    for m in range(total):
+        w = math.exp(score[m] - best)
+        mass += w
+        for i in range(n):
+            marg[i, x[i]] += w
+        i = 0
+        while i < n:
+            x[i] += 1
+            if x[i] < k:
+                break
+            x[i] = 0
+            i += 1
+    return best + math.log(mass), marg / mass, np.exp(max_marg - best), best_x, best
