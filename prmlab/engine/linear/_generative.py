@@ -161,7 +161,8 @@ class GaussianDiscriminant:
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each row of ``X`` (n,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        best = np.argmax(self.predict_proba(X), axis=1)  # checks the fit first
+        return self.classes_[best]
 
 
 class GaussianNB:
@@ -218,4 +219,5 @@ class GaussianNB:
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each row of ``X`` (n,)."""
-        return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
+        best = np.argmax(self.predict_log_proba(X), axis=1)  # checks the fit first
+        return self.classes_[best]

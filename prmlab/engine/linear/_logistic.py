@@ -311,7 +311,8 @@ class LogisticRegression:
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each row of ``X`` (n,)."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        best = np.argmax(self.predict_proba(X), axis=1)  # checks the fit first
+        return self.classes_[best]
 
 
 def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:

@@ -130,4 +130,5 @@ class Perceptron:
 
     def predict(self, X: Any) -> np.ndarray:
         """The class of each row of ``X`` (n,): ``classes_[1]`` where ``wᵀx + b > 0``."""
-        return self.classes_[(self.decision_function(X) > 0.0).astype(int)]
+        positive = self.decision_function(X) > 0.0  # checks the fit first
+        return self.classes_[positive.astype(int)]
