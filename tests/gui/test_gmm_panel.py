@@ -127,6 +127,7 @@ def test_restarts_fill_the_histogram_and_a_click_loads_a_run(qtbot, panel, wait_
     )
     assert panel.restarts_view.mark.isVisible()
     assert panel.seed() == int(r.seeds[int(np.argmin(np.abs(r.scores - x)))])
+    wait_idle(panel)  # its responsibilities are recomputed in the worker
     assert panel.result.converged
 
 
@@ -330,3 +331,48 @@ def test_a_reg_covar_drag_is_one_undoable_change(panel, wait_idle):
     wait_idle(panel)
     assert panel.lab_state().reg_covar == before and panel.result is not None
     assert slider.value() == pytest.approx(before)
+
+
+def _array_bytes(value, seen: set) -> int:
+    """Bytes of the distinct arrays ``value`` holds (views of one buffer counted once)."""
+    import dataclasses
+
+    if isinstance(value, np.ndarray):
+        base = value if value.base is None else value.base
+        if id(base) in seen:
+            return 0
+        seen.add(id(base))
+        return base.nbytes if isinstance(base, np.ndarray) else value.nbytes
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(_array_bytes(getattr(value, f.name), seen) for f in dataclasses.fields(value))
+    if isinstance(value, (list, tuple)):
+        return sum(_array_bytes(v, seen) for v in value)
+    return 0
+
+
+def test_a_million_points_keep_every_half_step_within_the_history_budget(
+    qtbot, make_panel, wait_idle
+):
+    from prmlab.gui.panels.gmm.data import BIG_PRESET
+
+    p = make_panel(GmmPanel)
+    p.load_preset(BIG_PRESET)
+    wait_idle(p, timeout=120_000)
+    pictures = {}
+    while not p.result.finished:  # E, M, E, ... to convergence (a few iterations)
+        click(qtbot, p.timeline.forward_button)
+        wait_idle(p, timeout=60_000)
+        pictures[p.result.position] = p.figure.grab().toImage()
+    end = p.result.position
+    assert len(p.X) == 1_000_000 and p.history.positions == tuple(range(end + 1)) and end >= 6
+    entries = [p.history.get(position) for position in p.history.positions]
+    assert all(state.X is p.state.X for state, _ in entries)  # the data once, shared
+    seen = {id(p.state.X if p.state.X.base is None else p.state.X.base)}
+    held = _array_bytes(entries, seen)  # what the entries hold beyond the shared data
+    assert held <= p.history.budget and p.history.nbytes <= p.history.budget
+    assert held < 2 * 2**20  # parameters only: one n x K resp would be 40 MB
+    for position in (end - 2, 3):  # back to an M and an E step: the pixels of the first time
+        p.seek(position)
+        wait_idle(p, timeout=60_000)
+        assert p.result.position == position
+        assert p.figure.grab().toImage() == pictures[position]

@@ -9,6 +9,7 @@ import pytest
 from prmlab.engine import gmm as engine
 from prmlab.lab import gmm
 from prmlab.lab import session as S
+from prmlab.lab.history import nbytes_of
 
 FAITHFUL = "Old Faithful"
 
@@ -137,7 +138,9 @@ def test_a_restart_reloads_as_its_state(faithful):
     assert runs.progress == 1.0 and runs.seeds.tolist() == [0, 1, 2]
     best = int(np.argmax(runs.scores))
     shown = gmm.Experiment(runs.state_of(state, best)).result
-    np.testing.assert_array_equal(shown.means, runs.results[best].means)
+    restored = gmm.restore(runs.results[best], gmm.fitted_data(state))
+    for name in ("means", "resp", "history"):
+        np.testing.assert_array_equal(getattr(restored, name), getattr(shown, name))
     assert shown.log_likelihood == runs.scores[best]
     hist = gmm.score_histogram(runs.scores, "gmm")
     assert hist.counts.sum() == 3 and 1 <= hist.n_optima <= 3
@@ -185,3 +188,23 @@ def test_results_table_has_points_then_components(faithful):
     assert len(table) == 272 + 2
     assert list(table.columns[:4]) == ["row", "index", "eruptions", "waiting"]
     assert "resp_1" in table and "cov_eruptions_waiting" in table
+
+
+@pytest.mark.parametrize("method", ["gmm", "kmeans"])
+def test_a_kept_half_step_holds_no_per_point_array_and_restores_exactly(faithful, method):
+    state = faithful.replace(method=method, k=3)
+    exp, X = gmm.Experiment(state), gmm.fitted_data(state)
+    results = [exp.result] + [exp.step() for _ in range(5)]  # init, E, M, E, M, E
+    for r in results:
+        k = gmm.kept(r)
+        assert k.result.resp.size == 0 and k.result.labels is None
+        small = k.init_labels is None or k.init_labels.dtype == np.uint8
+        assert small and nbytes_of(k) < 2_000  # parameters only, not n x K
+        back = gmm.restore(k, X)
+        for name in ("weights", "means", "covariances", "resp", "history"):
+            np.testing.assert_array_equal(getattr(back, name), getattr(r, name))
+        if r.labels is None:
+            assert back.labels is None
+        else:
+            np.testing.assert_array_equal(back.labels, r.labels)
+        assert back.position == r.position and back.finished == r.finished

@@ -13,7 +13,7 @@ import numpy as np
 
 from prmlab.engine import gmm
 from prmlab.engine.pca import PCA
-from prmlab.lab.gmm._experiment import Experiment, Result, State, estimator
+from prmlab.lab.gmm._experiment import Experiment, Kept, Result, State, estimator, kept
 
 GMM_TOL = gmm.GaussianMixture().tol  # runs closer than this reached the same optimum
 
@@ -22,12 +22,14 @@ GMM_TOL = gmm.GaussianMixture().tol  # runs closer than this reached the same op
 class Restarts:
     """Finished seeded runs: ``scores`` (final mean log-likelihood, or −inertia), their
     ``seeds`` and ``positions`` (the State of run i is ``state.replace(seed=seeds[i],
-    position=positions[i])``), ``results`` and the share done."""
+    position=positions[i])``), their converged ``results`` (kept without per-point arrays:
+    20 runs on a million points would hold 800 MB of responsibilities; ``restore`` one) and
+    the share done."""
 
     scores: np.ndarray
     seeds: np.ndarray
     positions: np.ndarray
-    results: tuple[Result, ...]
+    results: tuple[Kept, ...]
     progress: float
 
     def state_of(self, state: State, index: int) -> State:
@@ -50,7 +52,7 @@ def restarts(state: State) -> Iterator[Restarts | None]:
         scores.append(r.log_likelihood if r.method == "gmm" else -r.log_likelihood)
         seeds.append(state.seed + i)
         positions.append(r.position)
-        results.append(r)
+        results.append(kept(r))
         done = (i + 1) / state.n_runs
         yield Restarts(np.array(scores), np.array(seeds), np.array(positions), tuple(results), done)
     return Restarts(np.array(scores), np.array(seeds), np.array(positions), tuple(results), 1.0)

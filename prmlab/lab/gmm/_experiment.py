@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -114,9 +114,12 @@ class Result:
 
     ``covariances (K, d, d)`` (k-means: zeros, none are fitted); ``resp (n, K)`` (k-means:
     one-hot, uniform before the first assignment); ``labels`` k-means' hard labels (None
-    before the first assignment; GMM: None, ``labels_of`` takes the most responsible);
+    before the first assignment; GMM: None, ``hard_labels`` takes the most responsible);
     ``history`` mean log-likelihood (GMM) or inertia (k-means) per E step; ``finished``: no
-    further half-step (converged after an M step, or ``MAX_ITER`` reached).
+    further half-step (converged after an M step, or ``MAX_ITER`` reached). ``source``: the
+    ``(weights, means, covariances)`` of the latest E step, from which ``resp`` and ``labels``
+    follow with the data (None at the init), so ``kept`` / ``restore`` can drop and recompute
+    them.
     """
 
     method: str
@@ -129,6 +132,7 @@ class Result:
     converged: bool
     finished: bool
     labels: np.ndarray | None = None
+    source: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @property
     def half(self) -> str:
@@ -183,12 +187,18 @@ def check_state(state: State) -> np.ndarray:
     return estimator(state).check_params(fitted_data(state))
 
 
-def _result(step, method: str, n: int) -> Result:
-    """The engine's EMStep or KMeansStep as a Result."""
+def one_hot(labels: np.ndarray, k: int) -> np.ndarray:
+    """``(n, k)`` float64 rows with a 1 in column ``labels[i]``."""
+    # a broadcast compare, not fancy indexing: NumPy drops the GIL for big n
+    return (labels[:, None] == np.arange(k)[None, :]).astype(np.float64)
+
+
+def _result(step, method: str, n: int, previous: Result | None) -> Result:
+    """The engine's EMStep or KMeansStep as a Result (``previous``: the Result before it)."""
     position = 0 if step.half == "init" else 2 * step.iteration - (step.half == "E")
     finished = step.half == "M" and (step.converged or step.iteration >= MAX_ITER)
     if method == "gmm":
-        return Result(
+        result = Result(
             "gmm",
             position,
             step.weights,
@@ -199,25 +209,61 @@ def _result(step, method: str, n: int) -> Result:
             step.converged,
             finished,
         )
-    k, d = step.centers.shape
-    if step.half == "init":
-        labels, resp, weights = None, np.full((n, k), 1.0 / k), np.full(k, 1.0 / k)
-    else:  # broadcast compare, not fancy indexing: NumPy drops the GIL for big n
-        labels = step.labels
-        resp = (labels[:, None] == np.arange(k)[None, :]).astype(np.float64)
-        weights = np.bincount(labels, minlength=k) / n
-    return Result(
-        "kmeans",
-        position,
-        weights,
-        step.centers,
-        np.zeros((k, d, d)),
-        resp,
-        step.inertia_history,
-        step.converged,
-        finished,
-        labels,
-    )
+    else:
+        k, d = step.centers.shape
+        if step.half == "init":
+            labels, resp, weights = None, np.full((n, k), 1.0 / k), np.full(k, 1.0 / k)
+        else:
+            labels = step.labels
+            resp = one_hot(labels, k)
+            weights = np.bincount(labels, minlength=k) / n
+        covariances = np.zeros((k, d, d))
+        result = Result(
+            "kmeans", position, weights, step.centers, covariances, resp,
+            step.inertia_history, step.converged, finished, labels,
+        )  # fmt: skip
+    if step.half == "E":  # the parameters its responsibilities come from
+        source = (result.weights, result.means, result.covariances)
+    else:  # an M step re-estimates from the previous E step's responsibilities
+        source = None if previous is None else previous.source
+    return replace(result, source=source)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A Result without its per-point arrays: what a history keeps of a half-step (a few
+    hundred bytes, where ``resp`` of a million points is 40 MB). ``result`` has an empty
+    ``resp`` and no ``labels``; ``init_labels`` is the init's hard assignment (GMM at
+    position 0, in the smallest integer type), else None. ``restore`` gives the Result back."""
+
+    result: Result
+    init_labels: np.ndarray | None = None
+
+
+def kept(result: Result) -> Kept:
+    """``result`` as a history keeps it (see ``Kept``)."""
+    init_labels = None
+    if result.source is None and result.method == "gmm":  # the init: one-hot rows
+        dtype = np.uint8 if len(result.weights) <= 256 else np.int64
+        init_labels = result.resp.argmax(axis=1).astype(dtype)
+    empty = np.empty((0, len(result.weights)))
+    return Kept(replace(result, resp=empty, labels=None), init_labels)
+
+
+def restore(k: Kept, X: np.ndarray) -> Result:
+    """The Result ``k`` was kept from, its ``resp`` and ``labels`` recomputed on the fitted
+    data ``X`` by the engine from the parameters of its E step (the same numbers: the
+    engine's passes do not depend on the thread count)."""
+    r, n_components = k.result, len(k.result.weights)
+    if r.source is None:  # the init
+        if k.init_labels is None:  # k-means before its first assignment
+            return replace(r, resp=np.full((len(X), n_components), 1.0 / n_components))
+        return replace(r, resp=one_hot(k.init_labels, n_components))
+    weights, means, covariances = r.source
+    if r.method == "gmm":
+        return replace(r, resp=gmm.e_step(X, weights, means, covariances)[0])
+    labels = gmm.assign_labels(X, means)[0]
+    return replace(r, resp=one_hot(labels, n_components), labels=labels)
 
 
 class Experiment:
@@ -242,7 +288,7 @@ class Experiment:
     def reset(self) -> Result:
         """Back to the init step (position 0) of the same State."""
         self._steps = estimator(self.state).iter_fit(self._X)
-        self.result = _result(next(self._steps), self.state.method, len(self._X))
+        self.result = _result(next(self._steps), self.state.method, len(self._X), None)
         self.state = self.state.replace(position=0)
         return self.result
 
@@ -255,7 +301,8 @@ class Experiment:
         if not self.result.finished:
             with warnings.catch_warnings():  # reaching MAX_ITER is shown, not warned
                 warnings.simplefilter("ignore", gmm.ConvergenceWarning)
-                self.result = _result(next(self._steps), self.state.method, len(self._X))
+                step = next(self._steps)
+                self.result = _result(step, self.state.method, len(self._X), self.result)
             self.state = self.state.replace(position=self.result.position)
         return self.result
 

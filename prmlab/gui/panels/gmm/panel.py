@@ -2,8 +2,10 @@
 
 The panel holds the current ``prmlab.lab.gmm.State`` and the Frame drawn of it; the lab's
 Experiment runs in the Job's worker (Step E, Step M, Step, Play, Fit, restarts, BIC/AIC) and
-each half-step is kept in ``history`` (entries ``(State, Frame)``, bounded in bytes)
-for the timeline to scrub back and forth. Only this GUI thread draws.
+each half-step is kept in ``history`` for the timeline to scrub back and forth: entries
+``(State, gmm.Kept)``, the parameters without the per-point responsibilities, which the
+worker recomputes on a seek (the States share the panel's data arrays). Only this GUI
+thread draws.
 """
 
 from __future__ import annotations
@@ -19,9 +21,17 @@ from prmlab.gui.panels.gmm.controls import GmmControls
 from prmlab.gui.panels.gmm.data import END, GmmData, fresh_fit
 from prmlab.gui.panels.gmm.density import DensityView
 from prmlab.gui.panels.gmm.views import CriteriaView, CurveView, DataView, RestartsView
-from prmlab.gui.panels.gmm.work import Frame, advance, full_run
+from prmlab.gui.panels.gmm.work import Frame, advance, full_run, restored
 from prmlab.gui.widgets.numbers import plural
 from prmlab.lab import gmm
+from prmlab.lab.history import History, nbytes_of
+
+
+def kept_bytes(entry: tuple[gmm.State, gmm.Kept]) -> int:
+    """What one half-step adds to the history: its kept parameters (and dragged means); the
+    data arrays belong to the panel's State, shared by every entry, not copied per entry."""
+    state, kept = entry
+    return nbytes_of(kept) + nbytes_of(state.means_init)
 
 
 class GmmPanel(GmmData, BasePanel):
@@ -55,6 +65,7 @@ class GmmPanel(GmmData, BasePanel):
         self._layout: DensityView | None = None
         self._layout_token = 0
         self._drag_start: gmm.State | None = None  # reg_covar's value when a drag began
+        self.history = History(sizeof=kept_bytes)
 
         self.ui = ui = GmmControls(self.controls, self.seed_box)
         ui.preset_box.activated.connect(lambda i: self.load_preset(gmm.PRESETS[i]))
@@ -170,12 +181,12 @@ class GmmPanel(GmmData, BasePanel):
             self.step("M" if self.result.half == "E" else "E")
 
     def seek(self, position: int) -> None:
-        """Show the fit at ``position`` half-steps: kept in ``history``, or recomputed."""
+        """Show the fit at ``position`` half-steps: kept in ``history`` (its responsibilities
+        recomputed in the worker), or run again from the init."""
         self.playback.pause()
         kept = self.history.get(position)
         if kept is not None:
-            self.job.cancel()
-            self._take(kept[1], record=False)
+            self._run(restored, kept[1], self.X, self._layout, label="EM: step back", record=False)
         else:
             self._experiment = None  # a fresh run from the init; the history is kept
             args = (None, self.state, position, self._layout)
@@ -237,7 +248,7 @@ class GmmPanel(GmmData, BasePanel):
         self.state = self.state.replace(position=frame.result.position)
         self.frame = frame
         if record:
-            self.record(frame.result.position, self.state, frame)
+            self.record(frame.result.position, self.state, gmm.kept(frame.result))
         else:
             self.update_timelines(frame.result.position)
         if frame.result.finished:
@@ -295,14 +306,13 @@ class GmmPanel(GmmData, BasePanel):
         runs = self.restarts_view.restarts
         if runs is None or not 0 <= index < len(runs.results):
             return
-        self.job.cancel()
         self.playback.pause()
         self._show_seed(int(runs.seeds[index]))
         self.restarts_view.mark_score(float(runs.scores[index]))
         self._experiment = None
         self._forget_steps()
         self.state = runs.state_of(self.state, index)
-        self._take(Frame(runs.results[index]), record=True)
+        self._run(restored, runs.results[index], self.X, self._layout, label="EM: load run")
         self.messages.note(
             f"Loaded the run with seed {runs.seeds[index]}: {runs.scores[index]:.5g}"
         )

@@ -35,6 +35,12 @@ def frame_of(result: gmm.Result, layout: DensityView | None) -> Frame:
     return Frame(result, density_image(result.resp, layout), layout.token)
 
 
+def restored(kept: gmm.Kept, X: np.ndarray, layout: DensityView | None) -> Frame:
+    """The Frame of a kept half-step: its responsibilities recomputed on the fitted data
+    ``X`` (the history and the restarts keep parameters only)."""
+    return frame_of(gmm.restore(kept, X), layout)
+
+
 def advance(
     experiment: gmm.Experiment | None,
     state: gmm.State,
