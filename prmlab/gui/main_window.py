@@ -1,50 +1,40 @@
-"""The main window: six panels as tabs, menus, status bar with progress and Cancel, settings.
+"""The main window: a tab per registered panel, menus, status bar with progress and Cancel,
+settings.
 
 A panel is built when its tab is first shown: importing and building all six took most of the
-start-up (their modules pull in Numba, SciPy and the engine).
+start-up (their modules pull in Numba, SciPy and the engine). The window's parts each have a
+module: menus and look (``window_menus``), the status bar (``window_status``), data in
+(``window_data``), export (``window_export``), sessions (``sessions``); features such as
+presenter mode plug in through ``window_features`` with no edit here.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
-import sys
 from pathlib import Path
 
-import PySide6
-from PySide6.QtCore import QSettings, Qt, QTimer, qVersion
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QUndoGroup
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QUndoGroup
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from prmlab import __version__
-from prmlab.data import Dataset, DatasetError
-from prmlab.data.builtin import BUILTIN
 from prmlab.engine.warmup import WarmupStep, warmup_all, warmup_order
 from prmlab.gui import theme
 from prmlab.gui.jobs import Job, JobMonitor, shutdown_jobs
-from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
+from prmlab.gui.panels import PANELS, panel_class
 from prmlab.gui.panels.base import BasePanel, PanelContext
-from prmlab.gui.sessions import Sessions, is_session_file
+from prmlab.gui.sessions import Sessions
 from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
-from prmlab.gui.widgets.text import elide
+from prmlab.gui.window_data import CSV_SUFFIXES, DataMixin
+from prmlab.gui.window_export import ExportMixin
+from prmlab.gui.window_features import install_features
+from prmlab.gui.window_menus import MenusMixin
+from prmlab.gui.window_status import STATUS_DELAY_MS, StatusBarMixin
 from prmlab.lab.session import Session
 
+__all__ = ["CLOSE_WAIT_S", "CSV_SUFFIXES", "STATUS_DELAY_MS", "MainWindow", "PanelSlot"]
+
 log = logging.getLogger("prmlab")
-# compressed tables too (prmlab.data.csv reads gzip, bzip2, xz and one-file ZIPs)
-CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".bz2", ".xz", ".zip")
-TABLE_FILTER = f"Tables ({' '.join('*' + s for s in CSV_SUFFIXES)})"
-STATUS_DELAY_MS = 250  # a job shows in the status bar once it has run this long
 CLOSE_WAIT_S = 1.0  # closing waits this long for workers, then leaves them to the exit
 
 
@@ -64,7 +54,7 @@ class PanelSlot(QWidget):
         panel.show()  # a child added to a page on screen stays hidden until shown
 
 
-class MainWindow(QMainWindow):
+class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow):
     """Holds the panels; routes menus, data and the status bar to the current one."""
 
     def __init__(
@@ -99,7 +89,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.panels: dict[str, BasePanel] = {}  # the panels built so far
-        self.slots = {name: PanelSlot(name) for name in PANEL_NAMES}
+        self.slots = {name: PanelSlot(name) for name in PANELS}
         for name, slot in self.slots.items():
             self.tabs.addTab(slot, PANELS[name].title)
         self.setCentralWidget(self.tabs)
@@ -108,6 +98,7 @@ class MainWindow(QMainWindow):
         self.warmup_job = warmup_job or Job(self, label="Preparing kernels")
         self._build_status_bar()
         self._build_menus()
+        install_features(self)
         saved = read_settings(self.settings)
         self._restore_settings(saved)
         if session is not None:
@@ -182,279 +173,6 @@ class MainWindow(QMainWindow):
             self.warmup_job.label = f"Preparing kernels for {title} ({step.done + 1}/{step.total})…"
             self._update_status()
 
-    # -- menus ------------------------------------------------------------------------
-    def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu("&File")
-        self._action(file, "&Open CSV…", lambda: self.open_csv(), QKeySequence.StandardKey.Open)
-        builtin = file.addMenu("&Built-in data")
-        for key in BUILTIN:
-            self._action(builtin, key, lambda _=False, k=key: self.load_builtin(k))
-        file.addSeparator()
-        self.sessions.add_actions(file)
-        file.addSeparator()
-        self._action(file, "Export &figure (PNG/SVG)…", lambda: self.export_figure(), "Ctrl+E")
-        self._action(file, "Export &results as CSV…", lambda: self.export_results(), "Ctrl+Shift+E")
-        file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-
-        edit = bar.addMenu("&Edit")
-        undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence("Ctrl+Z"))
-        redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        edit.addActions([undo, redo])
-
-        view = bar.addMenu("&View")
-        for i, name in enumerate(PANEL_NAMES):
-            self._action(
-                view,
-                PANELS[name].title,
-                lambda _=False, n=name: self.show_panel(n),
-                f"Ctrl+{i + 1}",
-            )
-        view.addSeparator()
-        self.dark_action = self._action(
-            view,
-            "&Dark theme",
-            lambda on: self.set_theme("dark" if on else "light"),
-            checkable=True,
-        )
-        self._action(
-            view, "&Bigger fonts", lambda: self.set_font_size(self.font_size + 2), "Ctrl+="
-        )
-        self._action(
-            view, "&Smaller fonts", lambda: self.set_font_size(self.font_size - 2), "Ctrl+-"
-        )
-        self._action(view, "&Full screen", self.toggle_full_screen, "F11")
-
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About prmlab", self.about)
-
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.job_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(False)
-        self.cancel_button = QPushButton("Cancel (Esc)")
-        self.cancel_button.clicked.connect(self.monitor.cancel_newest)
-        # the data set the panels hold: changed only by a load some panel took, so a failed
-        # load (a bad file, data no panel can use) leaves the shape of the current data
-        self.data_label = QLabel()
-        for w in (self.data_label, self.job_label, self.progress, self.cancel_button):
-            status.addPermanentWidget(w)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.monitor.cancel_newest)
-        # Shown only for a job still running after a moment: a drag's refits come and go
-        # 30 times a second, and showing and hiding these relaid out the status bar each time.
-        self._status_shown = True
-        self._status_delay = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
-        self._status_delay.timeout.connect(lambda: self._show_status(bool(self.monitor.running)))
-        self.monitor.sigChanged.connect(self._update_status)
-        self._update_status()
-
-    def _show_status(self, on: bool) -> None:
-        if on != self._status_shown:
-            self._status_shown = on
-            for w in (self.job_label, self.progress, self.cancel_button):
-                w.setVisible(on)
-
-    def _update_status(self) -> None:
-        running = bool(self.monitor.running)
-        label = self.monitor.label()
-        if self.warmup_job in self.monitor.running[:-1]:  # say why the newest job may wait
-            label += f" · {self.warmup_job.label}"
-        self.job_label.setText(f"Running: {label}" if running else "")
-        if not running:
-            self._status_delay.stop()
-            self._show_status(False)
-        elif not self._status_shown and not self._status_delay.isActive():
-            self._status_delay.start()
-        if self.monitor.progress is None:
-            self.progress.setRange(0, 0)  # busy indicator
-        else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(self.monitor.progress * 1000))
-
-    # -- data -------------------------------------------------------------------------
-    def open_csv(self, path: str | None = None) -> Dataset | None:
-        """Show the CSV dialog (asking for a file first when ``path`` is None)."""
-        from prmlab.gui.widgets.csv_dialog import CsvDialog
-
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(
-                self, "Open CSV", self._last_dir(), f"{TABLE_FILTER};;All files (*)"
-            )
-            if not path:
-                return None
-        self._remember_dir(path)
-        dialog = CsvDialog(path, self)
-        if not dialog.exec() or dialog.dataset is None:
-            return None
-        self.set_dataset(dialog.dataset)
-        return dialog.dataset
-
-    def load_data_file(self, path: str) -> Dataset | None:
-        """Load a CSV without the dialog (``--data``); a failure is shown, data stay as they were."""
-        from prmlab.data.csv import load_csv
-
-        try:
-            dataset = load_csv(path)
-        except DatasetError as exc:
-            self.current_panel().messages.error(f"Could not load {path}: {exc}")
-            return None
-        self.set_dataset(dataset)
-        return dataset
-
-    def load_builtin(self, key: str) -> None:
-        """Open a built-in dataset; generated ones use the session's seed (``--seed``)."""
-        make = BUILTIN[key]
-        seeded = "seed" in inspect.signature(make).parameters
-        self.set_dataset(make(seed=self.context.seed) if seeded else make())
-
-    def set_dataset(self, dataset: Dataset) -> None:
-        """Hand ``dataset`` to every panel (each built now if it was not); the current panel's
-        message bar says which took it and which could not, and why."""
-        refused: dict[str, str] = {}
-        for name in PANEL_NAMES:
-            panel = self.panel(name)
-            self._demo_loaded.add(name)  # the user's data replaces the demo
-            why = _refusal(panel, dataset)
-            if why:
-                refused[PANELS[name].title] = why
-        self._say_who_took(dataset, refused)
-        if len(refused) < len(PANEL_NAMES):
-            self._show_data_shape(dataset)
-
-    def _show_data_shape(self, dataset: Dataset) -> None:
-        classes = f", {len(dataset.class_names)} classes" if dataset.y is not None else ""
-        self.data_label.setText(
-            f"{dataset.name or 'Data'}: {dataset.n_samples:,} rows × {dataset.n_features} "
-            f"features{classes}"
-        )
-
-    def _say_who_took(self, dataset: Dataset, refused: dict[str, str]) -> None:
-        took = [e.title for e in PANELS.values() if e.title not in refused]
-        text = f"{dataset.name or 'The data'} is in {', '.join(took) or 'no panel'}."
-        if refused:
-            text += " Not used by " + "; ".join(f"{t} ({why})" for t, why in refused.items())
-        if dataset.notes:  # what the loader detected, skipped and dropped: said here too
-            text += (". " if refused else " ") + dataset.notes_text()
-        panel = self.current_panel()
-        if panel.title in refused:
-            panel.messages.error(text)
-        else:
-            panel.messages.note(text)
-
-    def dragEnterEvent(self, event) -> None:
-        if self._dropped_file(event) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        path = self._dropped_file(event)
-        if path is not None:
-            event.acceptProposedAction()
-            if is_session_file(path):
-                self.sessions.open(path)
-            else:
-                self.open_csv(path)
-
-    @staticmethod
-    def _dropped_file(event) -> str | None:
-        """The first dropped local table or session file."""
-        for url in event.mimeData().urls():
-            path = url.toLocalFile() if url.isLocalFile() else ""
-            if path.lower().endswith(CSV_SUFFIXES) or is_session_file(path):
-                return path
-        return None
-
-    # -- export -----------------------------------------------------------------------
-    def export_figure(self, path: str | None = None) -> Path | None:
-        from prmlab.gui.widgets.export import export_figure, figure_filter  # pandas: not at start
-
-        panel = self.current_panel()
-        if path is None:
-            suggested = str(Path(self._last_dir()) / f"{panel.name}.png")
-            path, _ = QFileDialog.getSaveFileName(self, "Export figure", suggested, figure_filter())
-            if not path:
-                return None
-        panel.hide_transient()  # a hover tooltip describes the mouse, not the figure
-        try:
-            written = export_figure(panel.figure, path)
-        except (OSError, RuntimeError) as exc:
-            panel.messages.error(f"Could not write the figure: {exc}")
-            return None
-        self._remember_dir(str(written))
-        self.statusBar().showMessage(f"Figure written to {elide(str(written), 120)}", 8000)
-        return written
-
-    def export_results(self, path: str | None = None) -> Path | None:
-        from prmlab.gui.widgets.export import export_results
-
-        panel = self.current_panel()
-        frame = panel.results_frame()
-        if frame is None:
-            panel.messages.note("Nothing to export yet: run the panel first.")
-            return None
-        if path is None:
-            suggested = str(Path(self._last_dir()) / f"{panel.name}-results.csv")
-            path, _ = QFileDialog.getSaveFileName(self, "Export results", suggested, "CSV (*.csv)")
-            if not path:
-                return None
-        try:
-            written = export_results(frame, path)
-        except OSError as exc:
-            panel.messages.error(f"Could not write the results: {exc}")
-            return None
-        self._remember_dir(str(written))
-        self.statusBar().showMessage(f"Results written to {elide(str(written), 120)}", 8000)
-        return written
-
-    # -- view -------------------------------------------------------------------------
-    def set_theme(self, name: str) -> None:
-        self.theme = name
-        self.dark_action.setChecked(name == "dark")
-        self._apply_look()
-
-    def set_font_size(self, size: int) -> None:
-        self.font_size = int(min(max(size, theme.MIN_POINT_SIZE), theme.MAX_POINT_SIZE))
-        self._apply_look()
-
-    def _apply_look(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            theme.apply_app_theme(app, self.theme, self.font_size)
-        theme.style_plots(self, self.theme, self.font_size)
-
-    def toggle_full_screen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
-        else:
-            self.showFullScreen()
-
-    def about(self) -> None:
-        import numba
-        import numpy as np
-
-        QMessageBox.about(
-            self,
-            "About prmlab",
-            f"<h3>prmlab {__version__}</h3>"
-            "<p>A visual lab for classic pattern recognition.</p>"
-            f"<p>Qt {qVersion()} (PySide6 {PySide6.__version__})<br>"
-            f"NumPy {np.__version__}<br>Numba {numba.__version__}<br>"
-            f"Python {sys.version.split()[0]}</p>",
-        )
-
     # -- settings and shutdown ------------------------------------------------------------
     def _last_dir(self) -> str:
         return read_last_dir(self.settings)
@@ -499,16 +217,3 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.shutdown()
         super().closeEvent(event)
-
-
-def _refusal(panel: BasePanel, dataset: Dataset) -> str:
-    """Hand ``dataset`` to ``panel``; why it could not take it ("" if it did).
-
-    A panel refuses data with an error in its message bar, or (by default) does not use
-    tables at all.
-    """
-    if type(panel).set_dataset is BasePanel.set_dataset:
-        return "it does not use table data"
-    panel.messages.clear()  # a message of the old data is not this one's answer
-    panel.set_dataset(dataset)
-    return panel.messages.text() if panel.messages.level() == "error" else ""

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
+from prmlab.gui.panels import PANELS, panel_class
 from prmlab.gui.widgets.text import elide
 from prmlab.lab._state import LabState
 from prmlab.lab.session import (
@@ -45,7 +45,7 @@ def decode(session: Session) -> dict[str, LabState | PanelState]:
         if name not in PANELS:
             raise SessionError(
                 f"the session has a panel {name!r} this prmlab does not know "
-                f"(it knows {', '.join(PANEL_NAMES)}): update prmlab to open it"
+                f"(it knows {', '.join(PANELS)}): update prmlab to open it"
             )
         cls = panel_class(name)
         decoded[name] = saved if cls.state_class is None else cls.state_from_saved(saved)
@@ -75,18 +75,12 @@ class Sessions(QObject):
     # -- menus ----------------------------------------------------------------------------
     def add_actions(self, menu: QMenu) -> None:
         """File ▸ Open session…, Open recent, Save session (Ctrl+S), Save session as…"""
-        self._add(menu, "Open &session…", lambda: self.open(), "Ctrl+Shift+O")
+        add = self.window.add_action
+        add(menu, "Open &session…", lambda: self.open(), "Ctrl+Shift+O")
         self.recent_menu = menu.addMenu("Open &recent session")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._add(menu, "&Save session", lambda: self.save(), QKeySequence.StandardKey.Save)
-        self._add(menu, "Save session &as…", lambda: self.save_as(), "Ctrl+Shift+S")
-
-    def _add(self, menu: QMenu, text: str, slot, shortcut) -> QAction:
-        action = QAction(text, self.window)
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+        add(menu, "&Save session", lambda: self.save(), QKeySequence.StandardKey.Save)
+        add(menu, "Save session &as…", lambda: self.save_as(), "Ctrl+Shift+S")
 
     def recent(self) -> list[str]:
         """Recently opened or saved sessions, newest first (files that still exist)."""
@@ -118,7 +112,7 @@ class Sessions(QObject):
     def session(self) -> Session:
         """Every panel's State now and which panel is shown."""
         panels: dict[str, PanelState] = {}
-        for name in PANEL_NAMES:
+        for name in PANELS:
             panel = self.window.panels.get(name)
             if panel is not None:
                 saved = panel.session_state()

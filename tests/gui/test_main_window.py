@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
 
 from prmlab.data import Dataset
 from prmlab.engine import TOPICS
 from prmlab.gui import app as app_module
 from prmlab.gui.main_window import STATUS_DELAY_MS
-from prmlab.gui.panels import PANEL_NAMES, PANELS, panel_class
+from prmlab.gui.panels import PANEL_NAMES, PANELS, PanelEntry, panel_class
+from prmlab.gui.panels.base import BasePanel
 
 
-def test_six_tabs_and_panels_built_when_first_shown(qtbot, main_window):
+def test_a_tab_per_registered_panel_and_panels_built_when_first_shown(qtbot, main_window):
     titles = [main_window.tabs.tabText(i) for i in range(main_window.tabs.count())]
-    assert titles == ["SVM", "PCA", "EM/GMM", "HMM", "Tracking", "MCMC"]
+    assert titles == [entry.title for entry in PANELS.values()]
+    assert titles[:6] == ["SVM", "PCA", "EM/GMM", "HMM", "Tracking", "MCMC"]
     assert tuple(main_window.panels) == ("svm",)  # only the panel on screen is built
     qtbot.keyClick(main_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert main_window.current_panel().name == "gmm"
@@ -27,6 +32,64 @@ def test_six_tabs_and_panels_built_when_first_shown(qtbot, main_window):
     assert tuple(main_window.panels) == ("svm", "gmm", "mcmc")
     assert main_window.undo_group.activeStack() is main_window.panels["mcmc"].undo_stack
     assert main_window.panels["mcmc"].isVisible()
+
+
+class _FakePanel(BasePanel):
+    name = "fake"
+    title = "Fake"
+
+
+def _window(qtbot, tmp_path):
+    from prmlab.gui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, warmup=False, autoload_demos=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()  # shortcuts go to the active window
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_a_panel_added_to_the_registry_gets_its_tab_menu_action_and_ctrl_digit(
+    qtbot, tmp_path, monkeypatch
+):
+    module = types.ModuleType("fake_panel_module")
+    module.FakePanel = _FakePanel
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(PANELS, "fake", PanelEntry(module.__name__, "FakePanel", "Fake", ()))
+    window = _window(qtbot, tmp_path)
+    index = list(PANELS).index("fake")
+    assert window.tabs.tabText(index) == "Fake"
+    action = window.panel_actions["fake"]
+    assert action in window.menu("view").actions() and action.text() == "Fake"
+    assert action.shortcut() == QKeySequence(f"Ctrl+{index + 1}")
+    assert "fake" not in window.panels  # built when first shown, like the others
+    qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1.value + index), Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_panel(), _FakePanel)
+    assert window.tabs.currentIndex() == index
+
+
+def test_a_feature_plugs_its_menu_and_shortcut_into_the_window(qtbot, tmp_path, monkeypatch):
+    from prmlab.gui import window_features
+
+    presented = []
+
+    def install(window):  # what e.g. presenter mode does, with no edit of main_window
+        menu = window.menu("present", "&Present")
+        window.add_action(menu, "Presenter mode", lambda: presented.append(True), "F5")
+
+    module = types.ModuleType("fake_feature_module")
+    module.install = install
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(window_features, "WINDOW_FEATURES", (f"{module.__name__}:install",))
+    window = _window(qtbot, tmp_path)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Present", "&Help"]  # before Help
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert presented == [True]
+    with pytest.raises(KeyError, match="give a title"):
+        window.menu("nowhere")
 
 
 def test_the_registry_matches_the_panel_classes():
