@@ -96,7 +96,8 @@ def mean_field_sweep(log_unary, logpot, indptr, neighbour, incoming, colour_star
 @jit(parallel=True)
 def elbo(log_unary, edges, logpot, q):
     """ELBO = E_q[log p̃(x)] + H(q) = Σᵢ Σ qᵢ(θᵢ − log qᵢ) + Σₑ Σ q_u q_v θₑ (PRML (10.3)),
-    summed in fixed chunks."""
+    as ``(N_CHUNKS,)`` partial sums over fixed chunks (Numba would split an ``.sum()`` here
+    by the thread count, changing the last digits)."""
     n, k = log_unary.shape
     E = edges.shape[0]
     shared = logpot.shape[0] == 1
@@ -117,7 +118,7 @@ def elbo(log_unary, edges, logpot, q):
                 for b in range(k):
                     total += q[u, a] * q[v, b] * logpot[t, a, b]
         parts[c] = total
-    return parts.sum()
+    return parts  # summed by the caller: a sum here would be a parallel reduction
 
 
 @jit(inline="always")

@@ -51,7 +51,7 @@ class MeanFieldResult:
 
 def _elbo(mrf: PairwiseMRF, q: np.ndarray) -> float:
     with parallel_calls():
-        return float(elbo(mrf.log_unary, mrf.edges, mrf.potentials, q))
+        return float(elbo(mrf.log_unary, mrf.edges, mrf.potentials, q).sum())
 
 
 def _sweep(mrf: PairwiseMRF, q: np.ndarray) -> float:
