@@ -79,17 +79,14 @@ def main(argv: list[str] | None = None) -> int:
             d = _measure(topic, index, w, args.fresh, args.quick)
             print(json.dumps(d) if args.json else _row(d), flush=True)
     if args.ui:
-        from prmlab.bench.ui import measure_stalls
-        from prmlab.gui.panels import PANEL_NAMES
+        from prmlab.bench.ui import measure_ui
+        from prmlab.gui.panels import PANELS
 
-        panels = tuple(t for t in topics if t in PANEL_NAMES)
-        for d in measure_stalls(quick=args.quick, names=panels):
-            line = (
-                json.dumps(d)
-                if args.json
-                else f"{d['workload']:<44} max stall {d['max_stall_ms']:.1f} ms"
-            )
-            print(line, flush=True)
+        panels = tuple(t for t in topics if t in PANELS)
+        for d in measure_ui(quick=args.quick, names=panels):
+            mark = "" if d["met"] else " ✗"
+            line = f"{d['workload']:<44} {d['value']:.1f} {d['unit']} (goal {d['goal']}){mark}"
+            print(json.dumps(d) if args.json else line, flush=True)
         from prmlab.bench.startup import measure_startup
 
         d = measure_startup(repeats=1 if args.quick else 3)

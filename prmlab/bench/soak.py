@@ -97,28 +97,18 @@ def _idle(panel) -> None:
 def _drag_points(panel) -> None:
     """Drag the right-most point of the panel's point editor left and back, as a mouse does,
     then undo the gesture (the data stay the same from round to round)."""
-    from PySide6.QtCore import QPointF, Qt
-    from PySide6.QtTest import QTest
-
+    from prmlab.bench.ui import PointDrag
     from prmlab.gui.widgets.point_editor import PointEditor
 
     editor = getattr(panel, "editor", None)
     if not isinstance(editor, PointEditor) or len(editor.points) == 0:
         return
-    view = editor.plot.scene().views()[0]
-    points = editor.points
-    x, y = points[int(points[:, 0].argmax())]
-    step = float(points[:, 0].max() - points[:, 0].min()) / 40 or 0.1
-
-    def at(px: float) -> object:
-        return view.mapFromScene(editor.view.mapViewToScene(QPointF(px, y)))
-
-    left = Qt.MouseButton.LeftButton
-    QTest.mousePress(view.viewport(), left, Qt.KeyboardModifier.NoModifier, at(x))
+    drag = PointDrag(editor)
+    drag.press()
     for k in (*range(1, 11), *range(9, -1, -1)):
-        QTest.mouseMove(view.viewport(), at(x - k * step))
+        drag.move_to(-k * drag.span / 40)
         _pump(0.02)
-    QTest.mouseRelease(view.viewport(), left, Qt.KeyboardModifier.NoModifier, at(x))
+    drag.release()
     _idle(panel)
     panel.undo_stack.undo()
     _idle(panel)

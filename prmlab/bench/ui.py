@@ -1,17 +1,43 @@
-"""GUI-thread stalls: the longest gap of a 5 ms heartbeat while a panel's heaviest job runs."""
+"""The UI workloads of ``python -m prmlab.bench --ui``: one table, ``UI_WORKLOADS``.
+
+Each row names a panel, a measurement run on that panel once warm (kernels compiled, caches
+filled) and a goal. Two kinds so far:
+
+- *stall*: the longest gap of a 5 ms heartbeat on the GUI thread from starting the panel's
+  heaviest job until its result has been painted (goal: at most 50 ms);
+- *drag*: a point of the panel's demo dragged with real mouse events (a press, a move per
+  60 Hz frame, a release), the event loop running in between: refits with their redraws
+  completed per second (goal: at least 30/s).
+
+Add a row to measure something else: ``UiWorkload(name, panel, measure, unit, goal, higher)``
+with ``measure(panel, quick) -> float``.
+"""
 
 from __future__ import annotations
 
+import math
 import os
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
-GOAL_MS = 50.0
+STALL_GOAL_MS = 50.0
+DRAG_GOAL_PER_S = 30.0
 HEARTBEAT_MS = 5
 SETTLE_S = 0.3
+# Qt delivers a mouse's moves once per frame (60 Hz): a faster stream is no real drag, and
+# on a busy machine it starved the refits (each new request replaces a waiting one)
+MOVE_EVERY_S = 1 / 60
+DRAG_SWING = 0.25  # of the points' x range, left and back, once a second
 
 
-def _run_and_measure(panel, timeout_s: float) -> float:
-    """The longest heartbeat gap from starting the job until its result has been painted."""
+def _timeout(quick: bool) -> float:
+    return 30.0 if quick else 180.0
+
+
+def max_stall_ms(panel, quick: bool) -> float:
+    """The longest heartbeat gap from starting ``panel.heavy_job()`` until its result has
+    been painted, in ms."""
     from PySide6.QtCore import QTimer
 
     from prmlab.gui.app import wait_until_idle
@@ -24,25 +50,150 @@ def _run_and_measure(panel, timeout_s: float) -> float:
     beats.append(time.perf_counter())
     panel.heavy_job()
     # the result's first paint is part of the job
-    wait_until_idle(panel, timeout_s, settle_s=SETTLE_S, poll_s=0.001)
+    wait_until_idle(panel, _timeout(quick), settle_s=SETTLE_S, poll_s=0.001)
     timer.stop()
     beats.append(time.perf_counter())
     gaps = [b - a for a, b in zip(beats, beats[1:])]
     return 1000.0 * max(gaps, default=0.0)
 
 
-def measure_stalls(quick: bool = False, names: tuple[str, ...] | None = None) -> list[dict]:
-    """One row per panel: ``{"workload": "ui-stall:<name>", "max_stall_ms": ...}``.
+class PointDrag:
+    """A mouse gesture on the right-most point of a panel's point editor: ``press``, ``move_to``
+    an x offset (data units), ``release``; its mouse events go through the plot's viewport."""
 
-    Each panel's heavy job runs once untimed (kernel compilation, caches), then once measured,
-    styled as the app draws it (its theme turns antialiasing on, which costs paint time).
+    def __init__(self, editor) -> None:
+        from PySide6.QtCore import QPointF
+
+        self.editor = editor
+        self.view = editor.plot.scene().views()[0]
+        points = editor.points
+        self.x, self.y = points[int(points[:, 0].argmax())]
+        self.span = float(points[:, 0].max() - points[:, 0].min()) or 1.0
+        self._point = QPointF
+        self.dx = 0.0  # where the mouse is, from the point's start
+
+    def _at(self, dx: float):
+        scene = self.editor.view.mapViewToScene(self._point(self.x + dx, self.y))
+        return self.view.mapFromScene(scene)
+
+    def press(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        QTest.mousePress(
+            self.view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            self._at(0),
+        )
+
+    def move_to(self, dx: float) -> None:
+        from PySide6.QtTest import QTest
+
+        self.dx = dx
+        QTest.mouseMove(self.view.viewport(), self._at(dx))
+
+    def release(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        QTest.mouseRelease(
+            self.view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            self._at(self.dx),
+        )
+
+
+def drag_rate(panel, quick: bool) -> float:
+    """Refits with their redraws completed per second while a point of ``panel``'s demo is
+    dragged left and back for a few seconds; the gesture is undone afterwards."""
+    from PySide6.QtWidgets import QApplication
+
+    from prmlab.gui.app import wait_until_idle
+
+    finished: list[float] = []
+
+    def count() -> None:
+        finished.append(time.perf_counter())
+
+    drag = PointDrag(panel.editor)
+    seconds = 1.0 if quick else 4.0
+    panel.sigRunFinished.connect(count)
+    drag.press()
+    start = next_move = time.perf_counter()
+    while (now := time.perf_counter()) - start < seconds:
+        if now >= next_move:
+            drag.move_to(-DRAG_SWING * drag.span * abs(math.sin(math.pi * (now - start))))
+            next_move += MOVE_EVERY_S
+        QApplication.processEvents()  # refit results arrive and are drawn in here
+        time.sleep(0.001)
+    elapsed = time.perf_counter() - start
+    drag.release()
+    panel.sigRunFinished.disconnect(count)
+    wait_until_idle(panel, _timeout(quick), settle_s=SETTLE_S)
+    panel.undo_stack.undo()  # the data stay the demo's
+    wait_until_idle(panel, _timeout(quick), settle_s=SETTLE_S)
+    return len([t for t in finished if t <= start + elapsed]) / elapsed
+
+
+def _demo_loaded(panel, quick: bool) -> None:
+    from prmlab.gui.app import wait_until_idle
+
+    panel.load_demo()
+    wait_until_idle(panel, _timeout(quick), settle_s=SETTLE_S)
+
+
+@dataclass(frozen=True)
+class UiWorkload:
+    name: str
+    panel: str  # a name in prmlab.gui.panels.PANELS
+    measure: Callable[..., float]  # (panel, quick) -> value, run once warm, then measured
+    unit: str
+    goal: float
+    higher_is_better: bool = False
+    prepare: Callable[..., None] | None = None  # (panel, quick), before the warm run
+
+    def row(self, value: float) -> dict:
+        met = value >= self.goal if self.higher_is_better else value <= self.goal
+        return {
+            "workload": self.name,
+            "value": round(value, 1),
+            "unit": self.unit,
+            "goal": f"{'>=' if self.higher_is_better else '<='} {self.goal:g} {self.unit}",
+            "met": met,
+        }
+
+
+def ui_workloads() -> list[UiWorkload]:
+    """The table: the stall of every registered panel, the drags of SVM and PCA."""
+    from prmlab.gui.panels import PANELS
+
+    rows = [
+        UiWorkload(f"ui-stall:{name}", name, max_stall_ms, "ms", STALL_GOAL_MS) for name in PANELS
+    ]
+    for name in ("svm", "pca"):
+        rows.append(
+            UiWorkload(
+                f"ui-drag:{name}", name, drag_rate, "refits/s", DRAG_GOAL_PER_S, True, _demo_loaded
+            )
+        )
+    return rows
+
+
+def measure_ui(quick: bool = False, names: tuple[str, ...] | None = None) -> list[dict]:
+    """One row per UI workload of the panels ``names`` (default: all): ``{"workload",
+    "value", "unit", "goal", "met"}``, in the table's order.
+
+    Each runs on a fresh panel of 1280×800, styled as the app draws it (its theme turns
+    antialiasing on, which costs paint time), once untimed, then measured.
     """
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
     from prmlab.gui.jobs import JobMonitor, MainThreadGarbageCollector
-    from prmlab.gui.panels import PANEL_NAMES, panel_class
+    from prmlab.gui.panels import panel_class
     from prmlab.gui.panels.base import PanelContext
     from prmlab.gui.theme import DEFAULT_POINT_SIZE, apply_app_theme, style_plots
 
@@ -50,17 +201,17 @@ def measure_stalls(quick: bool = False, names: tuple[str, ...] | None = None) ->
     apply_app_theme(app, "light", DEFAULT_POINT_SIZE)
     collector = MainThreadGarbageCollector(app)
     rows = []
-    for name in names or PANEL_NAMES:
-        panel = panel_class(name)(PanelContext(monitor=JobMonitor()))
+    for w in ui_workloads():
+        if names and w.panel not in names:
+            continue
+        panel = panel_class(w.panel)(PanelContext(monitor=JobMonitor()))
         style_plots(panel, "light", DEFAULT_POINT_SIZE)
         panel.resize(1280, 800)
         panel.show()
-        timeout = 30.0 if quick else 180.0
-        _run_and_measure(panel, timeout)  # warm: compile and fill caches
-        stall = _run_and_measure(panel, timeout)
-        rows.append(
-            {"workload": f"ui-stall:{name}", "max_stall_ms": round(stall, 1), "goal_ms": GOAL_MS}
-        )
+        if w.prepare is not None:
+            w.prepare(panel, quick)
+        w.measure(panel, quick)  # warm: compile and fill caches
+        rows.append(w.row(w.measure(panel, quick)))
         panel.shutdown()
         panel.close()
         panel.deleteLater()
