@@ -236,12 +236,12 @@ def main(argv: list[str] | None = None) -> int:
     collector = MainThreadGarbageCollector(app)
     autosave = None
     if not headless:  # a screenshot or a script neither offers nor overwrites the autosave
-        from prmlab.gui.autosave import Autosave, wants_restore
+        from prmlab.gui.autosave import Autosave
 
         autosave = Autosave(interval_s=args.autosave_every)
-        crashed = autosave.claim()
-        if crashed and session is None and wants_restore(args.restore_autosave, crashed):
-            session = _restored(crashed)
+        # a session given on the command line is what the user asked for: no offer then
+        restored = autosave.claim_and_offer(args.restore_autosave if session is None else "no")
+        session = session or restored
     window = MainWindow(
         seed=args.seed,
         start_panel=args.panel,
@@ -302,18 +302,6 @@ def _run_headless(window, args: argparse.Namespace, has_session: bool) -> int:
             print(_one_line(f"prmlab: cannot save the session: {exc}"), file=sys.stderr)
             return 2
     return 0
-
-
-def _restored(path: Path):
-    """The autosaved session at ``path``, or None (said in the log) when it cannot be read."""
-    from prmlab.gui.sessions import read
-    from prmlab.lab.session import SessionError
-
-    try:
-        return read(path)
-    except SessionError as exc:
-        log.warning("The autosave could not be restored: %s", exc)
-        return None
 
 
 def _one_line(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLockFile, QObject, QStandardPaths, QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from prmlab.lab.session import SUFFIX, SessionError, save_session
+from prmlab.lab.session import SUFFIX, Session, SessionError, save_session
 
 if TYPE_CHECKING:
     from prmlab.gui.main_window import MainWindow
@@ -62,6 +62,21 @@ class Autosave(QObject):
         crashed = self._mark.exists() and self.path.is_file()
         self._mark.touch()
         return self.path if crashed else None
+
+    def claim_and_offer(self, answer: str) -> Session | None:
+        """``claim`` the folder; after a run that did not quit normally, the session it
+        autosaved if ``answer`` says to restore it ("yes", "no", or "ask" the user), else None.
+        An autosave that cannot be read is said in the log and not restored."""
+        from prmlab.gui.sessions import read
+
+        crashed = self.claim()
+        if crashed is None or not wants_restore(answer, crashed):
+            return None
+        try:
+            return read(crashed)
+        except SessionError as exc:
+            log.warning("The autosave could not be restored: %s", exc)
+            return None
 
     def start(self, window: MainWindow) -> None:
         """Save ``window``'s session every interval from now on."""

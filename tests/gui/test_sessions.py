@@ -290,3 +290,49 @@ def test_save_session_alone_saves_after_the_demo_with_the_default_look(tmp_path,
     state = _pca_state(path)
     assert state.seed == 4 and load_session(path).current == "pca"
     assert QSettings("prmlab", "prmlab").value("theme") == "dark"  # not overwritten
+
+
+def _answer_the_restore_dialog(qtbot, button) -> list[str]:
+    """Click ``button`` of the modal dialog once it shows; its text is returned in the list."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+        else:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+@pytest.mark.parametrize("restore", [True, False])
+def test_a_start_after_a_crash_asks_and_restores_or_discards(qtbot, tmp_path, restore):
+    from PySide6.QtWidgets import QMessageBox
+
+    from prmlab.gui.autosave import Autosave
+    from prmlab.gui.main_window import MainWindow
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    # what a killed run leaves: its autosave (showing PCA) and its "running" mark
+    save_session(folder / "autosave.prmlab", Session(panels={}, current="pca"))
+    (folder / "running").touch()
+    button = QMessageBox.StandardButton.Yes if restore else QMessageBox.StandardButton.No
+    asked = _answer_the_restore_dialog(qtbot, button)
+    autosave = Autosave(folder)
+    session = autosave.claim_and_offer("ask")
+    assert len(asked) == 1 and "did not quit normally" in asked[0]
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings, warmup=False, autoload_demos=False, session=session)
+    qtbot.addWidget(window)
+    assert window.current_panel().name == ("pca" if restore else "svm")
+    autosave.start(window)
+    autosave.stop()  # quit normally: no offer at the next start
+    assert not (folder / "running").exists()
+    assert Autosave(folder).claim_and_offer("ask") is None
