@@ -1,4 +1,4 @@
-"""The UI workloads of ``python -m prmlab.bench --ui``: one table, ``UI_WORKLOADS``.
+"""The UI workloads of ``python -m prmlab.bench --ui``: one table, ``ui_workloads()``.
 
 Each row names a panel, a measurement run on that panel once warm (kernels compiled, caches
 filled) and a goal. Two kinds so far:
@@ -9,8 +9,8 @@ filled) and a goal. Two kinds so far:
   60 Hz frame, a release), the event loop running in between: refits with their redraws
   completed per second (goal: at least 30/s).
 
-Add a row to measure something else: ``UiWorkload(name, panel, measure, unit, goal, higher)``
-with ``measure(panel, quick) -> float``.
+Add a row to ``ui_workloads()`` to measure something else: ``UiWorkload(name, panel,
+measure, unit, goal, higher_is_better)`` with ``measure(panel, quick) -> float``.
 """
 
 from __future__ import annotations
