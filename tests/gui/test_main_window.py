@@ -334,14 +334,14 @@ def test_a_data_set_goes_to_every_panel_that_can_use_it(qtbot, main_window):
     X = rng.normal(size=(40, 2)) + np.repeat([[0.0, 0.0], [3.0, 3.0]], 20, axis=0)
     y = np.repeat([0, 1], 20)
     main_window.set_dataset(Dataset(X, ["x", "y"], y, ["a", "b"], name="two blobs"))
-    assert tuple(main_window.panels) == PANEL_NAMES  # each built, to be handed the data
+    assert tuple(main_window.panels) == tuple(PANELS)  # each built, to be handed the data
     note = main_window.current_panel().messages
     assert note.level() == "note"
-    assert note.text().rstrip(".") == (
-        "two blobs is in SVM, PCA, EM/GMM, HMM, Tracking. "
-        "Not used by MCMC (it does not use table data)"
-    )
-    for name in PANEL_NAMES[:-1]:  # each shows the data, not a demo or an old error
+    took, _, refused = note.text().rstrip(".").partition(" Not used by ")
+    # (panels registered after the first six say where they stand in the same sentences)
+    assert took.startswith("two blobs is in SVM, PCA, EM/GMM, HMM, Tracking")
+    assert "MCMC (it does not use table data)" in refused
+    for name in ("svm", "pca", "gmm", "hmm", "track"):  # each shows the data, not a demo
         assert main_window.panels[name].messages.level() != "error"
 
 
@@ -351,10 +351,10 @@ def test_a_panel_that_refuses_the_data_says_why(qtbot, main_window):
     messages = main_window.current_panel().messages
     assert messages.level() == "error"  # SVM: two features needed
     took, _, refused = messages.text().partition(" Not used by ")
-    assert took == "one column is in EM/GMM, HMM."
+    assert took.startswith("one column is in EM/GMM, HMM")
     assert refused.startswith("SVM (one column has no class column")
     assert "; Tracking (a track needs two position columns" in refused
-    assert refused.endswith("; MCMC (it does not use table data)")
+    assert "; MCMC (it does not use table data)" in refused
 
 
 def test_kernel_preparation_says_which_panel_it_prepares_first(qtbot, tmp_path, monkeypatch):
