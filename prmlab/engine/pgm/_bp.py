@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._jit import parallel_calls
 from prmlab.engine._validation import check_array, check_option, check_scalar
 from prmlab.engine.pgm import _bp_kernels as kernels
 from prmlab.engine.pgm._model import PairwiseMRF, check_model
@@ -141,39 +140,41 @@ class _Run:
                 self.damping,
                 kind_max,
             )
-        with parallel_calls():
-            if self.binary:
-                logpot = mrf.potentials
-                pot = np.exp(logpot - logpot.max(axis=(1, 2), keepdims=True))
-                unary_odds = mrf.log_unary[:, 1] - mrf.log_unary[:, 0]
-                out = kernels.flood_binary(
-                    unary_odds,
-                    mrf.edges,
-                    logpot,
-                    pot,
-                    adj.indptr,
-                    adj.incoming,
-                    self.current,
-                    self.spare,
-                    n_sweeps,
-                    self.tol,
-                    self.damping,
-                    kind_max,
-                )
-            else:
-                out = kernels.flood(
-                    mrf.log_unary,
-                    mrf.edges,
-                    mrf.potentials,
-                    adj.indptr,
-                    adj.incoming,
-                    self.current,
-                    self.spare,
-                    n_sweeps,
-                    self.tol,
-                    self.damping,
-                    kind_max,
-                )
+        work = mrf.n_nodes + mrf.n_edges
+        if self.binary:
+            logpot = mrf.potentials
+            pot = np.exp(logpot - logpot.max(axis=(1, 2), keepdims=True))
+            unary_odds = mrf.log_unary[:, 1] - mrf.log_unary[:, 0]
+            out = kernels.flood_binary(
+                work,
+                unary_odds,
+                mrf.edges,
+                logpot,
+                pot,
+                adj.indptr,
+                adj.incoming,
+                self.current,
+                self.spare,
+                n_sweeps,
+                self.tol,
+                self.damping,
+                kind_max,
+            )
+        else:
+            out = kernels.flood(
+                work,
+                mrf.log_unary,
+                mrf.edges,
+                mrf.potentials,
+                adj.indptr,
+                adj.incoming,
+                self.current,
+                self.spare,
+                n_sweeps,
+                self.tol,
+                self.damping,
+                kind_max,
+            )
         messages, belief, done, last = out
         if messages is not self.current:
             self.current, self.spare = self.spare, self.current

@@ -21,6 +21,7 @@ from numba import prange
 
 from prmlab.engine._jit import jit
 from prmlab.engine._parallel import N_CHUNKS, chunk_range
+from prmlab.engine.pgm._dispatch import KernelPair
 
 
 @jit(inline="always")
@@ -60,16 +61,10 @@ def _binary_beliefs(unary_odds, indptr, incoming, odds, belief, lo, hi):
         belief[i] = b
 
 
-@jit(parallel=True)
-def flood_binary(
+@jit(inline="always")
+def _flood_binary(
     unary_odds, edges, logpot, pot, indptr, incoming, odds, spare, n_sweeps, tol, damping, kind_max
 ):
-    """``n_sweeps`` flooding sweeps on log-odds messages ``odds (2E,)`` (``spare``: a buffer
-    of the same shape). Stops early when ``tol > 0`` and the largest change is ``<= tol``.
-
-    Returns ``(odds, belief (n,), sweeps_done, last_change)``: ``belief`` is the nodes'
-    log-odds from the returned messages.
-    """
     n = unary_odds.shape[0]
     E = edges.shape[0]
     belief = np.empty(n)
@@ -120,6 +115,54 @@ def flood_binary(
     return odds, belief, done, last
 
 
+@jit(parallel=True)
+def _flood_binary_parallel(
+    unary_odds, edges, logpot, pot, indptr, incoming, odds, spare, n_sweeps, tol, damping, kind_max
+):
+    return _flood_binary(
+        unary_odds,
+        edges,
+        logpot,
+        pot,
+        indptr,
+        incoming,
+        odds,
+        spare,
+        n_sweeps,
+        tol,
+        damping,
+        kind_max,
+    )
+
+
+@jit
+def _flood_binary_serial(
+    unary_odds, edges, logpot, pot, indptr, incoming, odds, spare, n_sweeps, tol, damping, kind_max
+):
+    return _flood_binary(
+        unary_odds,
+        edges,
+        logpot,
+        pot,
+        indptr,
+        incoming,
+        odds,
+        spare,
+        n_sweeps,
+        tol,
+        damping,
+        kind_max,
+    )
+
+
+flood_binary = KernelPair(_flood_binary_parallel, _flood_binary_serial)
+"""``(work, unary_odds (n,), edges, logpot, pot, indptr, incoming, odds (2E,), spare, n_sweeps,
+tol, damping, kind_max)``: ``n_sweeps`` flooding sweeps on log-odds messages ``odds``
+(``spare``: a buffer of the same shape; ``pot = exp(logpot − max)``), stopping early when
+``tol > 0`` and the largest change is ``<= tol``. Returns ``(odds, belief (n,), sweeps_done,
+last_change)``: the final messages (either buffer) and the nodes' log-odds from them."""
+
+
 @jit(inline="always")
 def _beliefs(log_unary, indptr, incoming, messages, belief, lo, hi):
     k = log_unary.shape[1]
@@ -168,12 +211,10 @@ def _message(cavity, logpot, t, forward, kind_max, damping, old, out):
     return worst
 
 
-@jit(parallel=True)
-def flood(
+@jit(inline="always")
+def _flood(
     log_unary, edges, logpot, indptr, incoming, messages, spare, n_sweeps, tol, damping, kind_max
 ):
-    """``n_sweeps`` flooding sweeps on log messages ``(2E, k)``; as :func:`flood_binary`,
-    returns ``(messages, belief (n, k), sweeps_done, last_change)``."""
     n, k = log_unary.shape
     E = edges.shape[0]
     belief = np.empty((n, k))
@@ -210,6 +251,50 @@ def flood(
         lo, hi = chunk_range(n, c, N_CHUNKS)
         _beliefs(log_unary, indptr, incoming, messages, belief, lo, hi)
     return messages, belief, done, last
+
+
+@jit(parallel=True)
+def _flood_parallel(
+    log_unary, edges, logpot, indptr, incoming, messages, spare, n_sweeps, tol, damping, kind_max
+):
+    return _flood(
+        log_unary,
+        edges,
+        logpot,
+        indptr,
+        incoming,
+        messages,
+        spare,
+        n_sweeps,
+        tol,
+        damping,
+        kind_max,
+    )
+
+
+@jit
+def _flood_serial(
+    log_unary, edges, logpot, indptr, incoming, messages, spare, n_sweeps, tol, damping, kind_max
+):
+    return _flood(
+        log_unary,
+        edges,
+        logpot,
+        indptr,
+        incoming,
+        messages,
+        spare,
+        n_sweeps,
+        tol,
+        damping,
+        kind_max,
+    )
+
+
+flood = KernelPair(_flood_parallel, _flood_serial)
+"""``(work, log_unary, edges, logpot, indptr, incoming, messages (2E, k), spare, n_sweeps, tol,
+damping, kind_max)``: as :data:`flood_binary` on full log messages; returns ``(messages,
+belief (n, k), sweeps_done, last_change)``."""
 
 
 @jit

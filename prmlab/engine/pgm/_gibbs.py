@@ -4,7 +4,9 @@ conditional given its neighbours (its Markov blanket),
     p(xᵢ | x₋ᵢ) ∝ exp(θᵢ(xᵢ) + Σ_{j ∈ N(i)} θᵢⱼ(xᵢ, x_j)).
 
 A sweep visits the nodes colour class by colour class (a checkerboard on a grid): nodes of
-one class share no edge, so drawing them at once is the same as drawing them in turn.
+one class share no edge, so drawing them at once is the same as drawing them in turn. A
+binary :func:`ising_grid` model runs on a kernel that finds neighbours by index arithmetic;
+it draws other (equally valid) numbers than the general kernel would for the same model.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._jit import parallel_calls
 from prmlab.engine._normal_stream import seed_streams
 from prmlab.engine._parallel import N_CHUNKS
 from prmlab.engine._validation import check_random_state, check_scalar
-from prmlab.engine.pgm._kernels import gibbs_sweeps
+from prmlab.engine.pgm._gibbs_kernels import gibbs_sweeps, grid_sweeps
 from prmlab.engine.pgm._model import PairwiseMRF, check_model
 
 
@@ -60,6 +61,24 @@ def _check_record(record: Any, n_nodes: int) -> np.ndarray:
     return nodes.astype(np.int64)
 
 
+# exp(±700) is within float64: a product of grid factors then neither overflows nor vanishes
+_FACTOR_RANGE = 700.0
+
+
+def _grid_factors(mrf: PairwiseMRF) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The grid kernel's ``exp(−log-odds)`` factors for a binary Ising-grid model, or None
+    (another model, or log-odds too large for a product of factors: the general kernel)."""
+    if mrf.grid_shape is None or mrf.n_states != 2 or not mrf.shared_pairwise:
+        return None
+    table = mrf.log_pairwise
+    log_odds = mrf.log_unary[:, 1] - mrf.log_unary[:, 0]
+    first_end, second_end = table[1] - table[0], table[:, 1] - table[:, 0]
+    reach = np.abs(log_odds).max() + 4 * max(np.abs(first_end).max(), np.abs(second_end).max())
+    if reach >= _FACTOR_RANGE:
+        return None
+    return np.exp(-log_odds), np.exp(-first_end), np.exp(-second_end)
+
+
 class _Chain:
     """The sampler's state between kernel calls."""
 
@@ -72,13 +91,21 @@ class _Chain:
         self.record = record
         self.samples = np.zeros((n_kept, record.size), dtype=np.int64)
         self.kept = 0
+        self.grid = _grid_factors(mrf)
 
     def run(self, n_sweeps: int, keep: bool) -> None:
-        mrf, adj, colours = self.mrf, self.mrf.adjacency, self.mrf.colouring
+        mrf = self.mrf
         counts = self.counts if keep else self.counts[:0]
         samples = self.samples if keep and self.record.size else self.samples[:0]
-        with parallel_calls():
+        common = (self.state, self.streams, n_sweeps, counts, self.record, samples, self.kept)
+        work = mrf.n_nodes + mrf.n_edges
+        if self.grid is not None:
+            odds_factor, first_factor, second_factor = self.grid
+            grid_sweeps(work, odds_factor, *mrf.grid_shape, first_factor, second_factor, *common)
+        else:
+            adj, colours = mrf.adjacency, mrf.colouring
             gibbs_sweeps(
+                work,
                 mrf.log_unary,
                 mrf.potentials,
                 adj.indptr,
@@ -86,13 +113,7 @@ class _Chain:
                 adj.incoming,
                 colours.start,
                 colours.nodes,
-                self.state,
-                self.streams,
-                n_sweeps,
-                counts,
-                self.record,
-                samples,
-                self.kept,
+                *common,
             )
         if keep:
             self.kept += n_sweeps

@@ -15,8 +15,8 @@ import numpy as np
 from numba import prange
 
 from prmlab.engine._jit import jit
-from prmlab.engine._normal_stream import uniform
 from prmlab.engine._parallel import N_CHUNKS, chunk_range
+from prmlab.engine.pgm._dispatch import KernelPair
 
 
 @jit
@@ -69,10 +69,10 @@ def _mean_field_node(i, log_unary, logpot, indptr, neighbour, incoming, q, a):
     return worst
 
 
-@jit(parallel=True)
-def mean_field_sweep(log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q):
-    """One coordinate-ascent sweep, colour class by colour class; updates ``q (n, k)`` in
-    place and returns the largest change of any q_i(x)."""
+@jit(inline="always")
+def _mean_field_sweep(
+    log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
+):
     k = log_unary.shape[1]
     change = np.zeros(N_CHUNKS)
     for col in range(colour_start.shape[0] - 1):
@@ -94,10 +94,31 @@ def mean_field_sweep(log_unary, logpot, indptr, neighbour, incoming, colour_star
 
 
 @jit(parallel=True)
-def elbo(log_unary, edges, logpot, q):
-    """ELBO = E_q[log p̃(x)] + H(q) = Σᵢ Σ qᵢ(θᵢ − log qᵢ) + Σₑ Σ q_u q_v θₑ (PRML (10.3)),
-    as ``(N_CHUNKS,)`` partial sums over fixed chunks (Numba would split an ``.sum()`` here
-    by the thread count, changing the last digits)."""
+def _mean_field_parallel(
+    log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
+):
+    return _mean_field_sweep(
+        log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
+    )
+
+
+@jit
+def _mean_field_serial(
+    log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
+):
+    return _mean_field_sweep(
+        log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
+    )
+
+
+mean_field_sweep = KernelPair(_mean_field_parallel, _mean_field_serial)
+"""``(work, log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q)``:
+one coordinate-ascent sweep, colour class by colour class, updating ``q (n, k)`` in place;
+returns the largest change of any qᵢ(x)."""
+
+
+@jit(inline="always")
+def _elbo_parts(log_unary, edges, logpot, q):
     n, k = log_unary.shape
     E = edges.shape[0]
     shared = logpot.shape[0] == 1
@@ -121,89 +142,20 @@ def elbo(log_unary, edges, logpot, q):
     return parts  # summed by the caller: a sum here would be a parallel reduction
 
 
-@jit(inline="always")
-def _gibbs_node(i, log_unary, logpot, indptr, incoming, neighbour, x, a, stream):
-    """Draw xᵢ from p(xᵢ | its neighbours) ∝ exp(θᵢ(xᵢ) + Σ_j θ_ij(xᵢ, x_j)) (PRML §11.3)."""
-    k = log_unary.shape[1]
-    shared = logpot.shape[0] == 1
-    for v in range(k):
-        a[v] = log_unary[i, v]
-    for s in range(indptr[i], indptr[i + 1]):
-        d = incoming[s]
-        t = 0 if shared else d >> 1
-        xj = x[neighbour[s]]
-        if d & 1:  # i is the edge's first end
-            for v in range(k):
-                a[v] += logpot[t, v, xj]
-        else:
-            for v in range(k):
-                a[v] += logpot[t, xj, v]
-    if k == 2:
-        x[i] = 1 if uniform(stream) * (1.0 + math.exp(a[0] - a[1])) < 1.0 else 0
-        return
-    hi = a.max()
-    total = 0.0
-    for v in range(k):
-        a[v] = math.exp(a[v] - hi)
-        total += a[v]
-    target = uniform(stream) * total
-    v = 0
-    while v < k - 1 and target >= a[v]:
-        target -= a[v]
-        v += 1
-    x[i] = v
-
-
 @jit(parallel=True)
-def gibbs_sweeps(
-    log_unary,
-    logpot,
-    indptr,
-    neighbour,
-    incoming,
-    colour_start,
-    colour_nodes,
-    x,
-    streams,
-    n_sweeps,
-    counts,
-    record,
-    samples,
-    row,
-):
-    """``n_sweeps`` sweeps over the colour classes, updating states ``x (n,)`` in place.
-    ``counts (n, k)`` gains one per node and sweep when it has rows (else nothing is
-    counted); ``samples[row + s] = x[record]`` after sweep s when ``samples`` has rows."""
-    k = log_unary.shape[1]
-    n = x.shape[0]
-    for sweep in range(n_sweeps):
-        for col in range(colour_start.shape[0] - 1):
-            first = colour_start[col]
-            size = colour_start[col + 1] - first
-            for c in prange(N_CHUNKS):
-                lo, hi = chunk_range(size, c, N_CHUNKS)
-                a = np.empty(k)
-                stream = streams[c]
-                for r in range(first + lo, first + hi):
-                    _gibbs_node(
-                        colour_nodes[r],
-                        log_unary,
-                        logpot,
-                        indptr,
-                        incoming,
-                        neighbour,
-                        x,
-                        a,
-                        stream,
-                    )
-        if counts.shape[0]:
-            for c in prange(N_CHUNKS):
-                lo, hi = chunk_range(n, c, N_CHUNKS)
-                for i in range(lo, hi):
-                    counts[i, x[i]] += 1
-        if samples.shape[0]:
-            for m in range(record.shape[0]):
-                samples[row + sweep, m] = x[record[m]]
+def _elbo_parallel(log_unary, edges, logpot, q):
+    return _elbo_parts(log_unary, edges, logpot, q)
+
+
+@jit
+def _elbo_serial(log_unary, edges, logpot, q):
+    return _elbo_parts(log_unary, edges, logpot, q)
+
+
+elbo_parts = KernelPair(_elbo_parallel, _elbo_serial)
+"""``(work, log_unary, edges, logpot, q)``: ELBO = E_q[log p̃(x)] + H(q) = Σᵢ Σ qᵢ(θᵢ − log qᵢ)
++ Σₑ Σ q_u q_v θₑ (PRML (10.3)) as ``(N_CHUNKS,)`` partial sums over fixed chunks (Numba
+would split an ``.sum()`` in the kernel by the thread count, changing the last digits)."""
 
 
 @jit

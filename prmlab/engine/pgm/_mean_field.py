@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from prmlab.engine._jit import parallel_calls
 from prmlab.engine._validation import check_random_state, check_scalar
 from prmlab.engine.pgm._bp import ConvergenceWarning
-from prmlab.engine.pgm._kernels import elbo, mean_field_sweep
+from prmlab.engine.pgm._kernels import elbo_parts, mean_field_sweep
 from prmlab.engine.pgm._model import PairwiseMRF, check_model
 
 
@@ -50,25 +49,25 @@ class MeanFieldResult:
 
 
 def _elbo(mrf: PairwiseMRF, q: np.ndarray) -> float:
-    with parallel_calls():
-        return float(elbo(mrf.log_unary, mrf.edges, mrf.potentials, q).sum())
+    work = mrf.n_nodes + mrf.n_edges
+    return float(elbo_parts(work, mrf.log_unary, mrf.edges, mrf.potentials, q).sum())
 
 
 def _sweep(mrf: PairwiseMRF, q: np.ndarray) -> float:
     adj, colours = mrf.adjacency, mrf.colouring
-    with parallel_calls():
-        return float(
-            mean_field_sweep(
-                mrf.log_unary,
-                mrf.potentials,
-                adj.indptr,
-                adj.neighbour,
-                adj.incoming,
-                colours.start,
-                colours.nodes,
-                q,
-            )
+    return float(
+        mean_field_sweep(
+            mrf.n_nodes + mrf.n_edges,
+            mrf.log_unary,
+            mrf.potentials,
+            adj.indptr,
+            adj.neighbour,
+            adj.incoming,
+            colours.start,
+            colours.nodes,
+            q,
         )
+    )
 
 
 def iter_mean_field(
