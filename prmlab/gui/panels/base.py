@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFormLayout, QGraphicsItem, QHBoxLayout, QVBoxLayo
 from prmlab.data import Dataset
 from prmlab.gui.jobs import Job, JobMonitor
 from prmlab.gui.widgets.column import ControlColumn
+from prmlab.gui.widgets.equations import EquationPane
 from prmlab.gui.widgets.explanation import Explanation
 from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.messages import MessageBar
@@ -93,6 +94,8 @@ class BasePanel(QWidget):
         self.body = QVBoxLayout(right)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addLayout(self.figure_row, 1)
+        self.equations = EquationPane()  # the whiteboard: show_whiteboard fills it
+        self.body.addWidget(self.equations)
         self.body.addWidget(self.explanation_area)
         self.body.addWidget(self.messages)
 
@@ -223,6 +226,11 @@ class BasePanel(QWidget):
             state, _result = kept[1]
             self.show_state(state)
 
+    def show_whiteboard(self, state: LabState, result: Any, selection: Any = None) -> None:
+        """Show the equations of ``result``'s step with its numbers (``prmlab.lab.whiteboard``;
+        ``selection``: a point, cell or time step, the topic's default when None)."""
+        self.equations.show_board(state, result, selection)
+
     # -- never stale -------------------------------------------------------------------
     def transient(self, item: QGraphicsItem) -> QGraphicsItem:
         """Register ``item`` as describing what is under the mouse (a hover tooltip): it
@@ -285,7 +293,8 @@ class BasePanel(QWidget):
     def busy(self) -> bool:
         """True while a job runs, a playback plays or drawing parts wait (screenshots wait
         for idle)."""
-        return self.job.running or self.drawing() or any(p.playing for p in self._playbacks)
+        playing = any(p.playing for p in self._playbacks)
+        return self.job.running or self.drawing() or playing or self.equations.busy()
 
     def shutdown(self) -> None:
         """Stop playing and drawing, cancel the job and wait for its thread."""
@@ -293,12 +302,14 @@ class BasePanel(QWidget):
             p.pause()
         self._draw_timer.stop()
         self._draw_parts.clear()
+        self.equations.shutdown()
         self.job.shutdown()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.controls_scroll.refit()  # its width and its tables' follow the panel's
         self.explanation_area.cap(self.height())
+        self.equations.cap(self.height())
 
     def closeEvent(self, event) -> None:
         self.shutdown()

@@ -254,6 +254,7 @@ class GmmPanel(GmmData, BasePanel):
         if frame.result.finished:
             self.playback.pause()
         self.draw_frame()
+        self.show_whiteboard(self.state, frame.result)
 
     # -- drawing -------------------------------------------------------------------------
     def draw_frame(self) -> None:

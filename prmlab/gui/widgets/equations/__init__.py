@@ -1,0 +1,5 @@
+"""The whiteboard pane: typeset equations (ziamath through QtSvg) with live numbers."""
+
+from prmlab.gui.widgets.equations.pane import EquationPane
+
+__all__ = ["EquationPane"]

@@ -1,0 +1,249 @@
+"""The whiteboard pane under a panel's figure: the step's equations with its numbers, or
+the topic's derivation.
+
+``EquationPane.show_board(state, result, selection)`` computes the board
+(``prmlab.lab.whiteboard.board_for``) and lays out any template not laid out yet in its
+own job (a worker: layouts cost 20-100 ms, the board may need an E step on the data); the
+GUI thread only turns new layouts into pictures once and paints cached pictures with new
+numbers, so while playing only the numbers change. The pane is a whiteboard in both
+themes: white, black ink.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QLabel, QScrollArea, QTabBar, QVBoxLayout, QWidget
+
+from prmlab.gui.jobs import Job
+from prmlab.gui.widgets.equations import layout as lay
+from prmlab.lab.whiteboard import Board, Equation, board_for
+
+if TYPE_CHECKING:
+    from prmlab.gui.widgets.equations.render import Typeset
+
+MAX_PANEL_SHARE = 0.3  # of the panel's height; the rest is the figure's
+GAP = 18.0  # pixels between blocks
+INK = QColor(20, 20, 20)
+NUMBER_INK = QColor(0, 90, 160)  # live numbers stand out from the symbols
+PAPER = QColor(255, 255, 255)
+CAPTION_INK = QColor(90, 90, 90)
+
+
+def templates(board: Board) -> Iterator[tuple[str, dict[str, tuple[int, ...]]]]:
+    """Every ``(template, slot shapes)`` the board needs laid out."""
+    for eq in board.equations:
+        yield eq.symbolic, {}
+        if eq.live:
+            yield eq.live, eq.shapes()
+    for line in board.derivation:
+        yield line.latex, {}
+
+
+def compute(state: Any, result: Any, selection: Any) -> Board | None:
+    """The worker's part: the board and the layouts of its templates (cached)."""
+    board = board_for(state, result, selection)
+    if board is not None:
+        for template, shapes in templates(board):
+            lay.layout(template, shapes)
+    return board
+
+
+def number_texts(eq: Equation) -> dict[str, str]:
+    """Each slot cell's number as text."""
+    texts = {}
+    for name, value in eq.values.items():
+        array = np.asarray(value, dtype=np.float64)
+        rows = lay.slot_names(name, array.shape)
+        flat = array.reshape(-1) if array.shape else array.reshape(1)
+        for cell, v in zip((c for row in rows for c in row), flat, strict=True):
+            texts[cell] = lay.fit_number(v)
+    return texts
+
+
+class BoardView(QWidget):
+    """Paints a board's blocks left to right, wrapping at its width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.board: Board | None = None
+        self.derivation = False
+        self._pictures: dict[int, Typeset] = {}  # by id of the cached Layout
+        self._blocks: list[tuple[QRectF, list]] = []
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(self.backgroundRole(), PAPER)
+        self.setPalette(palette)
+
+    def typeset(self, template: str, shapes: dict) -> Typeset | None:
+        """The picture of a laid-out template (None: not laid out yet)."""
+        found = lay.cached(template, shapes)
+        if found is None:
+            return None
+        picture = self._pictures.get(id(found))
+        if picture is None:
+            from prmlab.gui.widgets.equations.render import Typeset  # QtSvg: not at start-up
+
+            picture = self._pictures[id(found)] = Typeset(found)
+        return picture
+
+    def show(self, board: Board | None, derivation: bool) -> None:  # noqa: A003
+        self.board, self.derivation = board, derivation
+        self._relayout()
+        self.update()
+
+    def _items(self) -> list[list]:
+        """Per block: rows of (kind, payload): ("text", str) or ("math", (Typeset, texts))."""
+        board = self.board
+        if board is None:
+            return []
+        blocks = []
+        if self.derivation:
+            for line in board.derivation:
+                blocks.append(
+                    [("math", (self.typeset(line.latex, {}), {})), ("text", line.on_plot)]
+                )
+            blocks.append([("text", note) for note in board.notes])
+            return blocks
+        for eq in board.equations:
+            rows = [("text", eq.caption), ("math", (self.typeset(eq.symbolic, {}), {}))]
+            if eq.live:
+                rows.append(("math", (self.typeset(eq.live, eq.shapes()), number_texts(eq))))
+            blocks.append(rows)
+        return blocks
+
+    def _row_size(self, row) -> tuple[float, float]:
+        kind, payload = row
+        if kind == "text":
+            metrics = QFontMetricsF(self._caption_font())
+            return metrics.horizontalAdvance(payload), metrics.height()
+        picture = payload[0]
+        return picture.size() if picture is not None else (60.0, 20.0)
+
+    def _caption_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.9))
+        return font
+
+    def _relayout(self) -> None:
+        width = max(200.0, float(self.width()))
+        x = y = GAP / 2
+        line_height = 0.0
+        self._blocks = []
+        for rows in self._items():
+            sizes = [self._row_size(r) for r in rows]
+            w = max((s[0] for s in sizes), default=0.0)
+            h = sum(s[1] + 4 for s in sizes)
+            if x > GAP and x + w > width:
+                x, y, line_height = GAP / 2, y + line_height + GAP / 2, 0.0
+            self._blocks.append((QRectF(x, y, w, h), rows))
+            x += w + GAP
+            line_height = max(line_height, h)
+        self._height = int(y + line_height + GAP / 2)
+        self.setMinimumHeight(self._height)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, getattr(self, "_height", 60))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        font = self._caption_font()
+        metrics = QFontMetricsF(font)
+        for rect, rows in self._blocks:
+            y = rect.top()
+            for row in rows:
+                kind, payload = row
+                w, h = self._row_size(row)
+                if kind == "text":
+                    painter.setFont(font)
+                    painter.setPen(CAPTION_INK)
+                    painter.drawText(QPointF(rect.left(), y + metrics.ascent()), payload)
+                elif payload[0] is None:
+                    painter.setPen(QPen(CAPTION_INK))
+                    painter.drawText(QPointF(rect.left(), y + 14), "typesetting…")
+                else:
+                    payload[0].paint(painter, QPointF(rect.left(), y), payload[1], NUMBER_INK)
+                y += h + 4
+        painter.end()
+
+
+class EquationPane(QWidget):
+    """Tabs "This step" / "Derivation" over a scrolled ``BoardView``; hidden until a
+    panel shows its first board."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job = Job(self, label="Typesetting", on_error=self._failed)
+        self.tabs = QTabBar()
+        self.tabs.addTab("Equations of this step")
+        self.tabs.addTab("Derivation")
+        self.tabs.setDrawBase(False)
+        self.tabs.setExpanding(False)
+        self.tabs.currentChanged.connect(self._redraw)
+        self.title = QLabel()
+        self.view = BoardView()
+        self.scroll = QScrollArea()
+        self.scroll.setWidget(self.view)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        head = QWidget()
+        head_box = QVBoxLayout(head)
+        head_box.setContentsMargins(0, 0, 0, 0)
+        head_box.addWidget(self.tabs)
+        box.addWidget(head)
+        box.addWidget(self.title)
+        box.addWidget(self.scroll, 1)
+        self.board: Board | None = None
+        self._cap = 240
+        self.setVisible(False)
+
+    def show_board(self, state: Any, result: Any, selection: Any = None) -> None:
+        """Show the board of ``state`` and ``result`` (``selection``: what the numbers are
+        about, the topic's default when None), computed and laid out in a worker."""
+        self.job.run(compute, state, result, selection, on_done=self._take)
+
+    def busy(self) -> bool:
+        return self.job.running
+
+    def shutdown(self) -> None:
+        self.job.shutdown()
+
+    def cap(self, panel_height: int) -> None:
+        """Take at most ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall."""
+        self._cap = max(80, int(panel_height * MAX_PANEL_SHARE))
+        self.setMaximumHeight(self._cap)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # as tall as the board, up to the cap (then it scrolls): the figure keeps the rest
+        head = self.tabs.sizeHint().height() + self.title.sizeHint().height()
+        want = head + self.view.sizeHint().height() + 2 * self.scroll.frameWidth()
+        self.setMinimumHeight(min(want, self._cap))
+
+    def _take(self, board: Board | None) -> None:
+        self.board = board
+        self.setVisible(board is not None)
+        self._redraw()
+
+    def _failed(self, message: str) -> None:
+        self.title.setText(f"The equations cannot be shown: {message}")
+
+    def _redraw(self, *_args) -> None:
+        board = self.board
+        self.title.setText("" if board is None else f"  {board.title}")
+        self.view.show(board, derivation=self.tabs.currentIndex() == 1)
+        self._fit_height()

@@ -1,0 +1,106 @@
+"""The whiteboard pane: typeset (ziamath through QtSvg) offscreen, live numbers painted into
+cached layouts, following the timeline."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from prmlab.gui.panels.gmm import GmmPanel
+from prmlab.gui.widgets.equations import layout
+from prmlab.gui.widgets.equations.pane import templates
+from prmlab.gui.widgets.equations.render import Typeset
+from prmlab.lab import gmm
+from prmlab.lab.whiteboard import board_for
+
+KALMAN_GAIN = r"K_t = P^{-}_t H^{\top}(H P^{-}_t H^{\top} + R)^{-1} = \slot{K}"
+
+
+def ink(image: QImage) -> int:
+    """How many pixels are not white (the pane's paper)."""
+    array = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), -1)
+    return int((array[:, : 4 * image.width()] < 200).sum())
+
+
+def painted(typeset: Typeset, texts: dict[str, str]) -> QImage:
+    w, h = typeset.size()
+    image = QImage(int(w) + 2, int(h) + 2, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    typeset.paint(painter, QPointF(0, 0), texts, QColor("black"))
+    painter.end()
+    return image
+
+
+def test_fit_number_keeps_the_slot_width():
+    for value in (0.0, -0.0, 1.0, -1.234567, 1e-7, -3.3e-9, 123456.7, -9.87e12, 0.5):
+        assert len(layout.fit_number(value)) <= layout.SLOT_WIDTH
+    assert layout.fit_number(-1.5) == "−1.5"
+    assert layout.fit_number(-1e-30, 3) != "−0"
+    assert layout.fit_number(float("nan")) == "NaN"
+
+
+def test_a_matrix_slot_is_laid_out_once_and_its_numbers_painted(qapp):
+    """Cost per equation (printed, never asserted): first layout vs a cached repaint."""
+    shapes = {"K": (4, 2)}
+    start = time.perf_counter()
+    first = layout.layout(KALMAN_GAIN, shapes)
+    laid_out = time.perf_counter() - start
+    assert layout.layout(KALMAN_GAIN, shapes) is first  # cached by template and shape
+    assert sorted(first.boxes) == sorted(f"K[{i},{j}]" for i in range(4) for j in range(2))
+    typeset = Typeset(first)
+    numbers = {name: layout.fit_number(v) for name, v in zip(first.boxes, np.arange(8) - 3.5)}
+    blank = painted(typeset, {})
+    filled = painted(typeset, numbers)
+    start = time.perf_counter()
+    for _ in range(20):
+        painted(typeset, numbers)
+    repaint = (time.perf_counter() - start) / 20
+    print(f"layout {1e3 * laid_out:.1f} ms, cached repaint {1e3 * repaint:.2f} ms")
+    assert ink(blank) > 200  # the symbols are typeset offscreen
+    assert ink(filled) > ink(blank) + 100  # and the numbers are painted into their boxes
+
+
+def test_bad_latex_is_a_value_error_naming_the_template():
+    with pytest.raises(ValueError, match="cannot typeset"):
+        layout.layout(r"\begin{bmatrix} 1 & 2")
+
+
+def test_every_gmm_template_typesets():
+    experiment = gmm.Experiment(gmm.preset("Blobs (3)", seed=0))
+    for _ in range(3):
+        r = experiment.step()
+        for template, shapes in templates(board_for(experiment.state, r)):
+            assert layout.layout(template, shapes).viewbox[2] > 0
+
+
+def test_gmm_pane_is_typeset_and_follows_the_timeline(qtbot, make_panel, wait_idle):
+    panel = make_panel(GmmPanel)
+    panel.load_preset("Blobs (3)")
+    pane = panel.equations
+    for button in (panel.ui.step_e_button, panel.ui.step_m_button):
+        wait_idle(panel)
+        qtbot.waitUntil(lambda: not panel.busy())  # the pane's own job too
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    qtbot.waitUntil(lambda: not panel.busy())
+    assert pane.isVisible()
+    assert pane.board.title.endswith("M step")
+    before = pane.view.grab().toImage()
+    assert ink(before) > 2000  # typeset equations, offscreen
+
+    panel.timeline.step_back()  # to the E step: new numbers, other equations
+    wait_idle(panel)
+    qtbot.waitUntil(lambda: not panel.busy())
+    assert pane.board.title.endswith("E step")
+    after = pane.view.grab().toImage()
+    assert ink(after) > 2000
+    assert after != before
+
+    qtbot.mouseClick(pane.tabs, Qt.MouseButton.LeftButton, pos=pane.tabs.tabRect(1).center())
+    assert pane.tabs.currentIndex() == 1
+    assert ink(pane.view.grab().toImage()) > 2000  # the derivation
