@@ -42,8 +42,8 @@ POINT_CLASSES = ("class A", "class B")
 class State(LabState):
     """What the PCA panel shows. ``X`` (n, d) the data as given and ``labels`` (n,) int codes
     into ``class_names`` (or None); ``table`` when shown as a projection on two PCs (more than
-    two columns, or too many rows to edit) rather than as editable points; ``standardise``
-    applies to tables; ``seed`` draws the point presets and EM's random start; ``angle`` is
+    two columns, or too many rows to edit) rather than as editable points; ``columns`` the
+    table's analysed columns (empty: all) and ``standardise`` apply to tables; ``seed`` draws the point presets and EM's random start; ``angle`` is
     your line in degrees; ``iteration`` the EM frame shown; the rest are view switches."""
 
     TOPIC = "pca"
@@ -56,6 +56,7 @@ class State(LabState):
     data_name: str = ""
     preset: str = ""
     table: bool = False
+    columns: tuple[int, ...] = ()
     standardise: bool = True
     seed: int = 0
     angle: float = 90.0  # vertical at first, away from PC 1
@@ -71,8 +72,17 @@ class State(LabState):
     def same_analysis(self, other: State) -> bool:
         """True when ``other`` analyses to the same numbers (only views, angle or the EM
         position differ)."""
-        keys = ("X", "labels", "table", "standardise", "seed")
+        keys = ("X", "labels", "table", "columns", "standardise", "seed")
         return self.replace(**{k: getattr(other, k) for k in keys}).same_as(self)
+
+    @property
+    def fitted_columns(self) -> tuple[int, ...]:
+        """The analysed columns of ``X``: ``columns`` of a table, else all."""
+        return (self.columns if self.table else ()) or tuple(range(self.X.shape[1]))
+
+    @property
+    def fitted_names(self) -> tuple[str, ...]:
+        return tuple(self.feature_names[i] for i in self.fitted_columns)
 
 
 def preset_points(name: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -155,9 +165,10 @@ class Analysis:
 
 
 def analysed_data(state: State) -> np.ndarray:
-    """The data as analysed: z-scores of a table when ``standardise`` (``lab.table``'s, as
-    every panel standardises), else ``X``."""
-    X = np.ascontiguousarray(state.X, dtype=np.float64)
+    """The data as analysed: a table's ``columns``, as z-scores when ``standardise``
+    (``lab.table``'s, as every panel standardises), else ``X``."""
+    X = state.X if not state.table or not state.columns else state.X[:, list(state.columns)]
+    X = np.ascontiguousarray(X, dtype=np.float64)
     return np.ascontiguousarray(standardise(X)) if state.table and state.standardise else X
 
 
@@ -373,7 +384,7 @@ def results_table(a: Analysis, state: State) -> pd.DataFrame:
     )
     table = pd.DataFrame(a.pca.components_.T, columns=pcs)
     table.insert(0, "kind", "loading")
-    table.insert(1, "name", list(state.feature_names)[: len(table)])
+    table.insert(1, "name", list(state.fitted_names)[: len(table)])
     table.insert(2, "label", "")
     variances = pd.DataFrame(
         [a.pca.explained_variance_, a.pca.explained_variance_ratio_], columns=pcs

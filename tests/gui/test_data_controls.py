@@ -44,3 +44,20 @@ def test_set_choice_shows_it_silently_and_columns_keep_one_ticked(qtbot):
     assert seen[-1].columns == (2,)
     controls.column_list.item(2).setCheckState(Qt.CheckState.Unchecked)  # the last one
     assert seen[-1].columns == (1,)  # the x₁ column stays ticked
+
+
+def test_without_views_and_the_same_table_again_keeps_its_items(qtbot):
+    controls, seen = make(qtbot, columns=True, views=False)
+    controls.show()
+    assert not controls.view_box.isVisible() and not controls.x_box.isVisible()
+    item = controls.column_list.item(2)
+    controls.show_table("iris", 150, NAMES, ("setosa",), DataChoice(columns=(0, 2)))
+    assert controls.column_list.item(2) is not item  # other classes: filled anew
+    item = controls.column_list.item(2)
+    # a panel showing the State this change made, inside the change's own signal
+    controls.sigChanged.connect(
+        lambda choice: controls.show_table("iris", 150, NAMES, ("setosa",), choice)
+    )
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert controls.column_list.item(2) is item and seen[-1].columns == (0,)
+    assert controls.choice().columns == (0,)

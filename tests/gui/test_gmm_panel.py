@@ -158,19 +158,35 @@ def test_bic_aic_chart(qtbot, panel, wait_idle):
 def test_table_data_fits_all_dims_and_shows_pcs(qtbot, panel, wait_idle):
     panel.set_dataset(iris())
     wait_idle(panel)
+    data = panel.ui.data_controls  # the shared widget, as in the SVM and PCA panels
     assert panel.X.shape == (150, 4) and not panel.data_view.editor.enabled
-    panel.ui.view_box.setCurrentIndex(1)
+    assert data.column_list.count() == 4 and "150 rows, 4 columns" in data.summary.text()
+    data.view_box.setCurrentIndex(data.view_box.findData("pcs"))
     assert panel.data_view.plot.getAxis("bottom").labelText == "PC1"
+    assert panel.lab_state().view == "pcs" and not data.x_box.isEnabled()
     click(qtbot, panel.ui.fit_button)
     wait_idle(panel)
     assert panel.result.means.shape == (panel.ui.k_box.value(), 4)
     assert len(panel.data_view.points.data) == 150
-    panel.ui.feature_list.item(3).setCheckState(Qt.CheckState.Unchecked)  # fit in 3 features
+    data.column_list.item(3).setCheckState(Qt.CheckState.Unchecked)  # fit in 3 features
     wait_idle(panel)
     assert panel.X.shape == (150, 3) and panel.result.means.shape[1] == 3
-    assert panel.ui.x_box.count() == 3
+    assert panel.lab_state().columns == (0, 1, 2)
     frame = panel.results_frame()
     assert list(frame.columns[2:5]) == list(iris().feature_names[:3])
+    data.view_box.setCurrentIndex(data.view_box.findData("features"))
+    data.y_box.setCurrentIndex(2)  # petal length against sepal length
+    assert panel.lab_state().y_feature == 2
+    assert panel.data_view.plot.getAxis("left").labelText == iris().feature_names[2]
+    data.y_box.setCurrentIndex(3)  # not fitted: the view falls back to a fitted column
+    assert data.y_box.currentIndex() == 1 and panel.lab_state().y_feature == 1
+    data.standardise_box.click()  # z-scores: a new fit, one undo step
+    wait_idle(panel)
+    assert panel.lab_state().standardise and abs(panel.X.mean()) < 1e-9
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert not panel.lab_state().standardise and not data.standardise_box.isChecked()
+    assert panel.X.shape == (150, 3) and panel.result is not None
 
 
 def test_painting_points_refits_and_undo_takes_back_points_and_parameters(

@@ -166,7 +166,7 @@ def test_standardise_toggle_changes_the_spectrum(panel, wait_idle):
     panel.set_dataset(iris())
     wait_idle(panel)
     standardised = panel.analysis.pca.explained_variance_ratio_[0]
-    panel.ui.standardise_check.setChecked(False)
+    panel.ui.data_controls.standardise_box.click()
     wait_idle(panel)
     raw = panel.analysis.pca.explained_variance_ratio_[0]
     assert standardised == pytest.approx(0.7296, abs=1e-3)
@@ -353,16 +353,34 @@ def test_a_shown_state_is_drawn_exactly_in_a_new_panel(qtbot, panel, make_panel,
     assert not other.data_view.arrows[0].isVisible() and other.ui.angle_slider.value() == 30.0
 
 
-def test_standardising_is_undoable(panel, wait_idle):
+def test_standardising_and_columns_are_the_shared_data_controls_and_undoable(panel, wait_idle):
     panel.set_dataset(iris())
     wait_idle(panel)
-    panel.ui.standardise_check.setChecked(False)
+    data = panel.ui.data_controls  # the shared widget, as in the SVM and EM/GMM panels
+    assert data.isVisible() and data.column_list.count() == 4 and not data.view_box.isVisible()
+    assert "150 rows, 4 columns, 3 classes" in data.summary.text()
+    data.standardise_box.click()
     wait_idle(panel)
     assert not panel.state.standardise and not panel.analysis.standardised
+    data.column_list.item(0).setCheckState(Qt.CheckState.Unchecked)  # PCA of 3 columns
+    wait_idle(panel)
+    assert panel.state.columns == (1, 2, 3) and panel.analysis.X.shape == (150, 3)
+    np.testing.assert_array_equal(panel.analysis.X, iris().X[:, 1:])
+    assert panel.ui.pc_x.maximum() == 3 and len(panel.table_view.loading_texts) >= 3
+    assert list(panel.results_frame().query("kind == 'loading'")["name"]) == list(
+        iris().feature_names[1:]
+    )
     panel.undo_stack.undo()
     wait_idle(panel)
-    assert panel.state.standardise and panel.ui.standardise_check.isChecked()
+    assert panel.state.columns == () and panel.analysis.X.shape == (150, 4)
+    assert data.column_list.item(0).checkState() == Qt.CheckState.Checked
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.state.standardise and data.standardise_box.isChecked()
     assert panel.analysis.standardised
+    panel.load_preset("Two clusters")  # 2-D points: no table controls
+    wait_idle(panel)
+    assert not data.isVisible()
 
 
 def test_your_line_and_view_switches_undo_one_step_each(qtbot, panel, wait_idle):

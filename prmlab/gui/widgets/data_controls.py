@@ -49,12 +49,15 @@ class DataControls(QGroupBox):
         self,
         *,
         columns: bool = False,
+        views: bool = True,
         class_labels: Sequence[str] = (),
         title: str = "Data (CSV)",
         parent: QWidget | None = None,
     ) -> None:
-        """``columns``: a checkable list of the fitted columns; ``class_labels``: one class
-        box per label ("Class −1", "Class +1" for a two-class SVM)."""
+        """``columns``: a checkable list of the fitted columns; ``views``: the 2-D view rows
+        (a panel that always shows principal components, as PCA's, has none);
+        ``class_labels``: one class box per label ("Class −1", "Class +1" for a two-class
+        SVM)."""
         super().__init__(title, parent)
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -76,6 +79,8 @@ class DataControls(QGroupBox):
         form.addRow("View", self.view_box)
         form.addRow("x₁ column", self.x_box)
         form.addRow("x₂ column", self.y_box)
+        for box in (self.view_box, self.x_box, self.y_box):
+            form.setRowVisible(box, views)
         self.class_boxes = [QComboBox() for _ in class_labels]
         for label, box in zip(class_labels, self.class_boxes):
             form.addRow(label, box)
@@ -92,6 +97,7 @@ class DataControls(QGroupBox):
             box.setMinimumContentsLength(8)
             box.currentIndexChanged.connect(self._emit)
         self.standardise_box.toggled.connect(self._emit)
+        self._names: tuple[tuple[str, ...], tuple[str, ...]] | None = None  # shown in boxes
         self._update_enabled()
 
     # -- what the panel tells it ---------------------------------------------------------
@@ -104,7 +110,26 @@ class DataControls(QGroupBox):
         choice: DataChoice | None = None,
     ) -> None:
         """A table's columns and classes, with ``choice`` selected (default: the first
-        columns and classes, all columns fitted)."""
+        columns and classes, all columns fitted). The same names again keep their items: a
+        panel shows the State a change of these controls made while their signal runs."""
+        names = (tuple(feature_names), tuple(class_names))
+        if names != self._names:
+            self._names = names
+            self._fill(feature_names, class_names)
+        self.summary.setText(
+            f"<b>{html.escape(elide(name or 'Table'))}</b>: {n_rows:,} rows, "
+            f"{len(feature_names)} columns"
+            + (f", {len(class_names)} classes" if class_names else "")
+        )
+        default = DataChoice(
+            y=min(1, len(feature_names) - 1),
+            classes=tuple(
+                min(i, max(len(class_names) - 1, 0)) for i in range(len(self.class_boxes))
+            ),
+        )
+        self.set_choice(choice or default)
+
+    def _fill(self, feature_names: Sequence[str], class_names: Sequence[str]) -> None:
         blockers = self._blockers()
         for box in (self.x_box, self.y_box):
             set_combo_items(box, feature_names)
@@ -119,18 +144,6 @@ class DataControls(QGroupBox):
                 item.setCheckState(Qt.CheckState.Checked)
                 self.column_list.addItem(item)
         del blockers
-        self.summary.setText(
-            f"<b>{html.escape(elide(name or 'Table'))}</b>: {n_rows:,} rows, "
-            f"{len(feature_names)} columns"
-            + (f", {len(class_names)} classes" if class_names else "")
-        )
-        default = DataChoice(
-            y=min(1, len(feature_names) - 1),
-            classes=tuple(
-                min(i, max(len(class_names) - 1, 0)) for i in range(len(self.class_boxes))
-            ),
-        )
-        self.set_choice(choice or default)
 
     def set_choice(self, choice: DataChoice) -> None:
         """Select ``choice`` without emitting."""

@@ -6,22 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QGridLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QWidget,
 )
 
+from prmlab.gui.widgets.data_controls import DataChoice, DataControls
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.status import SteadyLabel
-from prmlab.gui.widgets.text import set_combo_items
 from prmlab.lab import gmm
 
 INIT_LABELS = {"k-means++": "k-means++", "k-means": "kmeans", "random points": "random"}
@@ -42,20 +38,12 @@ class GmmControls:
             "Left click adds a point, drag moves one; spray paints a cloud; Ctrl+Z undoes"
         )
         data.addRow("Mouse", self.edit_mode_box)
-        self.view_box = QComboBox()
-        self.view_box.addItems(["Two features", "PC1 – PC2"])
-        self.x_box, self.y_box = QComboBox(), QComboBox()
-        self.feature_list = QListWidget()
-        self.feature_list.setMaximumHeight(110)
-        self.feature_list.setToolTip("The features EM / k-means fits in")
-        self.feature_label = QLabel("Fit in")
-        data.addRow(self.feature_label, self.feature_list)
-        data.addRow("Show", self.view_box)
-        data.addRow("x axis", self.x_box)
-        data.addRow("y axis", self.y_box)
         self.info_label = QLabel()
         self.info_label.setWordWrap(True)
         data.addRow(self.info_label)
+        self.data_controls = DataControls(columns=True, title="Columns and view")
+        self.data_controls.column_list.setToolTip("The columns EM / k-means fits in")
+        column.addWidget(self.data_controls)
 
         model = group(column, "Model")
         self.mode_box = QComboBox()
@@ -106,16 +94,8 @@ class GmmControls:
         self.criteria_button = QPushButton("BIC / AIC vs K")
         more.addRow("K up to", self.kmax_box)
         more.addRow(self.criteria_button)
-        self.standardise_box = QCheckBox("Standardise features (z-scores)")
-        data.addRow(self.standardise_box)
 
     # -- State fields --------------------------------------------------------------------
-    def chosen_columns(self) -> tuple[int, ...]:
-        """The checked features (all checked: ``()``, meaning all)."""
-        items = [self.feature_list.item(i) for i in range(self.feature_list.count())]
-        chosen = tuple(i for i, it in enumerate(items) if it.checkState() == Qt.CheckState.Checked)
-        return () if len(chosen) == len(items) else chosen
-
     def read(self) -> dict[str, Any]:
         """The State fields these widgets decide (seed and data excepted)."""
         return {
@@ -124,11 +104,6 @@ class GmmControls:
             "covariance_type": self.cov_box.currentText(),
             "init": INIT_LABELS[self.init_box.currentText()],
             "reg_covar": float(self.reg_slider.value()),
-            "standardise": self.standardise_box.isChecked(),
-            "columns": self.chosen_columns(),
-            "view": gmm.VIEWS[max(self.view_box.currentIndex(), 0)],
-            "x_feature": max(self.x_box.currentIndex(), 0),
-            "y_feature": max(self.y_box.currentIndex(), 0),
             "n_runs": int(self.runs_box.value()),
             "k_max": int(self.kmax_box.value()),
         }
@@ -142,10 +117,6 @@ class GmmControls:
             self.cov_box,
             self.init_box,
             self.reg_slider,
-            self.standardise_box,
-            self.view_box,
-            self.x_box,
-            self.y_box,
             self.runs_box,
             self.kmax_box,
         )
@@ -161,36 +132,19 @@ class GmmControls:
         self.cov_box.setCurrentText(state.covariance_type)
         self.init_box.setCurrentText({v: k for k, v in INIT_LABELS.items()}[state.init])
         self.reg_slider.setValue(state.reg_covar)
-        self.standardise_box.setChecked(state.standardise)
-        self.view_box.setCurrentIndex(gmm.VIEWS.index(state.view))
         self.runs_box.setValue(state.n_runs)
         self.kmax_box.setValue(state.k_max)
-        self.show_features(state)
         for w in widgets:
             w.blockSignals(False)
+        self.show_data(state)
         self.set_method(state.method == "kmeans")
 
-    def show_features(self, state: gmm.State) -> None:
-        """The feature list (checked: fitted) and the x/y boxes of the fitted ones."""
-        self.feature_list.blockSignals(True)
-        self.feature_list.clear()
-        fitted = set(state.fitted_columns)
-        for i, name in enumerate(state.feature_names):
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            checked = Qt.CheckState.Checked if i in fitted else Qt.CheckState.Unchecked
-            item.setCheckState(checked)
-            self.feature_list.addItem(item)
-        self.feature_list.blockSignals(False)
-        self.data_form.setRowVisible(self.feature_list, len(state.feature_names) > 2)
-        names = state.fitted_names
-        for box, index in ((self.x_box, state.x_feature), (self.y_box, state.y_feature)):
-            box.blockSignals(True)
-            set_combo_items(box, list(names))
-            box.setCurrentIndex(min(index, len(names) - 1))
-            box.blockSignals(False)
-        for w in (self.view_box, self.x_box, self.y_box):
-            self.data_form.setRowVisible(w, len(names) > 2)
+    def show_data(self, state: gmm.State) -> None:
+        """The data controls as ``state`` says, no signal sent."""
+        name = state.dataset_name or "Points"
+        self.data_controls.show_table(
+            name, len(state.X), state.feature_names, choice=data_choice(state)
+        )
 
     def set_method(self, kmeans: bool) -> None:
         self.cov_box.setEnabled(not kmeans)
@@ -213,3 +167,32 @@ class GmmControls:
         if result.half == "M" and result.converged:
             text += " — converged"
         self.status_label.setText(text)
+
+
+def data_choice(state: gmm.State) -> DataChoice:
+    """``state``'s columns and view as the data controls show them (x₁, x₂: table columns;
+    the State counts ``x_feature``, ``y_feature`` among the fitted ones)."""
+    fitted = state.fitted_columns
+    last = len(fitted) - 1
+    return DataChoice(
+        columns=state.columns,
+        view=state.view,
+        x=fitted[min(state.x_feature, last)] if fitted else 0,
+        y=fitted[min(state.y_feature, last)] if fitted else 0,
+        standardise=state.standardise,
+    )
+
+
+def data_fields(choice: DataChoice, n_columns: int) -> dict:
+    """The State fields of ``choice`` for a table of ``n_columns``; a column not fitted
+    cannot be shown: the view falls back to the first fitted ones."""
+    fitted = choice.columns or tuple(range(n_columns))
+    x = fitted.index(choice.x) if choice.x in fitted else 0
+    y = fitted.index(choice.y) if choice.y in fitted else min(1, len(fitted) - 1)
+    return {
+        "columns": choice.columns,
+        "standardise": choice.standardise,
+        "view": choice.view,
+        "x_feature": x,
+        "y_feature": y,
+    }

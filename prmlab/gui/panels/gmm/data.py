@@ -5,9 +5,9 @@ model controls and the 2-D view edit it. A mixin of ``GmmPanel`` (it uses the pa
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
 
 from prmlab.data import Dataset
+from prmlab.gui.panels.gmm.controls import data_fields
 from prmlab.gui.panels.gmm.density import (
     DENSITY_SAMPLE,
     SCATTER_MAX,
@@ -15,6 +15,7 @@ from prmlab.gui.panels.gmm.density import (
     density_view,
 )
 from prmlab.gui.panels.gmm.work import full_run
+from prmlab.gui.widgets.data_controls import DataChoice
 from prmlab.gui.widgets.params import StateChange
 from prmlab.lab import gmm
 
@@ -150,26 +151,21 @@ class GmmData:
             self._set_state(self.state.replace(X=points, means_init=None, **fresh_fit()), True)
             self.reset()
 
-    def _features_changed(self, item) -> None:
-        if not any(
-            self.ui.feature_list.item(i).checkState() == Qt.CheckState.Checked
-            for i in range(self.ui.feature_list.count())
-        ):
-            self.ui.feature_list.blockSignals(True)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.ui.feature_list.blockSignals(False)
-            self.messages.error("Choose at least one feature to fit in.")
-            return
-        state = self.state.replace(columns=self.ui.chosen_columns(), x_feature=0, y_feature=1)
-        self.ui.show_features(state)
-        self._set_state(state.replace(means_init=None, **fresh_fit()), new_data=True)
-        self.reset()
+    def _data_chosen(self, choice: DataChoice) -> None:
+        """The data controls changed: other columns or z-scores are a new fit (one undoable
+        change); the view alone only redraws."""
+        after = self.state.replace(**data_fields(choice, self.state.X.shape[1]))
+        if after.columns == self.state.columns and after.standardise == self.state.standardise:
+            self.state = after
+            self.ui.show_data(after)  # a column not fitted falls back to a fitted one
+            self._view_changed()
+        else:
+            self.change_state(after.replace(means_init=None, **fresh_fit()), "Columns")
 
     def _model_changed(self, *_) -> None:
         """A model control changed: one undoable change of the State (a reg_covar drag is
         shown live and pushed once, at release)."""
         fields = self._fields()
-        fields.pop("columns")
         after = self.state.replace(**fields, means_init=None, **fresh_fit())
         if self.ui.reg_slider.slider.isSliderDown():
             self._drag_start = self._drag_start or self.state
@@ -227,9 +223,8 @@ class GmmData:
         self.restarts_view.clear(kmeans)
 
     # -- the 2-D view -------------------------------------------------------------------
-    def _view_changed(self, *_) -> None:
-        view = {k: v for k, v in self.ui.read().items() if k in ("view", "x_feature", "y_feature")}
-        self.state = self.state.replace(**view)
+    def _view_changed(self) -> None:
+        """The State's 2-D view: projected anew, drawn in a turn of its own."""
         self._projection = gmm.projection(self.state, self.X)
         self._shown, self._layout = None, None
         self.data_view.set_axis_names(self._projection.names)

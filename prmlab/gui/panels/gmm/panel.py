@@ -70,9 +70,7 @@ class GmmPanel(GmmData, BasePanel):
         self.ui = ui = GmmControls(self.controls, self.seed_box)
         ui.preset_box.activated.connect(lambda i: self.load_preset(gmm.PRESETS[i]))
         ui.edit_mode_box.currentIndexChanged.connect(self._edit_mode_changed)
-        for box in (ui.view_box, ui.x_box, ui.y_box):
-            box.currentIndexChanged.connect(self._view_changed)
-        ui.feature_list.itemChanged.connect(self._features_changed)
+        ui.data_controls.sigChanged.connect(self._data_chosen)
         for signal in (
             ui.mode_box.currentIndexChanged,
             ui.k_box.valueChanged,
@@ -82,7 +80,6 @@ class GmmPanel(GmmData, BasePanel):
             self.seed_box.valueChanged,
         ):
             signal.connect(self._model_changed)
-        ui.standardise_box.toggled.connect(self._model_changed)
         ui.reg_slider.slider.sliderReleased.connect(self._drag_released)
         ui.step_e_button.clicked.connect(lambda: self.step("E"))
         ui.step_m_button.clicked.connect(lambda: self.step("M"))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QSpinBo
 
 from prmlab.gui.panels.pca.data_view import RESIDUALS_MAX
 from prmlab.gui.panels.pca.views import criterion_text
+from prmlab.gui.widgets.data_controls import DataChoice, DataControls
 from prmlab.gui.widgets.params import ValueSlider, group
 from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.lab import pca
@@ -61,10 +62,12 @@ class PcaControls:
         self.fisher_label = SteadyLabel(lines=2)
         form.addRow(self.fisher_label)
 
+        # the one data box of the table panels (SVM, EM/GMM): here PCA always shows PCs
+        self.data_controls = DataControls(columns=True, views=False, title="Table columns")
+        self.data_controls.column_list.setToolTip("The columns PCA analyses")
+        self.data_controls.setVisible(False)  # until a table is opened
+        layout.addWidget(self.data_controls)
         form = group(layout, "Many columns (tables)")
-        self.standardise_check = QCheckBox("Standardise (z-scores)")
-        self.standardise_check.setChecked(True)
-        form.addRow(self.standardise_check)
         self.pc_x, self.pc_y = QSpinBox(), QSpinBox()
         for i, box in enumerate((self.pc_x, self.pc_y)):
             box.setPrefix("PC ")
@@ -90,7 +93,7 @@ class PcaControls:
         self.set_table_mode(state.table)
         widgets = (
             self.preset_box, self.angle_slider, self.axes_check, self.proj_check,
-            self.fisher_check, self.hist_box, self.standardise_check, self.pc_x, self.pc_y,
+            self.fisher_check, self.hist_box, self.pc_x, self.pc_y,
             self.biplot_check,
         )  # fmt: skip
         blockers = [QSignalBlocker(w) for w in widgets]
@@ -102,8 +105,13 @@ class PcaControls:
         self.proj_check.setChecked(state.show_projections)
         self.fisher_check.setChecked(state.show_fisher)
         self.hist_box.setCurrentText(state.histogram)
-        self.standardise_check.setChecked(state.standardise)
-        top = max(min(state.X.shape), 2) if state.table else 2
+        if state.table:
+            name = state.data_name or state.preset or "Table"
+            choice = DataChoice(columns=state.columns, standardise=state.standardise)
+            self.data_controls.show_table(
+                name, len(state.X), state.feature_names, state.class_names, choice
+            )
+        top = max(min(len(state.X), len(state.fitted_columns)), 2) if state.table else 2
         for box, value in ((self.pc_x, state.pc_x), (self.pc_y, state.pc_y)):
             box.setRange(1, top)
             box.setValue(value)
@@ -127,7 +135,8 @@ class PcaControls:
         for w in (self.angle_slider, self.snap_button, self.proj_check, self.axes_check):
             w.setEnabled(not on)
         self.fisher_check.setEnabled(not on)
-        for w in (self.standardise_check, self.pc_x, self.pc_y, self.biplot_check):
+        self.data_controls.setVisible(on)
+        for w in (self.pc_x, self.pc_y, self.biplot_check):
             w.setEnabled(on)
 
     # -- Result -> texts --------------------------------------------------------------------

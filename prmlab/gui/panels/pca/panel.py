@@ -18,6 +18,7 @@ from prmlab.gui.panels.pca.data_view import POINTS_TITLE, DataView
 from prmlab.gui.panels.pca.explanation import EXPLANATION
 from prmlab.gui.panels.pca.table_view import TableView, describe_row
 from prmlab.gui.panels.pca.views import EmView, HistogramView, ScreeView
+from prmlab.gui.widgets.data_controls import DataChoice
 from prmlab.gui.widgets.params import StateChange
 from prmlab.gui.widgets.text import elide
 from prmlab.lab import pca
@@ -82,7 +83,7 @@ class PcaPanel(BasePanel):
         for spin in (ui.pc_x, ui.pc_y):
             spin.valueChanged.connect(self._view_changed)
         ui.hist_box.currentIndexChanged.connect(self._view_changed)
-        ui.standardise_check.toggled.connect(self._standardise_toggled)
+        ui.data_controls.sigChanged.connect(self._data_chosen)
         self.playback.sigStep.connect(self.step_em)
         self.playback.sigReset.connect(self.reset_em)
         self.timeline.sigStepForward.connect(self.step_em)
@@ -176,9 +177,10 @@ class PcaPanel(BasePanel):
         else:
             self.change_state(self.state.replace(seed=self.seed()), "Seed")
 
-    def _standardise_toggled(self, on: bool) -> None:
-        """Standardising is one undo step (the analysis is computed again)."""
-        self.change_state(self.state.replace(standardise=on), "Standardise")
+    def _data_chosen(self, choice: DataChoice) -> None:
+        """A table's columns or z-scores: one undo step (the analysis is computed again)."""
+        fields = {"columns": choice.columns, "standardise": choice.standardise}
+        self.change_state(self.state.replace(**fields), "Table columns")
 
     def _points_changed(self) -> None:
         if self._showing or self.state.table:

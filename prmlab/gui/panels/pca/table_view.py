@@ -85,7 +85,7 @@ class TableView:
             item.setData(pos=P[labels == k], brush=colors.color(int(k), 210))
             drawn.append(names.get(int(k), f"class {k}"))
         if state.biplot:
-            self._draw_biplot(a, (i, j), P, state.feature_names)
+            self._draw_biplot(a, (i, j), P, state.fitted_names)
         return drawn
 
     def _draw_biplot(self, a, plane, P, feature_names) -> None:
