@@ -30,6 +30,9 @@ PANELS: dict[str, PanelEntry] = {
         "prmlab.gui.panels.track", "TrackPanel", "Tracking", ("kalman", "particle")
     ),
     "mcmc": PanelEntry("prmlab.gui.panels.mcmc", "McmcPanel", "MCMC", ("mcmc",)),
+    "linear": PanelEntry(
+        "prmlab.gui.panels.linear", "LinearPanel", "Linear models", ("linear",)
+    ),
 }
 PANEL_NAMES = tuple(PANELS)
 

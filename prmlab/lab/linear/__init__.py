@@ -28,6 +28,7 @@ from prmlab.lab.linear._state import (
     MAX_DEGREE,
     MODE_TITLES,
     MODES,
+    PENALTIES,
     PRESETS,
     REGRESSION_AXES,
     REGRESSION_PRESETS,
@@ -37,6 +38,7 @@ from prmlab.lab.linear._state import (
     preset_points,
     presets_for,
 )
+from prmlab.lab.linear._table import from_table
 from prmlab.lab.linear._tables import result_columns
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "MODES",
     "MODE_TITLES",
     "N_STEP",
+    "PENALTIES",
     "PRESETS",
     "REGRESSION_AXES",
     "REGRESSION_PRESETS",
@@ -67,6 +70,7 @@ __all__ = [
     "check",
     "demo",
     "extent_of",
+    "from_table",
     "line_segment",
     "preset",
     "preset_points",

@@ -61,6 +61,14 @@ class Experiment:
         self._curve: tuple[np.ndarray, np.ndarray] | None = None
         self._curve_of: State | None = None  # the learning curve's State (any N)
 
+    def moved_to(self, state: State) -> Experiment:
+        """A new Experiment of ``state`` that keeps this one's computed runs (a State that
+        differs in its position or N only then needs no refit)."""
+        other = Experiment(state)
+        other._run, other._run_of = self._run, self._run_of
+        other._curve, other._curve_of = self._curve, self._curve_of
+        return other
+
     def _replay(self) -> PerceptronRun | LogisticRun:
         key = self.state.replace(position=0)
         if self._run is None or self._run_of is None or not self._run_of.same_as(key):

@@ -16,7 +16,7 @@ from prmlab.lab.linear._state import State
 
 MODELS = ("GDA, shared Σ", "GDA, separate Σ", "Naive Bayes", "Logistic regression")
 MIN_PER_CLASS = 3  # a class's covariance needs more points than dimensions
-CURVE_POINTS = 12
+CURVE_POINTS = 6  # each N fits four models
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,7 +92,7 @@ def generative(
     models = _fitted(X[:n], y[:n], state.C)
     tested = n < len(y)
     Xt, yt = (X[n:], y[n:]) if tested else (X, y)
-    extent = extent_of(X)
+    extent = extent_of(X, pad=0.6)
     grid = grid_points(extent)
     probability = np.stack([m.predict_proba(grid)[:, 1].reshape(GRID, GRID) for m in models])
     curve_n, curve = learning_curve(state) if curve is None else curve

@@ -79,7 +79,7 @@ def logistic_run(state: State) -> LogisticRun:
         surface=surface,
         w_extent=w_extent,
         levels=levels,
-        extent=extent_of(state.X),
+        extent=extent_of(state.X, pad=0.6),
         converged=bool(model.converged_),
         note=model.note_,
     )

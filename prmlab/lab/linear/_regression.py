@@ -193,7 +193,7 @@ def coefficient_plane(
 
     low, touch = loss(mle), loss(here)
     gap = max(touch - low, 1e-12 * max(abs(low), 1.0))
-    levels = (low + gap, *(low + gap * k for k in (0.25, 2.25, 4.0)))
+    levels = (low + gap, *(low + gap * k * k for k in (0.5, 2, 3, 4, 6, 8)))
     radius = float(np.linalg.norm(here, 2 if penalty == "ridge" else 1))
     return CoefficientPlane(
         grid=grid,
