@@ -349,6 +349,12 @@ def components_shown(a: Analysis, state: State) -> tuple[int, int]:
     return min(state.pc_x, k) - 1, min(state.pc_y, k) - 1
 
 
+def table_axis_titles(a: Analysis, state: State) -> tuple[str, str]:
+    """The titles of a table's axes: each component shown with its share of the variance."""
+    ratio = a.pca.explained_variance_ratio_ * 100
+    return tuple(f"PC {c + 1} ({ratio[c]:.1f} %)" for c in components_shown(a, state))
+
+
 def em_directions(a: Analysis, frame: PPCAStep, plane: tuple[int, int] | None) -> np.ndarray:
     """W's columns (q, 2) as drawn: in the data's plane (``plane`` None), else seen in the
     plane of the components ``plane``."""

@@ -14,7 +14,7 @@ from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
 from prmlab.gui.widgets.point_editor import PointEditor, editable_plot
-from prmlab.gui.widgets.text import TextItem
+from prmlab.gui.widgets.text import TextItem, elide
 from prmlab.lab import pca
 
 MARKED_MAX = 400  # projected points get a marker up to this many points
@@ -102,6 +102,18 @@ class DataView:
             (self.em_line, "p-PCA W (EM frame)"),
         ):
             self.legend.addItem(item, name)
+
+    def set_mode(self, table: bool, feature_names: tuple[str, ...]) -> None:
+        """Titles and legend of a table's projection, or of 2-D points (whose axes are
+        their two columns: a table's "PC 1 (36.2 %)" names no axis of theirs)."""
+        if not table:
+            self.set_axis_titles(feature_names[:2])
+            self.show_points_legend()
+        self.plot.setTitle("2-D projection by class" if table else POINTS_TITLE)
+
+    def set_axis_titles(self, titles: tuple[str, ...]) -> None:
+        self.plot.setLabel("bottom", elide(titles[0]))
+        self.plot.setLabel("left", elide(titles[1]))
 
     def show_table_legend(self, scatters: list, names: list[str]) -> None:
         set_legend_rows(self.legend, [(self.em_line, "p-PCA W (EM frame)"), *zip(scatters, names)])

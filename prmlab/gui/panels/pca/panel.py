@@ -14,13 +14,12 @@ from PySide6.QtCore import QSignalBlocker
 from prmlab.data import Dataset
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.pca.controls import HOVER_HINT, PcaControls
-from prmlab.gui.panels.pca.data_view import POINTS_TITLE, DataView
+from prmlab.gui.panels.pca.data_view import DataView
 from prmlab.gui.panels.pca.explanation import EXPLANATION
 from prmlab.gui.panels.pca.table_view import TableView, describe_row
 from prmlab.gui.panels.pca.views import EmView, HistogramView, ScreeView
 from prmlab.gui.widgets.data_controls import DataChoice
 from prmlab.gui.widgets.params import StateChange
-from prmlab.gui.widgets.text import elide
 from prmlab.lab import pca
 from prmlab.lab.history import History, nbytes_of
 
@@ -235,13 +234,7 @@ class PcaPanel(BasePanel):
         self.editor.set_visible(not on)
         self.ui.set_table_mode(on)
         self.table_view.hover_text.setVisible(False)
-        plot = self.data_view.plot
-        if not on:  # a table's "PC 1 (36.2 %)" titles name no axis of 2-D points
-            names = self.state.feature_names
-            plot.setLabel("bottom", elide(names[0]))
-            plot.setLabel("left", elide(names[1]))
-            self.data_view.show_points_legend()
-        plot.setTitle("2-D projection by class" if on else POINTS_TITLE)
+        self.data_view.set_mode(on, self.state.feature_names)
 
     # -- EM positions and the timeline ------------------------------------------------------
     def _record_to(self, position: int) -> None:
@@ -374,10 +367,7 @@ class PcaPanel(BasePanel):
             self.table_view.clear()
             return
         names = self.table_view.draw(a, s)
-        i, j = pca.components_shown(a, s)
-        ratio = a.pca.explained_variance_ratio_ * 100
-        self.data_view.plot.setLabel("bottom", f"PC {i + 1} ({ratio[i]:.1f} %)")
-        self.data_view.plot.setLabel("left", f"PC {j + 1} ({ratio[j]:.1f} %)")
+        self.data_view.set_axis_titles(pca.table_axis_titles(a, s))
         self.data_view.show_table_legend(self.table_view.class_scatters[: len(names)], names)
 
     def _draw_histogram(self) -> None:
