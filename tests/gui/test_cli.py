@@ -49,7 +49,9 @@ def test_data_option_fills_every_panel(tmp_path, monkeypatch):
     shots = tmp_path / "shots"
     assert main(["--screenshot", str(shots), "--panel", "pca", "--data", str(csv)]) == 0
     assert sorted(seen["panels"]) == sorted(PANEL_NAMES)
-    assert seen["message"].startswith("blobs.csv is in SVM, PCA, EM/GMM, HMM, Tracking.")
+    assert seen["message"].startswith(
+        "blobs.csv is in SVM, PCA, EM/GMM, HMM, Tracking, Linear models."
+    )
     assert len(_colours(QImage(str(shots / "pca.png")))) > 50
 
 

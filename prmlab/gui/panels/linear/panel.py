@@ -230,9 +230,8 @@ class LinearPanel(LinearControls, BasePanel):
         """One update, Newton step or N_STEP more training points; regression has none."""
         if self.result is None or self.job.running:
             return
-        if self.state.mode == "regression":
+        if self.state.mode == "regression":  # one fit: the stepper's line says so
             self.playback.pause()
-            self.messages.note("Regression is one fit: drag points or move the sliders.")
             return
         if self.experiment.finished:
             self.playback.pause()
