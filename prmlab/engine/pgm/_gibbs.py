@@ -95,14 +95,31 @@ class _Chain:
 
     def run(self, n_sweeps: int, keep: bool) -> None:
         mrf = self.mrf
-        counts = self.counts if keep else self.counts[:0]
         samples = self.samples if keep and self.record.size else self.samples[:0]
-        common = (self.state, self.streams, n_sweeps, counts, self.record, samples, self.kept)
         work = mrf.n_nodes + mrf.n_edges
         if self.grid is not None:
             odds_factor, first_factor, second_factor = self.grid
-            grid_sweeps(work, odds_factor, *mrf.grid_shape, first_factor, second_factor, *common)
+            ones = self.counts[:, 1].copy() if keep else np.zeros(0, dtype=np.int64)
+            grid_sweeps(
+                work,
+                odds_factor,
+                *mrf.grid_shape,
+                first_factor,
+                second_factor,
+                self.state,
+                self.streams,
+                n_sweeps,
+                ones,
+                self.record,
+                samples,
+                self.kept,
+            )
+            if keep:
+                self.counts[:, 1] = ones
+                self.counts[:, 0] = self.kept + n_sweeps - ones
         else:
+            counts = self.counts if keep else self.counts[:0]
+            common = (self.state, self.streams, n_sweeps, counts, self.record, samples, self.kept)
             adj, colours = mrf.adjacency, mrf.colouring
             gibbs_sweeps(
                 work,

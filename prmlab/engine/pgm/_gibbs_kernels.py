@@ -189,12 +189,12 @@ def _grid_sweeps(
     x,
     streams,
     n_sweeps,
-    counts,
+    ones,
     record,
     samples,
     row,
 ):
-    keep = counts.shape[0] > 0
+    keep = ones.shape[0] > 0
     for sweep in range(n_sweeps):
         for col in range(2):  # node (r, c) has colour (r + c) % 2, as the greedy colouring
             for c in prange(N_CHUNKS):
@@ -214,9 +214,10 @@ def _grid_sweeps(
                             f *= second_factor[x[i - width]]
                         if r < height - 1:
                             f *= first_factor[x[i + width]]
-                        x[i] = 1 if uniform(stream) * (1.0 + f) < 1.0 else 0
-                        if keep:
-                            counts[i, x[i]] += 1
+                        state = 1 if uniform(stream) * (1.0 + f) < 1.0 else 0
+                        x[i] = state
+                        if keep:  # one count per node: a (n, 2) table costs a third more
+                            ones[i] += state
         _record(x, record, samples, row + sweep)
 
 
@@ -230,7 +231,7 @@ def _grid_parallel(
     x,
     streams,
     n_sweeps,
-    counts,
+    ones,
     record,
     samples,
     row,
@@ -244,7 +245,7 @@ def _grid_parallel(
         x,
         streams,
         n_sweeps,
-        counts,
+        ones,
         record,
         samples,
         row,
@@ -261,7 +262,7 @@ def _grid_serial(
     x,
     streams,
     n_sweeps,
-    counts,
+    ones,
     record,
     samples,
     row,
@@ -275,7 +276,7 @@ def _grid_serial(
         x,
         streams,
         n_sweeps,
-        counts,
+        ones,
         record,
         samples,
         row,
@@ -284,7 +285,8 @@ def _grid_serial(
 
 grid_sweeps = KernelPair(_grid_parallel, _grid_serial)
 """``(work, odds_factor (n,), height, width, first_factor (2,), second_factor (2,), x, streams,
-n_sweeps, counts, record, samples, row)``: as :data:`gibbs_sweeps` on a binary grid, with
+n_sweeps, ones, record, samples, row)``: as :data:`gibbs_sweeps` on a binary grid, counting
+per node the sweeps in state 1 in ``ones (n,)`` (when it has rows), with
 p(xᵢ = 1 | rest) = 1 / (1 + F), F = exp(−(θᵢ(1) − θᵢ(0))) (``odds_factor``) times, per
 neighbour in state s, ``first_factor[s] = exp(−(θ(1, s) − θ(0, s)))`` when the node is its
 edge's first end (the neighbour right or below), else ``second_factor[s] = exp(−(θ(s, 1) −
