@@ -50,9 +50,21 @@ class Roles:
         return "feature" if self.kinds.get(column) in ("number", "year") else "ignore"
 
 
+def _finite_value_outside(values: np.ndarray, low: float, high: float) -> bool:
+    """True when the NaN-skipping minimum or maximum of ``values`` is finite and outside
+    [low, high]: a typical measurement column is ruled out in two passes without copying its
+    finite values (False says nothing: the caller then checks the finite values)."""
+    smallest = np.fmin.reduce(values, initial=np.inf)
+    largest = np.fmax.reduce(values, initial=-np.inf)
+    return bool(
+        (np.isfinite(smallest) and smallest < low) or (np.isfinite(largest) and largest > high)
+    )
+
+
 def _is_yyyymmdd(values: np.ndarray) -> bool:
+    if _finite_value_outside(values, 1700_01_01, 2200_12_31):
+        return False
     v = values[np.isfinite(values)]
-    # the range first: it rules out almost every column at the cost of two reductions
     if not v.size or v.min() < 1700_01_01 or v.max() > 2200_12_31 or np.any(v != np.floor(v)):
         return False
     month, day = (v // 100) % 100, v % 100
@@ -60,6 +72,8 @@ def _is_yyyymmdd(values: np.ndarray) -> bool:
 
 
 def _is_years(values: np.ndarray) -> bool:
+    if _finite_value_outside(values, *YEARS):
+        return False
     v = values[np.isfinite(values)]
     if not v.size or v.min() < YEARS[0] or v.max() > YEARS[1]:
         return False
