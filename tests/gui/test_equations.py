@@ -84,10 +84,10 @@ def test_gmm_pane_is_typeset_and_follows_the_timeline(qtbot, make_panel, wait_id
     pane = panel.equations
     for button in (panel.ui.step_e_button, panel.ui.step_m_button):
         wait_idle(panel)
-        qtbot.waitUntil(lambda: not panel.busy())  # the pane's own job too
+        qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)  # the pane's job too
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    qtbot.waitUntil(lambda: not panel.busy())
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)  # the first layouts
     assert pane.isVisible()
     assert pane.board.title.endswith("M step")
     before = pane.view.grab().toImage()
@@ -104,3 +104,21 @@ def test_gmm_pane_is_typeset_and_follows_the_timeline(qtbot, make_panel, wait_id
     qtbot.mouseClick(pane.tabs, Qt.MouseButton.LeftButton, pos=pane.tabs.tabRect(1).center())
     assert pane.tabs.currentIndex() == 1
     assert ink(pane.view.grab().toImage()) > 2000  # the derivation
+
+
+def test_tracking_pane_follows_the_scrubber(qtbot, make_panel, wait_idle):
+    from prmlab.gui.panels.track import TrackPanel
+
+    panel = make_panel(TrackPanel)
+    panel.load_preset("Circle")
+    wait_idle(panel)
+    panel.playback.pause()  # a preset plays its track
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)  # the first layouts
+    pane = panel.equations
+    assert pane.isVisible()
+    assert ink(pane.view.grab().toImage()) > 2000
+    panel.scrubber.setValue(5)  # drag the scrubber to t = 5
+    qtbot.waitUntil(lambda: not panel.busy())
+    assert pane.board.title.startswith("Kalman filter, time step t = 5 ")
+    gain = next(eq for eq in pane.board.equations if eq.caption == "The Kalman gain")
+    assert np.shape(gain.values["K"]) == (4, 2)

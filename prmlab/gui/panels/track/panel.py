@@ -228,6 +228,7 @@ class TrackPanel(BasePanel):
         self.c.show_time(result.t, T, result.resampled)
         self.ess_view.show_time(result.t)
         self.track_view.draw_time(result, self.state)
+        self.show_whiteboard(self.state, result)
 
     def _draw_series(self) -> None:
         if self.run is not None:

@@ -13,12 +13,14 @@ figures and in the screenshot mode. matplotlib's mathtext has no matrix environm
 a 35 MB dependency prmlab does not have; QtWebEngine (MathJax) is not in
 PySide6-Essentials. ``ziamath.config.svg2 = False``: its SVG2 output renders blank in QtSvg.
 
-Cost, measured on this 2-core machine (``tests/gui/test_equations.py`` prints them): a
-first layout costs 20-100 ms per equation (the Kalman gain with a 4×2 matrix ~90 ms;
-importing ziamath and loading its font once ~0.8 s), so layouts run in a worker, lazily
-(never at start-up), and are cached here; repainting a cached equation with new numbers
-costs ~0.05-0.3 ms (the SVG is a QPicture, the numbers are drawn text). This module is
-Qt-free: the worker calls it.
+Cost, measured on a shared 2-core machine under a load average of ~12 (an idle one is
+several times faster; ``tests/gui/test_equations.py`` prints a layout's): importing ziamath
+and loading its font ~1.0 s once; a first layout 50-300 ms for a scalar or vector equation
+and ~700 ms for one with a 4 × 4 matrix (16 placeholder cells); turning it into a QPicture
+~1 ms. So layouts run in the pane's worker, lazily (never at start-up), and are cached
+here by template and slot shapes. A cached update (replaying the picture and painting the
+numbers into their boxes) costs ~0.3 ms plus ~0.08 ms per number: a 4 × 2 gain ~0.9 ms.
+This module is Qt-free: the worker calls it.
 """
 
 from __future__ import annotations

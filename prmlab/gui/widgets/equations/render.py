@@ -41,6 +41,27 @@ def _digit_height_per_pixel() -> float:
     return QFontMetricsF(font).tightBoundingRect("0").height() / 100.0
 
 
+class _Advances(dict):
+    """Each character's advance in one font, measured once (a number's width without
+    shaping it)."""
+
+    def __init__(self, metrics: QFontMetricsF) -> None:
+        super().__init__()
+        self.metrics = metrics
+
+    def __missing__(self, char: str) -> float:
+        self[char] = advance = self.metrics.horizontalAdvance(char)
+        return advance
+
+
+@functools.cache
+def _font(pixel_size: int) -> tuple[QFont, _Advances]:
+    """The math font at ``pixel_size`` and its character advances."""
+    font = QFont(math_family())
+    font.setPixelSize(pixel_size)
+    return font, _Advances(QFontMetricsF(font))
+
+
 class Typeset:
     """One laid-out equation ready to paint: ``size()`` in SVG units (≈ pixels)."""
 
@@ -51,6 +72,14 @@ class Typeset:
         painter = QPainter(self.picture)
         QSvgRenderer(QByteArray(layout.svg.encode())).render(painter, QRectF(0, 0, w, h))
         painter.end()
+        # per slot, once: the font whose digits fill the box, its metrics, the box's centre
+        # on the baseline and its width
+        ratio = _digit_height_per_pixel()
+        self._slots = []
+        for name, (x0, y0, x1, y1) in layout.boxes.items():
+            font, advances = _font(max(1, round((y1 - y0) / ratio)))
+            anchor = QPointF((x0 + x1) / 2 - x, y1 - y)
+            self._slots.append((name, font, advances, anchor, x1 - x0))
 
     def size(self) -> tuple[float, float]:
         return self.layout.viewbox[2], self.layout.viewbox[3]
@@ -64,21 +93,22 @@ class Typeset:
         painter.save()
         painter.translate(origin)
         painter.drawPicture(0, 0, self.picture)
-        vx, vy = self.layout.viewbox[:2]
         painter.setPen(color)
-        font = QFont(math_family())
-        ratio = _digit_height_per_pixel()
-        for name, (x0, y0, x1, y1) in self.layout.boxes.items():
+        current = None
+        for name, font, advances, anchor, box_width in self._slots:
             text = texts.get(name, "")
             if not text:
                 continue
-            font.setPixelSize(max(1, round((y1 - y0) / ratio)))
-            painter.setFont(font)
-            width = QFontMetricsF(font).horizontalAdvance(text)
-            squeeze = min(1.0, (x1 - x0) / width) if width else 1.0
-            painter.save()
-            painter.translate((x0 + x1) / 2 - vx, y1 - vy)
-            painter.scale(squeeze, 1.0)
-            painter.drawText(QPointF(-width / 2, 0), text)
-            painter.restore()
+            if font is not current:  # most slots share one size
+                painter.setFont(font)
+                current = font
+            width = sum(advances[c] for c in text)
+            if width <= box_width:
+                painter.drawText(anchor + QPointF(-width / 2, 0), text)
+            else:  # squeezed sideways into its box
+                painter.save()
+                painter.translate(anchor)
+                painter.scale(box_width / width, 1.0)
+                painter.drawText(QPointF(-width / 2, 0), text)
+                painter.restore()
         painter.restore()
