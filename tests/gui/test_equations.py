@@ -14,7 +14,7 @@ from prmlab.gui.panels.gmm import GmmPanel
 from prmlab.gui.widgets.equations import layout
 from prmlab.gui.widgets.equations.pane import templates
 from prmlab.gui.widgets.equations.render import Typeset
-from prmlab.lab import gmm
+from prmlab.lab import gmm, svm, track
 from prmlab.lab.whiteboard import board_for
 
 KALMAN_GAIN = r"K_t = P^{-}_t H^{\top}(H P^{-}_t H^{\top} + R)^{-1} = \slot{K}"
@@ -70,11 +70,25 @@ def test_bad_latex_is_a_value_error_naming_the_template():
         layout.layout(r"\begin{bmatrix} 1 & 2")
 
 
-def test_every_gmm_template_typesets():
+def boards():
+    """A board of every topic's kinds of step (EM's init, E and M; an SMO frame and a fit;
+    a Kalman step with and without a measurement)."""
     experiment = gmm.Experiment(gmm.preset("Blobs (3)", seed=0))
     for _ in range(3):
         r = experiment.step()
-        for template, shapes in templates(board_for(experiment.state, r)):
+        yield board_for(experiment.state, r)
+    smo = svm.Experiment(svm.preset("Separable", seed=0))
+    yield board_for(smo.state, smo.run_to(2))
+    yield board_for(smo.state, smo.fit())
+    state = track.preset("Circle", seed=0, n_steps=20).replace(dropouts=((5.0, 6.0),))
+    kalman = track.Experiment(state)
+    for t in (0, 5, 19):
+        yield board_for(kalman.state, kalman.run_to(t))
+
+
+def test_every_template_typesets():
+    for board in boards():
+        for template, shapes in templates(board):
             assert layout.layout(template, shapes).viewbox[2] > 0
 
 

@@ -357,6 +357,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         if not self.editor.gesture_active:
             self._draw_dual()
         self.show_numbers(result)
+        self.show_whiteboard(state, result)
 
     def _draw_dual(self) -> None:
         """The dual objective's climb. Not while a point is dragged: the plot rescaled and

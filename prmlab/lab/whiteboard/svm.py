@@ -1,0 +1,94 @@
+"""The SVM on the whiteboard: the dual problem SMO climbs, a point's KKT condition, the
+intercept and, for the linear kernel, the margin (PRML §7.1).
+
+``selection`` is a point index (default: the ``j`` of the pair SMO just optimised, else the
+first support vector, else 0). α is the SVM literature's name for the formula sheet's λ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from prmlab.lab import svm
+from prmlab.lab.whiteboard import Board, Equation, Line
+
+DUAL = (
+    r"W(\alpha) = \sum_{i=1}^{N}\alpha_i - \frac{1}{2}\sum_{i=1}^{N}\sum_{j=1}^{N}"
+    r"\alpha_i\alpha_j y_i y_j K(x_i,x_j)"
+)
+CONSTRAINTS = r"0 \le \alpha_i \le C,\qquad \sum_{i=1}^{N}\alpha_i y_i = 0"
+DECISION = r"f(x) = \sum_{i=1}^{N}\alpha_i y_i K(x_i,x) + b"
+KKT = (
+    r"\alpha_i = 0 \Rightarrow y_i f(x_i) \ge 1,\quad 0<\alpha_i<C \Rightarrow y_i f(x_i) = 1,"
+    r"\quad \alpha_i = C \Rightarrow y_i f(x_i) \le 1"
+)
+INTERCEPT = r"b = y_k - \sum_{i=1}^{N}\alpha_i y_i K(x_i,x_k),\quad 0<\alpha_k<C"
+GAP = (
+    r"m(\alpha) - M(\alpha) < \mathrm{tol},\quad m(\alpha) = \max_{i\in I_{\mathrm{up}}} -y_i"
+    r"\nabla_i D(\alpha),\quad M(\alpha) = \min_{i\in I_{\mathrm{low}}} -y_i\nabla_i D(\alpha)"
+)
+MARGIN = r"w = \sum_{i=1}^{N}\alpha_i y_i x_i,\qquad \text{margin} = \frac{2}{\lVert w\rVert}"
+
+DERIVATION = (
+    Line(r"\min_{w,b}\ \tfrac{1}{2}\lVert w\rVert^2 + C\sum_i\xi_i\ \text{ s.t. }"
+         r"\ y_i(w^{\top}x_i+b)\ge 1-\xi_i,\ \xi_i\ge 0",
+         "the widest band (dashed lines at f = ±1) with few points inside"),
+    Line(r"L = \tfrac{1}{2}\lVert w\rVert^2 + C\sum_i\xi_i - \sum_i\alpha_i[y_i(w^{\top}x_i+b)"
+         r"-1+\xi_i] - \sum_i\mu_i\xi_i", "one multiplier α_i per point"),
+    Line(r"\partial L/\partial w = 0 \Rightarrow w = \sum_i\alpha_i y_i x_i,\quad"
+         r"\partial L/\partial b = 0 \Rightarrow \sum_i\alpha_i y_i = 0",
+         "only points with α > 0 (circled) shape the boundary"),
+    Line(DUAL, "the dual curve: W after every SMO pair (it never falls)"),
+    Line(r"\alpha_i(y_i f(x_i) - 1 + \xi_i) = 0", "KKT: α > 0 only on or inside the margin"),
+    Line(r"\text{SMO: } i = \arg\max_{I_{\mathrm{up}}} -y_i\nabla_i D,\ j \text{ by second-order gain}",
+         "the highlighted pair of each step"),
+)  # fmt: skip
+
+NOTES = (
+    "α is the SVM literature's name for the formula sheet's λ (the Lagrange multipliers).",
+    "D(α) = −W(α) is the dual SMO minimises; I_up, I_low are the indices whose α may still "
+    "move up / down along the constraint.",
+)
+
+
+def _selected(result: svm.Result, selection: int | None) -> int:
+    if selection is not None:
+        return int(selection)
+    if result.pair is not None:
+        return int(result.pair[1])
+    support = np.flatnonzero(result.alpha > 0)
+    return int(support[0]) if len(support) else 0
+
+
+def board(state: svm.State, result: svm.Result, selection: int | None = None) -> Board:
+    """The equations of ``result`` (a fit or an SMO replay frame) for point ``selection``."""
+    n = _selected(result, selection)
+    y = result.y
+    equations = [
+        Equation("The dual objective SMO climbs (α, also written λ)", DUAL,
+                 r"W(\alpha) = \slot{W}", {"W": result.dual_objective}),
+        Equation("Its constraints", CONSTRAINTS,
+                 r"C = \slot{C},\quad \sum_i \alpha_i y_i = \slot{sum}",
+                 {"C": result.C, "sum": float(result.alpha @ y)}),
+        Equation(f"The selected point n = {n} and its KKT condition", KKT,
+                 rf"\alpha_{{{n}}} = \slot{{a}},\; y_{{{n}}} = {int(y[n]):+d},\;"
+                 rf" y_{{{n}}} f(x_{{{n}}}) = \slot{{yf}}",
+                 {"a": result.alpha[n], "yf": result.yf[n]}),
+        Equation("The decision function's intercept (from a free support vector)",
+                 DECISION + r",\quad " + INTERCEPT, r"b = \slot{b}", {"b": result.b}),
+        Equation("Stopping rule (the maximal-violating pair)", GAP,
+                 r"m(\alpha) - M(\alpha) = \slot{gap}", {"gap": result.gap}),
+    ]  # fmt: skip
+    if result.kernel == "linear":
+        w = (result.alpha * y) @ result.X
+        equations.append(
+            Equation("The margin (linear kernel)", MARGIN,
+                     r"w = \slot{w},\quad 2/\lVert w\rVert = \slot{margin}",
+                     {"w": w, "margin": result.margin_width})
+        )  # fmt: skip
+    if result.pair is not None:
+        i, j = result.pair
+        title = f"SMO step {result.position}: pair (i, j) = ({i}, {j})"
+    else:
+        title = f"SVM fit: {result.n_sv} support vectors, {result.n_iter} pair updates"
+    return Board(title, tuple(equations), DERIVATION, NOTES)

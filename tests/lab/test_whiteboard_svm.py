@@ -1,0 +1,60 @@
+"""The SVM whiteboard's live numbers against an independent computation from α and b with
+scikit-learn's kernels (and scikit-learn's SVC for the fitted dual)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics.pairwise import linear_kernel, rbf_kernel
+from sklearn.svm import SVC
+
+from prmlab.lab import svm
+from prmlab.lab.whiteboard import board_for
+
+
+def shown(board) -> dict[str, dict]:
+    return {eq.caption.split(" (")[0].split(" n =")[0]: eq.values for eq in board.equations}
+
+
+@pytest.mark.parametrize("name", ["Overlapping", "Moons"])
+def test_dual_constraints_point_and_intercept(name):
+    state = svm.preset(name, seed=0)
+    experiment = svm.Experiment(state)
+    result = experiment.fit()
+    y = result.y
+    gram = (
+        linear_kernel(result.X)
+        if result.kernel == "linear"
+        else rbf_kernel(result.X, gamma=state.gamma)
+    )
+    a = result.alpha
+    values = shown(board_for(experiment.state, result, selection=4))
+    w_dual = a.sum() - 0.5 * (a * y) @ gram @ (a * y)
+    assert values["The dual objective SMO climbs"]["W"] == pytest.approx(w_dual, rel=1e-9)
+    assert values["Its constraints"]["sum"] == pytest.approx(0.0, abs=1e-9)
+    f4 = (a * y) @ gram[:, 4] + result.b
+    assert values["The selected point"]["yf"] == pytest.approx(y[4] * f4, abs=1e-9)
+    assert values["The selected point"]["a"] == a[4]
+    # scikit-learn's SVC on the same data and parameters reaches the same dual optimum
+    ref = SVC(C=state.C, kernel=result.kernel, gamma=state.gamma, tol=1e-6).fit(result.X, y)
+    ref_a = np.zeros(len(y))
+    ref_a[ref.support_] = np.abs(ref.dual_coef_[0])
+    w_ref = ref_a.sum() - 0.5 * (ref_a * y) @ gram @ (ref_a * y)
+    assert values["The dual objective SMO climbs"]["W"] == pytest.approx(w_ref, rel=1e-3)
+    assert values["The decision function's intercept"]["b"] == pytest.approx(
+        ref.intercept_[0], abs=2e-2
+    )
+    if result.kernel == "linear":
+        w = (a * y) @ result.X
+        margin = values["The margin"]
+        np.testing.assert_allclose(margin["w"], w)
+        assert margin["margin"] == pytest.approx(2 / np.linalg.norm(w), rel=1e-9)
+
+
+def test_a_replay_frame_names_its_pair():
+    experiment = svm.Experiment(svm.preset("Separable", seed=0))
+    result = experiment.run_to(3)
+    board = board_for(experiment.state, result)
+    i, j = result.pair
+    assert board.title == f"SMO step 3: pair (i, j) = ({i}, {j})"
+    assert any(eq.caption.startswith(f"The selected point n = {j} ") for eq in board.equations)
