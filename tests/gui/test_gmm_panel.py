@@ -392,3 +392,31 @@ def test_a_million_points_keep_every_half_step_within_the_history_budget(
         wait_idle(p, timeout=60_000)
         assert p.result.position == position
         assert p.figure.grab().toImage() == pictures[position]
+
+
+def test_steps_check_the_data_once_and_a_big_preset_is_prepared_in_the_worker(
+    qtbot, panel, wait_idle, monkeypatch
+):
+    import threading
+
+    from prmlab.gui.panels.gmm import data, work
+    from prmlab.gui.panels.gmm import panel as panel_module
+
+    checks, threads = [], []
+    check = gmm.check_state
+    monkeypatch.setattr(panel_module.gmm, "check_state", lambda s: checks.append(s) or check(s))
+    for _ in range(3):  # steps on the same data and model: no new scan of the data
+        click(qtbot, panel.playback.step_button)
+        wait_idle(panel)
+    assert checks == [] and panel.result.position >= 4
+    panel.ui.k_box.setValue(4)  # another model: checked (once) before it runs
+    wait_idle(panel)
+    assert len(checks) == 1 and checks[0].k == 4
+    drawn_data = work.drawn_data
+    monkeypatch.setattr(
+        work, "drawn_data", lambda *a: threads.append(threading.current_thread()) or drawn_data(*a)
+    )
+    panel.load_preset(data.BIG_PRESET, then=None)
+    wait_idle(panel, timeout=120_000)
+    assert len(panel.X) == 1_000_000 and panel.density_view() is not None
+    assert threads and threading.main_thread() not in threads  # sampled and laid out there

@@ -8,13 +8,8 @@ import numpy as np
 
 from prmlab.data import Dataset
 from prmlab.gui.panels.gmm.controls import data_fields
-from prmlab.gui.panels.gmm.density import (
-    DENSITY_SAMPLE,
-    SCATTER_MAX,
-    DensityView,
-    density_view,
-)
-from prmlab.gui.panels.gmm.work import full_run
+from prmlab.gui.panels.gmm.density import SCATTER_MAX, DensityView
+from prmlab.gui.panels.gmm.work import Drawn, drawn_data, full_run, preset_drawn
 from prmlab.gui.widgets.data_controls import DataChoice
 from prmlab.gui.widgets.params import StateChange
 from prmlab.lab import gmm
@@ -30,8 +25,11 @@ class GmmData:
     def _fields(self) -> dict:
         return {**self.ui.read(), "seed": self.seed()}
 
-    def _adopt(self, state: gmm.State, undo_text: str | None = None) -> None:
-        """Make ``state`` current with new data: editor, controls, caches, no results."""
+    def _adopt(
+        self, state: gmm.State, undo_text: str | None = None, drawn: Drawn | None = None
+    ) -> None:
+        """Make ``state`` current with new data (``drawn``: as the worker prepared them):
+        editor, controls, caches, no results."""
         self.playback.pause()
         self.job.cancel()
         self.clear_stale()
@@ -47,31 +45,28 @@ class GmmData:
         else:
             editor.set_data(state.X, text=undo_text)
         editor.blockSignals(False)
-        self._set_state(state, new_data=True)
+        self._set_state(state, new_data=True, drawn=drawn)
         self.data_view.plot.enableAutoRange()
 
-    def _set_state(self, state: gmm.State, new_data: bool = False) -> None:
+    def _set_state(
+        self, state: gmm.State, new_data: bool = False, drawn: Drawn | None = None
+    ) -> None:
         """``state`` with a new fit (data or model changed): no fit, restarts or criteria."""
         self.state = state
         self._experiment = None
         self.frame = None
         self._forget_steps()
         if new_data:
-            self.X = gmm.fitted_data(state)
+            drawn = drawn or drawn_data(state, self._next_token())
+            self.X, self._show_idx = drawn.X, drawn.idx
             n = len(self.X)
-            self._show_idx = None
-            if n > DENSITY_SAMPLE:
-                rng = np.random.default_rng(0)
-                self._show_idx = np.sort(rng.choice(n, DENSITY_SAMPLE, replace=False))
-            drawn = (
-                "" if n <= SCATTER_MAX else f", drawn as a density of {min(n, DENSITY_SAMPLE):,}"
-            )
+            drawn_as = "" if n <= SCATTER_MAX else f", drawn as a density of {len(drawn.points):,}"
             name = state.dataset_name or "Points"
-            self.ui.info_label.setText(f"{name}: {n:,} × {self.X.shape[1]}{drawn}")
+            self.ui.info_label.setText(f"{name}: {n:,} × {self.X.shape[1]}{drawn_as}")
         self.clear_views()
         self._show_method()
         if new_data:
-            self._view_changed()
+            self._view_changed(drawn)
 
     def _forget_steps(self) -> None:
         """A new fit: nothing to scrub back to."""
@@ -99,13 +94,14 @@ class GmmData:
         keep = {k: v for k, v in self._fields().items() if k in ("method", "covariance_type")}
         keep |= {k: v for k, v in self._fields().items() if k in ("init", "reg_covar")}
 
-        def use(state: gmm.State) -> None:
-            self._adopt(state.replace(**keep), undo_text=f"Load {state.dataset_name}")
+        def use(state: gmm.State, drawn: Drawn | None = None) -> None:
+            self._adopt(state.replace(**keep), f"Load {state.dataset_name}", drawn)
             self._then(then)
 
         if name == BIG_PRESET:
             self.playback.pause()
-            self.job.run(gmm.preset, name, self.seed(), on_done=use, label="EM: generate data")
+            args = (name, self.seed(), self._next_token())
+            self.job.run(preset_drawn, *args, on_done=lambda r: use(*r), label="EM: generate data")
         else:
             use(gmm.preset(name, self.seed()))
 
@@ -223,12 +219,13 @@ class GmmData:
         self.restarts_view.clear(kmeans)
 
     # -- the 2-D view -------------------------------------------------------------------
-    def _view_changed(self) -> None:
-        """The State's 2-D view: projected anew, drawn in a turn of its own."""
-        self._projection = gmm.projection(self.state, self.X)
-        self._shown, self._layout = None, None
+    def _view_changed(self, drawn: Drawn | None = None) -> None:
+        """The State's 2-D view (``drawn``: prepared with the data): projected anew, drawn
+        in a turn of its own."""
+        if drawn is None:
+            drawn = drawn_data(self.state, self._next_token(), self.X, self._show_idx)
+        self._projection, self._shown, self._layout = drawn.projection, drawn.points, drawn.layout
         self.data_view.set_axis_names(self._projection.names)
-        self._shown_points()
         # its own turn: a new data set (up to 10^6 points as a density) paints apart from
         # the first EM state that follows it
         self.draw_in_turns(self._draw_projected)
@@ -237,20 +234,13 @@ class GmmData:
         self.draw_frame()
         self.data_view.plot.enableAutoRange()
 
-    def _shown_points(self) -> np.ndarray:
-        """The drawn sample in display coordinates, and its density layout when large."""
-        if self._shown is None:
-            X = self.X if self._show_idx is None else self.X[self._show_idx]
-            self._shown = self._projection.project(X) if len(X) else np.empty((0, 2))
-            self._layout = None
-            if len(self._shown) > SCATTER_MAX:
-                self._layout_token += 1
-                self._layout = density_view(self._shown, self._show_idx, self._layout_token)
-        return self._shown
+    def _next_token(self) -> int:
+        """A new density layout's token (a frame coloured for another one is recoloured)."""
+        self._layout_token += 1
+        return self._layout_token
 
     def density_view(self) -> DensityView | None:
         """The pixel layout of the drawn sample (None: few points, drawn as markers)."""
-        self._shown_points()
         return self._layout
 
 

@@ -9,8 +9,51 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from prmlab.gui.panels.gmm.density import DensityView, density_image
+from prmlab.gui.panels.gmm.density import (
+    DENSITY_SAMPLE,
+    SCATTER_MAX,
+    DensityView,
+    density_image,
+    density_view,
+)
 from prmlab.lab import gmm
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """The data as drawn: the fitted matrix ``X``, the rows drawn (``idx``; None: all),
+    their 2-D ``projection`` and ``points`` in display coordinates, and the density
+    ``layout`` of many points (None: one marker each). A million points take ~100 ms to
+    sample, project and lay out: the worker makes it with the data, not the GUI thread."""
+
+    X: np.ndarray
+    idx: np.ndarray | None
+    projection: gmm.Projection
+    points: np.ndarray
+    layout: DensityView | None
+
+
+def drawn_data(
+    state: gmm.State, token: int, X: np.ndarray | None = None, idx: np.ndarray | None = None
+) -> Drawn:
+    """``state``'s data as drawn in its view (``X``, ``idx``: the fitted data and drawn rows
+    when known; a new layout gets ``token``)."""
+    if X is None:
+        X = gmm.fitted_data(state)
+        if len(X) > DENSITY_SAMPLE:
+            rng = np.random.default_rng(0)
+            idx = np.sort(rng.choice(len(X), DENSITY_SAMPLE, replace=False))
+    projection = gmm.projection(state, X)
+    rows = X if idx is None else X[idx]
+    points = projection.project(rows) if len(rows) else np.empty((0, 2))
+    layout = density_view(points, idx, token) if len(points) > SCATTER_MAX else None
+    return Drawn(X, idx, projection, points, layout)
+
+
+def preset_drawn(name: str, seed: int, token: int) -> tuple[gmm.State, Drawn]:
+    """A preset's State and its data as drawn (a large preset, made in the worker)."""
+    state = gmm.preset(name, seed)
+    return state, drawn_data(state, token)
 
 
 @dataclass(frozen=True)
