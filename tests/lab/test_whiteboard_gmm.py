@@ -43,6 +43,7 @@ def test_gamma_and_bound_after_an_e_step(run):
     bound = values(board, "The bound")
     assert bound["logp"] == pytest.approx(model.score(X), abs=1e-10)
     assert bound["KL"] == pytest.approx(0.0, abs=1e-12)  # E closes the gap
+    assert board.bound.lower == board.bound.total and board.bound.before is None
     q = model.predict_proba(X)
     with np.errstate(divide="ignore", invalid="ignore"):
         entropy = -np.where(q > 0, q * np.log(q), 0).sum() / len(X)
@@ -72,6 +73,12 @@ def test_m_step_updates_and_raised_bound(run):
         kl = np.where(q > 0, q * np.log(q / posterior), 0).sum() / len(X)
     assert bound["KL"] == pytest.approx(kl, abs=1e-9)
     assert bound["KL"] >= 0
+    # the bar: L and log p under θ_new, and log p under θ_old (the E step's), which M raises L past
+    bar = board.bound
+    assert (bar.lower, bar.total) == (bound["L"], bound["logp"])
+    old = sklearn_model(m1.weights, m1.means, m1.covariances).score(X)
+    assert bar.before == pytest.approx(old, abs=1e-9)
+    assert bar.lower >= bar.before
     assert (
         bound["L"] >= values(board_for(state.replace(position=e2.position), e2), "The bound")["L"]
     )

@@ -48,14 +48,30 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A bound drawn as a bar: ``lower`` (filled) under ``total``, the gap between them;
+    ``before`` (None: not shown) marks the total before the step. Labels are plain text."""
+
+    lower: float
+    total: float
+    before: float | None = None
+    lower_label: str = "L(q, θ)"
+    gap_label: str = "KL(q‖p)"
+    total_label: str = "log p(X|θ)"
+    before_label: str = "before"
+
+
+@dataclass(frozen=True)
 class Board:
     """What the pane shows for one step: a ``title`` (the step), its ``equations``, the
-    ``derivation`` (4-8 lines) and ``notes`` (notation and conventions, plain text)."""
+    ``derivation`` (4-8 lines), ``notes`` (notation and conventions, plain text) and a
+    ``bound`` drawn as a bar (EM's)."""
 
     title: str
     equations: tuple[Equation, ...]
     derivation: tuple[Line, ...] = ()
     notes: tuple[str, ...] = ()
+    bound: Bound | None = None
 
 
 def board_for(state: Any, result: Any, selection: Any = None) -> Board | None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from prmlab.engine import gmm as engine
 from prmlab.lab import gmm
-from prmlab.lab.whiteboard import Board, Equation, Line
+from prmlab.lab.whiteboard import Board, Bound, Equation, Line
 
 SHOWN_DIMS = 3
 
@@ -113,6 +113,7 @@ def board(state: gmm.State, result: gmm.Result, selection: int | None = None) ->
     else:
         k = 0
     terms = bound_terms(state, result)
+    bar = None
     if terms is not None:
         log_p, lower, q_value = terms
         equations.append(
@@ -123,6 +124,9 @@ def board(state: gmm.State, result: gmm.Result, selection: int | None = None) ->
                 {"logp": log_p, "L": lower, "KL": log_p - lower},
             )
         )
+        # after an M step, log p before it is the E step's (the history's last entry)
+        before = result.log_likelihood if result.half == "M" else None
+        bar = Bound(lower, log_p, before, before_label="log p(X|θ_old)")
         equations.append(Equation("The expected complete-data log-likelihood (per point)",
                                   Q_FUNCTION, r"Q/N = \slot{Q}", {"Q": q_value}))  # fmt: skip
     if result.half != "E" and len(result.resp):
@@ -137,7 +141,7 @@ def board(state: gmm.State, result: gmm.Result, selection: int | None = None) ->
                      {"Sigma": result.covariances[k, :d, :d], "reg": state.reg_covar}),
         ]  # fmt: skip
     title = f"EM, iteration {result.iteration}: {_step_name(result.half)}"
-    return Board(title, tuple(equations), DERIVATION, NOTES)
+    return Board(title, tuple(equations), DERIVATION, NOTES, bar)
 
 
 def _step_name(half: str) -> str:

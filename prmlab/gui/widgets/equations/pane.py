@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QTabBar, QVBoxLayout, QWidget
 
 from prmlab.gui.jobs import Job
 from prmlab.gui.widgets.equations import layout as lay
-from prmlab.lab.whiteboard import Board, Equation, board_for
+from prmlab.lab.whiteboard import Board, Bound, Equation, board_for
 
 if TYPE_CHECKING:
     from prmlab.gui.widgets.equations.render import Typeset
@@ -32,6 +32,9 @@ INK = QColor(20, 20, 20)
 NUMBER_INK = QColor(0, 90, 160)  # live numbers stand out from the symbols
 PAPER = QColor(255, 255, 255)
 CAPTION_INK = QColor(90, 90, 90)
+LOWER_FILL = QColor(0, 114, 178, 170)  # the bound's filled part (Okabe-Ito blue)
+GAP_FILL = QColor(230, 159, 0, 150)  # the gap (orange)
+BAR_SIZE = (360.0, 58.0)  # a bound's bar with its labels
 
 
 def templates(board: Board) -> Iterator[tuple[str, dict[str, tuple[int, ...]]]]:
@@ -63,6 +66,45 @@ def number_texts(eq: Equation) -> dict[str, str]:
         for cell, v in zip((c for row in rows for c in row), flat, strict=True):
             texts[cell] = lay.fit_number(v)
     return texts
+
+
+def paint_bound(painter: QPainter, rect: QRectF, bound: Bound, font: QFont) -> None:
+    """The bound as a bar in ``rect``: ``lower`` filled, the gap to ``total`` in another
+    colour, a tick at ``before``; values under it."""
+    values = [bound.lower, bound.total] + ([bound.before] if bound.before is not None else [])
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or max(abs(hi), 1.0) * 1e-3
+    lo -= 0.6 * span  # the filled part starts left of every value: it has a visible length
+    hi += 0.1 * span
+
+    def x_of(v: float) -> float:
+        return rect.left() + (v - lo) / (hi - lo) * rect.width()
+
+    top, height = rect.top() + 4, 18.0
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(LOWER_FILL)
+    painter.drawRect(QRectF(rect.left(), top, x_of(bound.lower) - rect.left(), height))
+    painter.setBrush(GAP_FILL)
+    painter.drawRect(QRectF(x_of(bound.lower), top, x_of(bound.total) - x_of(bound.lower), height))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(INK, 1.5))
+    painter.drawLine(
+        QPointF(x_of(bound.total), top - 3), QPointF(x_of(bound.total), top + height + 3)
+    )
+    painter.setFont(font)
+    metrics = QFontMetricsF(font)
+    line = top + height + metrics.ascent() + 2
+    texts = [f"{bound.lower_label} = {lay.fit_number(bound.lower)}",
+             f"{bound.gap_label} = {lay.fit_number(bound.total - bound.lower)}"]  # fmt: skip
+    if bound.before is not None:
+        painter.setPen(QPen(INK, 1.0, Qt.PenStyle.DashLine))
+        x = x_of(bound.before)
+        painter.drawLine(QPointF(x, top - 3), QPointF(x, top + height + 3))
+        texts.append(f"{bound.before_label} = {lay.fit_number(bound.before)} (dashed)")
+    painter.setPen(CAPTION_INK)
+    painter.drawText(QPointF(rect.left(), line), "   ".join(texts[:2]))
+    if len(texts) > 2:
+        painter.drawText(QPointF(rect.left(), line + metrics.height()), texts[2])
 
 
 class BoardView(QWidget):
@@ -109,6 +151,9 @@ class BoardView(QWidget):
                 )
             blocks.append([("text", note) for note in board.notes])
             return blocks
+        if board.bound is not None:
+            blocks.append([("text", "The bound as a bar: E closes the gap, M raises L"),
+                           ("bar", board.bound)])  # fmt: skip
         for eq in board.equations:
             rows = [("text", eq.caption), ("math", (self.typeset(eq.symbolic, {}), {}))]
             if eq.live:
@@ -121,6 +166,8 @@ class BoardView(QWidget):
         if kind == "text":
             metrics = QFontMetricsF(self._caption_font())
             return metrics.horizontalAdvance(payload), metrics.height()
+        if kind == "bar":
+            return BAR_SIZE
         picture = payload[0]
         return picture.size() if picture is not None else (60.0, 20.0)
 
@@ -169,6 +216,8 @@ class BoardView(QWidget):
                     painter.setFont(font)
                     painter.setPen(CAPTION_INK)
                     painter.drawText(QPointF(rect.left(), y + metrics.ascent()), payload)
+                elif kind == "bar":
+                    paint_bound(painter, QRectF(rect.left(), y, w, h), payload, font)
                 elif payload[0] is None:
                     painter.setPen(QPen(CAPTION_INK))
                     painter.drawText(QPointF(rect.left(), y + 14), "typesetting…")
