@@ -141,42 +141,26 @@ class _Run:
                 kind_max,
             )
         work = mrf.n_nodes + mrf.n_edges
+        tail = (
+            adj.indptr,
+            adj.incoming,
+            self.current,
+            self.spare,
+            n_sweeps,
+            self.tol,
+            self.damping,
+            kind_max,
+        )
         if self.binary:
             logpot = mrf.potentials
             pot = np.exp(logpot - logpot.max(axis=(1, 2), keepdims=True))
             unary_odds = mrf.log_unary[:, 1] - mrf.log_unary[:, 0]
-            out = kernels.flood_binary(
-                work,
-                unary_odds,
-                mrf.edges,
-                logpot,
-                pot,
-                adj.indptr,
-                adj.incoming,
-                self.current,
-                self.spare,
-                n_sweeps,
-                self.tol,
-                self.damping,
-                kind_max,
-            )
+            out = kernels.flood_binary(work, unary_odds, mrf.edges, logpot, pot, *tail)
         else:
-            out = kernels.flood(
-                work,
-                mrf.log_unary,
-                mrf.edges,
-                mrf.potentials,
-                adj.indptr,
-                adj.incoming,
-                self.current,
-                self.spare,
-                n_sweeps,
-                self.tol,
-                self.damping,
-                kind_max,
-            )
+            out = kernels.flood(work, mrf.log_unary, mrf.edges, mrf.potentials, *tail)
         messages, belief, done, last = out
-        if messages is not self.current:
+        # the kernel swaps its two buffers each sweep: keep the newest as ``current``
+        if messages.ctypes.data != self.current.ctypes.data:
             self.current, self.spare = self.spare, self.current
         return belief, done, last
 

@@ -62,9 +62,21 @@ def _binary_beliefs(unary_odds, indptr, incoming, odds, belief, lo, hi):
 
 
 @jit(inline="always")
-def _flood_binary(
-    unary_odds, edges, logpot, pot, indptr, incoming, odds, spare, n_sweeps, tol, damping, kind_max
-):
+def _flood_binary(args):
+    (
+        unary_odds,
+        edges,
+        logpot,
+        pot,
+        indptr,
+        incoming,
+        odds,
+        spare,
+        n_sweeps,
+        tol,
+        damping,
+        kind_max,
+    ) = args
     n = unary_odds.shape[0]
     E = edges.shape[0]
     belief = np.empty(n)
@@ -116,43 +128,13 @@ def _flood_binary(
 
 
 @jit(parallel=True)
-def _flood_binary_parallel(
-    unary_odds, edges, logpot, pot, indptr, incoming, odds, spare, n_sweeps, tol, damping, kind_max
-):
-    return _flood_binary(
-        unary_odds,
-        edges,
-        logpot,
-        pot,
-        indptr,
-        incoming,
-        odds,
-        spare,
-        n_sweeps,
-        tol,
-        damping,
-        kind_max,
-    )
+def _flood_binary_parallel(args):
+    return _flood_binary(args)
 
 
 @jit
-def _flood_binary_serial(
-    unary_odds, edges, logpot, pot, indptr, incoming, odds, spare, n_sweeps, tol, damping, kind_max
-):
-    return _flood_binary(
-        unary_odds,
-        edges,
-        logpot,
-        pot,
-        indptr,
-        incoming,
-        odds,
-        spare,
-        n_sweeps,
-        tol,
-        damping,
-        kind_max,
-    )
+def _flood_binary_serial(args):
+    return _flood_binary(args)
 
 
 flood_binary = KernelPair(_flood_binary_parallel, _flood_binary_serial)
@@ -212,9 +194,20 @@ def _message(cavity, logpot, t, forward, kind_max, damping, old, out):
 
 
 @jit(inline="always")
-def _flood(
-    log_unary, edges, logpot, indptr, incoming, messages, spare, n_sweeps, tol, damping, kind_max
-):
+def _flood(args):
+    (
+        log_unary,
+        edges,
+        logpot,
+        indptr,
+        incoming,
+        messages,
+        spare,
+        n_sweeps,
+        tol,
+        damping,
+        kind_max,
+    ) = args
     n, k = log_unary.shape
     E = edges.shape[0]
     belief = np.empty((n, k))
@@ -254,41 +247,13 @@ def _flood(
 
 
 @jit(parallel=True)
-def _flood_parallel(
-    log_unary, edges, logpot, indptr, incoming, messages, spare, n_sweeps, tol, damping, kind_max
-):
-    return _flood(
-        log_unary,
-        edges,
-        logpot,
-        indptr,
-        incoming,
-        messages,
-        spare,
-        n_sweeps,
-        tol,
-        damping,
-        kind_max,
-    )
+def _flood_parallel(args):
+    return _flood(args)
 
 
 @jit
-def _flood_serial(
-    log_unary, edges, logpot, indptr, incoming, messages, spare, n_sweeps, tol, damping, kind_max
-):
-    return _flood(
-        log_unary,
-        edges,
-        logpot,
-        indptr,
-        incoming,
-        messages,
-        spare,
-        n_sweeps,
-        tol,
-        damping,
-        kind_max,
-    )
+def _flood_serial(args):
+    return _flood(args)
 
 
 flood = KernelPair(_flood_parallel, _flood_serial)

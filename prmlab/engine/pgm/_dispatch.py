@@ -20,8 +20,9 @@ class KernelPair(NamedTuple):
     serial: Any
 
     def __call__(self, work: int, *args: Any) -> Any:
-        """Run on all threads when ``work`` (nodes + edges) is large, else serially."""
+        """Run on all threads when ``work`` (nodes + edges) is large, else serially; the
+        kernels take their arguments as one tuple (a wrapper is then one line)."""
         if work < PARALLEL_FROM:
-            return self.serial(*args)
+            return self.serial(args)
         with parallel_calls():
-            return self.parallel(*args)
+            return self.parallel(args)

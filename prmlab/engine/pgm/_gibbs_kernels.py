@@ -68,22 +68,23 @@ def _record(x, record, samples, at):
 
 
 @jit(inline="always")
-def _general_sweeps(
-    log_unary,
-    logpot,
-    indptr,
-    neighbour,
-    incoming,
-    colour_start,
-    colour_nodes,
-    x,
-    streams,
-    n_sweeps,
-    counts,
-    record,
-    samples,
-    row,
-):
+def _general_sweeps(args):
+    (
+        log_unary,
+        logpot,
+        indptr,
+        neighbour,
+        incoming,
+        colour_start,
+        colour_nodes,
+        x,
+        streams,
+        n_sweeps,
+        counts,
+        record,
+        samples,
+        row,
+    ) = args
     k = log_unary.shape[1]
     keep = counts.shape[0] > 0
     for sweep in range(n_sweeps):
@@ -103,73 +104,13 @@ def _general_sweeps(
 
 
 @jit(parallel=True)
-def _general_parallel(
-    log_unary,
-    logpot,
-    indptr,
-    neighbour,
-    incoming,
-    colour_start,
-    colour_nodes,
-    x,
-    streams,
-    n_sweeps,
-    counts,
-    record,
-    samples,
-    row,
-):
-    _general_sweeps(
-        log_unary,
-        logpot,
-        indptr,
-        neighbour,
-        incoming,
-        colour_start,
-        colour_nodes,
-        x,
-        streams,
-        n_sweeps,
-        counts,
-        record,
-        samples,
-        row,
-    )
+def _general_parallel(args):
+    _general_sweeps(args)
 
 
 @jit
-def _general_serial(
-    log_unary,
-    logpot,
-    indptr,
-    neighbour,
-    incoming,
-    colour_start,
-    colour_nodes,
-    x,
-    streams,
-    n_sweeps,
-    counts,
-    record,
-    samples,
-    row,
-):
-    _general_sweeps(
-        log_unary,
-        logpot,
-        indptr,
-        neighbour,
-        incoming,
-        colour_start,
-        colour_nodes,
-        x,
-        streams,
-        n_sweeps,
-        counts,
-        record,
-        samples,
-        row,
-    )
+def _general_serial(args):
+    _general_sweeps(args)
 
 
 gibbs_sweeps = KernelPair(_general_parallel, _general_serial)
@@ -180,20 +121,21 @@ in place; ``counts (n, k)`` gains one per node and sweep when it has rows;
 
 
 @jit(inline="always")
-def _grid_sweeps(
-    odds_factor,
-    height,
-    width,
-    first_factor,
-    second_factor,
-    x,
-    streams,
-    n_sweeps,
-    ones,
-    record,
-    samples,
-    row,
-):
+def _grid_sweeps(args):
+    (
+        odds_factor,
+        height,
+        width,
+        first_factor,
+        second_factor,
+        x,
+        streams,
+        n_sweeps,
+        ones,
+        record,
+        samples,
+        row,
+    ) = args
     keep = ones.shape[0] > 0
     for sweep in range(n_sweeps):
         for col in range(2):  # node (r, c) has colour (r + c) % 2, as the greedy colouring
@@ -222,65 +164,13 @@ def _grid_sweeps(
 
 
 @jit(parallel=True)
-def _grid_parallel(
-    odds_factor,
-    height,
-    width,
-    first_factor,
-    second_factor,
-    x,
-    streams,
-    n_sweeps,
-    ones,
-    record,
-    samples,
-    row,
-):
-    _grid_sweeps(
-        odds_factor,
-        height,
-        width,
-        first_factor,
-        second_factor,
-        x,
-        streams,
-        n_sweeps,
-        ones,
-        record,
-        samples,
-        row,
-    )
+def _grid_parallel(args):
+    _grid_sweeps(args)
 
 
 @jit
-def _grid_serial(
-    odds_factor,
-    height,
-    width,
-    first_factor,
-    second_factor,
-    x,
-    streams,
-    n_sweeps,
-    ones,
-    record,
-    samples,
-    row,
-):
-    _grid_sweeps(
-        odds_factor,
-        height,
-        width,
-        first_factor,
-        second_factor,
-        x,
-        streams,
-        n_sweeps,
-        ones,
-        record,
-        samples,
-        row,
-    )
+def _grid_serial(args):
+    _grid_sweeps(args)
 
 
 grid_sweeps = KernelPair(_grid_parallel, _grid_serial)

@@ -70,9 +70,8 @@ def _mean_field_node(i, log_unary, logpot, indptr, neighbour, incoming, q, a):
 
 
 @jit(inline="always")
-def _mean_field_sweep(
-    log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
-):
+def _mean_field_sweep(args):
+    log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q = args
     k = log_unary.shape[1]
     change = np.zeros(N_CHUNKS)
     for col in range(colour_start.shape[0] - 1):
@@ -94,21 +93,13 @@ def _mean_field_sweep(
 
 
 @jit(parallel=True)
-def _mean_field_parallel(
-    log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
-):
-    return _mean_field_sweep(
-        log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
-    )
+def _mean_field_parallel(args):
+    return _mean_field_sweep(args)
 
 
 @jit
-def _mean_field_serial(
-    log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
-):
-    return _mean_field_sweep(
-        log_unary, logpot, indptr, neighbour, incoming, colour_start, colour_nodes, q
-    )
+def _mean_field_serial(args):
+    return _mean_field_sweep(args)
 
 
 mean_field_sweep = KernelPair(_mean_field_parallel, _mean_field_serial)
@@ -118,7 +109,8 @@ returns the largest change of any qᵢ(x)."""
 
 
 @jit(inline="always")
-def _elbo_parts(log_unary, edges, logpot, q):
+def _elbo_parts(args):
+    log_unary, edges, logpot, q = args
     n, k = log_unary.shape
     E = edges.shape[0]
     shared = logpot.shape[0] == 1
@@ -143,19 +135,29 @@ def _elbo_parts(log_unary, edges, logpot, q):
 
 
 @jit(parallel=True)
-def _elbo_parallel(log_unary, edges, logpot, q):
-    return _elbo_parts(log_unary, edges, logpot, q)
+def _elbo_parallel(args):
+    return _elbo_parts(args)
 
 
 @jit
-def _elbo_serial(log_unary, edges, logpot, q):
-    return _elbo_parts(log_unary, edges, logpot, q)
+def _elbo_serial(args):
+    return _elbo_parts(args)
 
 
 elbo_parts = KernelPair(_elbo_parallel, _elbo_serial)
 """``(work, log_unary, edges, logpot, q)``: ELBO = E_q[log p̃(x)] + H(q) = Σᵢ Σ qᵢ(θᵢ − log qᵢ)
 + Σₑ Σ q_u q_v θₑ (PRML (10.3)) as ``(N_CHUNKS,)`` partial sums over fixed chunks (Numba
 would split an ``.sum()`` in the kernel by the thread count, changing the last digits)."""
+
+
+@jit(inline="always")
+def _next_configuration(x, k):
+    """Advance ``x`` to the next configuration: add one in base k, node 0 fastest."""
+    for i in range(x.shape[0]):
+        x[i] += 1
+        if x[i] < k:
+            return
+        x[i] = 0
 
 
 @jit
@@ -184,13 +186,7 @@ def enumerate_configurations(log_unary, edges, logpot):
         if s > best:
             best = s
             best_x[:] = x
-        i = 0  # next configuration: add one in base k
-        while i < n:
-            x[i] += 1
-            if x[i] < k:
-                break
-            x[i] = 0
-            i += 1
+        _next_configuration(x, k)
     marg = np.zeros((n, k))
     mass = 0.0
     for m in range(total):
@@ -198,11 +194,5 @@ def enumerate_configurations(log_unary, edges, logpot):
         mass += w
         for i in range(n):
             marg[i, x[i]] += w
-        i = 0
-        while i < n:
-            x[i] += 1
-            if x[i] < k:
-                break
-            x[i] = 0
-            i += 1
+        _next_configuration(x, k)
     return best + math.log(mass), marg / mass, np.exp(max_marg - best), best_x, best
