@@ -16,6 +16,7 @@ THEMES = {
 DEFAULT_POINT_SIZE = 11
 TYPICAL_TICK_TEXT = "−0.025"
 MIN_POINT_SIZE, MAX_POINT_SIZE = 8, 28
+LEAST_DATA_LINES = (5, 3)  # a data area is at least this many text lines wide and tall
 
 
 # text, background of the message bar's levels; each pair passes WCAG AA (4.5:1)
@@ -127,6 +128,16 @@ def _restyle_ink(item: pg.ScatterPlotItem, fg: str) -> None:
         item.setBrush(pg.mkBrush(fg))
 
 
+def least_data_area(point_size: int) -> tuple[float, float]:
+    """The least width and height of a plot's data area in a ``point_size`` font: a plot
+    packed into a small figure had kept its axes and titles and a data area of a few
+    pixels (SVM's map with its legend below it)."""
+    font = QFont()
+    font.setPointSize(point_size)
+    line = QFontMetrics(font).lineSpacing()
+    return LEAST_DATA_LINES[0] * line, LEAST_DATA_LINES[1] * line
+
+
 def style_plots(root: QWidget, theme: str, point_size: int) -> None:
     """Restyle every pyqtgraph view under ``root``: background, axes, titles, legends, fonts."""
     bg, fg = THEMES[theme]
@@ -160,6 +171,9 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 item.setFont(tick_font)
             elif isinstance(item, pg.ScatterPlotItem) and hasattr(item, "ink_fill"):
                 _restyle_ink(item, fg)
+            elif isinstance(item, pg.ViewBox):
+                # a data area no layout squeezes away: the figure is scaled down instead
+                item.setMinimumSize(*least_data_area(point_size))
             elif isinstance(item, pg.LegendItem):
                 card = QColor(bg)
                 card.setAlpha(215)  # a card: the text stays readable over data
@@ -168,3 +182,4 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 item.setLabelTextSize(f"{point_size}pt")
                 for _, label in item.items:  # the setters only store the style: render again
                     label.setText(label.text)
+                item.updateSize()  # its rows' widths in the new font

@@ -39,22 +39,65 @@ class OutsideLegend(pg.LegendItem):
     pyqtgraph's legend floats over the view box, where at projector sizes it covered the
     data it explains, and ignores the view's scaling, so in a figure drawn scaled down
     (``widgets.figure.Figure``) its text was larger than the plots' and overflowed its cell.
+
+    Its rows wrap: it asks for the width of its widest row at least, and lays its rows out
+    in as many of its ``colCount`` columns as the width it gets holds. A row of two or three
+    entries under a plot had set the plot's least width (at fonts +4, MCMC's "accepted z*
+    rejected z*" took 316 px under a plot whose axes and title needed 250), and with it the
+    least width of the whole figure, which was then drawn scaled down.
     """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations, False)
-        # its rows' size, centred in its cell: stretched to a tall plot's height, the rows
-        # drifted apart (a sample far below its text)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.most_columns = self.columnCount
+        # as wide as its rows at most, centred in its cell: stretched to a tall plot's
+        # height or a wide plot's width, the rows drifted apart (a sample far from its text)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def addItem(self, item, name: str) -> None:
         """A row for ``item``; a long ``name`` (from the user's data) is elided."""
         super().addItem(item, elide(name))
 
+    def entry_width(self) -> float:
+        """The width of the widest entry (sample and text)."""
+        spacing = self.layout.horizontalSpacing()
+        widths = [
+            sample.effectiveSizeHint(Qt.SizeHint.PreferredSize).width()
+            + label.effectiveSizeHint(Qt.SizeHint.PreferredSize).width()
+            + spacing
+            for sample, label in self.items
+        ]
+        return max(widths, default=0.0)
+
+    def width_for(self, columns: int) -> float:
+        """The width the entries need laid out in ``columns`` columns."""
+        left, _, right, _ = self.layout.getContentsMargins()
+        spacing = self.layout.horizontalSpacing()
+        return columns * self.entry_width() + (columns - 1) * spacing + left + right
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._wrap(ev.newSize().width())  # (self.size is a pyqtgraph option)
+
+    def _wrap(self, width: float) -> None:
+        """Take as many columns (up to ``most_columns``) as ``width`` holds."""
+        if not self.items:
+            return
+        columns = self.most_columns
+        while columns > 1 and self.width_for(columns) > width + 0.5:
+            columns -= 1
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
+
     def updateSize(self) -> None:
         # pyqtgraph sets the geometry to its rows' size at (0, 0); the plot's layout asks
-        # this legend's own layout instead
+        # this legend's own layout instead, for its height, and these widths
+        if self.items:
+            widest = self.width_for(min(self.most_columns, len(self.items)))
+            self.setMinimumWidth(self.width_for(1))
+            self.setPreferredWidth(widest)
+            self.setMaximumWidth(widest)
         self.updateGeometry()
 
 
