@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFormLayout, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from prmlab.data import Dataset
 from prmlab.gui.jobs import Job, JobMonitor
-from prmlab.gui.widgets.column import ControlColumn
+from prmlab.gui.widgets.column import ControlColumn, fold_wanted
 from prmlab.gui.widgets.equations import EquationPane
 from prmlab.gui.widgets.explanation import Explanation
 from prmlab.gui.widgets.figure import Figure
@@ -102,7 +102,14 @@ class BasePanel(QWidget):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(scroll)
+        outer.addWidget(scroll.toggle)
         outer.addWidget(right, 1)
+        # fold the column and explanation where the figure would be drawn too small
+        self._fold_timer = QTimer(self, singleShot=True, interval=0)
+        self._fold_timer.timeout.connect(self._refold)
+        # the figure's width, height and least size when last unfolded (fold_wanted)
+        self._unfolded_figure: tuple[float, float, float, float] | None = None
+        self.figure.sigFitChanged.connect(self._fold_timer.start)
 
         self.build()
         self.controls.addStretch(1)
@@ -310,6 +317,30 @@ class BasePanel(QWidget):
         self.controls_scroll.refit()  # its width and its tables' follow the panel's
         self.explanation_area.cap(self.height())
         self.equations.cap(self.height())
+        self._fold_anew()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Ctrl+= / Ctrl+-
+            self._fold_anew()
+
+    def _fold_anew(self) -> None:
+        # a new size or font: fold as the figure needs, whatever the user chose before
+        self.controls_scroll.user_folded = None
+        self._unfolded_figure = None
+        self._fold_timer.start()
+
+    def _refold(self) -> None:
+        """Fold the column and the explanation if the figure needs their room to be drawn
+        at a readable scale (``widgets.column.fold_wanted``); unfold them when it no longer
+        does. A user's click on the column's toggle wins until the next resize."""
+        column, explanation = self.controls_scroll, self.explanation_area
+        if not (column.folded or explanation.folded):
+            figure = self.figure
+            self._unfolded_figure = (figure.width(), figure.height(), *figure.least_size())
+        fold = fold_wanted(column, self.figure, explanation, self.height(), self._unfolded_figure)
+        explanation.fold(fold, self.height())
+        column.set_folded(fold if column.user_folded is None else column.user_folded)
 
     def closeEvent(self, event) -> None:
         self.shutdown()

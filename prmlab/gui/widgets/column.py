@@ -3,22 +3,33 @@ vertically, and the mouse wheel scrolls it rather than changing values."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from prmlab.gui.widgets.wheel import WheelGuard, guard_wheel
 
+if TYPE_CHECKING:
+    from prmlab.gui.widgets.explanation import Explanation
+    from prmlab.gui.widgets.figure import Figure
+
 COMBO_MIN_CHARS = 12  # a long preset name is elided in the box (its list shows it whole)
 MAX_COLUMN_SHARE = 0.5  # of the panel: the figure keeps the other half
 MAX_TABLE_ROWS = 10  # a taller table scrolls
+# Plot text is drawn at least at this share of the chosen font size: below it, the column
+# folds away (a button beside it unfolds it) and the explanation shrinks to a few lines.
+READABLE_SCALE = 0.85
 
 
 class ControlColumn(QScrollArea):
@@ -28,6 +39,12 @@ class ControlColumn(QScrollArea):
     and Ctrl+- narrows it again; the vertical bar scrolls what does not fit in height. Only
     when half the panel cannot hold the controls does a horizontal bar appear, so a control
     is scrolled to, never cut off.
+
+    ``toggle`` (a thin button the panel puts beside the column) folds the column away and
+    unfolds it: at 1024x768 with fonts +4 the column took ~450 px and the figure beside it
+    was drawn at half the font's size. The panel folds it by itself when the figure would be
+    drawn below ``READABLE_SCALE`` (``fold_wanted``); a click overrides that until the next
+    resize or font change.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -44,7 +61,44 @@ class ControlColumn(QScrollArea):
         self.inner.installEventFilter(self)
         self._refit_timer = QTimer(self, singleShot=True, interval=0)
         self._refit_timer.timeout.connect(self.refit)
+        self.folded = False
+        self.user_folded: bool | None = None  # the user's click, until a resize
+        self.toggle = QToolButton()
+        self.toggle.setObjectName("controls_toggle")
+        self.toggle.setAutoRaise(True)
+        self.toggle.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        self.toggle.clicked.connect(lambda: self.choose_folded(not self.folded))
+        self._show_fold()
         self.fit_width()
+
+    def choose_folded(self, folded: bool) -> None:
+        """The user folds (True) or unfolds the column."""
+        self.user_folded = folded
+        self.set_folded(folded)
+
+    def set_folded(self, folded: bool) -> None:
+        """Hide the column (only its ``toggle`` shows) or show it."""
+        if folded != self.folded:
+            self.folded = folded
+            self.setVisible(not folded)
+            self._show_fold()
+
+    def _show_fold(self) -> None:
+        arrow = (
+            QStyle.StandardPixmap.SP_ArrowRight
+            if self.folded
+            else QStyle.StandardPixmap.SP_ArrowLeft
+        )
+        self.toggle.setIcon(self.style().standardIcon(arrow))
+        self.toggle.setToolTip("Show the controls" if self.folded else "Hide the controls")
+
+    def open_width(self) -> int:
+        """The width the column takes unfolded in its panel."""
+        width = self.needed_width()
+        panel = self.parentWidget()
+        if panel is not None and panel.width() > 0:
+            width = min(width, int(panel.width() * MAX_COLUMN_SHARE))
+        return width
 
     def guard_wheel(self) -> None:
         """Make the controls built so far take the wheel only when focused; long combo
@@ -68,10 +122,7 @@ class ControlColumn(QScrollArea):
         ``shrink=False`` only widens: a label whose text changes on every step must not
         relay the figure out (a repaint of every plot) each time it gets shorter.
         """
-        width = self.needed_width()
-        panel = self.parentWidget()
-        if panel is not None and panel.width() > 0:
-            width = min(width, int(panel.width() * MAX_COLUMN_SHARE))
+        width = self.open_width()
         if not shrink:
             width = max(width, self.width())
         if width != self.width() or width != self.minimumWidth():
@@ -157,3 +208,36 @@ def least_combo_width(characters: int) -> int:
     width = probe.minimumSizeHint().width()
     probe.deleteLater()
     return width
+
+
+def fold_wanted(
+    column: ControlColumn,
+    figure: Figure,
+    explanation: Explanation,
+    panel_height: int,
+    opened: tuple[float, float, float, float] | None = None,
+) -> bool:
+    """Whether the panel should fold: the figure, with the column and explanation as they
+    are unfolded, would be drawn below ``READABLE_SCALE`` (a little above it to unfold, so
+    a panel at the edge does not flip at every result).
+
+    Folded, the figure is wider, its titles wrap less and the explanation's text is shorter,
+    so an estimate from the folded layout unfolded a panel that then folded again: a folded
+    panel is judged by ``opened``, the figure's width, height and least size when it was
+    last unfolded at this size and font (its least size may have grown since).
+    """
+    width, height = figure.width(), figure.height()
+    least_w, least_h = figure.least_size()
+    folded = column.folded or explanation.folded
+    if folded and opened is not None:
+        width, height = opened[0], opened[1]
+        least_w, least_h = max(least_w, opened[2]), max(least_h, opened[3])
+    elif folded:
+        if column.folded:
+            width -= column.open_width() + max(column.parentWidget().layout().spacing(), 0)
+        if explanation.folded and explanation.isVisible():
+            text = explanation.sizeHint().height()
+            full = min(text, explanation.height_cap(panel_height, folded=False))
+            height -= max(0, full - explanation.height())
+    margin = 0.02 if folded else 0.0
+    return min(width / least_w, height / least_h) < READABLE_SCALE + margin

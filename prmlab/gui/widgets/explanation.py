@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
 
 MAX_PANEL_SHARE = 0.25  # at +4 fonts on 1024x768 the text took half the panel's height
+FOLDED_LINES = 3  # in a panel too small for its figure (``fold``): the figure needs the room
 
 
 class Explanation(QScrollArea):
@@ -26,11 +27,25 @@ class Explanation(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._text_height = -1
+        self.folded = False
 
     def cap(self, panel_height: int) -> None:
-        """Take at most ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall."""
-        least = 2 * self.fontMetrics().lineSpacing()
-        self.setMaximumHeight(max(least, int(panel_height * MAX_PANEL_SHARE)))
+        """Take at most ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall, or
+        ``FOLDED_LINES`` lines when folded."""
+        self.setMaximumHeight(self.height_cap(panel_height, self.folded))
+
+    def height_cap(self, panel_height: int, folded: bool) -> int:
+        """The most height it takes in a panel ``panel_height`` pixels tall."""
+        line = self.fontMetrics().lineSpacing()
+        share = int(panel_height * MAX_PANEL_SHARE)
+        if folded:
+            share = min(share, FOLDED_LINES * line + 2 * self.frameWidth() + 4)
+        return max(2 * line, share)
+
+    def fold(self, folded: bool, panel_height: int) -> None:
+        """Take at most ``FOLDED_LINES`` lines (it scrolls) or its usual share."""
+        self.folded = folded
+        self.cap(panel_height)
 
     def sizeHint(self) -> QSize:
         width = max(self.viewport().width(), 200)

@@ -18,6 +18,8 @@ class Figure(pg.GraphicsLayoutWidget):
     """
 
     sigMouseLeft = Signal()  # the mouse left the figure: hover tooltips are out of date
+    # its size or least size changed (a resize, new results, fonts): the panel may fold
+    sigFitChanged = Signal()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -43,19 +45,30 @@ class Figure(pg.GraphicsLayoutWidget):
     def resizeEvent(self, ev) -> None:
         if not self.closed:
             self._fit(force=True)
+            self.sigFitChanged.emit()
 
     def paintEvent(self, ev) -> None:
         self._fit(force=False)
         super().paintEvent(ev)
 
+    def least_size(self) -> tuple[float, float]:
+        """The width and height under which the figure is drawn scaled down."""
+        least = self.centralWidget.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        return max(least.width(), 1.0), max(least.height(), 1.0)
+
+    def scale_at(self, width: float, height: float) -> float:
+        """The scale the figure is drawn at in a ``width`` x ``height`` widget: 1, or less
+        where its least size does not fit (its text is then that much smaller)."""
+        least_w, least_h = self.least_size()
+        return min(1.0, width / least_w, height / least_h)
+
     def _fit(self, force: bool) -> None:
         width, height = self.width(), self.height()
-        least = self.centralWidget.effectiveSizeHint(Qt.SizeHint.MinimumSize)
-        scale = min(
-            1.0,
-            width / max(least.width(), 1.0),
-            height / max(least.height(), 1.0),
-        )
+        least = self.least_size()
+        if least != getattr(self, "_least", None):
+            self._least = least
+            self.sigFitChanged.emit()
+        scale = self.scale_at(width, height)
         wanted = QRectF(0, 0, width / scale, height / scale)
         if not force and wanted == self.range:
             return
