@@ -182,16 +182,15 @@ class MarginalPlot:
         plot.getAxis("left").enableAutoSIPrefix(False)
         self.bars = plot.plot(
             [], [], stepMode="center", fillLevel=0, pen=pg.mkPen(colors.PALETTE[5], width=1),
-            brush=pg.mkBrush(colors.color(5, 110)), name="kept draws",
+            brush=pg.mkBrush(colors.color(5, 110)), name="draws",
         )  # fmt: skip
-        self.truth = plot.plot(
-            [], [], pen=pg.mkPen(colors.PALETTE[1], width=2.5), name="true (grid)"
-        )
+        self.truth = plot.plot([], [], pen=pg.mkPen(colors.PALETTE[1], width=2.5), name="true")
 
     def add_legend(self) -> None:
         legend = outside_legend(self.plot, "bottom", colCount=2)
-        legend.addItem(self.bars, "kept draws")
-        legend.addItem(self.truth, "true (grid)")
+        # short names, side by side: on two rows they set the figure's least height
+        legend.addItem(self.bars, "draws")
+        legend.addItem(self.truth, "true")
 
     def draw_truth(self, grid: np.ndarray, density: np.ndarray) -> None:
         self.truth.setData(grid, density)
@@ -207,7 +206,7 @@ class AcfPlot:
         self.plot = plot
         plot.setLabel("bottom", "lag")
         integer_ticks(plot.getAxis("bottom"))
-        plot.setLabel("left", "ρ (mean of chains)")
+        plot.setLabel("left", "mean ρ")  # vertical labels longer than the plot were cut
         outside_legend(plot, "bottom", colCount=2)
         self.curves = [
             plot.plot(
@@ -237,7 +236,7 @@ class RatePlot:
         self.plot = plot
         plot.setLabel("bottom", "step")
         integer_ticks(plot.getAxis("bottom"))
-        plot.setLabel("left", "running mean of accepted")
+        plot.setLabel("left", "running mean")
         plot.setYRange(0, 1.02)
         self.curves = [
             plot.plot([], [], pen=pg.mkPen(colors.color(c, 220), width=1), antialias=False)

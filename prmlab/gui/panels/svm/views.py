@@ -22,7 +22,8 @@ LEVEL = 2.5  # the colour scale of f(x) runs over [-LEVEL, LEVEL]
 DARK = "#1A1A1A"
 MAP_TILE = pg.mkColor(colors.DIVERGING_MIDDLE)  # f(x) = 0 on the map, where marks are drawn
 PURPLE, GREEN, VERMILLION = colors.PALETTE[4], colors.ACCEPT, colors.REJECT
-FIT_TITLE = "Decision function f(x): boundary f = 0, margins f = ±1"
+# short: the legend names the boundary and margins (a long title set the figure's least width)
+FIT_TITLE = "Decision function f(x)"
 
 
 class _MapSample(pg.ItemSample):
@@ -202,7 +203,7 @@ class MapView:
     def _draw_info(self, result: lab.Result, kernel_text: str, n_violators: int) -> None:
         # Numbers go to an overlay: a new title would re-layout the whole figure every frame.
         if result.stepping:
-            self._set_title("SMO replay from α = 0: f(x) of the current iterate")
+            self._set_title("SMO from α = 0: f(x) now")
             pair = "" if result.pair is None else f" · pair (i, j) = {result.pair}"
             self.info.setText(
                 f"SMO update {result.n_iter}{pair}\nW(α) = {shown(result.dual_objective, '.5g')}"
