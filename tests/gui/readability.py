@@ -1,5 +1,6 @@
 """Readability checks shared by the theme and screen tests (imported as ``readability``:
-pytest puts this folder on ``sys.path``): WCAG contrast, a theme fixture, grabbed pixels."""
+pytest puts this folder on ``sys.path``): WCAG contrast, a theme fixture, grabbed pixels,
+the scale plot text is drawn at and plots squeezed to no data area."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from prmlab.gui import theme
+from prmlab.gui.widgets.column import READABLE_SCALE
+
+# A panel's share of a window: the menu bar, the tab bar and the status bar take the rest
+# (measured at fonts +4: 102 px of 768)
+WINDOW_CHROME = (0, 102)
 
 
 def _luminance(color: QColor) -> float:
@@ -53,3 +59,30 @@ def themed(qapp):
     qapp.setPalette(palette)
     qapp.setFont(font)
     pg.setConfigOptions(**options)
+
+
+def text_scale(panel) -> float:
+    """The scale the panel's figure is drawn at: its plot text is this share of the font."""
+    figure = panel.figure
+    return figure.scale_at(figure.width(), figure.height())
+
+
+def too_small(panel) -> list[str]:
+    """Plot text drawn below ``READABLE_SCALE`` of the font, and visible plots whose data
+    area is smaller than ``theme.least_data_area`` (squeezed by their axes and legends)."""
+    found = []
+    scale = text_scale(panel)
+    if scale < READABLE_SCALE:
+        least = panel.figure.least_size()
+        found.append(
+            f"text at {scale:.2f} of the font: figure {panel.figure.width()}x"
+            f"{panel.figure.height()} px, needs {least[0]:.0f}x{least[1]:.0f}"
+        )
+    point_size = QApplication.font().pointSize()
+    width, height = theme.least_data_area(point_size)
+    for view in panel.figure.scene().items():
+        if isinstance(view, pg.ViewBox) and view.isVisible():
+            box = view.sceneBoundingRect()
+            if box.width() < width - 1 or box.height() < height - 1:
+                found.append(f"data area {box.width():.0f}x{box.height():.0f} px")
+    return found

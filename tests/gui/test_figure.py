@@ -117,7 +117,7 @@ def test_a_long_title_wraps_instead_of_scaling_the_figure_down(qtbot):
     assert figure.autoPixelRange and figure.transform().m11() == 1  # drawn at full size
     label = plot.titleLabel
     assert label.item.boundingRect().width() <= label.rect().width() + 1  # wrapped inside
-    assert label.rect().height() >= 1.9 * natural.height()  # on more than one line
+    assert label.rect().height() >= 1.6 * natural.height()  # on two lines (one margin)
     plot.setTitle("short")  # pyqtgraph's setTitle keeps the wrapping
     qtbot.wait(50)
     assert label.rect().height() < 1.5 * natural.height()

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QTableView, QWidget
-from readability import contrast
+from readability import WINDOW_CHROME, contrast, too_small
 from readability import themed as themed  # the fixture
 
 import prmlab
@@ -29,6 +29,14 @@ def _settle(qtbot) -> None:
     for _ in range(3):  # the column refits after the controls took a new font (0 ms timer)
         qtbot.wait(1)
         QApplication.processEvents()
+
+
+def _settle_folds(qtbot, panel) -> None:
+    """Wait until the panel has folded or unfolded for its new size or font."""
+    _settle(qtbot)
+    qtbot.waitUntil(lambda: not panel._fold_timer.isActive(), timeout=2000)
+    qtbot.wait(20)  # the figure's least size after the new layout, and a refold for it
+    _settle(qtbot)
 
 
 def _least(widget: QWidget) -> tuple[int, int]:
@@ -157,6 +165,52 @@ def test_a_projected_panel_is_readable_in_both_themes(qtbot, make_panel, wait_id
     theme.style_plots(panel, "light", theme.DEFAULT_POINT_SIZE + 4)
     _settle(qtbot)
     assert unreadable(panel) == []
+
+
+# Panels whose plot text is still drawn below READABLE_SCALE at 1024x768 (measured
+# 2026-12-03: EM/GMM 0.83/0.75/0.64 at fonts +0/+2/+4, its figure ~340 px tall under its
+# own widgets; PCA 0.78 at +4, height-bound): they need fewer or smaller plots at that size,
+# in their own packages. Their legends and controls are checked all the same.
+NOT_YET_READABLE = ("gmm", "pca")
+
+
+@pytest.mark.parametrize("name", PANEL_NAMES)
+def test_plot_text_is_drawn_near_the_chosen_size_everywhere(
+    qtbot, make_panel, wait_idle, themed, name
+):
+    # at 1024x768 with fonts +4 the figures were drawn at 0.5-0.8 of the font (too many
+    # plots and legends for the width beside a 450 px column); now legends wrap, the column
+    # and the explanation fold away where the figure needs their room, and data areas keep
+    # a least size. Checked in a panel as large as a window's less its menu, tabs and status
+    panel = make_panel(panel_class(name))
+    panel.load_demo()
+    wait_idle(panel, timeout=60000)
+    small = {}
+    for step in FONT_STEPS:
+        for look in ("light", "dark"):
+            themed(look, theme.DEFAULT_POINT_SIZE + step)
+            theme.style_plots(panel, look, theme.DEFAULT_POINT_SIZE + step)
+            for width, height in SIZES:
+                panel.resize(width - WINDOW_CHROME[0], height - WINDOW_CHROME[1])
+                _settle_folds(qtbot, panel)
+                where = (name, width, f"+{step}", look)
+                if too_small(panel):
+                    small[(name, width, step)] = too_small(panel)
+                assert legends_over_data(panel) == [], where
+                assert cut_off(panel) == [], where
+    if name not in NOT_YET_READABLE:
+        assert small == {}
+    # a folded column unfolds at a click, every control whole, and folds again
+    column = panel.controls_scroll
+    panel.resize(1024 - WINDOW_CHROME[0], 768 - WINDOW_CHROME[1])
+    _settle_folds(qtbot, panel)
+    if column.folded:
+        qtbot.mouseClick(column.toggle, Qt.MouseButton.LeftButton)
+        _settle_folds(qtbot, panel)
+        assert column.isVisible() and cut_off(panel) == []
+        qtbot.mouseClick(column.toggle, Qt.MouseButton.LeftButton)
+        _settle_folds(qtbot, panel)
+        assert not column.isVisible()
 
 
 def test_nothing_shipped_points_outside_the_installed_package():
