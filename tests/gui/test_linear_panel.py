@@ -34,7 +34,7 @@ def click_at(qtbot, panel, x, y, button=Qt.MouseButton.LeftButton):
 def choose_mode(qtbot, panel, wait_idle, mode):
     panel.mode_box.setCurrentIndex(linear.MODES.index(mode))
     panel.mode_box.activated.emit(linear.MODES.index(mode))
-    wait_idle(panel, timeout=120_000)  # the generative mode fits 4 models per N
+    wait_idle(panel, timeout=240_000)  # the generative mode fits 4 models per N
 
 
 def test_each_modes_demo_draws_and_exports(qtbot, panel, wait_idle):
@@ -156,7 +156,7 @@ def test_generative_step_adds_training_points(qtbot, panel, wait_idle):
     n = panel.result.n_train
     assert len(panel.data_view.training.data) == n
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
-    wait_idle(panel, timeout=120_000)
+    wait_idle(panel, timeout=240_000)
     assert panel.result.n_train == n + linear.N_STEP
     assert all(item.isVisible() for item in panel.data_view.boundaries)
 

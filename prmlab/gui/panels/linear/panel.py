@@ -76,6 +76,8 @@ class LinearPanel(LinearControls, BasePanel):
         self.experiment = lab.Experiment(self.state)
         self._drawn_mode = ""
         self._dataset: Dataset | None = None
+        self._waiting: lab.State | None = None  # the newest State while a fit runs
+        self._frame: _Frame | None = None  # the last drawn, for the side plots after a drag
         # the whiteboard's equations pane (prmlab.gui.widgets.equations) hooks in here
         self.whiteboard = None
         self.build_controls(self.make_param_form)
@@ -109,6 +111,8 @@ class LinearPanel(LinearControls, BasePanel):
             lambda: self.editor.set_data(np.empty((0, 2)), np.empty(0), text="Clear points")
         )
         self.editor.sigChanged.connect(self._points_edited)
+        self.editor.sigEditFinished.connect(self._draw_side)
+        self.sigRunFinished.connect(self._run_waiting)
         self.playback.sigStep.connect(self.step)
         self.timeline.sigStepForward.connect(self.step)
         self.playback.sigReset.connect(self.reset)
@@ -156,23 +160,41 @@ class LinearPanel(LinearControls, BasePanel):
             return
         if self.messages.level() in ("note", "error"):
             self.messages.clear()
+        if self.job.running:  # the fit running ends first and draws: a drag stays live
+            self._waiting = state
+            return
+        self._fit(state)
+
+    def _fit(self, state: lab.State) -> None:
+        self._waiting = None
         exp = self.experiment.moved_to(state)
         self.job.run(_computed, exp, on_done=self._done, on_error=self._failed, label="Fitting")
+
+    def _run_waiting(self) -> None:
+        if self._waiting is not None:
+            self._fit(self._waiting)
 
     def _done(self, frame: _Frame | None) -> None:
         if frame is None:
             return
         exp = frame.experiment
-        if not exp.state.replace(position=0).same_as(self.state.replace(position=0)):
-            return  # a newer State is waiting for its own result
-        self.experiment, self.state, self.result = exp, exp.state, exp.result
-        self.data_view.draw(self.state, self.result, frame.lines.get("bounds", []))
-        self.side.draw(self.result, frame.lines)
-        self.show_numbers(self.state, self.result)
+        self.experiment, self.result, self._frame = exp, exp.result, frame
+        if self._waiting is None:
+            self.state = exp.state  # (the position a replay was clamped to)
+        self.data_view.draw(exp.state, self.result, frame.lines.get("bounds", []))
+        if not self.editor.gesture_active:
+            self._draw_side()
+        self.show_numbers(exp.state, self.result)
         last = exp.last_position()
         self.timeline.set_positions(range(last + 1), self.state.position)
         if self.playback.playing and exp.finished:
             self.playback.pause()
+
+    def _draw_side(self) -> None:
+        """The side plots: rescaled and repainted, a third of a redraw, so not while a
+        point is dragged; the drag's end draws them."""
+        if self._frame is not None and self.result is not None:
+            self.side.draw(self.result, self._frame.lines)
 
     def _failed(self, message: str) -> None:
         self.playback.pause()
@@ -180,7 +202,7 @@ class LinearPanel(LinearControls, BasePanel):
         self.messages.error(message)
 
     def _clear_result(self) -> None:
-        self.result = None
+        self.result, self._frame, self._waiting = None, None, None
         self.data_view.clear()
         self.side.clear()
         self.show_numbers(self.state, None)
