@@ -177,3 +177,16 @@ def test_one_class_is_a_note_and_a_table_gives_its_columns(qtbot, panel, wait_id
     assert panel.data_controls.isVisible() and panel.state.axis_names == ("a", "b")
     assert len(panel.state.X) == 30 and panel.result is not None
     assert panel.messages.level() != "error"
+
+
+def test_edits_during_a_fit_draw_each_fit_that_ends(qtbot, panel, wait_idle):
+    # a drag: every move while a fit runs; each fit that ends is drawn (all were dropped for
+    # the newer one, so a drag drew nothing until it stopped), then the newest State's
+    drawn = []
+    panel.data_view.draw = lambda state, result, lines: drawn.append(len(state.X))
+    X = panel.state.X
+    for k in (1, 2, 3):  # no events between: the first fit is still running
+        panel._points_edited_to(np.vstack([X, [[0.0, 0.1 * k]] * k]))
+    wait_idle(panel)
+    assert drawn[0] == len(X) + 1 and drawn[-1] == len(X) + 3 and len(drawn) == 2
+    assert len(panel.result.fitted) == len(X) + 3 and len(panel.state.X) == len(X) + 3

@@ -212,8 +212,12 @@ class LinearPanel(LinearControls, BasePanel):
 
     # -- edits ---------------------------------------------------------------------------------
     def _points_edited(self) -> None:
-        state = self.state.replace(X=self.editor.points, labels=self.editor.labels, position=0)
-        self._apply(state, rescale=False)
+        self._points_edited_to(self.editor.points, self.editor.labels)
+
+    def _points_edited_to(self, X: np.ndarray, labels: np.ndarray | None = None) -> None:
+        """Show the State with the points ``X`` (labels: all 0 if None), keeping the rest."""
+        labels = np.zeros(len(X), np.int64) if labels is None else labels
+        self._apply(self.state.replace(X=X, labels=labels, position=0), rescale=False)
 
     def set_mode(self, mode: str) -> None:
         """Show ``mode`` (one undo step): the same points if they fit it, else its demo."""
