@@ -360,3 +360,42 @@ def test_a_shown_state_is_drawn_exactly_in_a_new_panel(qtbot, panel, make_panel,
     assert other.likelihood_view.plot.viewRange() == panel.likelihood_view.plot.viewRange()
     assert other.c.obs_edit.cursorPosition() == panel.c.obs_edit.cursorPosition() == 0
     np.testing.assert_array_equal(other.trellis_view.heat.image, panel.trellis_view.heat.image)
+
+
+def test_t_restarts_shading_and_paths_are_undone_with_ctrl_z(qtbot, main_window, wait_idle):
+    # they were plain boxes: Ctrl+Z skipped them and undid the change before
+    panel = main_window.show_panel("hmm")
+    panel.c.show_settings(panel.lab_state().replace(length=60))
+    panel.load_preset("Occasionally dishonest casino")
+    wait_idle(panel)
+    shade = panel.trellis_view.heat.image.copy()
+
+    def ctrl_z() -> None:
+        main_window.activateWindow()  # shortcuts reach the active window only
+        qtbot.waitUntil(main_window.isActiveWindow)
+        main_window.setFocus()  # a focused text field takes Ctrl+Z for its own text
+        qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    edit = panel.c.length_box.lineEdit()
+    panel.c.length_box.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "120")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    panel.c.restarts_box.stepUp()
+    panel.c.quantity_box.setCurrentText("δ Viterbi")
+    panel.c.show_true.click()  # (scrolled out of view: a click on it would miss)
+    state = panel.lab_state()
+    assert (state.length, state.restarts, state.quantity) == (120, 6, "delta")
+    assert not state.show_true
+    assert not np.array_equal(panel.trellis_view.heat.image, shade)
+
+    ctrl_z()
+    assert panel.lab_state().show_true and panel.c.show_true.isChecked()
+    ctrl_z()
+    assert panel.lab_state().quantity == "gamma"
+    assert panel.c.quantity_box.currentText() == "γ posterior"
+    assert np.array_equal(panel.trellis_view.heat.image, shade)  # the picture is back too
+    ctrl_z()
+    assert panel.lab_state().restarts == 5 and panel.c.restarts_box.value() == 5
+    ctrl_z()
+    assert panel.lab_state().length == 60 and panel.c.length_box.value() == 60

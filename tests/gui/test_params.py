@@ -97,6 +97,25 @@ def test_a_bad_param_is_refused_with_a_message():
         Param("c", "C", 0, 1, log=True)
 
 
+def test_a_spin_box_row_is_one_undo_command_per_entered_value(qtbot, make_panel):
+    class SpinPanel(FitPanel):
+        params = (Param("k", "Components K", 1, 1000, integer=True, spin=True, step=10),)
+
+    panel = make_panel(SpinPanel)
+    box = panel.form.spin_boxes["k"]
+    assert box.value() == 3 and box.singleStep() == 10
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "250")  # typed: nothing yet, not 2, 25, 250
+    assert panel.undo_stack.count() == 0
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert panel.state.k == 250 and panel.undo_stack.undoText() == "Components K = 250"
+    panel.undo_stack.undo()
+    assert panel.state.k == 3 and box.value() == 3 and panel.undo_stack.count() == 1
+    with pytest.raises(ValueError, match="'n': a spin box row holds whole numbers"):
+        Param("n", "N", 1, 10, spin=True)
+
+
 def _option(slider: QSlider) -> QStyleOptionSlider:
     option = QStyleOptionSlider()
     slider.initStyleOption(option)

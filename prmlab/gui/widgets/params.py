@@ -155,6 +155,8 @@ class Param:
 
     ``name`` is the State's field; ``lo``..``hi`` the slider's range (``log``: spaced
     geometrically; ``integer``: whole numbers); ``inf_label`` adds a notch meaning ∞.
+    ``spin`` makes the row a spin box stepping by ``step`` (whole numbers one types, such
+    as a sequence length: a slider over 1..1,000,000 could not give 300).
     """
 
     name: str
@@ -165,12 +167,19 @@ class Param:
     integer: bool = False
     tooltip: str = ""
     inf_label: str | None = None
+    spin: bool = False
+    step: int = 1
 
     def __post_init__(self) -> None:
         if not self.hi > self.lo:
             raise ValueError(
                 f"Param {self.name!r}: hi must be > lo, got lo={self.lo}, hi={self.hi}; "
                 "swap them or widen the range"
+            )
+        if self.spin and not self.integer:
+            raise ValueError(
+                f"Param {self.name!r}: a spin box row holds whole numbers, got integer=False; "
+                "pass integer=True or spin=False"
             )
         if self.log and self.lo <= 0:
             raise ValueError(
@@ -237,7 +246,11 @@ class ParamForm(QObject):
         self._undo_stack, self._current, self._show = undo_stack, current, show
         self._drag_start: LabState | None = None
         self.sliders: dict[str, ValueSlider] = {}
+        self.spin_boxes: dict[str, QSpinBox] = {}
         for p in params:
+            if p.spin:
+                self._add_spin_box(p, form)
+                continue
             slider = ValueSlider(
                 p.lo,
                 p.hi,
@@ -254,21 +267,40 @@ class ParamForm(QObject):
             slider.slider.sliderReleased.connect(lambda p=p: self._released(p))
             self.sliders[p.name] = slider
 
+    def _add_spin_box(self, p: Param, form: QFormLayout) -> None:
+        box = QSpinBox()
+        box.setRange(int(p.lo), int(p.hi))
+        box.setSingleStep(p.step)
+        box.setKeyboardTracking(False)  # a typed "300" is one change, not three
+        box.setToolTip(p.tooltip)
+        form.addRow(p.label, box)
+        form.labelForField(box).setToolTip(p.tooltip)
+        box.valueChanged.connect(lambda v, p=p: self._changed(p, v))
+        self.spin_boxes[p.name] = box
+
     def values(self) -> dict[str, float | int]:
         """The rows' values as the State stores them."""
-        return {n: self.params[n].typed(s.value()) for n, s in self.sliders.items()}
+        rows = {**self.sliders, **self.spin_boxes}
+        return {n: self.params[n].typed(w.value()) for n, w in rows.items()}
 
     def set_state(self, state: LabState) -> None:
         """Show ``state``'s values in the rows without changing anything."""
         for name, slider in self.sliders.items():
             slider.setValue(float(getattr(state, name)))
+        for name, box in self.spin_boxes.items():
+            box.blockSignals(True)
+            box.setValue(int(getattr(state, name)))
+            box.blockSignals(False)
 
     def _changed(self, param: Param, value: float) -> None:
         state = self._current()
         if state is None:
             return
         changed = state.replace(**{param.name: param.typed(value)})
-        if self.sliders[param.name].slider.isSliderDown():  # mid-drag: live, not yet undoable
+        if param.spin and getattr(state, param.name) == getattr(changed, param.name):
+            return  # the value the State holds (the panel set it): nothing to undo
+        slider = self.sliders.get(param.name)
+        if slider is not None and slider.slider.isSliderDown():  # mid-drag: live, not undoable
             if self._drag_start is None:
                 self._drag_start = state
             self._show(changed)
@@ -286,5 +318,7 @@ class ParamForm(QObject):
         )
 
     def _text(self, param: Param, value: float) -> str:
+        if param.name in self.spin_boxes:
+            return f"{param.label} = {int(value)}"
         shown = self.sliders[param.name].label.text()
         return f"{param.label} = {shown}" if math.isfinite(value) else f"{param.label} = ∞"

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
@@ -22,12 +20,12 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QToolButton,
     QWidget,
 )
 
-from prmlab.gui.widgets.params import SeedBox, group, side_by_side
+from prmlab.gui.panels.hmm.tables import ModelTables
+from prmlab.gui.widgets.params import Param, ParamForm, SeedBox, group, side_by_side
 from prmlab.gui.widgets.playback import Playback
 from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.lab import hmm as lab
@@ -38,16 +36,32 @@ QUANTITY_NAMES = {
     "β backward": "beta",
     "δ Viterbi": "delta",
 }
-BAD_CELL = QColor(213, 94, 0, 90)  # vermillion, faint: a row that breaks the rules
 SYMBOLS_PER_ROW = 6
+# the State's fields these controls set: each change is one undoable StateChange
+SETTINGS = (
+    "length",
+    "restarts",
+    "max_iter",
+    "quantity",
+    "show_viterbi",
+    "show_posterior",
+    "show_true",
+)
+LENGTH = Param(
+    "length", "T", 1, 1_000_000, integer=True, spin=True, step=100,
+    tooltip="Length T of a sampled sequence (up to 1,000,000)",
+)  # fmt: skip
+FIT_PARAMS = (
+    Param(
+        "restarts", "Restarts", 1, 50, integer=True, spin=True,
+        tooltip="Fits from this many random models (seed, seed+1, ...)",
+    ),
+    Param(
+        "max_iter", "Max iterations", 1, 5000, integer=True, spin=True,
+        tooltip="Baum-Welch stops here if it has not converged",
+    ),
+)  # fmt: skip
 MAX_TYPED = 2000  # longer sequences are not written out in the text field
-
-
-def shown_cell(x: float) -> str:
-    """A table cell's text, at most 5 characters for 0.001 <= x < 1 so that it fits a narrow
-    column (0.0417 -> 0.042); the exact value stays in the item's UserRole data."""
-    text = f"{x:.3g}"
-    return f"{x:.3f}" if len(text) > 5 and 1e-3 <= abs(x) < 1 else text
 
 
 class TimeScrubber(QWidget):
@@ -89,117 +103,11 @@ class TimeScrubber(QWidget):
         self.sigSeek.emit(position)
 
 
-class ModelTables:
-    """π, A and B as editable tables holding the exact values behind rounded texts."""
-
-    def __init__(self, fit_table: Callable[[QTableWidget], None]) -> None:
-        self._fit_table = fit_table  # sizes a table to its cells within the column
-        self.pi = self._table(1)
-        self.A = self._table(4)
-        self.B = self._table(4)
-        self.kind = "symbols"
-        self.filling = False  # True while the tables are filled by the program
-
-    @staticmethod
-    def _table(rows: int) -> QTableWidget:
-        table = QTableWidget(rows, 2)
-        # Ignored: a table never widens the controls column (the figure keeps its room)
-        table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        table.setMinimumWidth(120)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.horizontalHeader().setMinimumSectionSize(44)
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        return table
-
-    def tables(self) -> list[tuple[QTableWidget, str, bool]]:
-        """Each table, its name and whether its rows are probability distributions."""
-        return [(self.pi, "π", True), (self.A, "A", True), (self.B, "B", self.kind == "symbols")]
-
-    def fill(self, m: lab.Model) -> None:
-        self.kind = m.kind
-        b_cols = list(m.symbols) if m.kind == "symbols" else ["mean", "variance"]
-        self.filling = True
-        try:
-            for table, rows, cols, values in (
-                (self.pi, ["π"], list(m.states), m.startprob[None, :]),
-                (self.A, list(m.states), list(m.states), m.transmat),
-                (self.B, list(m.states), b_cols, m.B),
-            ):
-                table.setRowCount(len(rows))
-                table.setColumnCount(len(cols))
-                table.setVerticalHeaderLabels(rows)
-                table.setHorizontalHeaderLabels(cols)
-                for i in range(len(rows)):
-                    for j in range(len(cols)):
-                        self._set(table, i, j, float(values[i, j]))
-                self._fit_table(table)
-        finally:
-            self.filling = False
-
-    @staticmethod
-    def _set(table: QTableWidget, i: int, j: int, value: float) -> None:
-        item = table.item(i, j)
-        if item is None:
-            item = QTableWidgetItem()
-            table.setItem(i, j, item)
-        item.setText(shown_cell(value))
-        item.setData(Qt.ItemDataRole.UserRole, value)
-
-    @staticmethod
-    def cells(table: QTableWidget) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
-        """The table's values (NaN where a cell is not a number) and those bad cells."""
-        out = np.full((table.rowCount(), table.columnCount()), np.nan)
-        bad = []
-        for i in range(table.rowCount()):
-            for j in range(table.columnCount()):
-                item = table.item(i, j)
-                text = item.text().strip() if item is not None else ""
-                exact = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-                if exact is not None and text == shown_cell(exact):
-                    out[i, j] = exact  # the full-precision value behind a rounded display
-                    continue
-                try:
-                    out[i, j] = float(text)
-                except ValueError:
-                    bad.append((i, j, text))
-        return out, bad
-
-    def _read(self, table: QTableWidget, name: str) -> np.ndarray:
-        out, bad = self.cells(table)
-        if bad:
-            i, j, text = bad[0]
-            row = table.verticalHeaderItem(i).text()
-            col = table.horizontalHeaderItem(j).text()
-            raise ValueError(f"{name}[{row}, {col}]: {text!r} is not a number")
-        return out
-
-    def model(self, template: lab.Model) -> lab.Model:
-        """``template`` with the tables' values, or ``ValueError`` naming the first problem."""
-        pi = self._read(self.pi, "π")[0]
-        return lab.checked_model(template, pi, self._read(self.A, "A"), self._read(self.B, "B"))
-
-    def mark_bad_rows(self) -> None:
-        """Tint each row that is not a probability distribution (or not numbers)."""
-        self.filling = True
-        try:
-            for table, _, distributions in self.tables():
-                for i, bad in enumerate(lab.bad_rows(self.cells(table)[0], distributions)):
-                    for j in range(table.columnCount()):
-                        table.item(i, j).setBackground(QBrush(BAD_CELL) if bad else QBrush())
-        finally:
-            self.filling = False
-
-    def normalise(self) -> None:
-        """Divide every probability row by its sum (negative or unreadable entries: 0)."""
-        self.filling = True
-        try:
-            for table, _, distributions in self.tables():
-                if distributions:
-                    values = lab.normalised_rows(self.cells(table)[0])
-                    for (i, j), x in np.ndenumerate(values):
-                        self._set(table, i, j, float(x))
-        finally:
-            self.filling = False
+def _holder(form: QFormLayout) -> QWidget:
+    """A widget holding ``form`` (a row of a ParamForm beside other widgets)."""
+    widget = QWidget()
+    widget.setLayout(form)
+    return widget
 
 
 class HmmControls:
@@ -211,6 +119,7 @@ class HmmControls:
         seed_box: SeedBox,
         make_playback: Callable[..., Playback],
         fit_table: Callable[[QTableWidget], None],
+        make_form: Callable[[QFormLayout, tuple[Param, ...]], ParamForm],
     ) -> None:
         model = group(layout, "Model λ = (π, A, B)")
         self.preset_box = QComboBox()
@@ -244,14 +153,13 @@ class HmmControls:
         self.symbol_grid.setContentsMargins(0, 0, 0, 0)
         self.symbol_buttons: list[QToolButton] = []
         obs.addRow("Click", self.symbol_row)
-        self.length_box = QSpinBox()
-        self.length_box.setRange(1, 1_000_000)
-        self.length_box.setValue(lab.State.length)
-        self.length_box.setSingleStep(100)
-        self.length_box.setToolTip("Length T of a sampled sequence (up to 1,000,000)")
+        length_form = QFormLayout()
+        length_form.setContentsMargins(0, 0, 0, 0)
         self.sample_button = QPushButton("Sample from λ")
         self.sample_button.setToolTip("Draw states and observations (the true path is shown)")
-        obs.addRow(side_by_side(QLabel("T"), self.length_box, self.sample_button))
+        obs.addRow(side_by_side(_holder(length_form), self.sample_button))
+        self.forms = [make_form(length_form, (LENGTH,))]
+        self.length_box = self.forms[0].spin_boxes["length"]
         obs.addRow("Seed", seed_box)
         self.column_box = QComboBox()
         self.column_box.setToolTip("File > Open CSV: the column decoded as one sequence")
@@ -286,15 +194,9 @@ class HmmControls:
         self.fit_row = QWidget()  # the panel's Baum-Welch timeline goes here
         QGridLayout(self.fit_row).setContentsMargins(0, 0, 0, 0)
         fit.addRow(self.fit_row)
-        self.restarts_box = QSpinBox()
-        self.restarts_box.setRange(1, 50)
-        self.restarts_box.setValue(lab.State.restarts)
-        self.restarts_box.setToolTip("Fits from this many random models (seed, seed+1, ...)")
-        fit.addRow("Restarts", self.restarts_box)
-        self.iter_box = QSpinBox()
-        self.iter_box.setRange(1, 5000)
-        self.iter_box.setValue(lab.State.max_iter)
-        fit.addRow("Max iterations", self.iter_box)
+        self.forms.append(make_form(fit, FIT_PARAMS))
+        self.restarts_box = self.forms[1].spin_boxes["restarts"]
+        self.iter_box = self.forms[1].spin_boxes["max_iter"]
         self.fit_button = QPushButton("Fit from random starts »")
         self.fit_button.setToolTip("Baum-Welch to convergence from each seeded random model")
         fit.addRow(self.fit_button)
@@ -309,9 +211,7 @@ class HmmControls:
     def parameters(self) -> dict:
         """The State fields these controls set directly."""
         return {
-            "length": int(self.length_box.value()),
-            "restarts": int(self.restarts_box.value()),
-            "max_iter": int(self.iter_box.value()),
+            **{k: v for form in self.forms for k, v in form.values().items()},
             "quantity": self.quantity(),
             "show_viterbi": self.show_viterbi.isChecked(),
             "show_posterior": self.show_posterior.isChecked(),
@@ -320,15 +220,26 @@ class HmmControls:
 
     def show(self, state: lab.State, model: lab.Model) -> None:
         """``state`` (with ``model``, the λ on screen) in the widgets, no signal sent."""
-        boxes = (self.states_box, self.length_box, self.restarts_box, self.iter_box)
-        boxes += (self.quantity_box, *self.path_boxes)
+        self.states_box.blockSignals(True)
+        self.states_box.setValue(model.n_states)
+        self.states_box.blockSignals(False)
+        self.show_settings(state)
+        self.tables.fill(model)
+        self.b_title.setText(
+            "B (row: state, column: symbol)"
+            if model.kind == "symbols"
+            else "B: Gaussian emission per state"
+        )
+        self.show_observations(state, model)
+
+    def show_settings(self, state: lab.State) -> None:
+        """``state``'s T, restarts, max iterations, shading and paths, no signal sent."""
+        for form in self.forms:
+            form.set_state(state)
+        boxes = (self.quantity_box, *self.path_boxes)
         for box in boxes:
             box.blockSignals(True)
         try:
-            self.states_box.setValue(model.n_states)
-            self.length_box.setValue(state.length)
-            self.restarts_box.setValue(state.restarts)
-            self.iter_box.setValue(state.max_iter)
             names = {v: k for k, v in QUANTITY_NAMES.items()}
             self.quantity_box.setCurrentText(names[state.quantity])
             flags = (state.show_viterbi, state.show_posterior, state.show_true)
@@ -337,13 +248,6 @@ class HmmControls:
         finally:
             for box in boxes:
                 box.blockSignals(False)
-        self.tables.fill(model)
-        self.b_title.setText(
-            "B (row: state, column: symbol)"
-            if model.kind == "symbols"
-            else "B: Gaussian emission per state"
-        )
-        self.show_observations(state, model)
 
     def show_observations(self, state: lab.State, model: lab.Model) -> None:
         T, source = state.T, state.source

@@ -1,5 +1,6 @@
 """The changes a user makes to λ and O (presets, table edits, N, typed, clicked, sampled
-and CSV observations) and the model's export, as a part of the HMM panel."""
+and CSV observations), to the settings (T, restarts, max iterations, shading, paths: undoable)
+and the model's export, as a part of the HMM panel."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from prmlab.data import Dataset
+from prmlab.gui.panels.hmm.controls import SETTINGS
+from prmlab.gui.widgets.params import StateChange
 from prmlab.gui.widgets.text import elide, set_combo_items
 from prmlab.lab import hmm as lab
 
@@ -16,6 +19,20 @@ from prmlab.lab import hmm as lab
 class UserEdits:
     """The HmmPanel's handlers of edits of λ and O: each makes a State from ``_base()``
     (λ on screen at iteration 0) and shows it."""
+
+    # -- the settings ----------------------------------------------------------------------
+    def _settings_changed(self, text: str) -> None:
+        """The shaded quantity or a path shown: one undoable change, drawn now."""
+        after = self.state.replace(**self.c.parameters())
+        self.undo_stack.push(StateChange(self._show_settings, self.state, after, text))
+
+    def _show_settings(self, state: lab.State) -> None:
+        """``state``'s settings (T, restarts, max iterations: used by the next sample or
+        fit; the shaded quantity and the paths: drawn now) on the State shown, whose data
+        and result stay: a step or sample since the change is not undone with it."""
+        self.state = self.state.replace(**{f: getattr(state, f) for f in SETTINGS})
+        self.c.show_settings(self.state)
+        self._draw_time()
 
     # -- the model -------------------------------------------------------------------------
     def load_preset(self, name: str, sample: bool = True) -> None:

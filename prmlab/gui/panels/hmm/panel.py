@@ -24,6 +24,7 @@ from prmlab.gui.panels.hmm.edits import UserEdits
 from prmlab.gui.panels.hmm.trellis import TrellisView, step_text
 from prmlab.gui.panels.hmm.views import LikelihoodView, ModelView, PosteriorView
 from prmlab.gui.widgets.numbers import plural
+from prmlab.gui.widgets.params import ParamForm
 from prmlab.lab import hmm as lab
 from prmlab.lab.history import History, nbytes_of
 
@@ -69,7 +70,13 @@ class HmmPanel(UserEdits, BasePanel):
         self.history: History = History(HISTORY_BYTES, sizeof=lambda entry: nbytes_of(entry[1]))
         self.dataset: Dataset | None = None
         c = self.c = HmmControls(
-            self.controls, self.seed_box, self.make_playback, self.controls_scroll.fit_table
+            self.controls,
+            self.seed_box,
+            self.make_playback,
+            self.controls_scroll.fit_table,
+            lambda form, params: ParamForm(
+                params, form, self.undo_stack, self.lab_state, self._show_settings, self
+            ),
         )
         # the widgets other tests and the main window reach for
         self.column_box, self.fit_playback = c.column_box, c.fit_playback
@@ -85,11 +92,15 @@ class HmmPanel(UserEdits, BasePanel):
         c.sample_button.clicked.connect(self.sample)
         self.seed_box.valueChanged.connect(self._reseed)
         c.column_box.activated.connect(lambda _: self._use_column())
-        for box in (c.length_box, c.restarts_box, c.iter_box):
-            box.valueChanged.connect(self._parameters_changed)
-        c.quantity_box.currentIndexChanged.connect(self._parameters_changed)
+        c.quantity_box.currentIndexChanged.connect(
+            lambda: self._settings_changed(f"Shade by {c.quantity_box.currentText()}")
+        )
         for box in c.path_boxes:
-            box.toggled.connect(self._parameters_changed)
+            box.toggled.connect(
+                lambda on, box=box: self._settings_changed(
+                    f"{'Show' if on else 'Hide'} {box.text()}"
+                )
+            )
         c.trellis_playback.sigStep.connect(self.step_time)
         c.trellis_playback.sigReset.connect(lambda: self.set_time_step(0))
         c.fill_button.clicked.connect(self.fill_all)
@@ -257,12 +268,6 @@ class HmmPanel(UserEdits, BasePanel):
         state = self.state.replace(seed=self.seed(), **self.c.parameters())
         return lab.rebased(state, self.result) if self.result is not None else state
 
-    def _parameters_changed(self) -> None:
-        """T, restarts, max iterations (used by the next sample or fit), the shaded quantity
-        and the paths shown (drawn now)."""
-        self.state = self.state.replace(**self.c.parameters())
-        self._draw_time()
-
     def clear_views(self) -> None:
         """No Baum-Welch curve and no fit result: they belong to other data or another λ."""
         self.c.fit_playback.pause()
@@ -374,7 +379,7 @@ class HmmPanel(UserEdits, BasePanel):
 
     def load_demo(self) -> None:
         """The casino: 300 rolls sampled, decoded, then Baum-Welch from 5 seeded random starts."""
-        self.c.length_box.setValue(lab.State.length)
+        self.c.show_settings(self.state.replace(length=lab.State.length))
         self.load_preset(DEMO)
         self.job.sigFinished.connect(self._demo_fit)
 
@@ -384,5 +389,5 @@ class HmmPanel(UserEdits, BasePanel):
 
     def heavy_job(self) -> None:
         """100,000 casino rolls: sampled, then forward-backward and Viterbi with δ and ψ."""
-        self.c.length_box.setValue(HEAVY_LENGTH)
+        self.c.show_settings(self.state.replace(length=HEAVY_LENGTH))
         self.load_preset(DEMO)
