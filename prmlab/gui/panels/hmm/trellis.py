@@ -41,11 +41,16 @@ class TrellisView:
         self.state: lab.State | None = None
         self.result: lab.Result | None = None
         self.cmap_lut = colors.sequential_colormap().getLookupTable(0.0, 1.0, 256, alpha=False)
+        # one brush per colour of the map, the last one empty (a column not filled yet): a
+        # brush made per node, for each frame of the trellis, was GUI-thread time for nothing
+        self.node_brushes = [pg.mkBrush(*rgb) for rgb in self.cmap_lut] + [
+            pg.mkBrush(255, 255, 255, 0)
+        ]
         plot.setLabel("bottom", "time t")
         plot.setLabel("left", "hidden state")
         plot.invertY(True)
         plot.setMouseEnabled(x=True, y=False)
-        outside_legend(plot, "bottom", colCount=3)
+        outside_legend(plot, "right")  # below, its row cost a short figure the height
         self.heat = pg.ImageItem(axisOrder="col-major")
         self.heat.setColorMap(colors.sequential_colormap())
         self.heat.setZValue(-10)
@@ -151,10 +156,8 @@ class TrellisView:
         empty = lab.filled_before(q, s.t_now)
         filled = tt < empty if empty is not None else np.ones_like(tt, bool)
         idx = np.clip((a.shade[q][t0:t1] * 255).astype(int), 0, 255)
-        brushes = [
-            pg.mkBrush(*self.cmap_lut[k]) if f else pg.mkBrush(255, 255, 255, 0)
-            for k, f in zip(idx.ravel(), filled.ravel())
-        ]
+        idx[~filled] = len(self.node_brushes) - 1
+        brushes = [self.node_brushes[k] for k in idx.ravel()]
         self.nodes.setData(tt.ravel(), ss.ravel(), brush=brushes, size=18 if N <= 8 else 10)
         self._draw_edges(a, t0, t1)
         labels = self._obs_labels(t0, t1)
@@ -246,6 +249,10 @@ class TrellisView:
             self.back_edges.setData([], [])
 
 
+# states of the backtracked path shown: 20 made the line a third row at fonts +4
+BACK_SHOWN = 10
+
+
 def step_text(state: lab.State, result: lab.Result | None) -> str:
     """The line above the figure: δ and ψ of column t (small symbol models), the path
     backtracked so far."""
@@ -270,8 +277,8 @@ def step_text(state: lab.State, result: lab.Result | None) -> str:
         short = _short_names(m.states)
         back = (
             f" · backtracking: path from t = {state.back_from} is "
-            + " ".join(short[k] for k in a.viterbi[state.back_from :][:20])
-            + ("…" if state.T - state.back_from > 20 else "")
+            + " ".join(short[k] for k in a.viterbi[state.back_from :][:BACK_SHOWN])
+            + ("…" if state.T - state.back_from > BACK_SHOWN else "")
         )
     return (
         f"<b>t = {t}</b> (o = {m.symbols[state.obs[t]]}): δ<sub>t+1</sub>(j) = max<sub>i</sub> "

@@ -34,7 +34,7 @@ class PosteriorView:
         self.plot = plot
         plot.setLabel("bottom", "time t")
         plot.setMouseEnabled(x=True, y=False)
-        outside_legend(plot, "bottom", colCount=4)
+        outside_legend(plot, "right")  # below, its row cost a short figure the height
         self.curves: list[pg.PlotDataItem] = []
         self.strips: dict[str, tuple[pg.ImageItem, float]] = {}
         for name, y, _ in STRIPS:
@@ -157,9 +157,8 @@ class HeatMap:
 
     def draw(self, values: np.ndarray, rows: tuple[str, ...], cols: tuple[str, ...]) -> None:
         plot = self.plot
-        for t in self.texts:
-            plot.removeItem(t)
-        self.texts.clear()
+        with_text = 0 < values.size <= TEXT_CELLS and values.shape[1] <= 4
+        self._show_values(values if with_text else np.zeros((0, 0)))
         if values.size == 0:
             return
         self.image.setImage(values, levels=(0.0, 1.0))
@@ -168,15 +167,23 @@ class HeatMap:
         plot.getAxis("bottom").setTicks([[(j, s[:6]) for j, s in enumerate(cols)]])
         plot.setXRange(-0.5, values.shape[1] - 0.5, padding=0)
         plot.setYRange(-0.5, values.shape[0] - 0.5, padding=0)
-        if values.size <= TEXT_CELLS and values.shape[1] <= 4:
-            for i in range(values.shape[0]):
-                for j in range(values.shape[1]):
-                    v = values[i, j]
-                    label = "0" if v == 0 else f"{v:.2f}"  # an exact zero: a structural zero
-                    text = TextItem(label, anchor=(0.5, 0.5), color="k" if v > 0.6 else "w")
-                    text.setPos(j, i)
-                    plot.addItem(text)
-                    self.texts.append(text)
+
+    def _show_values(self, values: np.ndarray) -> None:
+        """The values written on their cells. The texts are kept and changed in place: made
+        anew for every Baum-Welch step, they took ~10 ms of the GUI thread a frame."""
+        while len(self.texts) > values.size:
+            self.plot.removeItem(self.texts.pop())
+        while len(self.texts) < values.size:
+            self.texts.append(TextItem(anchor=(0.5, 0.5)))
+            self.plot.addItem(self.texts[-1])
+        for (i, j), text in zip(np.ndindex(*values.shape), self.texts):
+            v = values[i, j]
+            label = "0" if v == 0 else f"{v:.2f}"  # an exact zero: a structural zero
+            shown = (label, "k" if v > 0.6 else "w")
+            if getattr(text, "shown", None) != shown:
+                text.shown = shown
+                text.setText(*shown)
+            text.setPos(j, i)
 
 
 class ModelView:
