@@ -1,5 +1,8 @@
 """PCA against scikit-learn's PCA (full SVD) on the same data, plus closed forms and bad input."""
 
+import os
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -214,3 +217,37 @@ def test_use_before_fit_and_wrong_columns():
         model.transform(np.ones((3, 4)))
     with pytest.raises(ValueError, match="Z must have 2 columns"):
         model.inverse_transform(np.ones((3, 3)))
+
+
+def test_big_data_product_starts_no_parallel_region_and_waits_for_no_busy_thread():
+    """The chunks of X^T X run on the engine's pool, handed out as its threads come free:
+    no Numba parallel region is launched (so no OpenMP/TBB pool is started, nor left spinning
+    after the call), and a pool thread held up elsewhere only takes fewer chunks."""
+    code = """
+import threading
+import numba
+import numpy as np
+from prmlab.engine._parallel import shared_pool
+from prmlab.engine.pca import PCA, centred_scatter
+
+X = np.ascontiguousarray(np.random.default_rng(0).standard_normal((70_000, 5)))
+PCA(2).fit(X)
+try:
+    layer = numba.threading_layer()
+except ValueError:  # no parallel region has run
+    layer = None
+release = threading.Event()
+busy = shared_pool().submit(release.wait, 60)  # one of the 2 pool threads is held up
+mean, scatter = centred_scatter(X)  # done by the other thread alone
+released = busy.done()
+release.set()
+centred = X - X.mean(axis=0)
+assert np.allclose(scatter, centred.T @ centred, rtol=1e-12, atol=1e-9)
+print(layer, released)
+"""
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["None", "False"]

@@ -1,4 +1,5 @@
-"""Numba kernels of the pca topic: column sums and ``X^T X`` in one pass, and the p-PCA EM loop.
+"""Numba kernels of the pca topic: a chunk's column sums and ``X^T X`` in one pass, and the
+p-PCA EM loop.
 
 Every kernel takes float64 C-contiguous arrays and int64 scalars only, so each compiles once.
 """
@@ -6,39 +7,24 @@ Every kernel takes float64 C-contiguous arrays and int64 scalars only, so each c
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
 from prmlab.engine._jit import jit
-from prmlab.engine._parallel import chunk_range
 
 # Rows added to a chunk's product at once: each pass over a row of the product then does 8
 # rows' multiply-adds for one load and store of it (4 rows: ~15 % slower, 16: registers spill).
 _ROWS = 8
 
 
-@jit(parallel=True)
-def chunked_sums_and_products(X, sums, products):
-    """Split the rows of ``X`` (n, d) into ``chunks = sums.shape[0]`` fixed chunks, in parallel
-    over Numba's threads: ``sums[c]`` (d,) gets chunk c's column sums and ``products[c]``
-    (d, dp), ``dp = d`` rounded up to a multiple of 4, the upper triangle of its ``X_c^T X_c``
-    (entries left of the diagonal are partial: ignore them).
-
-    The chunks and the order of every sum depend only on n and ``chunks``, never on the number
-    of threads, so the results are bit-identical on any machine. One pass over X at memory
-    speed; NaN or infinity anywhere shows in the sums.
-    """
-    n = X.shape[0]
-    chunks = sums.shape[0]
-    for c in prange(chunks):
-        lo, hi = chunk_range(n, c, chunks)
-        _add_sums_and_product(X, lo, hi, sums[c], products[c])
-
-
 @jit
-def _add_sums_and_product(X, lo, hi, sums, product):
-    """Add rows ``lo:hi`` of ``X`` to ``sums`` (d,) and the upper triangle of ``product``
-    (d, dp), ``_ROWS`` rows at a time through a zero-padded copy (a short last group is padded
-    with zero rows, which add exactly 0)."""
+def add_sums_and_product(X, lo, hi, sums, product):
+    """Add rows ``lo:hi`` of ``X`` (n, d) to ``sums`` (d,) and the upper triangle of
+    ``product`` (d, dp), ``dp = d`` rounded up to a multiple of 4 (entries left of the
+    diagonal are partial: ignore them).
+
+    ``_ROWS`` rows at a time through a zero-padded copy (a short last group is padded with
+    zero rows, which add exactly 0). The order of every sum depends only on ``lo`` and ``hi``.
+    Releases the GIL, so chunks of rows run on several threads at once.
+    """
     d = X.shape[1]
     dp = product.shape[1]
     rows = np.zeros((_ROWS, dp))

@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from prmlab.engine._jit import parallel_calls
-from prmlab.engine._parallel import N_CHUNKS
+from prmlab.engine._parallel import N_CHUNKS, chunk_range, shared_pool
 from prmlab.engine._validation import as_real_array, check_array, check_scalar, check_squarable
 from prmlab.engine.pca import _kernels
 
@@ -68,11 +67,14 @@ def centred_scatter(X: np.ndarray, name: str = "X") -> tuple[np.ndarray, np.ndar
 def _sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Column sums (d,) and ``X^T X`` (d, d) of ``X`` (n, d) in one pass over X.
 
-    Up to ``_KERNEL_MAX_FEATURES`` columns: a Numba kernel over ``N_CHUNKS`` fixed chunks of
-    rows on all of Numba's threads, combined in chunk order (the same bits on any machine).
-    BLAS is not used here: its threads spin ~0.1 s after each call (OpenBLAS's default), so
-    interleaving them with our own threads, or limiting them process-wide, slowed the caller's
-    other work. Wider X: one BLAS call, which blocks the d x d result well.
+    Up to ``_KERNEL_MAX_FEATURES`` columns: a ``nogil`` Numba kernel on each of ``N_CHUNKS``
+    fixed chunks of rows, run on the engine's thread pool and combined in chunk order (the
+    same bits on any machine). The pool hands chunks out as threads come free, so a thread
+    slowed by another program's (e.g. BLAS's idle threads spinning ~0.1 s after each
+    scikit-learn call) takes fewer chunks instead of holding the others up: Numba's
+    ``prange`` gives each thread a fixed half. Its threads sleep when idle, and neither BLAS
+    nor a process-wide thread limit is used. Wider X: one BLAS call, which blocks the d x d
+    result well.
     """
     n, d = X.shape
     if d > _KERNEL_MAX_FEATURES:
@@ -81,8 +83,15 @@ def _sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     padded = -(-d // 4) * 4  # the kernel's rows are whole vectors of 4
     sums = np.zeros((N_CHUNKS, d))
     products = np.zeros((N_CHUNKS, d, padded))
-    with parallel_calls():
-        _kernels.chunked_sums_and_products(X, sums, products)
+    pool = shared_pool()
+    chunks = [
+        pool.submit(
+            _kernels.add_sums_and_product, X, *chunk_range(n, c, N_CHUNKS), sums[c], products[c]
+        )
+        for c in range(N_CHUNKS)
+    ]
+    for chunk in chunks:
+        chunk.result()
     upper = np.triu(products.sum(axis=0)[:, :d])
     return sums.sum(axis=0), upper + np.triu(upper, 1).T
 
