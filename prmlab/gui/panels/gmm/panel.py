@@ -261,7 +261,7 @@ class GmmPanel(GmmData, BasePanel):
         self.state = self.state.replace(position=frame.result.position)
         self.frame = frame
         if record:
-            self.record(frame.result.position, self.state, gmm.kept(frame.result))
+            self.record(frame.result.position, self.state, frame.kept)
         else:
             self.update_timelines(frame.result.position)
         if frame.result.finished:

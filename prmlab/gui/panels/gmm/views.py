@@ -25,6 +25,19 @@ from prmlab.gui.widgets.text import TextItem
 from prmlab.lab import gmm
 
 
+def set_title(plot: pg.PlotItem, title: str) -> None:
+    """``plot``'s title, unless it already is: a new title lays the figure out again, and
+    that repaints every plot in one frame (~50 ms), not only the one that changed."""
+    if plot.titleLabel.text != title:
+        plot.setTitle(title)
+
+
+def set_label(plot: pg.PlotItem, side: str, text: str) -> None:
+    """An axis title, unless it already is (as ``set_title``)."""
+    if plot.getAxis(side).labelText != text:
+        plot.setLabel(side, text)
+
+
 class DataView:
     """Points coloured by responsibility (or a density image), 1σ/2σ ellipses, draggable means
     (``on_mean_dropped(i, (x, y))``), k-means' Voronoi regions and the legend."""
@@ -51,8 +64,8 @@ class DataView:
         self._on_mean_dropped = on_mean_dropped
 
     def set_axis_names(self, names: tuple[str, str]) -> None:
-        self.plot.setLabel("bottom", names[0])
-        self.plot.setLabel("left", names[1])
+        set_label(self.plot, "bottom", names[0])
+        set_label(self.plot, "left", names[1])
 
     def draw(
         self,
@@ -180,8 +193,8 @@ class CurveView:
         self.plot.getViewBox().sigRangeChanged.connect(self._place_mono_text)
 
     def set_method(self, kmeans: bool) -> None:
-        self.plot.setTitle("Inertia per iteration" if kmeans else "Log-likelihood per iteration")
-        self.plot.setLabel("left", "Σ ‖x − μ‖²" if kmeans else "mean log p(x)")
+        set_title(self.plot, "Inertia per iteration" if kmeans else "Log-likelihood per iteration")
+        set_label(self.plot, "left", "Σ ‖x − μ‖²" if kmeans else "mean log p(x)")
 
     def draw(self, r: gmm.Result | None) -> None:
         h = np.empty(0) if r is None else r.history
@@ -231,10 +244,10 @@ class RestartsView:
 
     def clear(self, kmeans: bool) -> None:
         """No runs (their title said "Restarts: 20 runs" over an empty chart)."""
-        self.plot.setTitle(
-            "Restarts: final −inertia" if kmeans else "Restarts: final log-likelihood"
+        set_title(
+            self.plot, "Restarts: final −inertia" if kmeans else "Restarts: final log-likelihood"
         )
-        self.plot.setLabel("bottom", "−inertia" if kmeans else "final mean log p(x)")
+        set_label(self.plot, "bottom", "−inertia" if kmeans else "final mean log p(x)")
         self.restarts = None
         self.bars.setOpts(x=[], height=[])
         self.mark.setVisible(False)
@@ -269,6 +282,7 @@ class CriteriaView:
         integer_ticks(self.plot.getAxis("bottom"))
         self.plot.setLabel("left", "criterion (lower is better)")
         self.legend = outside_legend(self.plot)
+        self._kmeans: bool | None = None  # the method the legend shows
         self.bic = self.plot.plot(
             [],
             [],
@@ -287,6 +301,9 @@ class CriteriaView:
         )
 
     def set_method(self, kmeans: bool) -> None:
+        if kmeans == self._kmeans:
+            return  # the same rows: rebuilt, they laid the figure out again
+        self._kmeans = kmeans
         self.plot.setTitle("Elbow: inertia vs K" if kmeans else "Model choice: BIC / AIC vs K")
         self.legend.clear()
         self.legend.addItem(self.bic, "inertia" if kmeans else "BIC")

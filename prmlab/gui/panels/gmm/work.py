@@ -62,6 +62,7 @@ class Frame:
     coloured for the layout ``image_token`` (None when the points are drawn as markers)."""
 
     result: gmm.Result
+    kept: gmm.Kept  # what the history keeps of it (made here: the init's is an n x K argmax)
     image: np.ndarray | None = None
     image_token: int = -1
 
@@ -74,8 +75,8 @@ class Frame:
 def frame_of(result: gmm.Result, layout: DensityView | None) -> Frame:
     """``result`` as a Frame, coloured for ``layout``."""
     if layout is None:
-        return Frame(result)
-    return Frame(result, density_image(result.resp, layout), layout.token)
+        return Frame(result, gmm.kept(result))
+    return Frame(result, gmm.kept(result), density_image(result.resp, layout), layout.token)
 
 
 def restored(kept: gmm.Kept, X: np.ndarray, layout: DensityView | None) -> Frame:
