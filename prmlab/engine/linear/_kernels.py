@@ -159,3 +159,89 @@ def linear_softmax(X, coef, intercept):
             for k in range(K):
                 out[i, k] /= total
     return out
+
+
+@jit
+def logistic_rows(X, theta, targets, with_intercept, lo, hi, g, H):
+    """Add rows ``lo:hi``'s terms to the gradient ``g`` and (if it is not 0 x 0) the lower
+    triangle of the Hessian ``H`` of binary logistic regression; returns their
+    log-likelihood. ``log(1 + eˢ)`` and ``σ(s)`` are evaluated without overflow."""
+    d = X.shape[1]
+    with_hessian = H.shape[0] > 0
+    b = theta[d] if with_intercept else 0.0
+    ll = 0.0
+    for i in range(lo, hi):
+        s = b
+        for j in range(d):
+            s += X[i, j] * theta[j]
+        if s >= 0.0:
+            e = np.exp(-s)
+            p = 1.0 / (1.0 + e)
+            softplus = s + np.log1p(e)
+        else:
+            e = np.exp(s)
+            p = e / (1.0 + e)
+            softplus = np.log1p(e)
+        ll += targets[i] * s - softplus
+        r = p - targets[i]
+        for j in range(d):
+            g[j] += r * X[i, j]
+        if with_intercept:
+            g[d] += r
+        if with_hessian:
+            h = p * (1.0 - p)
+            for a in range(d):
+                xa = h * X[i, a]
+                for k in range(a + 1):
+                    H[a, k] += xa * X[i, k]
+                if with_intercept:
+                    H[d, a] += xa
+            if with_intercept:
+                H[d, d] += h
+    return ll
+
+
+@jit
+def _mirror_lower(H):
+    for a in range(H.shape[0]):
+        for k in range(a):
+            H[k, a] = H[a, k]
+
+
+@jit
+def logistic_pass_serial(X, theta, targets, with_intercept, with_hessian):
+    """:func:`logistic_pass` on one thread, for small data (no thread start-up)."""
+    width = X.shape[1] + 1 if with_intercept else X.shape[1]
+    h_size = width if with_hessian else 0
+    g = np.zeros(width)
+    H = np.zeros((h_size, h_size))
+    ll = logistic_rows(X, theta, targets, with_intercept, 0, X.shape[0], g, H)
+    _mirror_lower(H)
+    return ll, g, H
+
+
+@jit(parallel=True)
+def logistic_pass(X, theta, targets, with_intercept, with_hessian):
+    """One pass of binary logistic regression at ``theta = (w, b)`` (b only if
+    ``with_intercept``), ``targets`` (n,) in {0, 1}:
+    ``(Σ log p(tₙ|xₙ), Σ (pₙ − tₙ) φₙ, Σ pₙ(1 − pₙ) φₙφₙᵀ)`` with ``φ = (x, 1)``; the last is
+    (0, 0) unless ``with_hessian``. Rows in ``N_CHUNKS`` fixed chunks.
+    """
+    n, d = X.shape
+    width = d + 1 if with_intercept else d
+    h_size = width if with_hessian else 0
+    loglik = np.zeros(N_CHUNKS)
+    grads = np.zeros((N_CHUNKS, width))
+    hessians = np.zeros((N_CHUNKS, h_size, h_size))
+    for c in prange(N_CHUNKS):
+        lo, hi = chunk_range(n, c, N_CHUNKS)
+        loglik[c] = logistic_rows(X, theta, targets, with_intercept, lo, hi, grads[c], hessians[c])
+    total_ll = 0.0
+    grad = np.zeros(width)
+    hess = np.zeros((h_size, h_size))
+    for c in range(N_CHUNKS):
+        total_ll += loglik[c]
+        grad += grads[c]
+        hess += hessians[c]
+    _mirror_lower(hess)
+    return total_ll, grad, hess

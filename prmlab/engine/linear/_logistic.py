@@ -8,7 +8,6 @@ fits the maximum likelihood). Two classes: ``p(C₁|x) = σ(wᵀx + b)``, one we
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,10 +25,21 @@ from prmlab.engine.linear._common import (
     check_fitted,
     softmax_rows,
 )
+from prmlab.engine.linear._logistic_problem import Evaluation, Problem
 
-# Armijo's sufficient-decrease constant and the fewest step halvings before giving up.
+# Armijo's sufficient-decrease constant, and the most step halvings before giving up.
 _ARMIJO = 1e-4
 _MAX_HALVINGS = 60
+# Newton's Hessian is recomputed after a step larger than this fraction of the parameters:
+# after a smaller one it barely changed, and reusing it saves most of a pass over the data.
+_FRESH_HESSIAN = 1e-3
+# ... unless a step with the reused one shrank by less than this factor (a Hessian fresh at
+# each step shrinks them quadratically).
+_CONTRACTION = 0.1
+# Above this many rows Newton starts from the fit on every _SUBSAMPLE-th row: near the
+# optimum, two or three passes over all the data finish the job.
+_SUBSAMPLE_ABOVE = 50_000
+_SUBSAMPLE = 8
 
 
 class SeparableWarning(UserWarning):
@@ -39,10 +49,11 @@ class SeparableWarning(UserWarning):
 
 @dataclass(frozen=True, eq=False)
 class LogisticStep:
-    """The parameters after ``iteration`` steps (0: the start, all zeros): ``coef`` (M, d),
-    ``intercept`` (M,) with M = 1 for two classes, the log-likelihood ``Σ log p(tₙ|xₙ)``, the
-    penalised objective ``−C·log-likelihood + ½‖W‖²`` (the log-likelihood's negative when
-    ``C = inf``), the gradient's largest entry and the step length taken (0 at the start)."""
+    """The parameters after ``iteration`` steps (0: the start), ``coef`` (M, d), ``intercept``
+    (M,) with M = 1 for two classes; the log-likelihood ``Σ log p(tₙ|xₙ)``; scikit-learn's
+    objective ``−C·log-likelihood + ½‖W‖²`` (the log-likelihood's negative when ``C = inf``)
+    and its gradient's largest entry; the step length taken along the Newton or gradient
+    direction (0 at the start)."""
 
     iteration: int
     coef: np.ndarray
@@ -53,108 +64,15 @@ class LogisticStep:
     step_size: float
 
 
-class _Problem:
-    """The data of a fit and the objective ``ℓ(θ) + ‖W‖²/(2C)`` (a multiple of scikit-learn's:
-    the same minimiser), with ``θ`` (M, d + 1 or d) rows ``[w_k, b_k]``."""
-
-    def __init__(
-        self, X: np.ndarray, codes: np.ndarray, n_classes: int, C: float, intercept: bool
-    ) -> None:
-        self.X = X
-        self.codes = codes
-        self.binary = n_classes == 2
-        self.M = 1 if self.binary else n_classes
-        self.inv_C = 0.0 if math.isinf(C) else 1.0 / C
-        self.C = C
-        self.intercept = intercept
-        self.d = X.shape[1]
-        self.width = self.d + int(intercept)
-        if self.binary:
-            self.targets = (codes == 1).astype(float)[:, None]
-        else:
-            self.targets = np.zeros((X.shape[0], n_classes))
-            self.targets[np.arange(X.shape[0]), codes] = 1.0
-
-    def scores(self, theta: np.ndarray) -> np.ndarray:
-        s = self.X @ theta[:, : self.d].T
-        if self.intercept:
-            s += theta[:, self.d]
-        return s
-
-    def log_likelihood(self, s: np.ndarray) -> float:
-        if self.binary:
-            return float(-np.sum(np.logaddexp(0.0, s[:, 0])) + s[self.targets[:, 0] > 0, 0].sum())
-        picked = np.take_along_axis(s, self.codes[:, None], axis=1)
-        return float(np.sum(picked[:, 0] - scipy.special.logsumexp(s, axis=1)))
-
-    def penalty(self, theta: np.ndarray) -> float:
-        return 0.5 * self.inv_C * float(np.sum(theta[:, : self.d] ** 2)) if self.inv_C else 0.0
-
-    def probabilities(self, s: np.ndarray) -> np.ndarray:
-        return scipy.special.expit(s) if self.binary else softmax_rows(s)
-
-    def gradient(self, theta: np.ndarray, residual: np.ndarray) -> np.ndarray:
-        """``∂/∂θ``: ``Σₙ (pₙ − tₙ) xₙ + w/C`` per class (PRML eq. 4.91, 4.109)."""
-        g = np.empty_like(theta)
-        g[:, : self.d] = residual.T @ self.X + self.inv_C * theta[:, : self.d]
-        if self.intercept:
-            g[:, self.d] = residual.sum(axis=0)
-        return g
-
-    def hessian(self, p: np.ndarray) -> np.ndarray:
-        """``Σₙ pₙₖ(δₖₗ − pₙₗ) φₙφₙᵀ`` blocks plus ``I/C`` on the weights (eq. 4.97, 4.110),
-        plus the projection on the directions that change no probability and carry no penalty
-        (the same vector added to every class's unpenalised parameters), so it is invertible and
-        Newton's steps stay orthogonal to them (as scikit-learn's solvers, from zero, do)."""
-        M, d, width = self.M, self.d, self.width
-        H = np.zeros((M * width, M * width))
-        for k in range(M):
-            for m in range(k + 1):
-                if self.binary:
-                    weight = p[:, 0] * (1.0 - p[:, 0])
-                else:
-                    weight = p[:, k] * ((k == m) - p[:, m])
-                block = self._weighted_gram(weight)
-                H[k * width : (k + 1) * width, m * width : (m + 1) * width] = block
-                H[m * width : (m + 1) * width, k * width : (k + 1) * width] = block.T
-        for k in range(M):
-            idx = np.arange(k * width, k * width + d)
-            H[idx, idx] += self.inv_C
-        if M > 1:
-            free = [d] if self.intercept else []
-            free += list(range(d)) if self.inv_C == 0.0 else []
-            for j in free:
-                idx = np.arange(M) * width + j
-                H[np.ix_(idx, idx)] += 1.0 / M
-        return H
-
-    def _weighted_gram(self, weight: np.ndarray) -> np.ndarray:
-        """``Σₙ weightₙ φₙφₙᵀ`` with ``φ = (x, 1)``."""
-        Xw = self.X * weight[:, None]
-        block = np.empty((self.width, self.width))
-        block[: self.d, : self.d] = Xw.T @ self.X
-        if self.intercept:
-            col = Xw.sum(axis=0)
-            block[: self.d, self.d] = col
-            block[self.d, : self.d] = col
-            block[self.d, self.d] = weight.sum()
-        return block
-
-    def lipschitz(self) -> float:
-        """A bound on the Hessian's largest eigenvalue: the gradient method's step is 1/this."""
-        Z = self.X if not self.intercept else np.column_stack([self.X, np.ones(len(self.X))])
-        top = float(scipy.linalg.eigvalsh(Z.T @ Z, subset_by_index=[Z.shape[1] - 1] * 2)[0])
-        return (0.25 if self.binary else 0.5) * top + self.inv_C
-
-
 class LogisticRegression:
     """L2-penalised logistic regression as scikit-learn's ``LogisticRegression``.
 
     Parameters: ``C`` (> 0, ``inf`` for none) the inverse penalty, ``fit_intercept``,
-    ``max_iter``, ``tol`` (stop when a step changes no parameter by more than ``tol`` times the
-    largest one, or 1), ``solver``: ``"newton"`` (Newton/IRLS with a backtracking line search:
-    ``θ ← θ − H⁻¹∇``, PRML eq. 4.92) or ``"gradient"`` (steepest descent with the fixed step
-    ``1/L``, L bounding the Hessian: slow, for teaching).
+    ``max_iter``, ``tol`` (stop when the next step would change no parameter by more than
+    ``tol`` times the largest one, or 1), ``solver``: ``"newton"`` (Newton/IRLS with a
+    backtracking line search, ``θ ← θ − H⁻¹∇``, PRML eq. 4.92; from zero, or for more than
+    50,000 rows from the fit on every 8th row) or ``"gradient"`` (steepest descent with the
+    fixed step ``1/L``, L bounding the Hessian: slow, for teaching).
 
     Attributes (after ``fit``): ``classes_`` (K,), ``coef_`` (1, d) for two classes else
     (K, d), ``intercept_`` (1,) or (K,), ``n_iter_``, ``converged_``, ``note_`` (str or None),
@@ -183,108 +101,49 @@ class LogisticRegression:
         tol = check_scalar(self.tol, "tol", ge=0.0)
         solver = check_option(self.solver, "solver", ("newton", "gradient"))
         X, classes, codes = check_classification_data(X, y)
-        problem = _Problem(X, codes, len(classes), C, bool(self.fit_intercept))
+        problem = Problem(X, codes, len(classes), C, bool(self.fit_intercept))
         return self._steps(problem, classes, max_iter, tol, solver)
 
     def _steps(
-        self, problem: _Problem, classes: np.ndarray, max_iter: int, tol: float, solver: str
+        self, problem: Problem, classes: np.ndarray, max_iter: int, tol: float, solver: str
     ) -> Iterator[LogisticStep]:
-        theta = np.zeros((problem.M, problem.width))
-        s = problem.scores(theta)
-        loglik = problem.log_likelihood(s)
-        objective = -loglik + problem.penalty(theta)
-        p = problem.probabilities(s)
-        grad = problem.gradient(theta, p - problem.targets)
-        step_rate = 1.0 / problem.lipschitz() if solver == "gradient" else 1.0
-        yield self._step(problem, 0, theta, loglik, objective, grad, 0.0)
-        converged = False
-        iteration = 0
-        for iteration in range(1, max_iter + 1):
-            if solver == "newton":
-                direction = -_solve(problem.hessian(p), grad.ravel()).reshape(theta.shape)
-            else:
-                direction = -step_rate * grad
-            slope = float(np.sum(grad * direction))
-            t = 1.0
-            for _ in range(_MAX_HALVINGS):
-                trial = theta + t * direction
-                s_trial = problem.scores(trial)
-                loglik_trial = problem.log_likelihood(s_trial)
-                obj_trial = -loglik_trial + problem.penalty(trial)
-                if obj_trial <= objective + _ARMIJO * t * slope:
-                    break
-                t *= 0.5
-            else:  # no decrease along the step: at the optimum to rounding
-                converged = True
-                iteration -= 1
-                break
-            change = float(np.max(np.abs(trial - theta)))
-            theta, s, loglik, objective = trial, s_trial, loglik_trial, obj_trial
-            p = problem.probabilities(s)
-            grad = problem.gradient(theta, p - problem.targets)
-            yield self._step(problem, iteration, theta, loglik, objective, grad, t)
-            if change <= tol * max(1.0, float(np.max(np.abs(theta)))):
-                converged = True
-                break
-        self._finish(problem, classes, theta, s, loglik, iteration, converged, max_iter)
+        solve = _Solve(problem, _start(problem, solver, max_iter), max_iter, tol, solver)
+        for iteration, t in solve:
+            yield self._step(problem, iteration, solve.theta, solve.at, t)
+        self.classes_ = classes
+        self.coef_, self.intercept_ = _split(problem, solve.theta)
+        self.n_iter_ = solve.iteration
+        self.converged_ = solve.converged
+        self.log_likelihood_ = solve.at.log_likelihood
+        self.note_ = None
+        if problem.inv_C == 0.0 and problem.separates(solve.theta):
+            self.note_ = (
+                "the classes are perfectly separable and C = inf: the likelihood has no "
+                "maximum, ‖w‖ grows without bound as the fit goes on; use a finite C"
+            )
+            self._warning = SeparableWarning
+        elif not solve.converged:
+            self.note_ = (
+                f"did not converge in max_iter={max_iter} steps; increase max_iter or tol, or "
+                "scale the features"
+            )
+            self._warning = ConvergenceWarning
 
+    @staticmethod
     def _step(
-        self,
-        problem: _Problem,
-        iteration: int,
-        theta: np.ndarray,
-        loglik: float,
-        objective: float,
-        grad: np.ndarray,
-        t: float,
+        problem: Problem, iteration: int, theta: np.ndarray, at: Evaluation, t: float
     ) -> LogisticStep:
-        coef, intercept = self._split(problem, theta)
+        coef, intercept = _split(problem, theta)
         scale = 1.0 if problem.inv_C == 0.0 else problem.C  # back to scikit-learn's objective
         return LogisticStep(
             iteration,
             coef,
             intercept,
-            loglik,
-            scale * objective,
-            scale * float(np.max(np.abs(grad))),
+            at.log_likelihood,
+            scale * at.objective,
+            scale * float(np.max(np.abs(at.gradient))),
             t,
         )
-
-    @staticmethod
-    def _split(problem: _Problem, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        coef = theta[:, : problem.d].copy()
-        intercept = theta[:, problem.d].copy() if problem.intercept else np.zeros(problem.M)
-        return coef, intercept
-
-    def _finish(
-        self,
-        problem: _Problem,
-        classes: np.ndarray,
-        theta: np.ndarray,
-        s: np.ndarray,
-        loglik: float,
-        n_iter: int,
-        converged: bool,
-        max_iter: int,
-    ) -> None:
-        self.classes_ = classes
-        self.coef_, self.intercept_ = self._split(problem, theta)
-        self.n_iter_ = n_iter
-        self.converged_ = converged
-        self.log_likelihood_ = loglik
-        self.note_ = None
-        if problem.inv_C == 0.0 and _separates(s, problem.codes, problem.binary):
-            self.note_ = (
-                "the classes are perfectly separable and C = inf: the likelihood has no "
-                "maximum, ‖w‖ grows without bound as the fit goes on; use a finite C"
-            )
-            self.warning_class_ = SeparableWarning
-        elif not converged:
-            self.note_ = (
-                f"did not converge in max_iter={max_iter} steps; increase max_iter or tol, or "
-                "scale the features"
-            )
-            self.warning_class_ = ConvergenceWarning
 
     def fit(self, X: Any, y: Any) -> LogisticRegression:
         """Run :meth:`iter_fit` to the end; warns (``SeparableWarning`` or
@@ -292,7 +151,7 @@ class LogisticRegression:
         for _ in self.iter_fit(X, y):
             pass
         if self.note_ is not None:
-            warnings.warn(self.note_, self.warning_class_, stacklevel=2)
+            warnings.warn(self.note_, self._warning, stacklevel=2)
         return self
 
     def decision_function(self, X: Any) -> np.ndarray:
@@ -315,6 +174,96 @@ class LogisticRegression:
         return self.classes_[best]
 
 
+def _split(problem: Problem, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    coef = theta[:, : problem.d].copy()
+    intercept = theta[:, problem.d].copy() if problem.intercept else np.zeros(problem.M)
+    return coef, intercept
+
+
+def _start(problem: Problem, solver: str, max_iter: int) -> np.ndarray:
+    """Zeros, or for Newton on many rows (finite C: a maximum exists) the fit on a subsample."""
+    zeros = np.zeros((problem.M, problem.width))
+    n = problem.X.shape[0]
+    if solver != "newton" or n <= _SUBSAMPLE_ABOVE or problem.inv_C == 0.0:
+        return zeros
+    sub = problem.rows(_SUBSAMPLE)
+    if len(np.unique(sub.codes)) < problem.n_classes:
+        return zeros
+    solve = _Solve(sub, zeros, max_iter, 1e-4, solver)
+    for _ in solve:
+        pass
+    return solve.theta
+
+
+class _Solve:
+    """Iterate Newton's or the gradient method from ``theta``: yields ``(iteration, step
+    length)`` after the start (0, 0.0) and each step, with ``theta`` and ``at`` (its
+    :class:`Evaluation`) current; ``converged`` and ``iteration`` when done."""
+
+    def __init__(
+        self, problem: Problem, theta: np.ndarray, max_iter: int, tol: float, solver: str
+    ) -> None:
+        self.problem, self.theta, self.max_iter, self.tol = problem, theta, max_iter, tol
+        self.newton = solver == "newton"
+        self.at = problem.evaluate(theta, hessian=self.newton)
+        self.hessian = self.at.hessian
+        self.rate = 1.0 if self.newton else 1.0 / problem.lipschitz()
+        self.converged = False
+        self.iteration = 0
+
+    def __iter__(self) -> Iterator[tuple[int, float]]:
+        yield 0, 0.0
+        last_change = np.inf
+        for iteration in range(1, self.max_iter + 1):
+            direction, change = self._direction()
+            if self.newton and self.at.hessian is None and change > _CONTRACTION * last_change:
+                # the reused Hessian no longer contracts the steps fast: take a fresh one
+                self.at = self.problem.evaluate(self.theta, hessian=True)
+                self.hessian = self.at.hessian
+                direction, change = self._direction()
+            last_change = change
+            scale = max(1.0, float(np.max(np.abs(self.theta))))
+            if change <= self.tol * scale:  # the next step would move nothing: here it is
+                self.converged = True
+                return
+            t = self._line_search(direction, change, scale)
+            if t == 0.0:  # no decrease along the step: at the optimum to rounding
+                self.converged = True
+                return
+            self.iteration = iteration
+            yield iteration, t
+
+    def _direction(self) -> tuple[np.ndarray, float]:
+        """Newton's ``−H⁻¹∇`` or the gradient step ``−∇/L``, and its largest entry."""
+        grad = self.at.gradient
+        if self.newton:
+            direction = -_solve(self.hessian, grad.ravel()).reshape(grad.shape)
+        else:
+            direction = -self.rate * grad
+        return direction, float(np.max(np.abs(direction)))
+
+    def _line_search(self, direction: np.ndarray, change: float, scale: float) -> float:
+        """Newton: halve the step until Armijo's sufficient decrease; move there and return
+        its length (0.0 if none decreases the objective). Gradient: take the step."""
+        if not self.newton:  # a step of 1/L always descends: no search
+            self.theta = self.theta + direction
+            self.at = self.problem.evaluate(self.theta, hessian=False)
+            return 1.0
+        slope = float(np.sum(self.at.gradient * direction))
+        t = 1.0
+        for _ in range(_MAX_HALVINGS):
+            trial = self.theta + t * direction
+            fresh = t * change > _FRESH_HESSIAN * scale
+            at = self.problem.evaluate(trial, hessian=fresh)
+            if at.objective <= self.at.objective + _ARMIJO * t * slope:
+                self.theta, self.at = trial, at
+                if fresh:
+                    self.hessian = at.hessian
+                return t
+            t *= 0.5
+        return 0.0
+
+
 def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
     """``H⁻¹g`` by Cholesky; least squares when ``H`` is singular (``C = inf``, far out on
     separable data where every ``p(1 − p)`` underflows to 0)."""
@@ -322,12 +271,3 @@ def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
         return scipy.linalg.solve(H, g, assume_a="pos")
     except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
         return scipy.linalg.lstsq(H, g)[0]
-
-
-def _separates(s: np.ndarray, codes: np.ndarray, binary: bool) -> bool:
-    """Whether the scores ``s`` put every point strictly on its own class's side."""
-    if binary:
-        return bool(np.all(np.where(codes == 1, s[:, 0], -s[:, 0]) > 0.0))
-    own = np.take_along_axis(s, codes[:, None], axis=1)
-    others = np.where(np.arange(s.shape[1]) == codes[:, None], -np.inf, s)
-    return bool(np.all(own[:, 0] > others.max(axis=1)))
