@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 
 from prmlab.engine._validation import check_array, check_option, check_scalar
 from prmlab.engine.pgm import _bp_kernels as kernels
@@ -80,8 +81,7 @@ class BPResult:
             return normalised_beliefs(b, self.kind)
         if self.kind == "max":
             return np.exp(np.stack([np.minimum(-b, 0.0), np.minimum(b, 0.0)], axis=1))
-        one = 1.0 / (1.0 + np.exp(-b))
-        return np.stack([1.0 / (1.0 + np.exp(b)), one], axis=1)
+        return np.stack([expit(-b), expit(b)], axis=1)
 
     @cached_property
     def map(self) -> np.ndarray:
@@ -117,6 +117,13 @@ class _Run:
     schedule: str
     current: np.ndarray
     spare: np.ndarray
+    ratio: np.ndarray | None = None  # binary flooding: exp(current), and its spare buffer
+    spare_ratio: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.binary:
+            self.ratio = np.exp(self.current)
+            self.spare_ratio = np.empty_like(self.ratio)
 
     @property
     def binary(self) -> bool:
@@ -141,24 +148,29 @@ class _Run:
                 kind_max,
             )
         work = mrf.n_nodes + mrf.n_edges
-        tail = (
-            adj.indptr,
-            adj.incoming,
-            self.current,
-            self.spare,
-            n_sweeps,
-            self.tol,
-            self.damping,
-            kind_max,
-        )
+        buffers = (adj.indptr, adj.incoming, self.current, self.spare)
+        settings = (n_sweeps, self.tol, self.damping, kind_max)
         if self.binary:
             logpot = mrf.potentials
             pot = np.exp(logpot - logpot.max(axis=(1, 2), keepdims=True))
             unary_odds = mrf.log_unary[:, 1] - mrf.log_unary[:, 0]
-            out = kernels.flood_binary(work, unary_odds, mrf.edges, logpot, pot, *tail)
+            messages, ratio, belief, done, last = kernels.flood_binary(
+                work,
+                unary_odds,
+                mrf.edges,
+                logpot,
+                pot,
+                *buffers,
+                self.ratio,
+                self.spare_ratio,
+                *settings,
+            )
+            if ratio.ctypes.data != self.ratio.ctypes.data:
+                self.ratio, self.spare_ratio = self.spare_ratio, self.ratio
         else:
-            out = kernels.flood(work, mrf.log_unary, mrf.edges, mrf.potentials, *tail)
-        messages, belief, done, last = out
+            messages, belief, done, last = kernels.flood(
+                work, mrf.log_unary, mrf.edges, mrf.potentials, *buffers, *settings
+            )
         # the kernel swaps its two buffers each sweep: keep the newest as ``current``
         if messages.ctypes.data != self.current.ctypes.data:
             self.current, self.spare = self.spare, self.current

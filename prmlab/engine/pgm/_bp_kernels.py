@@ -31,34 +31,55 @@ def _logaddexp(a, b):
 
 
 @jit(inline="always")
-def _binary_message(c, kind_max, l00, l01, l10, l11, p00, p01, p10, p11):
-    """Log-odds of the message to x_j given the sender's cavity log-odds ``c``:
-    ``log Σᵢ exp(cav(xᵢ) + θ(xᵢ, 1)) − log Σᵢ exp(cav(xᵢ) + θ(xᵢ, 0))`` (or max for max-sum).
+def _binary_message(c, ratio_c, kind_max, l00, l01, l10, l11, p00, p01, p10, p11):
+    """The message to x_j as log-odds ``log Σᵢ exp(cav(xᵢ) + θ(xᵢ, 1)) − log Σᵢ exp(cav(xᵢ) +
+    θ(xᵢ, 0))`` (max for max-sum) given the sender's cavity log-odds ``c``, and its odds
+    ratio exp(log-odds) (sum only). ``ratio_c``: exp(c) when known (saves an exp), else < 0.
     ``lab = θ(a, b)`` oriented sender → receiver, ``pab = exp(lab − max θ)``."""
     if kind_max:
-        return max(l01, c + l11) - max(l00, c + l10)
-    # factor out the larger cavity term so exp never overflows
-    if c <= 0.0:
-        t = math.exp(c)
+        return max(l01, c + l11) - max(l00, c + l10), 0.0
+    # factor out the larger cavity term so that nothing overflows
+    if ratio_c >= 0.0:
+        low = ratio_c <= 1.0
+        t = ratio_c if low else 1.0 / ratio_c
+    else:
+        low = c <= 0.0
+        t = math.exp(-abs(c))
+    if low:
         num = p01 + t * p11
         den = p00 + t * p10
     else:
-        t = math.exp(-c)
         num = t * p01 + p11
         den = t * p00 + p10
-    r = num / den
-    if r > 0.0 and r < math.inf:
-        return math.log(r)
-    return _logaddexp(l01, c + l11) - _logaddexp(l00, c + l10)  # tables beyond exp's range
+    if num > 0.0 and den > 0.0:  # both 0 or tiny: tables beyond exp's range
+        r = num / den
+        if r < math.inf:
+            return math.log(r), r
+    d = _logaddexp(l01, c + l11) - _logaddexp(l00, c + l10)
+    return d, math.exp(d)
+
+
+# exp(±700) is within float64: a node's exp(belief) is kept only inside this range
+_EXP_RANGE = 700.0
 
 
 @jit(inline="always")
-def _binary_beliefs(unary_odds, indptr, incoming, odds, belief, lo, hi):
+def _binary_beliefs(unary_odds, indptr, incoming, odds, belief, exp_belief, want_exp, lo, hi):
     for i in range(lo, hi):
         b = unary_odds[i]
         for s in range(indptr[i], indptr[i + 1]):
             b += odds[incoming[s]]
         belief[i] = b
+        exp_belief[i] = math.exp(b) if want_exp and abs(b) < _EXP_RANGE else -1.0
+
+
+@jit(inline="always")
+def _cavity_ratio(exp_belief, ratio):
+    """exp(belief − message back) from the node's exp(belief) and the message's odds ratio,
+    or −1 when either is unknown or out of range."""
+    if exp_belief >= 0.0 and ratio > 0.0 and ratio < math.inf:
+        return exp_belief / ratio
+    return -1.0
 
 
 @jit(inline="always")
@@ -72,6 +93,8 @@ def _flood_binary(args):
         incoming,
         odds,
         spare,
+        ratio,
+        spare_ratio,
         n_sweeps,
         tol,
         damping,
@@ -80,6 +103,7 @@ def _flood_binary(args):
     n = unary_odds.shape[0]
     E = edges.shape[0]
     belief = np.empty(n)
+    exp_belief = np.full(n, -1.0)
     change = np.zeros(N_CHUNKS)
     done = 0
     last = math.inf
@@ -87,7 +111,9 @@ def _flood_binary(args):
     for _ in range(n_sweeps):
         for c in prange(N_CHUNKS):
             lo, hi = chunk_range(n, c, N_CHUNKS)
-            _binary_beliefs(unary_odds, indptr, incoming, odds, belief, lo, hi)
+            _binary_beliefs(
+                unary_odds, indptr, incoming, odds, belief, exp_belief, not kind_max, lo, hi
+            )
         for c in prange(N_CHUNKS):
             lo, hi = chunk_range(E, c, N_CHUNKS)
             worst = 0.0
@@ -102,29 +128,55 @@ def _flood_binary(args):
                     logpot[t, 1, 1],
                 )
                 p00, p01, p10, p11 = pot[t, 0, 0], pot[t, 0, 1], pot[t, 1, 0], pot[t, 1, 1]
-                forward = _binary_message(
-                    belief[u] - odds[2 * e + 1], kind_max, l00, l01, l10, l11, p00, p01, p10, p11
+                forward, forward_ratio = _binary_message(
+                    belief[u] - odds[2 * e + 1],
+                    _cavity_ratio(exp_belief[u], ratio[2 * e + 1]),
+                    kind_max,
+                    l00,
+                    l01,
+                    l10,
+                    l11,
+                    p00,
+                    p01,
+                    p10,
+                    p11,
                 )
                 # v → u: the table seen from v is θ transposed
-                backward = _binary_message(
-                    belief[v] - odds[2 * e], kind_max, l00, l10, l01, l11, p00, p10, p01, p11
+                backward, backward_ratio = _binary_message(
+                    belief[v] - odds[2 * e],
+                    _cavity_ratio(exp_belief[v], ratio[2 * e]),
+                    kind_max,
+                    l00,
+                    l10,
+                    l01,
+                    l11,
+                    p00,
+                    p10,
+                    p01,
+                    p11,
                 )
                 if damping > 0.0:
                     forward = (1.0 - damping) * forward + damping * odds[2 * e]
                     backward = (1.0 - damping) * backward + damping * odds[2 * e + 1]
+                    if not kind_max:
+                        forward_ratio = math.exp(forward)
+                        backward_ratio = math.exp(backward)
                 worst = max(worst, abs(forward - odds[2 * e]), abs(backward - odds[2 * e + 1]))
                 spare[2 * e] = forward
                 spare[2 * e + 1] = backward
+                spare_ratio[2 * e] = forward_ratio
+                spare_ratio[2 * e + 1] = backward_ratio
             change[c] = worst
         odds, spare = spare, odds
+        ratio, spare_ratio = spare_ratio, ratio
         done += 1
         last = change.max()
         if tol > 0.0 and last <= tol:
             break
     for c in prange(N_CHUNKS):
         lo, hi = chunk_range(n, c, N_CHUNKS)
-        _binary_beliefs(unary_odds, indptr, incoming, odds, belief, lo, hi)
-    return odds, belief, done, last
+        _binary_beliefs(unary_odds, indptr, incoming, odds, belief, exp_belief, False, lo, hi)
+    return odds, ratio, belief, done, last
 
 
 @jit(parallel=True)
@@ -138,11 +190,13 @@ def _flood_binary_serial(args):
 
 
 flood_binary = KernelPair(_flood_binary_parallel, _flood_binary_serial)
-"""``(work, unary_odds (n,), edges, logpot, pot, indptr, incoming, odds (2E,), spare, n_sweeps,
-tol, damping, kind_max)``: ``n_sweeps`` flooding sweeps on log-odds messages ``odds``
-(``spare``: a buffer of the same shape; ``pot = exp(logpot − max)``), stopping early when
-``tol > 0`` and the largest change is ``<= tol``. Returns ``(odds, belief (n,), sweeps_done,
-last_change)``: the final messages (either buffer) and the nodes' log-odds from them."""
+"""``(work, unary_odds (n,), edges, logpot, pot, indptr, incoming, odds (2E,), spare, ratio,
+spare_ratio, n_sweeps, tol, damping, kind_max)``: ``n_sweeps`` flooding sweeps on log-odds
+messages ``odds`` (``spare``: a buffer of the same shape; ``ratio = exp(odds)`` and its
+buffer: with each node's exp(belief) they give a cavity's exp without an ``exp`` per
+message; ``pot = exp(logpot − max)``), stopping early when ``tol > 0`` and the largest change
+is ``<= tol``. Returns ``(odds, ratio, belief (n,), sweeps_done, last_change)``: the final
+messages (either buffer) and the nodes' log-odds from them."""
 
 
 @jit(inline="always")
