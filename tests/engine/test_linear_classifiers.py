@@ -208,3 +208,13 @@ def test_naive_bayes_matches_scikit_learn() -> None:
     np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-10)
     assert ours.epsilon_ == pytest.approx(ref.epsilon_)
     assert (ours.predict(X) == ref.predict(X)).all()
+
+
+def test_logistic_on_many_rows_matches_scikit_learn() -> None:
+    # above 50,000 rows: a start from every 16th row, passes in chunks on the engine's pool
+    X, y = _blobs(2, n=60_000, d=3, seed=11)
+    ours = LogisticRegression().fit(X, y)
+    ref = _tight().fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-6)
+    assert ours.converged_

@@ -43,3 +43,4 @@ def warmup() -> None:
     y = np.arange(40) % 2
     lasso_path(X, X[:, 0], np.array([0.1, 0.01]))
     GaussianDiscriminant().fit(X, y).predict_proba(X)
+    LogisticRegression().fit(X, y)

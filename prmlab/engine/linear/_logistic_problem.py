@@ -11,7 +11,7 @@ import numpy as np
 import scipy.linalg
 import scipy.special
 
-from prmlab.engine._jit import parallel_calls
+from prmlab.engine._parallel import N_CHUNKS, chunk_range, shared_pool
 from prmlab.engine.linear import _kernels as K
 from prmlab.engine.linear._common import softmax_rows
 
@@ -72,12 +72,7 @@ class Problem:
         """The objective, its gradient ``Σₙ (pₙ − tₙ) φₙ + w/C`` (eq. 4.91, 4.109) and, if
         asked, its Hessian ``Σₙ pₙₖ(δₖₗ − pₙₗ) φₙφₙᵀ + I/C`` (eq. 4.97, 4.110)."""
         if self.binary:
-            args = (self.X, theta[0], self.targets, self.intercept, hessian)
-            if self.X.shape[0] < _PARALLEL_ROWS:
-                loglik, g, H = K.logistic_pass_serial(*args)
-            else:
-                with parallel_calls():
-                    loglik, g, H = K.logistic_pass(*args)
+            loglik, g, H = self._binary_pass(theta[0], hessian)
             grad = g[None, :]
         else:
             loglik, grad, H = self._multinomial(theta, hessian)
@@ -92,6 +87,34 @@ class Problem:
         if hessian and self.M > 1:
             self._fix_free_directions(H)
         return Evaluation(loglik, penalty - loglik, grad, H if hessian else None)
+
+    def _binary_pass(
+        self, theta: np.ndarray, hessian: bool
+    ) -> tuple[float, np.ndarray, np.ndarray]:
+        """``(log-likelihood, gradient (width,), Hessian (width, width) or 0 x 0)`` of two
+        classes in one pass over ``X``: a ``nogil`` kernel on each of ``N_CHUNKS`` fixed chunks
+        of rows, run on the engine's pool and summed in chunk order (the same bits on any
+        machine); the pool hands chunks out as threads come free, so a thread slowed by
+        another program's (BLAS's idle threads spin after each call) takes fewer of them."""
+        n = self.X.shape[0]
+        chunks = 1 if n < _PARALLEL_ROWS else N_CHUNKS
+        size = self.width if hessian else 0
+        grads = np.zeros((chunks, self.width))
+        hessians = np.zeros((chunks, size, size))
+        args = (self.X, theta, self.targets, self.intercept)
+        if chunks == 1:
+            logliks = [K.logistic_rows(*args, 0, n, grads[0], hessians[0])]
+        else:
+            pool = shared_pool()
+            futures = [
+                pool.submit(
+                    K.logistic_rows, *args, *chunk_range(n, c, chunks), grads[c], hessians[c]
+                )
+                for c in range(chunks)
+            ]
+            logliks = [f.result() for f in futures]
+        lower = np.tril(hessians.sum(axis=0))
+        return float(sum(logliks)), grads.sum(axis=0), lower + np.tril(lower, -1).T
 
     def _multinomial(
         self, theta: np.ndarray, hessian: bool
