@@ -378,6 +378,7 @@ def test_kernel_preparation_says_which_panel_it_prepares_first(qtbot, tmp_path, 
     window = window_module.MainWindow(settings=settings, start_panel="track", autoload_demos=False)
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: len(order) >= 2, timeout=10000)  # the worker has started
     assert order[:2] == ["kalman", "particle"]  # the panel on screen first
     seen = []
 
