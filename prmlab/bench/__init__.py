@@ -1,7 +1,7 @@
 """``python -m prmlab.bench``: each engine workload beside its reference library, as a ratio.
 
 Each topic module here (``data``, ``svm``, ``pca``, ``gmm``, ``hmm``, ``track``, ``mcmc``,
-``pgm``) has
+``pgm``, ``linear``) has
 ``workloads(quick: bool) -> list[Workload]``. References are imported inside those functions,
 so a missing test extra only drops the reference column.
 
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-TOPICS = ("data", "svm", "pca", "gmm", "hmm", "track", "mcmc", "pgm")
+TOPICS = ("data", "svm", "pca", "gmm", "hmm", "track", "mcmc", "pgm", "linear")
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Algorithms in pure NumPy/Numba, usable from a notebook. No Qt here.
 
-Topic modules: ``svm``, ``pca``, ``gmm``, ``hmm``, ``kalman``, ``particle``, ``mcmc``.
+Topic modules: ``svm``, ``pca``, ``gmm``, ``hmm``, ``kalman``, ``particle``, ``mcmc``,
+``linear``.
 """
 
-TOPICS = ("svm", "pca", "gmm", "hmm", "kalman", "particle", "mcmc")
+TOPICS = ("svm", "pca", "gmm", "hmm", "kalman", "particle", "mcmc", "linear")
