@@ -1,0 +1,86 @@
+"""The inference lab (no Qt), PRML chapter 8 and §10.1: belief propagation message by message
+on small graphs beside enumeration; d-separation, active trails and moralisation on a
+Bayesian network; loopy BP, mean field and Gibbs denoising a binary image on one Ising
+model; mean-field coordinate ascent on a correlated Gaussian against moment matching.
+
+>>> from prmlab.lab import inference
+>>> exp = inference.Experiment(inference.demo("graph"))
+>>> result = exp.step()  # one more flooding sweep: messages, beliefs, error vs exact
+"""
+
+from prmlab.lab.inference._bayes import BayesResult, add_dag_edge, add_dag_node, bayes, set_query
+from prmlab.lab.inference._denoise import BP_DAMPING, METHODS, DenoiseResult, DenoiseRun
+from prmlab.lab.inference._experiment import Experiment, Result, check
+from prmlab.lab.inference._graph import (
+    GraphResult,
+    GraphRun,
+    add_edge,
+    add_node,
+    model_of,
+    remove_node,
+    set_pairwise,
+    set_unary,
+)
+from prmlab.lab.inference._state import (
+    GRAPHS,
+    IMAGE_SHAPE,
+    IMAGES,
+    KINDS,
+    MAX_NODES,
+    MAX_SWEEPS,
+    MODE_TITLES,
+    MODES,
+    NETWORKS,
+    State,
+    builtin_image,
+    demo,
+    graph_state,
+    network_state,
+    noisy_image,
+    preset,
+)
+from prmlab.lab.inference._tables import result_columns
+from prmlab.lab.inference._variational import N_UPDATES, VariationalResult, gaussian_kl
+
+__all__ = [
+    "BP_DAMPING",
+    "GRAPHS",
+    "IMAGES",
+    "IMAGE_SHAPE",
+    "KINDS",
+    "MAX_NODES",
+    "MAX_SWEEPS",
+    "METHODS",
+    "MODES",
+    "MODE_TITLES",
+    "NETWORKS",
+    "N_UPDATES",
+    "BayesResult",
+    "DenoiseResult",
+    "DenoiseRun",
+    "Experiment",
+    "GraphResult",
+    "GraphRun",
+    "Result",
+    "State",
+    "VariationalResult",
+    "add_dag_edge",
+    "add_dag_node",
+    "add_edge",
+    "add_node",
+    "bayes",
+    "builtin_image",
+    "check",
+    "demo",
+    "gaussian_kl",
+    "graph_state",
+    "model_of",
+    "network_state",
+    "noisy_image",
+    "preset",
+    "remove_node",
+    "result_columns",
+    "set_pairwise",
+    "set_query",
+    "set_unary",
+]
