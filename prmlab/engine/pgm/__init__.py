@@ -51,15 +51,21 @@ __all__ = [
 
 
 def warmup() -> None:
-    """Compile (or load from the cache) every kernel on a tiny model."""
-    mrf = ising_grid(2, 3, 0.5, 0.1)
-    three = PairwiseMRF(np.linspace(-1.0, 1.0, 18).reshape(6, 3), mrf.edges, np.eye(3))
-    for model in (mrf, three):
-        for kind in ("sum", "max"):
-            for schedule in ("parallel", "sequential"):
-                result = belief_propagation(model, kind, max_iter=2, tol=0.0, schedule=schedule)
+    """Compile (or load from the cache) every kernel: the serial ones on tiny models, the
+    parallel ones on a grid above ``PARALLEL_FROM`` (a few sweeps: milliseconds)."""
+    tiny = ising_grid(2, 3, 0.5, 0.1)
+    large = ising_grid(100, 100, 0.5, 0.1)
+    for grid in (tiny, large):
+        three = PairwiseMRF(
+            np.resize(np.linspace(-1.0, 1.0, 7), (grid.n_nodes, 3)), grid.edges, np.eye(3)
+        )
+        for model in (grid, three):
+            for kind in ("sum", "max"):
+                result = belief_propagation(model, kind, max_iter=2, tol=0.0)
                 if not np.isfinite(result.log_partition):  # compiles the Bethe kernel too
                     raise RuntimeError("pgm warm-up: belief propagation gave a non-finite log Z")
-        mean_field(model, max_iter=2, tol=0.0)
-        gibbs(model, 2, burn_in=1, record=[0])
+            mean_field(model, max_iter=2, tol=0.0)
+            gibbs(model, 2, burn_in=1, record=[0])
+    for model in (tiny, PairwiseMRF(np.zeros((6, 3)), tiny.edges, np.eye(3))):
+        belief_propagation(model, max_iter=2, tol=0.0, schedule="sequential")
         exact_inference(model)
