@@ -65,6 +65,7 @@ def workloads(quick: bool) -> list[Workload]:
             "scikit-learn LogisticRegression() (lbfgs)" if have else None,
             (lambda: linear_model.LogisticRegression().fit(X_log, y_log)) if have else None,
             goal=0.7,
+            parallel=True,
         ),
         Workload(
             f"lasso_path 100 alphas {X_las.shape[0]}x100",
