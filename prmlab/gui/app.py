@@ -133,7 +133,7 @@ def wait_until_idle(
     idle_since = None
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        if panel.busy():
+        if panel.busy() or panel.equations.busy():  # the equations are typeset in a job too
             idle_since = None
         elif idle_since is None:
             idle_since = time.monotonic()

@@ -23,7 +23,7 @@ class ExportMixin:
             return None
         panel.hide_transient()  # a hover tooltip describes the mouse, not the figure
         try:
-            written = export_figure(panel.figure, path)
+            written = export_figure(panel.figure, path, below=panel.equations.exported())
         except (OSError, RuntimeError) as exc:
             panel.messages.error(f"Could not write the figure: {exc}")
             return None

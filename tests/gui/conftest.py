@@ -48,10 +48,14 @@ def make_panel(qtbot):
 
 @pytest.fixture
 def wait_idle(qtbot):
-    """``wait_idle(panel)`` waits until the panel's job has finished and its result is drawn."""
+    """``wait_idle(panel)`` waits until the panel's job has finished and its result is drawn
+    (its equations too: the pane lays them out in a job of its own)."""
 
     def wait(panel, timeout: int = 30000) -> None:
-        qtbot.waitUntil(lambda: not (panel.job.running or panel.drawing()), timeout=timeout)
+        def idle() -> bool:
+            return not (panel.job.running or panel.drawing() or panel.equations.busy())
+
+        qtbot.waitUntil(idle, timeout=timeout)
 
     return wait
 

@@ -14,10 +14,16 @@ from prmlab.gui.panels.gmm import GmmPanel
 from prmlab.gui.widgets.equations import layout
 from prmlab.gui.widgets.equations.pane import templates
 from prmlab.gui.widgets.equations.render import Typeset
+from prmlab.gui.widgets.export import export_figure
 from prmlab.lab import gmm, svm, track
 from prmlab.lab.whiteboard import board_for
 
 KALMAN_GAIN = r"K_t = P^{-}_t H^{\top}(H P^{-}_t H^{\top} + R)^{-1} = \slot{K}"
+
+
+def idle(panel) -> bool:
+    """Neither the panel nor its equations' typesetting busy."""
+    return not (panel.busy() or panel.equations.busy())
 
 
 def ink(image: QImage) -> int:
@@ -92,16 +98,16 @@ def test_every_template_typesets():
             assert layout.layout(template, shapes).viewbox[2] > 0
 
 
-def test_gmm_pane_is_typeset_and_follows_the_timeline(qtbot, make_panel, wait_idle):
+def test_gmm_pane_is_typeset_and_follows_the_timeline(qtbot, make_panel, wait_idle, tmp_path):
     panel = make_panel(GmmPanel)
     panel.load_preset("Blobs (3)")
     pane = panel.equations
     for button in (panel.ui.step_e_button, panel.ui.step_m_button):
         wait_idle(panel)
-        qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)  # the pane's job too
+        qtbot.waitUntil(lambda: idle(panel), timeout=60000)  # the pane's job too
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     wait_idle(panel)
-    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)  # the first layouts
+    qtbot.waitUntil(lambda: idle(panel), timeout=60000)  # the first layouts
     assert pane.isVisible()
     assert pane.board.title.endswith("M step")
     before = pane.view.grab().toImage()
@@ -109,11 +115,20 @@ def test_gmm_pane_is_typeset_and_follows_the_timeline(qtbot, make_panel, wait_id
 
     panel.timeline.step_back()  # to the E step: new numbers, other equations
     wait_idle(panel)
-    qtbot.waitUntil(lambda: not panel.busy())
+    qtbot.waitUntil(lambda: idle(panel))
     assert pane.board.title.endswith("E step")
     after = pane.view.grab().toImage()
     assert ink(after) > 2000
     assert after != before
+
+    # exported figures carry the equations under the plots (PNG and SVG)
+    plain = QImage(str(export_figure(panel.figure, tmp_path / "plain.png")))
+    both = QImage(str(export_figure(panel.figure, tmp_path / "eq.png", below=pane.exported())))
+    assert both.width() == plain.width() and both.height() > plain.height() + 100
+    assert ink(both.copy(0, plain.height(), both.width(), both.height() - plain.height())) > 2000
+    svg_plain = export_figure(panel.figure, tmp_path / "plain.svg").read_text(encoding="utf-8")
+    svg = export_figure(panel.figure, tmp_path / "eq.svg", below=pane.exported())
+    assert svg.read_text(encoding="utf-8").count("<path") > svg_plain.count("<path") + 50
 
     qtbot.mouseClick(pane.tabs, Qt.MouseButton.LeftButton, pos=pane.tabs.tabRect(1).center())
     assert pane.tabs.currentIndex() == 1
@@ -127,12 +142,12 @@ def test_tracking_pane_follows_the_scrubber(qtbot, make_panel, wait_idle):
     panel.load_preset("Circle")
     wait_idle(panel)
     panel.playback.pause()  # a preset plays its track
-    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)  # the first layouts
+    qtbot.waitUntil(lambda: idle(panel), timeout=60000)  # the first layouts
     pane = panel.equations
     assert pane.isVisible()
     assert ink(pane.view.grab().toImage()) > 2000
     panel.scrubber.setValue(5)  # drag the scrubber to t = 5
-    qtbot.waitUntil(lambda: not panel.busy())
+    qtbot.waitUntil(lambda: idle(panel))
     assert pane.board.title.startswith("Kalman filter, time step t = 5 ")
     gain = next(eq for eq in pane.board.equations if eq.caption == "The Kalman gain")
     assert np.shape(gain.values["K"]) == (4, 2)

@@ -173,7 +173,9 @@ def test_hard_margin_on_overlapping_data_says_not_separable(qtbot, panel, wait_i
 def test_erase_mode_delete_key_and_one_class_note(qtbot, panel, wait_idle):
     n = len(panel.editor.points)
     qtbot.mouseClick(panel.erase_button, Qt.MouseButton.LeftButton)
-    x = panel.editor.points[0]
+    points = panel.editor.points
+    gaps = np.linalg.norm(points[:, None] - points[None], axis=-1) + 1e9 * np.eye(len(points))
+    x = points[gaps.min(axis=1).argmax()]  # the most isolated point: the click erases it alone
     click_at(qtbot, panel, *x)
     wait_idle(panel)
     assert len(panel.editor.points) == n - 1

@@ -25,6 +25,7 @@ from prmlab.gui.widgets.messages import MessageBar
 from prmlab.gui.widgets.params import Param, ParamForm, SeedBox, StateChange
 from prmlab.gui.widgets.playback import Playback
 from prmlab.gui.widgets.timeline import Timeline
+from prmlab.lab import whiteboard
 from prmlab.lab._state import LabState
 from prmlab.lab.history import History
 from prmlab.lab.session import PanelState, SessionError, migrate
@@ -94,7 +95,9 @@ class BasePanel(QWidget):
         self.body = QVBoxLayout(right)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addLayout(self.figure_row, 1)
-        self.equations = EquationPane()  # the whiteboard: show_whiteboard fills it
+        # the whiteboard (show_whiteboard fills it), where the topic has a board
+        topic = getattr(self.state_class, "TOPIC", "")
+        self.equations = EquationPane(shown=topic in whiteboard.TOPICS)
         self.body.addWidget(self.equations)
         self.body.addWidget(self.explanation_area)
         self.body.addWidget(self.messages)
@@ -300,8 +303,7 @@ class BasePanel(QWidget):
     def busy(self) -> bool:
         """True while a job runs, a playback plays or drawing parts wait (screenshots wait
         for idle)."""
-        playing = any(p.playing for p in self._playbacks)
-        return self.job.running or self.drawing() or playing or self.equations.busy()
+        return self.job.running or self.drawing() or any(p.playing for p in self._playbacks)
 
     def shutdown(self) -> None:
         """Stop playing and drawing, cancel the job and wait for its thread."""

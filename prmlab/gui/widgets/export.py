@@ -16,9 +16,10 @@ import pandas as pd
 import pyqtgraph as pg
 import pyqtgraph.exporters as pgexp
 from pyqtgraph.exporters.Exporter import Exporter
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect
-from PySide6.QtGui import QGuiApplication, QImageWriter, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPoint, QRect
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageWriter, QPainter
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
 
 from prmlab.gui.widgets.svg import encoded, portable_svg
 from prmlab.gui.widgets.text import elide
@@ -44,8 +45,11 @@ def figure_filter() -> str:
     return f"PNG image (*.png);;SVG vector image (*.svg);;Other images ({others})"
 
 
-def export_figure(view: pg.GraphicsView, path: str | Path, width: int | None = None) -> Path:
+def export_figure(
+    view: pg.GraphicsView, path: str | Path, width: int | None = None, below: QWidget | None = None
+) -> Path:
     """Write the whole scene of ``view`` (all its plots) to ``path``; the suffix picks the format.
+    ``below``: a widget drawn under the figure (the panel's equations), as wide as it.
 
     Raises ``ExportError`` for a suffix Qt cannot write (the file is left alone: a
     ``report.jpg`` never becomes ``report.png``) and when the file cannot be written.
@@ -58,36 +62,61 @@ def export_figure(view: pg.GraphicsView, path: str | Path, width: int | None = N
             f"cannot write a figure with {given}: end the file name with one of "
             + ", ".join(f".{f}" for f in figure_formats())
         )
-    data = _svg_bytes(view, path.stem) if suffix == "svg" else _raster_bytes(view, suffix, width)
+    if suffix == "svg":
+        data = _svg_bytes(view, path.stem, below)
+    else:
+        data = _raster_bytes(view, suffix, width, below)
     write_bytes(path, data)
     return path
 
 
-def _raster_bytes(view: pg.GraphicsView, suffix: str, width: int | None) -> bytes:
+def _raster_bytes(
+    view: pg.GraphicsView, suffix: str, width: int | None, below: QWidget | None
+) -> bytes:
     exporter = pgexp.ImageExporter(view.scene())
     if width:
         exporter.parameters()["width"] = int(width)
-    data = encoded(exporter.export(toBytes=True), suffix.upper())
+    image = exporter.export(toBytes=True)
+    if below is not None:
+        image = _stacked(image, below)
+    data = encoded(image, suffix.upper())
     if not data:
         raise ExportError(f"Qt could not encode the figure as {suffix.upper()}")
     return data
 
 
-def _svg_bytes(view: pg.GraphicsView, title: str) -> bytes:
+def _stacked(image: QImage, below: QWidget) -> QImage:
+    """``image`` with ``below`` drawn under it, scaled to the image's width."""
+    scale = image.width() / max(1, below.width())
+    out = QImage(image.width(), image.height() + round(below.height() * scale), image.format())
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    painter.drawImage(0, 0, image)
+    painter.translate(0, image.height())
+    painter.scale(scale, scale)
+    below.render(painter, QPoint(0, 0))
+    painter.end()
+    return out
+
+
+def _svg_bytes(view: pg.GraphicsView, title: str, below: QWidget | None = None) -> bytes:
     # pyqtgraph 0.14's SVGExporter fails on the path syntax of current Qt (pyqtgraph issue
     # #3485), so Qt's generator paints the scene as the screen shows it. SVG 1.1 carries
     # the plots' clipping (Tiny 1.2 let a heat map spill out of its plot); the screen's
     # resolution keeps pyqtgraph's cached axis pictures (QPicture) at their size (at Qt's
     # default 72 dpi they were scaled by 72/96, away from the data).
     rect = view.viewport().rect()
+    # ``below`` scaled to the figure's width, under it
+    scale = rect.width() / max(1, below.width()) if below is not None else 1.0
+    extra = round(below.height() * scale) if below is not None else 0
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
     generator.setOutputDevice(buffer)
     generator.setResolution(round(QGuiApplication.primaryScreen().logicalDotsPerInchX()))
-    generator.setSize(rect.size())
-    generator.setViewBox(QRect(0, 0, rect.width(), rect.height()))
+    generator.setSize(rect.size().grownBy(QMargins(0, 0, 0, extra)))
+    generator.setViewBox(QRect(0, 0, rect.width(), rect.height() + extra))
     generator.setTitle(elide(title, 200))
     painter = QPainter(generator)
     # in export mode a scatter draws each symbol as a path, not as a piece of its symbol
@@ -98,8 +127,12 @@ def _svg_bytes(view: pg.GraphicsView, title: str) -> bytes:
         view.render(painter, source=rect)
     finally:
         export_mode.setExportMode(False)
-        painter.end()
-    return portable_svg(bytes(array.data()), rect.width(), rect.height())
+    if below is not None:
+        painter.translate(0, rect.height())
+        painter.scale(scale, scale)
+        below.render(painter, QPoint(0, 0))
+    painter.end()
+    return portable_svg(bytes(array.data()), rect.width(), rect.height() + extra)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -26,7 +26,7 @@ from prmlab.lab.whiteboard import Board, Bound, Equation, board_for
 if TYPE_CHECKING:
     from prmlab.gui.widgets.equations.render import Typeset
 
-MAX_PANEL_SHARE = 0.3  # of the panel's height; the rest is the figure's
+MAX_PANEL_SHARE = 0.28  # of the panel's height; the rest is the figure's
 GAP = 18.0  # pixels between blocks
 INK = QColor(20, 20, 20)
 NUMBER_INK = QColor(0, 90, 160)  # live numbers stand out from the symbols
@@ -228,10 +228,11 @@ class BoardView(QWidget):
 
 
 class EquationPane(QWidget):
-    """Tabs "This step" / "Derivation" over a scrolled ``BoardView``; hidden until a
-    panel shows its first board."""
+    """Tabs "This step" / "Derivation" over a scrolled ``BoardView``, a fixed share of the
+    panel's height (a board of another size never resizes the figure above it); hidden in
+    a panel whose topic has no board (``shown`` False)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, shown: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job = Job(self, label="Typesetting", on_error=self._failed)
         self.tabs = QTabBar()
@@ -257,8 +258,7 @@ class EquationPane(QWidget):
         box.addWidget(self.title)
         box.addWidget(self.scroll, 1)
         self.board: Board | None = None
-        self._cap = 240
-        self.setVisible(False)
+        self.setVisible(shown)
 
     def show_board(self, state: Any, result: Any, selection: Any = None) -> None:
         """Show the board of ``state`` and ``result`` (``selection``: what the numbers are
@@ -268,24 +268,20 @@ class EquationPane(QWidget):
     def busy(self) -> bool:
         return self.job.running
 
+    def exported(self) -> QWidget | None:
+        """What an exported figure shows under the plots: the whole board (also the part
+        scrolled out of view), or None when no board is shown."""
+        return self.view if self.isVisible() and self.board is not None else None
+
     def shutdown(self) -> None:
         self.job.shutdown()
 
     def cap(self, panel_height: int) -> None:
-        """Take at most ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall."""
-        self._cap = max(80, int(panel_height * MAX_PANEL_SHARE))
-        self.setMaximumHeight(self._cap)
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        # as tall as the board, up to the cap (then it scrolls): the figure keeps the rest
-        head = self.tabs.sizeHint().height() + self.title.sizeHint().height()
-        want = head + self.view.sizeHint().height() + 2 * self.scroll.frameWidth()
-        self.setMinimumHeight(min(want, self._cap))
+        """Take ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall."""
+        self.setFixedHeight(max(80, int(panel_height * MAX_PANEL_SHARE)))
 
     def _take(self, board: Board | None) -> None:
         self.board = board
-        self.setVisible(board is not None)
         self._redraw()
 
     def _failed(self, message: str) -> None:
@@ -295,4 +291,3 @@ class EquationPane(QWidget):
         board = self.board
         self.title.setText("" if board is None else f"  {board.title}")
         self.view.show(board, derivation=self.tabs.currentIndex() == 1)
-        self._fit_height()
