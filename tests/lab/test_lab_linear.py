@@ -66,7 +66,10 @@ def test_the_coefficient_plane_touches_the_prior_ball_at_the_map_point():
         x0, x1, y0, y1 = plane.extent
         for point in (plane.mle, plane.map, np.zeros(2)):
             assert x0 <= point[0] <= x1 and y0 <= point[1] <= y1
-        assert plane.grid.shape[0] == plane.grid.shape[1] and plane.levels[0] >= plane.grid.min()
+        # the first contour is the loss's level set through the MAP point, around the MLE
+        ring = plane.contours[0]
+        assert np.min(np.linalg.norm(ring - plane.map, axis=1)) < 0.05 * np.ptp(ring[:, 0])
+        np.testing.assert_allclose(ring.mean(axis=0), plane.mle, atol=0.05 * np.ptp(ring[:, 0]))
     one = linear.Experiment(linear.demo("regression").replace(degree=1)).show()
     assert one.plane is None  # one coefficient: no plane
 

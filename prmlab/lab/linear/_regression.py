@@ -12,8 +12,8 @@ from prmlab.engine.linear import Lasso, LinearRegression, Ridge, lasso_path
 from prmlab.lab.linear._state import State
 
 CURVE_POINTS = 200
-PATH_POINTS = 40
-PLANE_GRID = 80
+PATH_POINTS = 25  # each a Ridge fit: a drag refits them all
+ELLIPSE_POINTS = 97
 RIDGE_RANGE = (1e-4, 1e3)  # the ridge λ slider's range: the path covers it
 LASSO_RANGE = (1e-4, 10.0)
 
@@ -41,14 +41,14 @@ def features_for(x: np.ndarray, degree: int) -> Features:
 
 @dataclass(frozen=True, eq=False)
 class CoefficientPlane:
-    """The first two coefficients (w₁, w₂), the others held at the MAP fit's: the loss
-    ``grid (G, G)`` over ``extent`` (w₁0, w₁1, w₂0, w₂1) with ``levels`` (the one through the
-    MAP point first), the least-squares point ``mle``, the MAP point ``map``, and the prior's
-    ball through the MAP point: ``radius`` of the L2 circle (ridge) or L1 diamond (lasso)."""
+    """The first two coefficients (w₁, w₂), the others held at the MAP fit's: the loss is a
+    quadratic, so its contours are ellipses around the least-squares point ``mle``:
+    ``contours`` (m, 2) polylines, the one through the MAP point ``map`` first; ``extent``
+    (w₁0, w₁1, w₂0, w₂1) shows both points and 0; the prior's ball through the MAP point has
+    ``radius``: the L2 circle (ridge) or L1 diamond (lasso)."""
 
-    grid: np.ndarray
+    contours: tuple[np.ndarray, ...]
     extent: tuple[float, float, float, float]
-    levels: tuple[float, ...]
     mle: np.ndarray
     map: np.ndarray
     penalty: str
@@ -159,7 +159,13 @@ def coefficient_path(Z: np.ndarray, y: np.ndarray, penalty: str) -> tuple[np.nda
         Zc, yc = Z - Z.mean(axis=0), y - y.mean()
         coefs = lasso_path(Zc, yc, values[::-1])[::-1]
         return values, np.asarray(coefs, float)
-    coefs = np.array([Ridge(alpha=v).fit(Z, y).coef_ for v in values], float)
+    # the same coefficients from d rows instead of n: centred, ‖yc − Zc w‖² = ‖Qᵀyc − R w‖²
+    # + a constant (Zc = QR), so each λ's fit costs a d × d problem
+    q, r = np.linalg.qr(Z - Z.mean(axis=0))
+    small_y = q.T @ (y - y.mean())
+    coefs = np.array(
+        [Ridge(alpha=v, fit_intercept=False).fit(r, small_y).coef_ for v in values], float
+    )
     return values, coefs
 
 
@@ -174,31 +180,26 @@ def coefficient_plane(
     A = Zc[:, :2]
     r0 = yc - Zc[:, 2:] @ w_map[2:]
     # the loss is a quadratic: ‖r0 − A w‖² = r0·r0 − 2 (Aᵀr0)·w + wᵀ(AᵀA)w
-    G, b, c = A.T @ A, A.T @ r0, float(r0 @ r0)
+    G = A.T @ A
     mle = LinearRegression(fit_intercept=False).fit(A, r0).coef_
     mle, here = np.asarray(mle, float), w_map[:2].copy()
     pts = np.vstack([mle, here, np.zeros(2)])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
-    span = max(float(np.max(hi - lo)), 1e-3)
+    half = 0.75 * max(float(np.max(hi - lo)), 1e-3)
     mid = 0.5 * (lo + hi)
-    half = 0.75 * span
-    w1 = np.linspace(mid[0] - half, mid[0] + half, PLANE_GRID)
-    w2 = np.linspace(mid[1] - half, mid[1] + half, PLANE_GRID)
-    W1, W2 = np.meshgrid(w1, w2)
-    grid = c - 2 * (b[0] * W1 + b[1] * W2) + G[0, 0] * W1**2 + 2 * G[0, 1] * W1 * W2
-    grid += G[1, 1] * W2**2
-
-    def loss(w: np.ndarray) -> float:
-        return c - 2 * float(b @ w) + float(w @ G @ w)
-
-    low, touch = loss(mle), loss(here)
-    gap = max(touch - low, 1e-12 * max(abs(low), 1.0))
-    levels = (low + gap, *(low + gap * k * k for k in (0.5, 2, 3, 4, 6, 8)))
+    # ‖r0 − A w‖² = its least + (w − mle)ᵀ G (w − mle): the level through the MAP point,
+    # then multiples of its distance from the least (the ellipses' half-axes scale with k)
+    d = here - mle
+    touch = max(float(d @ G @ d), 1e-24)
+    vals, vecs = np.linalg.eigh(G)
+    radii = np.sqrt(touch / np.maximum(vals, 1e-300))
+    t = np.linspace(0.0, 2.0 * np.pi, ELLIPSE_POINTS)
+    unit = (vecs * radii) @ np.vstack([np.cos(t), np.sin(t)])
+    contours = tuple((mle[:, None] + k * unit).T for k in (1.0, 0.5, 2.0, 3.0, 4.0, 6.0, 8.0))
     radius = float(np.linalg.norm(here, 2 if penalty == "ridge" else 1))
     return CoefficientPlane(
-        grid=grid,
-        extent=(float(w1[0]), float(w1[-1]), float(w2[0]), float(w2[-1])),
-        levels=tuple(float(v) for v in levels),
+        contours=contours,
+        extent=(mid[0] - half, mid[0] + half, mid[1] - half, mid[1] + half),
         mle=mle,
         map=here,
         penalty=penalty,

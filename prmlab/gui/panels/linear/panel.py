@@ -52,11 +52,7 @@ def _computed(exp: lab.Experiment) -> _Frame:
     """Runs in the Job's thread: the State's Result and its contour lines."""
     result = exp.show()
     lines: dict[str, list[np.ndarray]] = {}
-    if isinstance(result, lab.RegressionResult) and result.plane is not None:
-        plane = result.plane
-        found = contour_lines(plane.grid, plane.levels, plane.extent)
-        lines = {"touch": found[:1], "loss": found[1:]}
-    elif isinstance(result, lab.LogisticResult):
+    if isinstance(result, lab.LogisticResult):
         run = result.run
         lines = {"loglik": contour_lines(run.surface, run.levels, run.w_extent)}
     elif isinstance(result, lab.GenerativeResult):

@@ -151,7 +151,7 @@ class SideView:
     def draw(self, result: lab.Result, lines: dict[str, list[np.ndarray]]) -> None:
         """Draw ``result``; ``lines`` holds contours computed in the job."""
         if isinstance(result, lab.RegressionResult):
-            top, bottom = self._regression(result, lines)
+            top, bottom = self._regression(result)
         elif isinstance(result, lab.PerceptronResult):
             top, bottom = self._perceptron(result)
         elif isinstance(result, lab.LogisticResult):
@@ -166,7 +166,7 @@ class SideView:
             plot.disableAutoRange()
 
     # -- regression ----------------------------------------------------------------------------
-    def _regression(self, r: lab.RegressionResult, lines) -> tuple[list, list]:
+    def _regression(self, r: lab.RegressionResult) -> tuple[list, list]:
         name = "ridge λ (Gaussian prior)" if r.penalty == "ridge" else "lasso α (Laplace prior)"
         self.top.setTitle(f"Coefficient paths against {name}")
         shown = []
@@ -177,19 +177,19 @@ class SideView:
         self.marker.setValue(np.log10(r.strength))
         top = [*shown, self.marker]
         if r.plane is not None:
-            return top, self._plane(r.plane, lines)
+            return top, self._plane(r.plane)
         if r.projection is not None:
             return top, self._projection(r.projection)
         self.bottom.setTitle("Coefficient plane: degree ≥ 2 (or 3 points: the projection)")
         return top, []
 
-    def _plane(self, plane: lab.CoefficientPlane, lines) -> list:
+    def _plane(self, plane: lab.CoefficientPlane) -> list:
         ball = "L2 circle (ridge)" if plane.penalty == "ridge" else "L1 diamond (lasso)"
         self.bottom.setTitle(f"Loss contours meet the {ball}")
         self.bottom.setLabel("bottom", "w₁")
         self.bottom.setLabel("left", "w₂")
-        set_xy(self.touch, lines["touch"][0] if lines["touch"] else None)
-        set_xy(self.loss, joined(lines["loss"]))
+        set_xy(self.touch, plane.contours[0])
+        set_xy(self.loss, joined(plane.contours[1:]))
         t = np.linspace(0.0, 2.0 * np.pi, 181)
         if plane.penalty == "ridge":
             outline = np.column_stack([np.cos(t), np.sin(t)])
