@@ -216,6 +216,7 @@ BAD_MODELS = [
     ),
     (lambda: pgm.ising_grid(0, 3, 0.5), "height must be >= 1, got 0"),
     (lambda: pgm.ising_grid(2, 3, np.nan), "coupling must be a finite number"),
+    (lambda: pgm.ising_grid(2, 3, 0.5, "strong"), "field must be a number, got 'strong'"),
     (lambda: pgm.belief_propagation(pgm.ising_grid(2, 2, 0.1), kind="mean"), "kind"),
     (
         lambda: pgm.belief_propagation(pgm.ising_grid(2, 2, 0.1), damping=1.0),

@@ -263,13 +263,10 @@ def ising_grid(height: int, width: int, coupling: float, field: Any = 0.0) -> Pa
     height = check_scalar(height, "height", integer=True, ge=1)
     width = check_scalar(width, "width", integer=True, ge=1)
     beta = check_scalar(coupling, "coupling")
-    h = check_array(
-        np.broadcast_to(np.asarray(field, dtype=float), (height, width))
-        if np.ndim(field) == 0
-        else field,
-        "field",
-        ndim=2,
-    )
+    if np.ndim(field) == 0:
+        h = np.full((height, width), check_scalar(field, "field"))
+    else:
+        h = check_array(field, "field", ndim=2)
     if h.shape != (height, width):
         raise ValueError(
             f"field must be a number or have shape (height, width) = ({height}, {width}), got "
