@@ -51,7 +51,8 @@ class SideView:
         self.top = figure.addPlot(row=0, col=1)
         self.bottom = figure.addPlot(row=1, col=1)
         for plot in (self.top, self.bottom):
-            plot.getAxis("left").enableAutoSIPrefix(False)
+            for side in ("left", "bottom"):
+                plot.getAxis(side).enableAutoSIPrefix(False)
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
         path_pens = [pen(colors.PALETTE[k % 8], 2.0) for k in range(lab.MAX_DEGREE)]

@@ -43,6 +43,8 @@ class DataView:
         self.plot = plot = editable_plot(TITLES["regression"])
         figure.addItem(plot, row=0, col=0, rowspan=2)
         plot.disableAutoRange()
+        for side in ("left", "bottom"):  # a table's raw units, not "(x0.001)"
+            plot.getAxis(side).enableAutoSIPrefix(False)
         self.legend = outside_legend(plot, "bottom", colCount=3)
         self.image = pg.ImageItem(axisOrder="row-major")
         lut = colors.diverging_colormap().getLookupTable(nPts=256, alpha=False).astype(float)
