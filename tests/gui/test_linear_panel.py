@@ -66,6 +66,9 @@ def test_regression_draws_fits_residuals_and_the_coefficient_plane(panel):
     shown = [p for p in panel.side.paths if p.isVisible()]
     assert len(shown) == panel.state.degree and r.plane is not None
     assert "Gaussian prior" in panel.side.top.titleLabel.text
+    # a table's raw numbers: no "(x0.001)" scaling of the axes (three points showed it)
+    for plot in (panel.plot, panel.side.top, panel.side.bottom):
+        assert not plot.getAxis("left").autoSIPrefix and not plot.getAxis("bottom").autoSIPrefix
 
 
 def test_a_click_adds_a_point_and_refits_and_undo_removes_it(qtbot, panel, wait_idle):
