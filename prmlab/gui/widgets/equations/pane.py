@@ -47,12 +47,16 @@ def templates(board: Board) -> Iterator[tuple[str, dict[str, tuple[int, ...]]]]:
         yield line.latex, {}
 
 
-def compute(state: Any, result: Any, selection: Any) -> Board | None:
-    """The worker's part: the board and the layouts of its templates (cached)."""
+def compute(state: Any, result: Any, selection: Any) -> Iterator[None]:
+    """The worker's part: the board (returned) and the layouts of its templates (cached),
+    yielding after each new layout so that a newer board or closing the app cancels it
+    between layouts (one takes up to ~0.7 s)."""
     board = board_for(state, result, selection)
     if board is not None:
         for template, shapes in templates(board):
-            lay.layout(template, shapes)
+            if lay.cached(template, shapes) is None:
+                lay.layout(template, shapes)
+                yield None
     return board
 
 
