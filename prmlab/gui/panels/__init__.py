@@ -33,6 +33,9 @@ PANELS: dict[str, PanelEntry] = {
     "linear": PanelEntry(
         "prmlab.gui.panels.linear", "LinearPanel", "Linear models", ("linear",)
     ),
+    "inference": PanelEntry(
+        "prmlab.gui.panels.inference", "InferencePanel", "Inference", ("pgm",)
+    ),
 }
 PANEL_NAMES = tuple(PANELS)
 

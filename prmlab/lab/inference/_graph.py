@@ -23,7 +23,7 @@ class GraphRun:
 
     ``messages (sweeps + 1, 2m, 2)``: log messages after each sweep (0: uniform);
     ``beliefs (sweeps + 1, n, 2)``; ``error (sweeps + 1,)``: the largest |BP − exact| of a
-    marginal (sum) or the nodes whose BP state differs from the MAP (max)."""
+    marginal (sum) or max-marginal (max, each 1 at its best state)."""
 
     mrf: pgm.PairwiseMRF
     kind: str
@@ -36,6 +36,12 @@ class GraphRun:
     @property
     def sweeps(self) -> int:
         return len(self.messages) - 1
+
+    @property
+    def exact_beliefs(self) -> np.ndarray:
+        """``(n, 2)`` what BP's beliefs are compared with: the marginals (sum) or the
+        max-marginals (max)."""
+        return self.exact.marginals if self.kind == "sum" else self.exact.max_marginals
 
 
 def graph_run(state: State) -> GraphRun:
@@ -50,10 +56,8 @@ def graph_run(state: State) -> GraphRun:
         messages.append(result.messages)
         beliefs.append(result.marginals)
     beliefs_arr = np.array(beliefs)
-    if state.kind == "sum":
-        error = np.abs(beliefs_arr - exact.marginals[None]).max(axis=(1, 2))
-    else:
-        error = (beliefs_arr.argmax(axis=2) != exact.map[None]).sum(axis=1).astype(float)
+    reference = exact.marginals if state.kind == "sum" else exact.max_marginals
+    error = np.abs(beliefs_arr - reference[None]).max(axis=(1, 2))
     return GraphRun(mrf, state.kind, np.array(messages), beliefs_arr, error, exact, mrf.is_tree)
 
 
@@ -86,10 +90,7 @@ class GraphResult:
     def map_agrees(self) -> bool:
         """Whether BP's states are the enumerated MAP (max-product) or the argmax of the
         exact marginals (sum-product)."""
-        reference = self.run.exact.map if self.run.kind == "max" else self.run.exact.marginals
-        if reference.ndim == 2:
-            reference = reference.argmax(axis=1)
-        return bool(np.array_equal(self.map, reference))
+        return bool(np.array_equal(self.map, self.run.exact_beliefs.argmax(axis=1)))
 
 
 def graph_at(run: GraphRun, position: int) -> GraphResult:
@@ -189,3 +190,9 @@ def set_pairwise(state: State, edge: int, a: int, b: int, psi: float) -> State:
     pairwise = state.log_pairwise.copy()
     pairwise[edge, a, b] = _log_of(psi, f"ψ on edge {edge} at ({a}, {b})")
     return state.replace(log_pairwise=pairwise, position=0)
+
+
+def potentials(state: State) -> tuple[np.ndarray, np.ndarray]:
+    """The graph's potentials as numbers (not logs): ``(n, 2)`` ψᵢ(xᵢ) and ``(m, 4)``
+    ψ(x_u, x_v) in the order (0,0), (0,1), (1,0), (1,1)."""
+    return np.exp(state.log_unary), np.exp(state.log_pairwise).reshape(-1, 4)

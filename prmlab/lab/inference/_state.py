@@ -37,7 +37,7 @@ class State(LabState):
     (``kind``), ``sweeps`` of the flooding schedule; ``position`` counts messages sent
     (a sweep sends 2m), a Step sends one message (``per_message``) or a whole sweep.
     Bayesian network: ``dag_xy``, ``dag_edges`` (parent, child), ``dag_names``, the query
-    ``x``, ``y`` and the observed ``evidence``; ``moral`` draws the moral graph.
+    ``x``, ``y`` and the observed ``evidence``.
     Denoising: the clean binary ``image (H, W)``, the share of pixels flipped (``noise``,
     the flips drawn with ``seed``), the coupling ``beta`` and the evidence weight ``eta``
     of the Ising model; ``position`` counts sweeps of all three methods.
@@ -67,7 +67,6 @@ class State(LabState):
     x: int = 0
     y: int = 1
     evidence: tuple[int, ...] = ()
-    moral: bool = False
     image_name: str = "Shapes"
     noise: float = 0.1
     beta: float = 0.9
@@ -161,7 +160,6 @@ def network_state(state: State, name: str) -> State:
         x=x,
         y=y,
         evidence=given,
-        moral=False,
     )
 
 

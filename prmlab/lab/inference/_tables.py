@@ -15,11 +15,12 @@ def result_columns(state: State, result: Result) -> dict[str, np.ndarray | list]
     """The numbers ``result`` shows as named columns of equal length."""
     if isinstance(result, GraphResult):
         exact = result.run.exact
+        # max-product: max-marginals, each 1 at its node's best state
         label = "BP max-marginal x=1" if result.run.kind == "max" else "BP p(x=1)"
         return {
             "node": np.arange(len(result.beliefs)),
             label: result.beliefs[:, 1],
-            "exact p(x=1)": exact.marginals[:, 1],
+            "exact": result.run.exact_beliefs[:, 1],
             "BP state": result.map,
             "exact MAP": exact.map,
         }
