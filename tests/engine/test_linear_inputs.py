@@ -4,7 +4,8 @@ of threads."""
 
 from __future__ import annotations
 
-import numba
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -16,8 +17,11 @@ from prmlab.engine.linear import (
     LogisticRegression,
     Perceptron,
     Ridge,
+    _chunks,
     lasso_path,
 )
+from prmlab.engine.linear import _kernels as K
+from prmlab.engine.linear._chunks import map_chunks
 from prmlab.engine.linear._generative import class_statistics
 
 X = np.array([[0.0, 1.0], [1.0, 0.5], [2.0, 2.0], [3.0, 1.0], [0.5, 3.0], [2.5, 0.0]])
@@ -114,16 +118,26 @@ def test_naive_bayes_refuses_a_zero_variance() -> None:
         GaussianNB(var_smoothing=0.0).fit(np.column_stack([Y, X[:, 1]]), Y)
 
 
-def test_class_statistics_do_not_depend_on_the_thread_count() -> None:
+def test_chunked_passes_do_not_depend_on_the_thread_count(monkeypatch) -> None:
     rng = np.random.default_rng(0)
-    Xl = rng.standard_normal((20_011, 3))
+    Xl = rng.standard_normal((20_011, 3))  # above PARALLEL_ROWS: 16 chunks on the pool
     codes = rng.integers(0, 3, 20_011)
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = class_statistics(Xl, codes, 3)
-    finally:
-        numba.set_num_threads(before)
-    many = class_statistics(Xl, codes, 3)
+    targets = (codes == 1).astype(float)
+    theta = np.array([0.3, -0.2, 0.1, 0.05])
+
+    def passes():
+        return [
+            *class_statistics(Xl, codes, 3),
+            *map_chunks(K.logistic_rows, 20_011, Xl, theta, targets, True, True)[5][1:],
+        ]
+
+    many = passes()
+    with ThreadPoolExecutor(1) as one_thread:
+        monkeypatch.setattr(_chunks, "shared_pool", lambda: one_thread)
+        one = passes()
     for a, b in zip(one, many):
         np.testing.assert_array_equal(a, b)
+    counts, means, scatters = many[:3]
+    np.testing.assert_allclose(means[1], Xl[codes == 1].mean(axis=0), rtol=1e-12)
+    centred = Xl[codes == 2] - means[2]
+    np.testing.assert_allclose(scatters[2], centred.T @ centred, rtol=1e-10)

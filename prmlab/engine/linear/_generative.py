@@ -13,9 +13,9 @@ import numpy as np
 import scipy.linalg
 import scipy.special
 
-from prmlab.engine._jit import parallel_calls
 from prmlab.engine._validation import check_array, check_scalar
 from prmlab.engine.linear import _kernels as K
+from prmlab.engine.linear._chunks import map_chunks
 from prmlab.engine.linear._common import (
     check_classification_data,
     check_features,
@@ -31,12 +31,13 @@ def class_statistics(
     X: np.ndarray, codes: np.ndarray, n_classes: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(counts (K,), means (K, d), scatters (K, d, d))`` with
-    ``S_k = Σ_{n in k} (xₙ − m_k)(xₙ − m_k)ᵀ``, in two parallel passes over ``X``."""
-    with parallel_calls():
-        counts, sums = K.class_sums(X, codes, n_classes)
-        means = sums / counts[:, None]
-        scatters = K.class_scatters(X, codes, means)
-    return counts, means, scatters
+    ``S_k = Σ_{n in k} (xₙ − m_k)(xₙ − m_k)ᵀ``, in two chunked passes over ``X``."""
+    n = X.shape[0]
+    sums = map_chunks(K.class_sums_rows, n, X, codes, n_classes)
+    counts = sum(part[0] for part in sums)
+    means = sum(part[1] for part in sums) / counts[:, None]
+    lower = np.tril(sum(map_chunks(K.class_scatters_rows, n, X, codes, means)))
+    return counts, means, lower + np.tril(lower, -1).transpose(0, 2, 1)
 
 
 def _check_priors(priors: Any, counts: np.ndarray, classes: np.ndarray) -> np.ndarray:
@@ -155,8 +156,11 @@ class GaussianDiscriminant:
         check_fitted(self, "covariances_")
         X = check_features(X, self.means_.shape[1])
         if self.shared_covariance:
-            with parallel_calls():
-                return K.linear_softmax(X, self._full_coef, self._full_intercept)
+            out = np.empty((X.shape[0], len(self.classes_)))
+            map_chunks(
+                K.linear_softmax_rows, X.shape[0], X, self._full_coef, self._full_intercept, out
+            )
+            return out
         return softmax_rows(self._joint_log_likelihood(X))
 
     def predict(self, X: Any) -> np.ndarray:

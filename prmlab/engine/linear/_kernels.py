@@ -1,17 +1,16 @@
 """Numba kernels of the linear models: coordinate descent for the lasso on the Gram matrix,
 and one-pass class statistics and posteriors for the Gaussian classifiers.
 
-Parallel kernels split the rows into ``N_CHUNKS`` fixed chunks whose partial sums are combined
-in chunk order, so the numbers do not depend on the core count.
+The ``*_rows`` kernels work on a range of rows; ``_chunks.map_chunks`` runs them on fixed
+chunks on the engine's pool and their partial sums are combined in chunk order, so the numbers
+do not depend on the core count.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 
 from prmlab.engine._jit import jit
-from prmlab.engine._parallel import N_CHUNKS, chunk_range
 
 
 @jit
@@ -86,88 +85,73 @@ def lasso_gram_gap(G, q, yy, lam, w, Gw):
     return 0.5 * rr * (1.0 + scale * scale) + lam * l1 - scale * (yy - wq)
 
 
-@jit(parallel=True)
-def class_sums(X, codes, n_classes):
-    """Per-class ``(counts (K,), sums (K, d))`` in one parallel pass over fixed chunks."""
-    n, d = X.shape
-    counts = np.zeros((N_CHUNKS, n_classes))
-    sums = np.zeros((N_CHUNKS, n_classes, d))
-    for c in prange(N_CHUNKS):
-        lo, hi = chunk_range(n, c, N_CHUNKS)
-        for i in range(lo, hi):
-            k = codes[i]
-            counts[c, k] += 1.0
-            for j in range(d):
-                sums[c, k, j] += X[i, j]
-    total_counts = np.zeros(n_classes)
-    total_sums = np.zeros((n_classes, d))
-    for c in range(N_CHUNKS):
-        total_counts += counts[c]
-        total_sums += sums[c]
-    return total_counts, total_sums
+@jit
+def class_sums_rows(X, codes, n_classes, lo, hi):
+    """Per-class ``(counts (K,), sums (K, d))`` of rows ``lo:hi``."""
+    d = X.shape[1]
+    counts = np.zeros(n_classes)
+    sums = np.zeros((n_classes, d))
+    for i in range(lo, hi):
+        k = codes[i]
+        counts[k] += 1.0
+        for j in range(d):
+            sums[k, j] += X[i, j]
+    return counts, sums
 
 
-@jit(parallel=True)
-def class_scatters(X, codes, means):
-    """Per-class centred scatter ``S_k = Σ_{i in k} (x_i − m_k)(x_i − m_k)ᵀ`` (K, d, d)."""
-    n, d = X.shape
-    n_classes = means.shape[0]
-    parts = np.zeros((N_CHUNKS, n_classes, d, d))
-    for c in prange(N_CHUNKS):
-        lo, hi = chunk_range(n, c, N_CHUNKS)
-        diff = np.empty(d)
-        for i in range(lo, hi):
-            k = codes[i]
-            for j in range(d):
-                diff[j] = X[i, j] - means[k, j]
-            for a in range(d):
-                da = diff[a]
-                for b in range(a + 1):
-                    parts[c, k, a, b] += da * diff[b]
-    out = np.zeros((n_classes, d, d))
-    for c in range(N_CHUNKS):
-        out += parts[c]
-    for k in range(n_classes):
+@jit
+def class_scatters_rows(X, codes, means, lo, hi):
+    """The lower triangles of the per-class centred scatters
+    ``S_k = Σ_{i in k} (x_i − m_k)(x_i − m_k)ᵀ`` of rows ``lo:hi`` (K, d, d)."""
+    d = X.shape[1]
+    out = np.zeros((means.shape[0], d, d))
+    diff = np.empty(d)
+    for i in range(lo, hi):
+        k = codes[i]
+        for j in range(d):
+            diff[j] = X[i, j] - means[k, j]
         for a in range(d):
-            for b in range(a):
-                out[k, b, a] = out[k, a, b]
-    return out
-
-
-@jit(parallel=True)
-def linear_softmax(X, coef, intercept):
-    """``softmax(X coefᵀ + intercept)`` row by row (n, K): posteriors of a linear model."""
-    n, d = X.shape
-    K = coef.shape[0]
-    out = np.empty((n, K))
-    for c in prange(N_CHUNKS):
-        lo, hi = chunk_range(n, c, N_CHUNKS)
-        for i in range(lo, hi):
-            top = -np.inf
-            for k in range(K):
-                s = intercept[k]
-                for j in range(d):
-                    s += X[i, j] * coef[k, j]
-                out[i, k] = s
-                if s > top:
-                    top = s
-            total = 0.0
-            for k in range(K):
-                e = np.exp(out[i, k] - top)
-                out[i, k] = e
-                total += e
-            for k in range(K):
-                out[i, k] /= total
+            da = diff[a]
+            for b in range(a + 1):
+                out[k, a, b] += da * diff[b]
     return out
 
 
 @jit
-def logistic_rows(X, theta, targets, with_intercept, lo, hi, g, H):
-    """Add rows ``lo:hi``'s terms to the gradient ``g`` and (if it is not 0 x 0) the lower
-    triangle of the Hessian ``H`` of binary logistic regression; returns their
-    log-likelihood. ``log(1 + eˢ)`` and ``σ(s)`` are evaluated without overflow."""
+def linear_softmax_rows(X, coef, intercept, out, lo, hi):
+    """Rows ``lo:hi`` of ``out`` (n, K) set to ``softmax(X coefᵀ + intercept)``: the
+    posteriors of a linear model."""
     d = X.shape[1]
-    with_hessian = H.shape[0] > 0
+    K = coef.shape[0]
+    for i in range(lo, hi):
+        top = -np.inf
+        for k in range(K):
+            s = intercept[k]
+            for j in range(d):
+                s += X[i, j] * coef[k, j]
+            out[i, k] = s
+            if s > top:
+                top = s
+        total = 0.0
+        for k in range(K):
+            e = np.exp(out[i, k] - top)
+            out[i, k] = e
+            total += e
+        for k in range(K):
+            out[i, k] /= total
+
+
+@jit
+def logistic_rows(X, theta, targets, with_intercept, with_hessian, lo, hi):
+    """Rows ``lo:hi``'s ``(log-likelihood, gradient (width,), lower triangle of the Hessian
+    (width, width), or 0 x 0 without ``with_hessian``)`` of binary logistic regression at
+    ``theta = (w, b)`` (b only ``with_intercept``), ``targets`` in {0, 1}, ``φ = (x, 1)``.
+    ``log(1 + eˢ)`` and ``σ(s)`` are evaluated without overflow."""
+    d = X.shape[1]
+    width = d + 1 if with_intercept else d
+    h_size = width if with_hessian else 0
+    g = np.zeros(width)
+    H = np.zeros((h_size, h_size))
     b = theta[d] if with_intercept else 0.0
     ll = 0.0
     for i in range(lo, hi):
@@ -198,4 +182,4 @@ def logistic_rows(X, theta, targets, with_intercept, lo, hi, g, H):
                     H[d, a] += xa
             if with_intercept:
                 H[d, d] += h
-    return ll
+    return ll, g, H

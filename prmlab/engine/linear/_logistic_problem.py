@@ -11,12 +11,9 @@ import numpy as np
 import scipy.linalg
 import scipy.special
 
-from prmlab.engine._parallel import N_CHUNKS, chunk_range, shared_pool
 from prmlab.engine.linear import _kernels as K
+from prmlab.engine.linear._chunks import map_chunks
 from prmlab.engine.linear._common import softmax_rows
-
-# Below this many rows a pass runs on one thread: starting threads would cost more.
-_PARALLEL_ROWS = 20_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,29 +89,16 @@ class Problem:
         self, theta: np.ndarray, hessian: bool
     ) -> tuple[float, np.ndarray, np.ndarray]:
         """``(log-likelihood, gradient (width,), Hessian (width, width) or 0 x 0)`` of two
-        classes in one pass over ``X``: a ``nogil`` kernel on each of ``N_CHUNKS`` fixed chunks
-        of rows, run on the engine's pool and summed in chunk order (the same bits on any
-        machine); the pool hands chunks out as threads come free, so a thread slowed by
-        another program's (BLAS's idle threads spin after each call) takes fewer of them."""
-        n = self.X.shape[0]
-        chunks = 1 if n < _PARALLEL_ROWS else N_CHUNKS
-        size = self.width if hessian else 0
-        grads = np.zeros((chunks, self.width))
-        hessians = np.zeros((chunks, size, size))
-        args = (self.X, theta, self.targets, self.intercept)
-        if chunks == 1:
-            logliks = [K.logistic_rows(*args, 0, n, grads[0], hessians[0])]
-        else:
-            pool = shared_pool()
-            futures = [
-                pool.submit(
-                    K.logistic_rows, *args, *chunk_range(n, c, chunks), grads[c], hessians[c]
-                )
-                for c in range(chunks)
-            ]
-            logliks = [f.result() for f in futures]
-        lower = np.tril(hessians.sum(axis=0))
-        return float(sum(logliks)), grads.sum(axis=0), lower + np.tril(lower, -1).T
+        classes in one pass over ``X`` (chunked: :func:`map_chunks`)."""
+        parts = map_chunks(
+            K.logistic_rows, self.X.shape[0], self.X, theta, self.targets, self.intercept, hessian
+        )
+        lower = np.tril(sum(p[2] for p in parts))
+        return (
+            float(sum(p[0] for p in parts)),
+            sum(p[1] for p in parts),
+            lower + np.tril(lower, -1).T,
+        )
 
     def _multinomial(
         self, theta: np.ndarray, hessian: bool
