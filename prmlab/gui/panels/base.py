@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+# the whiteboard's share of a folded panel's height (unfolded: its own MAX_PANEL_SHARE)
+FOLDED_BOARD_SHARE = 0.15
+
+
 @dataclass
 class PanelContext:
     """What the main window hands every panel."""
@@ -342,6 +346,10 @@ class BasePanel(QWidget):
             self._unfolded_figure = (figure.width(), figure.height(), *figure.least_size())
         fold = fold_wanted(column, self.figure, explanation, self.height(), self._unfolded_figure)
         explanation.fold(fold, self.height())
+        if fold:  # the whiteboard too: its board scrolls in a smaller share
+            self.equations.setFixedHeight(max(80, int(self.height() * FOLDED_BOARD_SHARE)))
+        else:
+            self.equations.cap(self.height())
         column.set_folded(fold if column.user_folded is None else column.user_folded)
 
     def closeEvent(self, event) -> None:
