@@ -420,3 +420,15 @@ def test_steps_check_the_data_once_and_a_big_preset_is_prepared_in_the_worker(
     wait_idle(panel, timeout=120_000)
     assert len(panel.X) == 1_000_000 and panel.density_view() is not None
     assert threads and threading.main_thread() not in threads  # sampled and laid out there
+
+
+def test_new_data_keep_the_titles_and_legend_rows_that_did_not_change(panel, wait_idle):
+    criteria = panel.criteria_view
+    rows = [sample for sample, _label in criteria.legend.items]
+    panel.load_preset("Old Faithful")  # same method: nothing to lay the figure out again for
+    wait_idle(panel)
+    assert len(criteria.legend.items) == len(rows) == 2
+    assert all(a is b for a, b in zip(rows, (s for s, _ in criteria.legend.items)))
+    panel.ui.mode_box.setCurrentIndex(1)  # k-means: its own rows
+    wait_idle(panel)
+    assert len(criteria.legend.items) == 1 and criteria.legend.items[0][0] is not rows[0]
