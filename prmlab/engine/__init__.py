@@ -1,7 +1,7 @@
 """Algorithms in pure NumPy/Numba, usable from a notebook. No Qt here.
 
 Topic modules: ``svm``, ``pca``, ``gmm``, ``hmm``, ``kalman``, ``particle``, ``mcmc``,
-``linear``.
+``linear``, ``pgm``.
 """
 
-TOPICS = ("svm", "pca", "gmm", "hmm", "kalman", "particle", "mcmc", "linear")
+TOPICS = ("svm", "pca", "gmm", "hmm", "kalman", "particle", "mcmc", "linear", "pgm")

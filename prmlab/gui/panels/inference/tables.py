@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 UNARY_COLUMNS = ("ψ(0)", "ψ(1)")
 PAIR_COLUMNS = ("ψ(0,0)", "ψ(0,1)", "ψ(1,0)", "ψ(1,1)")
-VISIBLE_ROWS = 5
 
 
 def _format(psi: float) -> str:
@@ -26,12 +31,14 @@ class PotentialTable(QTableWidget):
     def __init__(self, columns: tuple[str, ...]) -> None:
         super().__init__(0, len(columns))
         self.setHorizontalHeaderLabels(list(columns))
+        # Ignored: a table never widens the controls column (the figure keeps its room);
+        # the column's fit_table gives it its rows' height and its columns' least widths
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(120)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.itemChanged.connect(self._changed)
-        rows = VISIBLE_ROWS + 1  # the header's height is about a row's
-        self.setFixedHeight(rows * self.verticalHeader().defaultSectionSize() + 6)
 
     def show_values(self, names: list[str], values: np.ndarray) -> None:
         """Fill the table: one row per name, ``values (rows, columns)`` (potentials)."""
