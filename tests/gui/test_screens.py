@@ -169,10 +169,9 @@ def test_a_projected_panel_is_readable_in_both_themes(qtbot, make_panel, wait_id
 
 # Panels whose plot text is still drawn below READABLE_SCALE at 1024x768 (measured
 # 2026-12-03: EM/GMM 0.83/0.75/0.64 at fonts +0/+2/+4, its figure ~340 px tall under its
-# own widgets; PCA 0.78 at +4, height-bound; Tracking 0.85/0.77/0.65 since the whiteboard's
-# equation pane took ~170 px under its figure, which does not fold with the explanation
-# yet): they need fewer or smaller plots at that size, or the pane folding too. Their
-# legends and controls are checked all the same.
+# own widgets; PCA 0.78 at +4, height-bound; Tracking 0.78 at +4 under the whiteboard's
+# equation pane, folded to 0.15 of the panel): they need fewer or smaller plots at that
+# size. Their legends and controls are checked all the same.
 NOT_YET_READABLE = ("gmm", "pca", "track")
 
 
