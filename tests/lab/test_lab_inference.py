@@ -51,7 +51,7 @@ def test_max_product_finds_the_enumerated_map_on_a_tree():
     result = inf.Experiment(state).run_to_end()
     assert result.map_agrees
     np.testing.assert_array_equal(result.map, pgm.exact_inference(inf.model_of(state)).map)
-    assert result.run.error[-1] == 0
+    assert result.run.error[-1] < 1e-10  # the exact max-marginals
 
 
 def test_d_separation_answers_and_moralises():
