@@ -170,3 +170,18 @@ def test_mean_field_steps_raise_the_elbo(qtbot, panel, wait_idle):
     panel.undo_stack.undo()
     wait_idle(panel)
     assert panel.state.rho == pytest.approx(0.9, abs=0.01)
+
+
+def test_every_modes_board_typesets_and_follows_the_step(qtbot, panel, wait_idle):
+    from prmlab.gui.widgets.equations import layout
+    from prmlab.gui.widgets.equations.pane import templates
+
+    for mode in ("graph", "bayes", "denoise", "variational"):
+        if mode != "graph":
+            choose_mode(panel, wait_idle, mode)
+        board = panel.equations.board
+        assert board is not None and board.equations
+        for template, shapes in templates(board):
+            assert layout.layout(template, shapes).viewbox[2] > 0
+    click(qtbot, panel, wait_idle, panel.playback.step_button)
+    assert panel.equations.board.title == f"Variational: update {panel.state.position}"

@@ -155,3 +155,34 @@ def test_bad_choices_say_what_to_do():
         inf.Experiment(inf.demo("variational").replace(rho=1.0)).show()
     with pytest.raises(ValueError, match="graph must be one of"):
         inf.graph_state(inf.preset(), "Möbius", 0)
+
+
+def test_the_whiteboard_shows_the_message_just_sent_and_each_modes_update():
+    from prmlab.lab.whiteboard import board_for
+
+    state = inf.demo("graph").replace(per_message=True)
+    exp = inf.Experiment(state)
+    result = exp.run_to(state.position + 3)  # message 2 of the fourth sweep just sent
+    board = board_for(exp.state, result)
+    message = board.equations[0]
+    np.testing.assert_allclose(message.values["m"][0], result.message_values[2])
+    i, j = state.edges[1]
+    assert f"{i} → {j}" in board.title
+    np.testing.assert_allclose(board.equations[1].values["b"][0], result.beliefs[j])
+
+    # mean field converged: its update of a pixel gives the pixel's q back
+    dn = inf.demo("denoise").replace(sweeps=40)
+    run = inf.Experiment(dn).run_to_end()
+    live = board_for(dn.replace(position=40), run).equations[0].values
+    h, w = dn.image.shape
+    assert live["mf"] == pytest.approx(run.run.p1[1, -1, h // 2, w // 2], abs=1e-6)
+    assert 0.0 < board_for(dn, run).equations[1].values["g"] < 1.0
+
+    var = inf.Experiment(inf.demo("variational"))
+    shown = var.show()
+    values = board_for(var.state, shown).equations[0].values
+    assert values["m"] == pytest.approx(shown.mean[shown.updated])
+    assert values["v"] < values["s"]  # q's variance below p's marginal one
+
+    bn = inf.Experiment(inf.demo("bayes"))
+    assert "⊥̸" in board_for(bn.state, bn.show()).title

@@ -29,13 +29,15 @@ class DenoiseRun:
     p(xᵢ = 1) (BP's belief, mean field's qᵢ, Gibbs' running share of ones; at 0 the noisy
     image), ``error (3, sweeps + 1)`` the share of pixels whose rounded estimate differs
     from the clean image, ``energy (3, sweeps + 1)`` −log p̃ of the rounded estimate
-    (Gibbs: of its current sample), ``elbo (sweeps + 1,)`` mean field's bound."""
+    (Gibbs: of its current sample), ``elbo (sweeps + 1,)`` mean field's bound, ``sample
+    (sweeps + 1, H, W)`` Gibbs' current configuration (at 0: the noisy image)."""
 
     noisy: np.ndarray
     p1: np.ndarray
     error: np.ndarray
     energy: np.ndarray
     elbo: np.ndarray
+    sample: np.ndarray
 
     @property
     def sweeps(self) -> int:
@@ -61,12 +63,15 @@ def denoise_run(state: State) -> DenoiseRun:
         p1[1, k] = result.marginals[:, 1].reshape(shape)
         energy[1, k] = -mrf.log_score(result.map)
     elbo = result.elbo_history_  # the start's and each sweep's
+    sample = np.empty((n + 1, *shape), dtype=np.int64)
+    sample[0] = noisy
     chain = pgm.iter_gibbs(mrf, n, burn_in=GIBBS_BURN_IN, seed=state.seed)
     for k, result in enumerate(chain, start=1):
         p1[2, k] = result.marginals[:, 1].reshape(shape)
+        sample[k] = result.state.reshape(shape)
         energy[2, k] = -mrf.log_score(result.state)
     error = ((p1 > 0.5) != state.image.astype(bool)).mean(axis=(2, 3))
-    return DenoiseRun(noisy, p1, error, energy, elbo)
+    return DenoiseRun(noisy, p1, error, energy, elbo, sample)
 
 
 @dataclass(frozen=True, eq=False)

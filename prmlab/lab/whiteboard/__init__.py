@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-TOPICS = ("gmm", "track", "svm")  # panel names (State.TOPIC) with a board
+TOPICS = ("gmm", "track", "svm", "inference")  # panel names (State.TOPIC) with a board
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,7 @@ class InferencePanel(InferenceControls, BasePanel):
             self.state = exp.state  # (the position a run was clamped to)
         self.views[exp.state.mode].draw(exp.state, exp.result)
         self.show_numbers(exp.state, exp.result)
+        self.show_whiteboard(exp.state, exp.result)
         size, last = exp.step_size(), exp.last_position()
         positions = sorted({*range(0, last + 1, size), last, exp.state.position})
         self.timeline.set_positions(positions, exp.state.position)
