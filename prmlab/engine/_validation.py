@@ -195,3 +195,21 @@ def check_labels(y: Any, n_samples: int, name: str = "y") -> np.ndarray:
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinity; every sample needs a label")
     return arr
+
+
+def check_fitted(model: Any, attribute: str, fit: str = "fit(X)") -> None:
+    """Raise a ``ValueError`` if ``model`` has no ``attribute`` yet (``fit`` was not called)."""
+    if not hasattr(model, attribute):
+        name = type(model).__name__
+        raise ValueError(f"this {name} is not fitted yet; call {fit} before using it")
+
+
+def check_features(X: Any, n_features: int, name: str = "X") -> np.ndarray:
+    """``X`` as float64 ``(n, n_features)`` for a fitted model, or a clear ``ValueError``."""
+    X = check_array(X, name)
+    if X.shape[1] != n_features:
+        raise ValueError(
+            f"{name} must have {n_features} columns like the data the model was fitted on, "
+            f"got {X.shape[1]}; pass the same features as in fit"
+        )
+    return X

@@ -38,9 +38,9 @@ def test_far_points_overflowing_a_tight_mixture_are_refused_not_scored_minus_inf
 
 def test_kmeans_predict_blames_x_for_a_wrong_number_of_features():
     km = gmm.KMeans(2, n_init=1, random_state=0).fit(X)
-    with pytest.raises(ValueError, match=r"X must have 2 features \(as in fit\), got 1"):
+    with pytest.raises(ValueError, match=r"^X must have 2 columns like the data .*, got 1;"):
         km.predict(X[:, :1])
-    with pytest.raises(ValueError, match=r"X must have 2 features \(as in fit\), got 3"):
+    with pytest.raises(ValueError, match=r"^X must have 2 columns like the data .*, got 3;"):
         km.score(np.ones((4, 3)))
 
 

@@ -243,7 +243,7 @@ def test_bad_prediction_input():
         SVC().decision_function([[0.0, 0.0]])
     X, y = DATASETS["moons"]
     model = SVC().fit(X, y)
-    with pytest.raises(ValueError, match="2 feature"):
+    with pytest.raises(ValueError, match="must have 2 columns"):
         model.predict([[0.0, 0.0, 0.0]])
     with pytest.raises(ValueError, match="NaN"):
         model.predict([[0.0, np.nan]])

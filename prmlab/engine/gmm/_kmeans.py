@@ -17,6 +17,8 @@ import numpy as np
 from prmlab.engine._validation import (
     as_array,
     check_array,
+    check_features,
+    check_fitted,
     check_option,
     check_random_state,
     check_scalar,
@@ -339,11 +341,5 @@ class KMeans:
 
     def _check_X(self, X: Any) -> np.ndarray:
         """``X`` for a fitted model: the error names X (not the centres) when its columns differ."""
-        if not hasattr(self, "cluster_centers_"):
-            raise ValueError("this KMeans is not fitted yet; call fit(X) first")
-        X = check_array(X, "X")
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X must have {self.n_features_in_} features (as in fit), got {X.shape[1]}"
-            )
-        return X
+        check_fitted(self, "cluster_centers_")
+        return check_features(X, self.n_features_in_)

@@ -15,6 +15,7 @@ import numpy as np
 
 from prmlab.engine._validation import (
     as_real_array,
+    check_fitted,
     check_option,
     check_random_state,
     check_scalar,
@@ -231,8 +232,7 @@ class GaussianMixture:
 
     # ---------------------------------------------------------------------- inference
     def _check_X(self, X: Any) -> np.ndarray:
-        if not hasattr(self, "means_"):
-            raise ValueError("this GaussianMixture is not fitted yet; call fit(X) first")
+        check_fitted(self, "means_")
         X = check_data(X, 1)
         if X.shape[1] != self.n_features_in_:
             raise ValueError(

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from prmlab.engine._validation import check_array, check_labels
+from prmlab.engine._validation import check_fitted as check_model_fitted
 
 
 class ConvergenceWarning(UserWarning):
@@ -15,21 +16,8 @@ class ConvergenceWarning(UserWarning):
 
 
 def check_fitted(model: Any, attribute: str = "coef_") -> None:
-    """Raise a ``ValueError`` if ``model`` has no ``attribute`` yet (``fit`` was not called)."""
-    if not hasattr(model, attribute):
-        name = type(model).__name__
-        raise ValueError(f"this {name} is not fitted yet; call fit(X, y) before using it")
-
-
-def check_features(X: Any, n_features: int, name: str = "X") -> np.ndarray:
-    """``X`` as float64 ``(n, n_features)`` for a fitted model, or a clear ``ValueError``."""
-    X = check_array(X, name)
-    if X.shape[1] != n_features:
-        raise ValueError(
-            f"{name} must have {n_features} columns like the data the model was fitted on, "
-            f"got {X.shape[1]}; pass the same features as in fit"
-        )
-    return X
+    """Raise a ``ValueError`` if the linear ``model`` has no ``attribute`` yet."""
+    check_model_fitted(model, attribute, "fit(X, y)")
 
 
 def check_target(y: Any, n_samples: int, name: str = "y") -> np.ndarray:

@@ -13,12 +13,11 @@ import numpy as np
 import scipy.linalg
 import scipy.special
 
-from prmlab.engine._validation import check_array, check_scalar
+from prmlab.engine._validation import check_array, check_features, check_scalar
 from prmlab.engine.linear import _kernels as K
 from prmlab.engine.linear._chunks import map_chunks
 from prmlab.engine.linear._common import (
     check_classification_data,
-    check_features,
     check_fitted,
     softmax_rows,
 )

@@ -17,11 +17,10 @@ import numpy as np
 import scipy.linalg
 import scipy.special
 
-from prmlab.engine._validation import check_option, check_scalar
+from prmlab.engine._validation import check_features, check_option, check_scalar
 from prmlab.engine.linear._common import (
     ConvergenceWarning,
     check_classification_data,
-    check_features,
     check_fitted,
     softmax_rows,
 )

@@ -9,11 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from prmlab.engine._validation import check_random_state, check_scalar
+from prmlab.engine._validation import check_features, check_random_state, check_scalar
 from prmlab.engine.linear._common import (
     ConvergenceWarning,
     check_classification_data,
-    check_features,
     check_fitted,
 )
 

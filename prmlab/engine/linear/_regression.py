@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from prmlab.engine._validation import check_array, check_scalar
+from prmlab.engine._validation import check_array, check_features, check_scalar
 from prmlab.engine.linear import _kernels as K
 from prmlab.engine.linear._common import (
     ConvergenceWarning,
     centre,
-    check_features,
     check_fitted,
     check_regression_data,
     check_target,

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from prmlab.engine._validation import check_array, check_labels
-from prmlab.engine.pca._pca import centred_scatter, check_features, check_fitted, flip_signs
+from prmlab.engine._validation import check_array, check_features, check_fitted, check_labels
+from prmlab.engine.pca._pca import centred_scatter, flip_signs
 
 # S_w is judged on its equilibrated form D^-1 S_w D^-1 (D = each feature's own spread), so
 # units do not matter: breast cancer mixes areas ~1e5 with smoothness ~0.1 and its raw S_w has

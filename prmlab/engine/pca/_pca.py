@@ -15,7 +15,14 @@ import numpy as np
 import scipy.linalg
 
 from prmlab.engine._parallel import N_CHUNKS, chunk_range, shared_pool
-from prmlab.engine._validation import as_real_array, check_array, check_scalar, check_squarable
+from prmlab.engine._validation import (
+    as_real_array,
+    check_array,
+    check_features,
+    check_fitted,
+    check_scalar,
+    check_squarable,
+)
 from prmlab.engine.pca import _kernels
 
 # Below this many values the data are simply centred in a copy (cheap, exact).
@@ -184,23 +191,6 @@ def variance_fraction(value: Any) -> float | None:
             + (f"; for {int(fraction)} component(s) pass the int" if whole else "")
         )
     return fraction
-
-
-def check_fitted(model: Any, attribute: str) -> None:
-    if not hasattr(model, attribute):
-        name = type(model).__name__
-        raise ValueError(f"this {name} is not fitted yet; call fit(X) before using it")
-
-
-def check_features(X: Any, n_features: int, name: str = "X") -> np.ndarray:
-    """``X`` as float64 ``(n, n_features)`` for a fitted model, or a clear ``ValueError``."""
-    X = check_array(X, name)
-    if X.shape[1] != n_features:
-        raise ValueError(
-            f"{name} must have {n_features} columns like the data the model was fitted on, "
-            f"got {X.shape[1]}"
-        )
-    return X
 
 
 class PCA:

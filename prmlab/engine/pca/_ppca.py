@@ -15,12 +15,16 @@ from typing import Any
 import numpy as np
 import scipy.linalg
 
-from prmlab.engine._validation import check_array, check_random_state, check_scalar
+from prmlab.engine._validation import (
+    check_array,
+    check_features,
+    check_fitted,
+    check_random_state,
+    check_scalar,
+)
 from prmlab.engine.pca import _kernels
 from prmlab.engine.pca._pca import (
     centred_scatter,
-    check_features,
-    check_fitted,
     check_n_components,
     flip_signs,
     zero_variance_cause,

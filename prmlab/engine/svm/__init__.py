@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from prmlab.engine._jit import parallel_calls
-from prmlab.engine._validation import check_array, check_labels, check_option, check_scalar
+from prmlab.engine._validation import (
+    check_array,
+    check_features,
+    check_fitted,
+    check_labels,
+    check_option,
+    check_scalar,
+)
 from prmlab.engine.svm import _kernels as K
 
 __all__ = ["SVC", "SmoStep", "ConvergenceWarning", "warmup"]
@@ -374,15 +381,8 @@ class SVC:
         return self.dual_coef_ @ self.support_vectors_
 
     def _check_X(self, X: Any) -> np.ndarray:
-        if not hasattr(self, "support_"):
-            raise ValueError("this SVC is not fitted yet; call fit(X, y) first")
-        X = check_array(X, "X")
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X must have {self.n_features_in_} feature(s) like the training data, "
-                f"got shape {X.shape}"
-            )
-        return X
+        check_fitted(self, "support_", "fit(X, y)")
+        return check_features(X, self.n_features_in_)
 
     def decision_function(self, X: Any) -> np.ndarray:
         """``f(x) = sum_i a_i y_i K(x_i, x) + b`` for X (n_samples, n_features); (n_samples,)."""
