@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
         "without, after the shown panel's demo has run",
     )
     p.add_argument(
+        "--compare",
+        nargs="?",
+        const="",
+        metavar="PRESET",
+        help="open the panel (--panel) in compare mode with this comparison preset, matched "
+        "case-insensitively by its start (bare: the panel's first)",
+    )
+    p.add_argument(
         "--theme",
         choices=("light", "dark"),
         help="the theme (screenshot and session modes use light, not the stored one)",
@@ -199,6 +207,13 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     tune_process()
+    if args.compare is not None:
+        from prmlab.gui.compare import check_cli
+
+        problem = check_cli(args.panel or PANEL_NAMES[0], args.compare)
+        if problem:
+            print(_one_line(problem), file=sys.stderr)
+            return 2
     session = None
     if args.session:
         from prmlab.gui.sessions import read
@@ -246,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         start_panel=args.panel,
         warmup=not headless,
-        autoload_demos=not args.screenshot,
+        # a comparison shows its own States: no demo over its left side
+        autoload_demos=not (args.screenshot or args.compare is not None),
         warmup_job=early_warmup,
         session=session,
         # the same pixels on every machine: not the user's stored theme, fonts and size
@@ -273,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
         collector.stop()
         return 1 if hook.errors else code
     window.show()
+    if args.compare is not None:
+        from prmlab.gui import compare
+
+        compare.open_preset(window, args.panel or PANEL_NAMES[0], args.compare)
     if autosave is not None:
         autosave.start(window)
         app.aboutToQuit.connect(autosave.stop)
@@ -286,6 +306,14 @@ def _run_headless(window, args: argparse.Namespace, has_session: bool) -> int:
     """Screenshots and/or ``--save-session``; the exit code (2: the session not written)."""
     from prmlab.lab.session import SessionError, save_session
 
+    if args.compare is not None:  # then shown and screenshotted as a session is: no demo
+        from prmlab.gui import compare
+
+        window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        if not compare.render(window, args.panel or PANEL_NAMES[0], args.compare):
+            print("prmlab: the comparison did not finish in time; showing it as it is")
+        has_session = True
     shown = window.current_panel().name
     if args.screenshot:
         names = (args.panel,) if args.panel else (shown,) if has_session else PANEL_NAMES

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from prmlab.gui.main_window import MainWindow
 
-WINDOW_FEATURES: tuple[str, ...] = ()
+WINDOW_FEATURES: tuple[str, ...] = ("prmlab.gui.compare:install",)
 
 
 def install_features(window: MainWindow, features: Iterable[str] | None = None) -> None:
