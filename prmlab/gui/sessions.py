@@ -8,8 +8,10 @@ any, so a bad file leaves the current work as it was. The format is ``prmlab.lab
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QKeySequence
@@ -34,6 +36,16 @@ if TYPE_CHECKING:
 RECENT_KEY = "recent_sessions"
 MAX_RECENT = 8
 SESSION_FILTER = f"prmlab sessions (*{SUFFIX})"
+
+
+@dataclass(frozen=True)
+class SessionExtra:
+    """A window feature's part of a session (presenter mode's pen strokes): ``save()`` gives
+    its tree (None: nothing to keep); ``check(tree)`` raises ``SessionError`` for a bad tree
+    and otherwise returns a function that shows it (called once the panels are shown)."""
+
+    save: Callable[[], dict[str, Any] | None]
+    check: Callable[[dict[str, Any]], Callable[[], None]]
 
 
 def decode(session: Session) -> dict[str, LabState | PanelState]:
@@ -71,6 +83,12 @@ class Sessions(QObject):
         self.window, self.settings, self.notes = window, settings, notes
         self.path: Path | None = None  # Ctrl+S writes here once a session was saved or opened
         self._pending: dict[str, LabState | PanelState] = {}
+        self._extras: dict[str, SessionExtra] = {}
+
+    def add_extra(self, key: str, extra: SessionExtra) -> None:
+        """Keep a feature's tree under ``key`` in every session saved, show it from every
+        session opened (a file without it opens as before)."""
+        self._extras[key] = extra
 
     # -- menus ----------------------------------------------------------------------------
     def add_actions(self, menu: QMenu) -> None:
@@ -120,7 +138,8 @@ class Sessions(QObject):
                 saved = _as_saved(self._pending.get(name))
             if saved is not None:
                 panels[name] = saved
-        return Session(panels=panels, current=self.window.current_panel().name)
+        extras = {key: tree for key, e in self._extras.items() if (tree := e.save()) is not None}
+        return Session(panels=panels, current=self.window.current_panel().name, extras=extras)
 
     def save(self, path: str | Path | None = None) -> Path | None:
         """Write the session to ``path`` (default: the file opened or saved last; else ask)."""
@@ -178,6 +197,10 @@ class Sessions(QObject):
         """Show ``session``: its States in the built panels, the others when first built,
         then the panel it showed. ``SessionError`` before anything changes if any is bad."""
         decoded = decode(session)
+        # a key no feature here knows (a newer prmlab's) is left out, as an older app does
+        show_extras = [
+            self._extras[k].check(t) for k, t in session.extras.items() if k in self._extras
+        ]
         for name, state in decoded.items():
             panel = self.window.panels.get(name)
             if panel is None:
@@ -188,6 +211,8 @@ class Sessions(QObject):
                 panel.show_state(state)
         if session.current is not None:
             self.window.show_panel(session.current)
+        for show in show_extras:
+            show()
 
     def built(self, panel: BasePanel) -> None:
         """A panel was just built: show the State a session gave it, if any."""

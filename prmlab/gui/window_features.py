@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from prmlab.gui.main_window import MainWindow
 
-WINDOW_FEATURES: tuple[str, ...] = ("prmlab.gui.compare:install",)
+WINDOW_FEATURES: tuple[str, ...] = (
+    "prmlab.gui.presenter:install",
+    "prmlab.gui.compare:install",
+)
 
 
 def install_features(window: MainWindow, features: Iterable[str] | None = None) -> None:

@@ -5,7 +5,9 @@ million points must save in well under a second) holding
 
 - ``manifest.json``: ``{"format_version": int, "app_version": str, "current": panel name,
   "panels": {name: {"version": int, "state": tree}}, "arrays": {member: {"sha256": hex,
-  "dtype": str, "shape": [int]}}}``;
+  "dtype": str, "shape": [int]}}, "extras": {key: tree}}`` (``extras``: what window
+  features keep, e.g. presenter mode's pen strokes; optional, so files without it open and
+  older apps ignore it);
 - ``arrays/<k>.npy``: each NumPy array of the states, loaded with ``allow_pickle=False``,
   so a session from a stranger never executes code, and checked against its digest.
 
@@ -72,6 +74,8 @@ class Session:
     panels: dict[str, PanelState] = field(default_factory=dict)
     current: str | None = None
     app_version: str = __version__
+    # window features' own trees by key (presenter mode's strokes): optional in the file
+    extras: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def register_migration(panel: str, from_version: int, migrate: Migration) -> None:
@@ -90,6 +94,7 @@ def save_session(path: str | os.PathLike, session: Session) -> Path:
         name: {"version": int(p.version), "state": _encode(p.state, arrays, f"{name}")}
         for name, p in session.panels.items()
     }
+    extras = {key: _encode(tree, arrays, f"extras.{key}") for key, tree in session.extras.items()}
     index = {}
     for member, array in arrays.items():
         index[member] = {
@@ -104,6 +109,8 @@ def save_session(path: str | os.PathLike, session: Session) -> Path:
         "panels": panels,
         "arrays": index,
     }
+    if extras:
+        manifest["extras"] = extras
     text = json.dumps(manifest, allow_nan=False, ensure_ascii=False, indent=1)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -184,10 +191,15 @@ def load_session(path: str | os.PathLike) -> Session:
             if not isinstance(state, dict):
                 raise SessionError(f"{source.name}: the {name!r} panel's state is malformed")
             panels[name] = PanelState(entry["version"], state)
+        extras = _decode(manifest.get("extras", {}), arrays, source.name)
+    if not isinstance(extras, dict) or not all(isinstance(t, dict) for t in extras.values()):
+        raise SessionError(f"{source.name}: its extras (pen strokes, ...) are malformed")
     current = manifest.get("current")
     if current is not None and not isinstance(current, str):
         raise SessionError(f"{source.name}: the shown panel's name is malformed")
-    return Session(panels=panels, current=current, app_version=str(manifest["app_version"]))
+    return Session(
+        panels=panels, current=current, app_version=str(manifest["app_version"]), extras=extras
+    )
 
 
 def migrate(panel: str, saved: PanelState, version: int) -> dict[str, Any]:

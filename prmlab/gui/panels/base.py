@@ -59,6 +59,7 @@ class BasePanel(QWidget):
     params: ClassVar[Sequence[Param]] = ()
 
     sigRunFinished = Signal()  # the panel's job ended and its result is drawn
+    sigShutdown = Signal()  # shutdown() begins: what a window feature added stops its work
 
     def __init__(self, context: PanelContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,7 +96,8 @@ class BasePanel(QWidget):
         self.explanation_area.setVisible(bool(self.explanation))
         self.explanation_label = self.explanation_area.label
 
-        right = QWidget()
+        # the figure, whiteboard, explanation and messages: what presenter mode shows
+        self.view_area = right = QWidget()
         self.body = QVBoxLayout(right)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addLayout(self.figure_row, 1)
@@ -114,6 +116,7 @@ class BasePanel(QWidget):
         # fold the column and explanation where the figure would be drawn too small
         self._fold_timer = QTimer(self, singleShot=True, interval=0)
         self._fold_timer.timeout.connect(self._refold)
+        self.presenting = False  # presenter mode: the column shows at the lecturer's key only
         # the figure's width, height and least size when last unfolded (fold_wanted)
         self._unfolded_figure: tuple[float, float, float, float] | None = None
         self.figure.sigFitChanged.connect(self._fold_timer.start)
@@ -245,6 +248,49 @@ class BasePanel(QWidget):
         ``selection``: a point, cell or time step, the topic's default when None)."""
         self.equations.show_board(state, result, selection)
 
+    # -- driven without the controls (presenter mode's clicker keys) --------------------
+    def step_forward(self) -> None:
+        """What Step does: the shown timeline's Step forward (a recorded step, or a new one
+        from the newest), else the shown playback's Step."""
+        timeline, playback = self._shown(self._timelines), self._shown(self._playbacks)
+        if timeline is not None:
+            timeline.step_forward()
+        elif playback is not None:
+            playback.step_button.click()
+
+    def step_back(self) -> None:
+        """The shown timeline's Step back (nothing where the panel has no timeline)."""
+        timeline = self._shown(self._timelines)
+        if timeline is not None:
+            timeline.step_back()
+
+    def reset_run(self) -> None:
+        """The shown playback's Reset."""
+        playback = self._shown(self._playbacks)
+        if playback is not None:
+            playback.reset_button.click()
+
+    def toggle_play(self) -> None:
+        """The shown playback's Play, or Pause while it plays."""
+        playback = self._shown(self._playbacks)
+        if playback is not None:
+            playback.play_button.toggle()
+
+    def present(self, on: bool, *, controls: bool = False) -> None:
+        """Presenter mode (``on``): the figure, whiteboard and messages only, the control
+        column too with ``controls``; off: the panel as it was, folded as its size needs."""
+        self.presenting = on
+        column = self.controls_scroll
+        column.setVisible(controls if on else not column.folded)
+        column.toggle.setVisible(not on)
+        self.explanation_area.setVisible(bool(self.explanation) and not on)
+        if not on:
+            self._fold_anew()
+
+    def _shown(self, widgets: Sequence[Any]) -> Any:
+        # the one the panel's mode shows (None: none), even while the column is hidden
+        return next((w for w in widgets if w.isVisibleTo(self.controls_scroll)), None)
+
     # -- never stale -------------------------------------------------------------------
     def transient(self, item: QGraphicsItem) -> QGraphicsItem:
         """Register ``item`` as describing what is under the mouse (a hover tooltip): it
@@ -311,6 +357,7 @@ class BasePanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop playing and drawing, cancel the job and wait for its thread."""
+        self.sigShutdown.emit()
         for p in self._playbacks:
             p.pause()
         self._draw_timer.stop()
@@ -340,6 +387,8 @@ class BasePanel(QWidget):
         """Fold the column and the explanation if the figure needs their room to be drawn
         at a readable scale (``widgets.column.fold_wanted``); unfold them when it no longer
         does. A user's click on the column's toggle wins until the next resize."""
+        if self.presenting:
+            return
         column, explanation = self.controls_scroll, self.explanation_area
         if not (column.folded or explanation.folded):
             figure = self.figure

@@ -1,0 +1,265 @@
+"""Presenter mode (issue #20): every clicker key on a real panel, the pen in data
+coordinates, the laser, blank screens, the second screen's placement, strokes in sessions."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor
+
+from prmlab.gui.panels import PANELS
+from prmlab.gui.presenter import mode
+from prmlab.gui.presenter.ink import PEN_COLOURS, Ink, Stroke
+from prmlab.gui.presenter.keys import KEY_ACTIONS, action_for
+from prmlab.gui.presenter.overlay import plot_views
+from prmlab.gui.presenter.placement import presenter_screen, projector_point_size
+from prmlab.lab.session import Session, SessionError, load_session, save_session
+
+K = Qt.Key
+NONE = Qt.KeyboardModifier.NoModifier
+
+
+# -- pure parts ---------------------------------------------------------------------------
+def test_every_clicker_key_has_its_action():
+    expected = {
+        "step": (K.Key_PageDown, K.Key_Right, K.Key_Space, K.Key_Return, K.Key_Enter),
+        "back": (K.Key_PageUp, K.Key_Left, K.Key_Backspace),
+        "black": (K.Key_B, K.Key_Period),
+        "white": (K.Key_W, K.Key_Comma),
+        "reset": (K.Key_Home,),
+        "play": (K.Key_P,),
+        "leave": (K.Key_Escape,),
+    }
+    for action, keys in expected.items():
+        for key in keys:
+            assert action_for(key, NONE) == action, key
+    assert action_for(K.Key_3, NONE) == "panel:2"
+    assert action_for(K.Key_3, Qt.KeyboardModifier.KeypadModifier) == "panel:2"
+    assert action_for(K.Key_S, Qt.KeyboardModifier.ControlModifier) is None  # Ctrl+S saves
+    assert action_for(K.Key_Q, NONE) is None
+    assert len(set(KEY_ACTIONS)) == len(KEY_ACTIONS)
+
+
+def test_the_presenter_view_goes_to_the_largest_other_screen():
+    laptop, projector, small = (0, 0, 1280, 800), (1280, 0, 1920, 1080), (0, 800, 800, 600)
+    assert presenter_screen([laptop], 0, other=True) == 0  # one screen: stays
+    assert presenter_screen([laptop, projector], 0, other=False) == 0
+    assert presenter_screen([laptop, projector], 0, other=True) == 1
+    assert presenter_screen([projector, laptop], 1, other=True) == 0
+    assert presenter_screen([laptop, small, projector], 0, other=True) == 2
+    with pytest.raises(ValueError, match="laptop must index one of the 2 screens, got 5"):
+        presenter_screen([laptop, projector], 5, other=True)
+
+
+def test_projector_fonts_grow_with_the_screen_never_below_the_users():
+    assert projector_point_size(1024, 768, 11) == 15
+    assert projector_point_size(1920, 1080, 11) == 21
+    assert projector_point_size(1024, 768, 18) == 18
+
+
+def test_ink_tree_round_trip_and_damage(tmp_path):
+    ink = Ink(strokes={"svm": [Stroke(1, 2, [[0.0, 1.0], [2.0, 3.0]])]}, colour=2, laser=True)
+    path = save_session(tmp_path / "s.prmlab", Session(extras={"presenter": ink.to_tree()}))
+    back = Ink.from_tree(load_session(path).extras["presenter"])
+    (stroke,) = back.strokes["svm"]
+    assert (stroke.plot, stroke.colour, back.colour, back.laser, back.pen) == (1, 2, 2, True, False)
+    np.testing.assert_array_equal(stroke.points, [[0.0, 1.0], [2.0, 3.0]])
+    with pytest.raises(SessionError, match="colour must be 0 … 4, got 9"):
+        Ink.from_tree({"version": 1, "strokes": {"svm": [{"plot": 0, "colour": 9, "points": []}]}})
+    with pytest.raises(SessionError, match="newer prmlab"):
+        Ink.from_tree({"version": 99})
+    assert load_session(save_session(tmp_path / "old.prmlab", Session())).extras == {}
+
+
+# -- the window ---------------------------------------------------------------------------
+@pytest.fixture
+def presenting(main_window, qtbot, wait_idle):
+    """The main window in presenter mode (entered with F5) on the SVM demo."""
+    panel = main_window.show_panel("svm")
+    panel.load_demo()
+    wait_idle(panel)
+    qtbot.keyClick(panel.figure, K.Key_F5)
+    assert main_window.presenter.active
+    return main_window, panel
+
+
+def press(qtbot, panel, key):
+    qtbot.keyClick(panel.figure, key)
+
+
+def test_f5_fills_the_screen_and_esc_leaves(presenting, qtbot):
+    window, panel = presenting
+    font = window.presenter._look[0]
+    assert window.isFullScreen()
+    for hidden in (window.menuBar(), window.statusBar(), window.tabs.tabBar()):
+        assert not hidden.isVisible()
+    assert not panel.controls_scroll.isVisible() and not panel.explanation_area.isVisible()
+    assert panel.figure.isVisible() and panel.equations.isVisible()
+    assert window.font_size >= font
+    press(qtbot, panel, K.Key_C)  # the controls come back, and go again
+    assert panel.controls_scroll.isVisible()
+    press(qtbot, panel, K.Key_C)
+    assert not panel.controls_scroll.isVisible()
+    release = threading.Event()
+
+    def long_job():  # Esc leaves the mode; it does not cancel this
+        while not release.wait(0.01):
+            yield None
+
+    panel.job.run(long_job, on_done=lambda _: None)
+    press(qtbot, panel, K.Key_Escape)
+    assert panel.job.running
+    release.set()
+    qtbot.waitUntil(lambda: not panel.job.running)
+    assert not window.presenter.active and window.menuBar().isVisible()
+    assert not window.isFullScreen() and window.font_size == font
+    column = panel.controls_scroll  # shown, or folded as the window's size needs
+    assert panel.explanation_area.isVisible() and column.toggle.isVisible()
+    qtbot.waitUntil(lambda: column.isVisible() != column.folded)
+
+
+def test_clicker_steps_back_and_forth_resets_and_plays(presenting, qtbot, wait_idle):
+    window, panel = presenting
+    press(qtbot, panel, K.Key_Home)
+    wait_idle(panel)
+    start = panel.timeline.position()
+    for n, key in enumerate((K.Key_PageDown, K.Key_Right, K.Key_Space, K.Key_Return), 1):
+        press(qtbot, panel, key)
+        wait_idle(panel)
+        assert panel.timeline.position() == start + n, key
+    for n, key in enumerate((K.Key_PageUp, K.Key_Left, K.Key_Backspace), 1):
+        press(qtbot, panel, key)
+        wait_idle(panel)
+        assert panel.timeline.position() == start + 4 - n, key
+    press(qtbot, panel, K.Key_P)
+    assert panel.playback.playing
+    press(qtbot, panel, K.Key_P)
+    assert not panel.playback.playing
+    wait_idle(panel)
+    press(qtbot, panel, K.Key_Home)
+    wait_idle(panel)
+    assert panel.timeline.position() == start
+
+
+def test_blank_screens_and_any_key_returns(presenting, qtbot, wait_idle):
+    window, panel = presenting
+    blank = window.presenter.blank
+    for key, colour in (
+        (K.Key_B, "#000000"),
+        (K.Key_Period, "#000000"),
+        (K.Key_W, "#ffffff"),
+        (K.Key_Comma, "#ffffff"),
+    ):
+        press(qtbot, panel, key)
+        assert blank.isVisible() and blank.colour == colour
+        assert blank.geometry() == window.rect()
+        position = panel.timeline.position()
+        press(qtbot, panel, K.Key_PageUp)  # returns only: no step back
+        assert not blank.isVisible() and panel.timeline.position() == position
+
+
+def test_digit_keys_switch_panels(presenting, qtbot, wait_idle):
+    window, panel = presenting
+    names = list(PANELS)
+    press(qtbot, panel, K.Key_2)
+    assert window.current_panel().name == names[1]
+    second = window.current_panel()
+    assert not second.controls_scroll.isVisible() and second.presenting
+    assert not panel.presenting  # the first is back as it was
+    qtbot.keyClick(second.figure, K.Key_1)
+    assert window.current_panel() is panel and panel.presenting
+    wait_idle(second)
+
+
+def drag(qtbot, overlay, points):
+    qtbot.mousePress(overlay, Qt.MouseButton.LeftButton, pos=points[0])
+    for p in points[1:]:
+        qtbot.mouseMove(overlay, p)
+    qtbot.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=points[-1])
+
+
+def widget_point(panel, view, x, y) -> QPoint:
+    return panel.figure.mapFromScene(view.mapViewToScene(QPointF(x, y)))
+
+
+def test_pen_strokes_stay_on_the_data_when_the_view_pans(presenting, qtbot):
+    window, panel = presenting
+    presenter = window.presenter
+    press(qtbot, panel, K.Key_D)
+    overlay = presenter.overlays["svm"]
+    assert overlay.pen_on
+    view = plot_views(panel.figure)[0]
+    (x0, x1), (y0, y1) = view.viewRange()
+    xs = np.linspace(x0 + 0.3 * (x1 - x0), x0 + 0.7 * (x1 - x0), 6)
+    ym = (y0 + y1) / 2
+    drag(qtbot, overlay, [widget_point(panel, view, x, ym) for x in xs])
+    (stroke,) = presenter.ink.strokes["svm"]
+    assert stroke.plot == 0 and stroke.colour == 0
+    np.testing.assert_allclose(stroke.points[:, 0], xs, atol=(x1 - x0) / 100)
+    view.translateBy(x=0.2 * (x1 - x0))  # pan: the stroke moves with the data
+    qtbot.wait(50)
+    middle = widget_point(panel, view, xs[3], ym)
+    image = panel.figure.grab().toImage()  # what a recording grabs
+    assert image.pixelColor(middle) == QColor(PEN_COLOURS[0])
+    press(qtbot, panel, K.Key_K)  # next colour, a second stroke, undo, clear
+    drag(qtbot, overlay, [widget_point(panel, view, x, ym + 0.1 * (y1 - y0)) for x in xs])
+    assert [s.colour for s in presenter.ink.strokes["svm"]] == [0, 1]
+    press(qtbot, panel, K.Key_U)
+    assert len(presenter.ink.strokes["svm"]) == 1
+    press(qtbot, panel, K.Key_E)
+    assert not presenter.ink.strokes.get("svm")
+    press(qtbot, panel, K.Key_D)
+    assert not overlay.pen_on
+
+
+def test_laser_follows_the_mouse(presenting, qtbot):
+    window, panel = presenting
+    press(qtbot, panel, K.Key_L)
+    overlay = window.presenter.overlays["svm"]
+    assert overlay.laser_on
+    qtbot.mouseMove(panel.figure.viewport(), QPoint(200, 150))
+    qtbot.waitUntil(lambda: overlay.laser_at is not None)
+    assert overlay.laser_at.toPoint() == QPoint(200, 150)
+    press(qtbot, panel, K.Key_L)
+    assert not overlay.laser_on
+
+
+def test_strokes_and_switches_are_saved_in_the_session(presenting, qtbot, tmp_path):
+    window, panel = presenting
+    presenter = window.presenter
+    stroke = Stroke(0, 1, [[0.0, 0.0], [1.0, 1.0]])
+    presenter.ink.strokes["svm"] = [stroke]
+    press(qtbot, panel, K.Key_L)
+    path = window.sessions.save(tmp_path / "talk.prmlab")
+    presenter.ink = Ink()
+    assert window.sessions.open(path)
+    (back,) = presenter.ink.strokes["svm"]
+    np.testing.assert_array_equal(back.points, stroke.points)
+    assert presenter.ink.laser and presenter.overlays["svm"].laser_on
+    # a damaged tree is refused and changes nothing
+    session = load_session(path)
+    session.extras["presenter"]["strokes"]["svm"][0]["plot"] = -1
+    bad = save_session(tmp_path / "bad.prmlab", session)
+    assert not window.sessions.open(bad)
+    assert "pen strokes are damaged" in window.current_panel().messages.text()
+    assert len(presenter.ink.strokes["svm"]) == 1
+
+
+def test_presenter_view_on_the_other_screen_keeps_the_controls(main_window, qtbot, monkeypatch):
+    window = main_window
+    screen = window.screen()
+    monkeypatch.setattr(mode, "screens", lambda: [screen, screen])
+    presenter = window.presenter
+    presenter._screens_changed()
+    assert presenter.other_screen_action.isEnabled()
+    presenter.other_screen_action.setChecked(True)
+    panel = window.show_panel("svm")
+    qtbot.keyClick(panel.figure, K.Key_F5)
+    assert presenter.view is not None and panel.view_area.window() is presenter.view
+    assert panel.controls_scroll.isVisible() and not window.isFullScreen()
+    qtbot.keyClick(panel.figure, K.Key_Escape)
+    assert not presenter.active and panel.view_area.window() is window
+    assert panel.figure.isVisible()
