@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.linalg
 from sklearn import discriminant_analysis as da
 from sklearn import linear_model as sk
 from sklearn import naive_bayes as nb
@@ -189,6 +190,21 @@ def test_qda_matches_scikit_learn(n_classes: int) -> None:
     np.testing.assert_allclose(ours.covariances_, ref.covariance_, atol=1e-12)
     np.testing.assert_allclose(ours.decision_function(X), ref.decision_function(X), atol=1e-9)
     assert (ours.predict(X) == ref.predict(X)).all()
+
+
+@pytest.mark.parametrize("d", [2, 12])
+def test_qda_on_few_features_skips_lapacks_triangular_solve(monkeypatch, d: int) -> None:
+    # a tiny model's solve by LAPACK cost more than its whole fit; the answer is the same
+    X, y = _blobs(2, n=16 * d, d=d, seed=10)
+    reference = GaussianDiscriminant(shared_covariance=False).fit(X, y).predict_proba(X)
+    calls = []
+    solve = scipy.linalg.solve_triangular
+    monkeypatch.setattr(
+        scipy.linalg, "solve_triangular", lambda *a, **k: calls.append(1) or solve(*a, **k)
+    )
+    proba = GaussianDiscriminant(shared_covariance=False).fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(proba, reference, rtol=1e-13, atol=1e-15)
+    assert bool(calls) == (d > 8)
 
 
 def test_lda_on_large_data_matches_the_direct_estimates() -> None:
