@@ -42,22 +42,27 @@ EXPLANATION = (
 
 @dataclass(frozen=True, eq=False)
 class _Frame:
-    """What the Job hands back: the experiment advanced and the contours it needs."""
+    """What the Job hands back: the experiment advanced and the contours it needs; ``side``:
+    whether the side plots' data (log-likelihood contours, learning curve) were made too."""
 
     experiment: lab.Experiment
     lines: dict[str, list[np.ndarray]]
+    side: bool
 
 
-def _computed(exp: lab.Experiment) -> _Frame:
-    """Runs in the Job's thread: the State's Result and its contour lines."""
+def _computed(exp: lab.Experiment, side: bool) -> _Frame:
+    """Runs in the Job's thread: the State's Result and its contour lines, with ``side``
+    the side plots' too (a drag's refits leave them out: they cost more than the fit)."""
     result = exp.show()
     lines: dict[str, list[np.ndarray]] = {}
-    if isinstance(result, lab.LogisticResult):
+    if isinstance(result, lab.LogisticResult) and side:
         run = result.run
         lines = {"loglik": contour_lines(run.surface, run.levels, run.w_extent)}
     elif isinstance(result, lab.GenerativeResult):
         lines = {"bounds": [contour_lines(p, (0.5,), result.extent)[0] for p in result.probability]}
-    return _Frame(exp, lines)
+        if side:
+            _ = result.curve_n  # the learning curve: computed here, not on the GUI thread
+    return _Frame(exp, lines, side)
 
 
 class LinearPanel(LinearControls, BasePanel):
@@ -74,8 +79,6 @@ class LinearPanel(LinearControls, BasePanel):
         self._dataset: Dataset | None = None
         self._waiting: lab.State | None = None  # the newest State while a fit runs
         self._frame: _Frame | None = None  # the last drawn, for the side plots after a drag
-        # the whiteboard's equations pane (prmlab.gui.widgets.equations) hooks in here
-        self.whiteboard = None
         self.build_controls(self.make_param_form)
         self.data_view = DataView(self.figure)
         self.side = SideView(self.figure)
@@ -164,7 +167,10 @@ class LinearPanel(LinearControls, BasePanel):
     def _fit(self, state: lab.State) -> None:
         self._waiting = None
         exp = self.experiment.moved_to(state)
-        self.job.run(_computed, exp, on_done=self._done, on_error=self._failed, label="Fitting")
+        side = not self.editor.gesture_active
+        self.job.run(
+            _computed, exp, side, on_done=self._done, on_error=self._failed, label="Fitting"
+        )
 
     def _run_waiting(self) -> None:
         if self._waiting is not None:
@@ -181,6 +187,7 @@ class LinearPanel(LinearControls, BasePanel):
         if not self.editor.gesture_active:
             self._draw_side()
         self.show_numbers(exp.state, self.result)
+        self.show_whiteboard(exp.state, self.result)
         last = exp.last_position()
         self.timeline.set_positions(range(last + 1), self.state.position)
         if self.playback.playing and exp.finished:
@@ -188,9 +195,16 @@ class LinearPanel(LinearControls, BasePanel):
 
     def _draw_side(self) -> None:
         """The side plots: rescaled and repainted, a third of a redraw, so not while a
-        point is dragged; the drag's end draws them."""
-        if self._frame is not None and self.result is not None:
+        point is dragged; the drag's end draws them (after a refit that makes their data,
+        if the last fit was a drag's)."""
+        if self._frame is None or self.result is None:
+            return
+        if self._frame.side:
             self.side.draw(self.result, self._frame.lines)
+        elif self.job.running:
+            self._waiting = self._waiting or self.state
+        else:
+            self._fit(self.state)
 
     def _failed(self, message: str) -> None:
         self.playback.pause()
