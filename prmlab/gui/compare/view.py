@@ -110,6 +110,7 @@ class CompareView(QWidget):
         panel.body.insertWidget(1, self)
         for side, p in enumerate(self.panels):
             p.sigRunFinished.connect(lambda side=side: self._side_changed(side))
+        panel.sigShutdown.connect(self.close_comparison)  # the window closes: stop both
         self._link_ranges()
         self.show_comparison(comparison)
 
