@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
@@ -14,6 +15,7 @@ from prmlab.gui.panels import PANELS
 from prmlab.gui.presenter import mode
 from prmlab.gui.presenter.ink import PEN_COLOURS, Ink, Stroke
 from prmlab.gui.presenter.keys import KEY_ACTIONS, action_for
+from prmlab.gui.presenter.lines import line_factor
 from prmlab.gui.presenter.overlay import plot_views
 from prmlab.gui.presenter.placement import presenter_screen, projector_point_size
 from prmlab.lab.session import Session, SessionError, load_session, save_session
@@ -86,6 +88,13 @@ def presenting(main_window, qtbot, wait_idle):
     return main_window, panel
 
 
+def curve_width(panel) -> float:
+    """The width of the SVM's dual-objective curve (its second plot's first curve)."""
+    view = plot_views(panel.figure)[1]
+    curve = next(i for i in view.addedItems if isinstance(i, pg.PlotDataItem))
+    return curve.curve.opts["pen"].widthF()
+
+
 def press(qtbot, panel, key):
     qtbot.keyClick(panel.figure, key)
 
@@ -93,12 +102,16 @@ def press(qtbot, panel, key):
 def test_f5_fills_the_screen_and_esc_leaves(presenting, qtbot):
     window, panel = presenting
     font = window.presenter._look[0]
+    window.presenter.leave()
+    width = curve_width(panel)
+    window.presenter.enter()
     assert window.isFullScreen()
     for hidden in (window.menuBar(), window.statusBar(), window.tabs.tabBar()):
         assert not hidden.isVisible()
     assert not panel.controls_scroll.isVisible() and not panel.explanation_area.isVisible()
     assert panel.figure.isVisible() and panel.equations.isVisible()
     assert window.font_size >= font
+    assert curve_width(panel) == pytest.approx(width * line_factor(window.font_size))
     press(qtbot, panel, K.Key_C)  # the controls come back, and go again
     assert panel.controls_scroll.isVisible()
     press(qtbot, panel, K.Key_C)
@@ -119,6 +132,7 @@ def test_f5_fills_the_screen_and_esc_leaves(presenting, qtbot):
     column = panel.controls_scroll  # shown, or folded as the window's size needs
     assert panel.explanation_area.isVisible() and column.toggle.isVisible()
     qtbot.waitUntil(lambda: column.isVisible() != column.folded)
+    assert curve_width(panel) == width
 
 
 def test_clicker_steps_back_and_forth_resets_and_plays(presenting, qtbot, wait_idle):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from prmlab.gui.panels import PANELS
 from prmlab.gui.presenter.ink import PEN_COLOURS, SESSION_KEY, Ink, Stroke
 from prmlab.gui.presenter.keys import KEY_HELP, action_for
+from prmlab.gui.presenter.lines import line_factor, widen_lines
 from prmlab.gui.presenter.overlay import InkOverlay
 from prmlab.gui.presenter.placement import presenter_screen, projector_point_size
 from prmlab.gui.sessions import SessionExtra
@@ -93,6 +94,7 @@ class Presenter(QObject):
         self.panel: BasePanel | None = None  # the panel presented
         self.overlays: dict[str, InkOverlay] = {}
         self._look: tuple[int, Qt.WindowState] | None = None  # font size, window state
+        self._narrow = lambda: None  # puts the presented figure's lines back
         window.sessions.add_extra(SESSION_KEY, SessionExtra(self._saved_ink, self._check_ink))
         window.tabs.currentChanged.connect(self._panel_changed)
 
@@ -176,9 +178,9 @@ class Presenter(QObject):
             self.view.area.addWidget(panel.view_area)
             panel.view_area.show()
         panel.present(True, controls=self.view is not None or self.controls_shown)
-        overlay = self.overlay(panel)
-        overlay.set_pen(self.ink.pen)
-        overlay.set_laser(self.ink.laser)
+        self._narrow = widen_lines(panel.figure, line_factor(self.window.font_size))
+        self.overlay(panel)
+        self._present_switches()
 
     def _release(self) -> None:
         panel, self.panel = self.panel, None
@@ -188,6 +190,7 @@ class Presenter(QObject):
             panel.layout().addWidget(panel.view_area, 1)
             panel.view_area.show()  # a widget moved into a shown one stays hidden
         panel.present(False)
+        self._narrow()
         overlay = self.overlays[panel.name]
         overlay.set_pen(False)
         overlay.set_laser(False)
