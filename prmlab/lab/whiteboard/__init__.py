@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-TOPICS = ("gmm", "track", "svm", "inference")  # panel names (State.TOPIC) with a board
+# panel names (State.TOPIC) with a board
+TOPICS = ("gmm", "track", "svm", "inference", "pca", "hmm", "mcmc")
 
 
 @dataclass(frozen=True)

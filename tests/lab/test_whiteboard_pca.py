@@ -1,0 +1,62 @@
+"""The PCA whiteboard's live numbers against NumPy's SVD, scikit-learn's PCA and a direct
+NumPy computation of Tipping & Bishop's EM updates (PRML §12.2.2), and the engine's frames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.decomposition import PCA as SkPCA
+
+from prmlab.lab import pca
+from prmlab.lab.whiteboard import board_for
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    return pca.Experiment(pca.preset(pca.PRESETS[0], seed=1))
+
+
+def shown(board) -> dict:
+    return {eq.caption.split(" (")[0]: eq.values for eq in board.equations}
+
+
+def test_eigen_and_svd_numbers_match_numpy_and_sklearn(experiment):
+    result = experiment.run_to(0)
+    values = shown(board_for(experiment.state, result))
+    X = result.analysis.X
+    reference = SkPCA().fit(X)
+    eig = values["Its eigenvalues"]
+    np.testing.assert_allclose(eig["lam"], reference.explained_variance_, rtol=1e-10)
+    for u, v in zip(eig["U"].T, reference.components_, strict=True):
+        assert abs(abs(u @ v) - 1.0) < 1e-10  # the same axis, either sign
+    svd = values["The same axes by the SVD of the centred data"]
+    sv = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    np.testing.assert_allclose(svd["sv"], sv, rtol=1e-10)
+    np.testing.assert_allclose(svd["lam"], reference.explained_variance_, rtol=1e-10)
+
+
+def tipping_bishop_step(X: np.ndarray, W: np.ndarray, s2: float) -> tuple[np.ndarray, float]:
+    """PRML (12.58)-(12.59) (the compact form through S with N), written independently."""
+    Xc = X - X.mean(axis=0)
+    S = Xc.T @ Xc / len(X)
+    Minv = np.linalg.inv(W.T @ W + s2 * np.eye(W.shape[1]))
+    W_new = S @ W @ np.linalg.inv(s2 * np.eye(W.shape[1]) + Minv @ W.T @ S @ W)
+    s2_new = np.trace(S - S @ W @ Minv @ W_new.T) / X.shape[1]
+    return W_new, float(s2_new)
+
+
+@pytest.mark.parametrize("t", [0, 1, 3])
+def test_ppca_em_numbers_match_tipping_bishop_and_the_engine(experiment, t):
+    result = experiment.run_to(t)
+    a = result.analysis
+    values = shown(board_for(experiment.state, result, 4))
+    old = a.frames[max(t, 1) - 1]
+    W_ref, s2_ref = tipping_bishop_step(a.X, old.W, old.sigma2)
+    np.testing.assert_allclose(values["M step: the new W"]["W"], W_ref, atol=1e-10)
+    np.testing.assert_allclose(values["M step: the new noise variance"]["s2"], s2_ref, rtol=1e-9)
+    np.testing.assert_allclose(values["M step: the new W"]["W"], a.frames[max(t, 1)].W, atol=1e-9)
+    M = old.W.T @ old.W + old.sigma2 * np.eye(old.W.shape[1])
+    Ez = np.linalg.solve(M, old.W.T @ (a.X[4] - a.X.mean(axis=0)))
+    e_step = values["E step from the old W and σ²"]
+    np.testing.assert_allclose(e_step["Ez"], Ez, atol=1e-12)
+    np.testing.assert_allclose(e_step["M"], M, atol=1e-12)
