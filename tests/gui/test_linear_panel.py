@@ -193,3 +193,29 @@ def test_edits_during_a_fit_draw_each_fit_that_ends(qtbot, panel, wait_idle):
     wait_idle(panel)
     assert drawn[0] == len(X) + 1 and drawn[-1] == len(X) + 3 and len(drawn) == 2
     assert len(panel.result.fitted) == len(X) + 3 and len(panel.state.X) == len(X) + 3
+
+
+@pytest.mark.parametrize("mode", ["logistic", "generative"])
+def test_a_drags_refits_leave_the_side_plots_to_its_end(qtbot, panel, wait_idle, mode):
+    # the log-likelihood surface and the learning curve cost more than the fit: a drag's
+    # refits skip them (the side plots are not redrawn while dragging); its end makes them
+    choose_mode(qtbot, panel, wait_idle, mode)
+    drawn = []
+    panel.side.draw = lambda result, lines: drawn.append((result, lines))
+    X = panel.state.X
+    vp = panel.figure.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, *X[0]))
+    qtbot.mouseMove(vp, pos=to_widget(panel, X[0, 0], X[0, 1] - 0.5))
+    wait_idle(panel, timeout=240_000)
+    assert panel.editor.gesture_active and not panel._frame.side and not drawn
+    assert "_contours" not in vars(getattr(panel.result, "run", panel.result))
+    assert "_curve" not in vars(panel.result)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=to_widget(panel, X[0, 0], X[0, 1] - 1))
+    wait_idle(panel, timeout=240_000)
+    result, lines = drawn[-1]
+    assert panel._frame.side and result is panel.result
+    np.testing.assert_allclose(panel.state.X[0], [X[0, 0], X[0, 1] - 1], atol=0.05)
+    if mode == "logistic":
+        assert lines["loglik"] and result.run.surface.shape == (60, 60)
+    else:
+        assert "_curve" in vars(result) and result.curve_accuracy.shape[1] == 4

@@ -125,6 +125,19 @@ def test_logistic_steps_are_newtons_and_end_at_the_engines_fit():
     assert exp.reset().position == 0 and exp.run_to(2).position == 2
 
 
+def test_the_loglik_surface_is_made_when_asked_and_is_the_log_likelihood_over_w():
+    state = linear.demo("logistic").replace(C=1.0)
+    run = linear.Experiment(state).run_to_end().run
+    assert "_contours" not in vars(run)  # a drag's refits never pay for it
+    a, b, c, d = run.w_extent
+    w1, w2 = np.linspace(a, b, 60)[17], np.linspace(c, d, 60)[41]
+    s = state.X @ [w1, w2] + run.intercepts[-1]
+    t = state.labels == 1
+    ll = np.sum(np.where(t, -np.log1p(np.exp(-s)), -np.log1p(np.exp(s))))
+    assert run.surface[41, 17] == pytest.approx(ll, rel=1e-12)
+    assert len(run.levels) == 8 and max(run.levels) < run.surface.max()
+
+
 def test_generative_mode_trains_on_the_first_n_and_steps_n():
     state = linear.demo("generative")
     exp = linear.Experiment(state)
@@ -135,7 +148,9 @@ def test_generative_mode_trains_on_the_first_n_and_steps_n():
     np.testing.assert_allclose(result.shared, lda.covariances_[0])
     assert result.tested and result.accuracy.shape == (4,) and np.all(result.accuracy <= 1)
     assert result.probability.shape == (4, 100, 100)
+    assert "_curve" not in vars(result)  # made when first asked for, then kept
     assert result.curve_accuracy.shape == (len(result.curve_n), 4)
+    assert exp.moved_to(state.replace(n_train=n + 1)).show().curve_n is result.curve_n
     exp.step()
     assert exp.state.n_train == n + linear.N_STEP
 

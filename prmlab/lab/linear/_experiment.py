@@ -103,7 +103,7 @@ class Experiment:
         elif mode == "regression":
             self.result = regression(self.state)
         else:
-            self.result = generative(self.state, self._learning_curve())
+            self.result = generative(self.state, self._learning_curve)
         shown = getattr(self.result, "position", 0)
         self.state = self.state.replace(position=shown)
         return self.result

@@ -6,7 +6,9 @@ accuracy of each as N grows."""
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -25,8 +27,10 @@ class GenerativeResult:
     GRID)`` p(class 1 | x) of model ``MODELS[m]`` over ``extent`` (NaN if it could not be
     fitted); the class Gaussians ``means (2, 2)``, ``covariances (2, 2, 2)`` (separate) and
     ``shared (2, 2)``; naive Bayes' ``nb_variances (2, 2)``; ``accuracy (4,)`` on the points
-    after the first ``n_train`` (``tested`` False: none left, training accuracy); the learning
-    curve ``curve_n (m,)``, ``curve_accuracy (m, 4)``; ``notes``."""
+    after the first ``n_train`` (``tested`` False: none left, training accuracy); ``notes``.
+    The learning curve ``curve_n (m,)``, ``curve_accuracy (m, 4)`` comes from ``curve_source``
+    when first asked for: it fits four models per N, more than the result itself, and a
+    drag's refits do not draw it."""
 
     n_train: int
     extent: tuple[float, float, float, float]
@@ -37,9 +41,20 @@ class GenerativeResult:
     nb_variances: np.ndarray
     accuracy: np.ndarray
     tested: bool
-    curve_n: np.ndarray
-    curve_accuracy: np.ndarray
+    curve_source: Callable[[], tuple[np.ndarray, np.ndarray]]
     notes: tuple[str, ...] = ()
+
+    @cached_property
+    def _curve(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.curve_source()
+
+    @property
+    def curve_n(self) -> np.ndarray:
+        return self._curve[0]
+
+    @property
+    def curve_accuracy(self) -> np.ndarray:
+        return self._curve[1]
 
 
 def smallest_n(labels: np.ndarray) -> int | None:
@@ -82,11 +97,12 @@ def _accuracy(models: list, X: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def generative(
-    state: State, curve: tuple[np.ndarray, np.ndarray] | None = None
+    state: State, curve: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
 ) -> GenerativeResult:
     """The four classifiers on the first N points of ``state`` (N = ``n_train``, at least
-    the smallest that holds enough of each class), tested on the rest; ``curve``: the
-    ``learning_curve`` of the same points, if already computed (it does not depend on N)."""
+    the smallest that holds enough of each class), tested on the rest; ``curve``: what gives
+    the ``learning_curve`` of the same points (it does not depend on N; one that keeps it
+    saves the refits), ``learning_curve(state)`` if None."""
     n = check_generative(state)
     X, y = state.X, state.labels
     models = _fitted(X[:n], y[:n], state.C)
@@ -95,7 +111,6 @@ def generative(
     extent = extent_of(X, pad=0.6)
     grid = grid_points(extent)
     probability = np.stack([m.predict_proba(grid)[:, 1].reshape(GRID, GRID) for m in models])
-    curve_n, curve = learning_curve(state) if curve is None else curve
     lda, qda, nb = models[0], models[1], models[2]
     notes = () if tested else ("All points train: the accuracies are on the training points.",)
     return GenerativeResult(
@@ -108,8 +123,7 @@ def generative(
         nb_variances=np.array(nb.var_, float),
         accuracy=_accuracy(models, Xt, yt),
         tested=tested,
-        curve_n=curve_n,
-        curve_accuracy=curve,
+        curve_source=curve or (lambda: learning_curve(state)),
         notes=notes,
     )
 
