@@ -23,13 +23,13 @@ def test_fresh_times_each_workload_in_a_child_with_the_same_fields(capsys):
     assert row["prmlab_s"] > 0 and row["reference_s"] > 0 and row["ratio_1thread"] is None
 
 
-def test_the_ui_table_has_every_panels_stall_and_the_svm_and_pca_drags():
+def test_the_ui_table_has_every_panels_stall_and_the_svm_pca_and_linear_drags():
     from prmlab.bench.ui import ui_workloads
     from prmlab.gui.panels import PANELS
 
     rows = {w.name: w for w in ui_workloads()}
     assert {f"ui-stall:{name}" for name in PANELS} <= rows.keys()
-    for name in ("svm", "pca"):
+    for name in ("svm", "pca", "linear"):
         drag = rows[f"ui-drag:{name}"]
         assert (drag.panel, drag.unit, drag.goal, drag.higher_is_better) == (
             name,

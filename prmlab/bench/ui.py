@@ -144,6 +144,20 @@ def _demo_loaded(panel, quick: bool) -> None:
     wait_until_idle(panel, _timeout(quick), settle_s=SETTLE_S)
 
 
+def _linear_2000_points(panel, quick: bool) -> None:
+    """The linear panel's logistic mode on 2,000 points of two blobs (issue #18's drag)."""
+    import numpy as np
+
+    from prmlab.gui.app import wait_until_idle
+    from prmlab.lab import linear
+
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 2000)
+    X = np.where(labels[:, None] == 1, 1.0, -1.0) * [1.0, 0.5] + rng.normal(0, 0.8, (2000, 2))
+    panel.show_state(linear.demo("logistic").replace(X=X, labels=labels, C=1.0, position=0))
+    wait_until_idle(panel, _timeout(quick), settle_s=SETTLE_S)
+
+
 @dataclass(frozen=True)
 class UiWorkload:
     name: str
@@ -172,10 +186,14 @@ def ui_workloads() -> list[UiWorkload]:
     rows = [
         UiWorkload(f"ui-stall:{name}", name, max_stall_ms, "ms", STALL_GOAL_MS) for name in PANELS
     ]
-    for name in ("svm", "pca"):
+    for name, prepare in (
+        ("svm", _demo_loaded),
+        ("pca", _demo_loaded),
+        ("linear", _linear_2000_points),
+    ):
         rows.append(
             UiWorkload(
-                f"ui-drag:{name}", name, drag_rate, "refits/s", DRAG_GOAL_PER_S, True, _demo_loaded
+                f"ui-drag:{name}", name, drag_rate, "refits/s", DRAG_GOAL_PER_S, True, prepare
             )
         )
     return rows
