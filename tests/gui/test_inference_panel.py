@@ -185,3 +185,33 @@ def test_every_modes_board_typesets_and_follows_the_step(qtbot, panel, wait_idle
             assert layout.layout(template, shapes).viewbox[2] > 0
     click(qtbot, panel, wait_idle, panel.playback.step_button)
     assert panel.equations.board.title == f"Variational: update {panel.state.position}"
+
+
+def test_painting_the_clean_image_is_one_undoable_change(qtbot, panel, wait_idle):
+    from PySide6.QtCore import QPointF
+
+    choose_mode(panel, wait_idle, "denoise")
+    view = panel.views["denoise"]
+    plot = view.image_plots[0]
+    assert panel.state.image[1, 1] == 0  # the corner of "Shapes" is background
+
+    def at(row, col):
+        scene = plot.getViewBox().mapViewToScene(QPointF(col + 0.5, row + 0.5))
+        return panel.figure.mapFromScene(scene)
+
+    qtbot.mouseClick(panel.figure.viewport(), Qt.MouseButton.LeftButton, pos=at(1, 1))
+    wait_idle(panel)
+    assert panel.state.image_name == "Painted"
+    assert panel.state.image[0:3, 0:3].all() and panel.state.image.sum() > 0
+    assert panel.result.run.error.shape[1] == panel.state.sweeps + 1  # rerun on it
+    qtbot.mouseClick(
+        panel.figure.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ShiftModifier,
+        pos=at(1, 1),
+    )
+    wait_idle(panel)
+    assert not panel.state.image[0:3, 0:3].any()
+    panel.undo_stack.undo()
+    wait_idle(panel)
+    assert panel.state.image[0:3, 0:3].all()

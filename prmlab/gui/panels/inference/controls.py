@@ -149,6 +149,9 @@ class InferenceControls:
     def _build_denoise(self, form) -> None:
         self.image_box = _combo(lab.IMAGES)
         form.addRow("Image", self.image_box)
+        hint = QLabel("Paint on the clean image: left button 1, right button or Shift 0")
+        hint.setWordWrap(True)
+        form.addRow(hint)
 
     def _build_variational(self, form) -> None:
         note = QLabel("Mean field fits q(z) = q₁(z₁)q₂(z₂) by minimising KL(q‖p).")

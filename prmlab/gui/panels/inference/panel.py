@@ -134,6 +134,7 @@ class InferencePanel(InferenceControls, BasePanel):
             )
         )
         self.image_box.activated.connect(lambda _i: self._image(self.image_box.currentText()))
+        self.views["denoise"].clean.sigPainted.connect(self._painted)
         self.sigRunFinished.connect(self._run_waiting)
         self.playback.sigStep.connect(self.step)
         self.timeline.sigStepForward.connect(self.step)
@@ -225,6 +226,9 @@ class InferencePanel(InferenceControls, BasePanel):
     def _image(self, name: str) -> None:
         image = lab.builtin_image(name)
         self.change_state(self.state.replace(image_name=name, image=image), f"Image {name}")
+
+    def _painted(self, image: np.ndarray) -> None:
+        self.change_state(self.state.replace(image_name="Painted", image=image), "Paint")
 
     def set_mode(self, mode: str) -> None:
         """Show ``mode`` (one undo step) with the models the State holds, from its start."""

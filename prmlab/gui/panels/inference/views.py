@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
 
 from prmlab.gui.panels.inference.network import (
     GREY,
@@ -177,14 +178,51 @@ class BayesView:
         self.moral.plot.setTitle(f"Moral graph: {married} parent pair(s) married (dashed)")
 
 
+class PaintImage(pg.ImageItem):
+    """The clean image, painted with the mouse: the left button paints 1, the right button
+    or Shift paints 0, a 3 × 3 brush; ``sigPainted(image)`` at a click or a stroke's end
+    (one undoable change)."""
+
+    sigPainted = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__(axisOrder="row-major")
+        self._stroke: np.ndarray | None = None
+
+    def _paint(self, ev, start: bool) -> None:
+        if start or self._stroke is None:
+            self._stroke = np.array(self.image, dtype=np.int64)
+        erase = ev.button() == Qt.MouseButton.RightButton or bool(
+            ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        )
+        h, w = self._stroke.shape
+        row, col = int(ev.pos().y()), int(ev.pos().x())
+        self._stroke[max(0, row - 1) : min(h, row + 2), max(0, col - 1) : min(w, col + 2)] = (
+            0 if erase else 1
+        )
+        self.setImage(self._stroke.astype(float), autoLevels=False)
+
+    def mouseClickEvent(self, ev) -> None:
+        ev.accept()
+        self._paint(ev, start=True)
+        self.sigPainted.emit(self._stroke)
+
+    def mouseDragEvent(self, ev) -> None:
+        ev.accept()
+        self._paint(ev, start=ev.isStart())
+        if ev.isFinish():
+            self.sigPainted.emit(self._stroke)
+
+
 class DenoiseView:
     """The clean and noisy images, the three methods' p(x = 1), and error and energy per
     sweep."""
 
-    TITLES = ("Clean x", "Noisy y", "Loopy BP", "Mean field", "Gibbs p̂(x=1)")
+    TITLES = ("Clean x (paint)", "Noisy y", "Loopy BP", "Mean field", "Gibbs p̂(x=1)")
 
     def __init__(self) -> None:
-        self.image_plots, self.images = [], []
+        self.image_plots: list[pg.PlotItem] = []
+        self.images: list[pg.ImageItem] = []
         lut = colors.sequential_colormap().getLookupTable(nPts=256, alpha=False)
         for title in self.TITLES:
             plot = pg.PlotItem(title=title)
@@ -196,7 +234,7 @@ class DenoiseView:
             plot.setAspectLocked(True)
             plot.invertY(True)
             plot.setPreferredWidth(60)  # equal columns: the titles' widths do not count
-            image = pg.ImageItem(axisOrder="row-major")
+            image = PaintImage() if not self.images else pg.ImageItem(axisOrder="row-major")
             image.setLookupTable(lut)
             image.setLevels((0.0, 1.0))
             plot.addItem(image)
@@ -222,6 +260,7 @@ class DenoiseView:
         self.charts.layout.setColumnStretchFactor(0, 3)
         self.charts.layout.setColumnStretchFactor(1, 2)
         self.plots = (*self.image_plots, self.error, self.energy)
+        self.clean = self.images[0]
 
     def place(self, layout: pg.GraphicsLayout) -> None:
         for k, plot in enumerate(self.image_plots):
@@ -309,9 +348,9 @@ class VariationalView:
         set_legend_rows(
             self.legend,
             [
-                (self.p_lines[0], "p: 1σ, 2σ"),
-                (self.q_line, "mean field q, 2σ (KL(q‖p))"),
-                (self.moment_line, "moment match, 2σ (KL(p‖q))"),
+                (self.p_lines[0], "p: 1σ, 2σ (39, 86 %)"),
+                (self.q_line, "mean field q, 2σ: 86 % (KL(q‖p))"),
+                (self.moment_line, "moment match, 2σ: 86 % (KL(p‖q))"),
                 (self.path, "q's means per update"),
             ],
         )
