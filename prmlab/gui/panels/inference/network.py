@@ -34,6 +34,28 @@ def arrow_angle(direction: np.ndarray) -> float:
     return 180.0 - math.degrees(math.atan2(direction[1], direction[0]))
 
 
+def still_plot(title: str, *, picture: bool = False) -> pg.PlotItem:
+    """A plot the mouse does not pan or zoom (its ranges are set from the data, so a session
+    redraws the same pixels); a ``picture`` has no axes and square units."""
+    plot = pg.PlotItem(title=title)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(False, False)
+    plot.hideButtons()
+    if picture:
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.setAspectLocked(True)
+    return plot
+
+
+def marked_curve(plot: pg.PlotItem, colour: str, size: int = 5) -> pg.PlotDataItem:
+    """An empty curve in ``plot`` with a dot at each value."""
+    return plot.plot(
+        [], [], pen=line_pen(colour, 2.5), symbol="o", symbolSize=size, symbolBrush=colour,
+        symbolPen=None,
+    )  # fmt: skip
+
+
 class _Pool:
     """Plot items made on demand and kept: ``take(k)`` shows the first k, hides the rest."""
 
@@ -54,13 +76,7 @@ class NetworkPlot:
     """One plot of a graph; ``draw_*`` calls each replace what they drew before."""
 
     def __init__(self, title: str) -> None:
-        self.plot = plot = pg.PlotItem(title=title)
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(False, False)
-        plot.hideButtons()
-        plot.hideAxis("left")
-        plot.hideAxis("bottom")
-        plot.setAspectLocked(True)
+        self.plot = plot = still_plot(title, picture=True)
         self.edges = plot.plot([], [], pen=line_pen(GREY, 2.0), connect="pairs")
         self.dashed = plot.plot([], [], pen=line_pen(GREY, 2.0, dashed=True), connect="pairs")
         self.active = plot.plot([], [], pen=line_pen(HIGHLIGHT, 5.0), connect="pairs")

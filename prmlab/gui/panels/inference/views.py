@@ -15,7 +15,9 @@ from prmlab.gui.panels.inference.network import (
     HIGHLIGHT,
     NetworkPlot,
     line_pen,
+    marked_curve,
     message_places,
+    still_plot,
 )
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.ellipse import ellipse_xy
@@ -29,10 +31,7 @@ BELIEF_MAP = colors.diverging_colormap()
 
 
 def _chart(title: str, x_label: str, y_label: str) -> pg.PlotItem:
-    plot = pg.PlotItem(title=title)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(False, False)
-    plot.hideButtons()
+    plot = still_plot(title)
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
@@ -62,15 +61,7 @@ class GraphModeView:
         self.bars.addItem(self.exact_bars)
         self.bar_legend = outside_legend(self.bars, "bottom", colCount=2)
         self.error = _chart("BP error per sweep", "sweep", "max |BP − exact|")
-        self.error_curve = self.error.plot(
-            [],
-            [],
-            pen=line_pen(HIGHLIGHT, 2.5),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=HIGHLIGHT,
-            symbolPen=None,
-        )
+        self.error_curve = marked_curve(self.error, HIGHLIGHT, 6)
         self.error_now = pg.InfiniteLine(angle=90, pen=line_pen(GREY, 1.5, dashed=True))
         self.error.addItem(self.error_now)
         self.plots = (self.network.plot, self.bars, self.error)
@@ -225,13 +216,7 @@ class DenoiseView:
         self.images: list[pg.ImageItem] = []
         lut = colors.sequential_colormap().getLookupTable(nPts=256, alpha=False)
         for title in self.TITLES:
-            plot = pg.PlotItem(title=title)
-            plot.setMenuEnabled(False)
-            plot.setMouseEnabled(False, False)
-            plot.hideButtons()
-            plot.hideAxis("left")
-            plot.hideAxis("bottom")
-            plot.setAspectLocked(True)
+            plot = still_plot(title, picture=True)
             plot.invertY(True)
             plot.setPreferredWidth(60)  # equal columns: the titles' widths do not count
             image = PaintImage() if not self.images else pg.ImageItem(axisOrder="row-major")
@@ -308,26 +293,11 @@ class VariationalView:
         ]
         self.q_line = self.plane.plot([], [], pen=line_pen(BLUE, 3.0))
         self.moment_line = self.plane.plot([], [], pen=line_pen(ORANGE, 2.5, dashed=True))
-        self.path = self.plane.plot(
-            [],
-            [],
-            pen=line_pen(BLUE, 1.2),
-            symbol="o",
-            symbolSize=5,
-            symbolBrush=BLUE,
-            symbolPen=None,
-        )
+        self.path = marked_curve(self.plane, BLUE)
+        self.path.setPen(line_pen(BLUE, 1.2))
         self.legend = outside_legend(self.plane, "bottom", colCount=2)
         self.elbo = _chart("ELBO = E_q[log p] + H(q)", "coordinate update", "ELBO")
-        self.elbo_curve = self.elbo.plot(
-            [],
-            [],
-            pen=line_pen(BLUE, 2.5),
-            symbol="o",
-            symbolSize=5,
-            symbolBrush=BLUE,
-            symbolPen=None,
-        )
+        self.elbo_curve = marked_curve(self.elbo, BLUE)
         self.limit = pg.InfiniteLine(angle=0, pen=line_pen(GREY, 1.5, dashed=True))
         self.elbo.addItem(self.limit)
         self.plots = (self.plane, self.elbo)
