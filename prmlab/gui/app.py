@@ -1,5 +1,6 @@
 """Entry point: ``python main.py [--panel NAME] [--data FILE.csv] [--seed N] [--screenshot DIR]
-[--session FILE.prmlab] [--save-session FILE.prmlab]``.
+[--session FILE.prmlab] [--save-session FILE.prmlab] [--record FILE.mp4|FILE.gif [--seconds S]
+[--fps F]]``.
 
 This module imports nothing heavy at load time: ``main()`` first tunes the process
 (``prmlab._process``), which must happen before NumPy loads.
@@ -70,6 +71,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PRESET",
         help="open the panel (--panel) in compare mode with this comparison preset, matched "
         "case-insensitively by its start (bare: the panel's first)",
+    )
+    p.add_argument(
+        "--record",
+        metavar="FILE.mp4|FILE.gif",
+        help="play the panel's demo (or the session's State) and record its figure to this "
+        "MP4 or GIF, then exit (works without a display; needs PyAV)",
+    )
+    p.add_argument(
+        "--seconds",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="--record: seconds of playback (default 10)",
+    )
+    p.add_argument(
+        "--fps",
+        type=float,
+        default=15.0,
+        metavar="F",
+        help="--record: frames a second, up to 30 (default 15)",
     )
     p.add_argument(
         "--theme",
@@ -214,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(_one_line(problem), file=sys.stderr)
             return 2
+    if args.record:
+        problem = record_problem(args)
+        if problem:
+            print(_one_line(f"prmlab: {problem}"), file=sys.stderr)
+            return 2
     session = None
     if args.session:
         from prmlab.gui.sessions import read
@@ -226,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                 _one_line(f"prmlab: cannot open the session {args.session}: {exc}"), file=sys.stderr
             )
             return 2
-    headless = bool(args.screenshot or args.save_session)
+    headless = bool(args.screenshot or args.save_session or args.record)
     if headless and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     problem = platform_problem()
@@ -315,7 +341,15 @@ def _run_headless(window, args: argparse.Namespace, has_session: bool) -> int:
             print("prmlab: the comparison did not finish in time; showing it as it is")
         has_session = True
     shown = window.current_panel().name
-    if args.screenshot:
+    if args.record:
+        from prmlab.gui.recording.headless import record_panel
+
+        window.show_panel(args.panel or shown)
+        # a session's State plays on from where it was saved; a demo from its start
+        record_panel(
+            window, args.record, seconds=args.seconds, fps=args.fps, from_start=not has_session
+        )
+    elif args.screenshot:
         names = (args.panel,) if args.panel else (shown,) if has_session else PANEL_NAMES
         take_screenshots(window, args.screenshot, names, demos=not (args.data or has_session))
     else:  # the shown panel's demo (or saved State), run to its end
@@ -330,6 +364,25 @@ def _run_headless(window, args: argparse.Namespace, has_session: bool) -> int:
             print(_one_line(f"prmlab: cannot save the session: {exc}"), file=sys.stderr)
             return 2
     return 0
+
+
+def record_problem(args: argparse.Namespace) -> str | None:
+    """Why ``--record`` cannot run with these arguments (checked before any window and
+    before anything is recorded); None when it can."""
+    from prmlab.gui.recording.encode import check_output, unavailable_reason
+
+    if args.screenshot:
+        return "--record and --screenshot cannot be combined: run them one at a time"
+    if not 0 < args.seconds <= 3600:
+        return f"--seconds must be in (0, 3600], got {args.seconds}: pick e.g. 10"
+    reason = unavailable_reason()
+    if reason:
+        return reason
+    try:
+        check_output(args.record, args.fps)
+    except ValueError as exc:
+        return str(exc).replace("fps must", "--fps must", 1)
+    return None
 
 
 def _one_line(text: str) -> str:

@@ -1,0 +1,162 @@
+"""Recording (issue #20): ``--record`` of every panel's demo to MP4 and GIF read back with
+PyAV (frame count, size, duration), the same frames for the same seed, bad paths refused
+before anything is recorded, and Ctrl+R in the window."""
+
+from __future__ import annotations
+
+import av
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from prmlab.gui.app import main
+from prmlab.gui.panels import PANEL_NAMES
+from prmlab.gui.recording import encode, live
+from prmlab.gui.recording.headless import record_panel, steps_before
+
+SMALL = (0, 0)  # tests record the figure at the window's size, not at 1280x800
+
+
+def read_back(path) -> tuple[list[np.ndarray], float]:
+    """The decoded RGB frames of ``path`` and the clip's duration in seconds."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        frames = list(container.decode(stream))
+        duration = float(frames[-1].time + frames[-1].duration * stream.time_base)
+    return [f.to_ndarray(format="rgb24") for f in frames], duration
+
+
+@pytest.fixture
+def demo_window(qtbot, tmp_path):
+    """``demo_window(name, seed=0)``: a small main window showing panel ``name``'s demo."""
+    from prmlab.gui.main_window import MainWindow
+
+    def make(name: str, seed: int = 0):
+        settings = QSettings(str(tmp_path / f"settings{seed}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(
+            settings=settings, seed=seed, start_panel=name, warmup=False, stored_look=False
+        )
+        qtbot.addWidget(window)
+        window.resize(760, 560)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+@pytest.mark.parametrize("name", PANEL_NAMES)
+def test_each_panels_demo_records_to_mp4_and_gif(name, demo_window, tmp_path):
+    window = demo_window(name)
+    figure = window.current_panel().figure
+    for suffix in (".mp4", ".gif"):
+        path = tmp_path / f"{name}{suffix}"
+        assert record_panel(window, path, seconds=0.6, fps=5, least=SMALL) == 3
+        frames, duration = read_back(path)
+        w, h = figure.width(), figure.height()
+        if suffix == ".mp4":  # libx264 needs even sizes: cropped
+            w, h = w - w % 2, h - h % 2
+        assert len(frames) == 3
+        assert frames[0].shape == (h, w, 3)
+        assert duration == pytest.approx(0.6, abs=0.011)
+        assert frames[0].std() > 5  # a drawn figure, not a blank one
+
+
+def test_the_same_seed_records_the_same_frames(demo_window, tmp_path):
+    runs = []
+    for k in range(2):
+        path = tmp_path / f"mcmc{k}.gif"
+        record_panel(demo_window("mcmc", seed=4), path, seconds=1.0, fps=8, least=SMALL)
+        runs.append(read_back(path)[0])
+    assert all(np.array_equal(a, b) for a, b in zip(*runs, strict=True))
+    assert not np.array_equal(runs[0][0], runs[0][-1])  # the demo moved: 4 steps a second
+
+
+def test_frame_k_shows_a_fixed_number_of_steps():
+    assert [steps_before(k, 4.0, 15) for k in range(9)] == [0, 0, 0, 0, 1, 1, 1, 1, 2]
+    assert steps_before(30, 3.0, 30) == 3  # exact multiples are not lost to rounding
+
+
+def test_record_option_writes_a_full_size_mp4(tmp_path):
+    path = tmp_path / "pca.mp4"
+    argv = ["--panel", "pca", "--record", str(path), "--seconds", "0.4", "--fps", "5"]
+    assert main(argv) == 0
+    frames, duration = read_back(path)
+    assert len(frames) == 2
+    assert frames[0].shape[0] >= 800 and frames[0].shape[1] >= 1280
+    assert duration == pytest.approx(0.4, abs=0.011)
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("demo.avi", "must end in .mp4 or .gif"),
+        ("missing/demo.mp4", "does not exist"),
+        ("a_file.txt/demo.gif", "does not exist"),
+    ],
+)
+def test_bad_paths_exit_2_with_one_line_before_recording(name, words, tmp_path, capsys):
+    (tmp_path / "a_file.txt").write_text("x")
+    assert main(["--record", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+    assert not (tmp_path / "demo.avi").exists()
+
+
+def test_fps_and_seconds_are_checked(tmp_path, capsys):
+    assert main(["--record", str(tmp_path / "a.mp4"), "--fps", "60"]) == 2
+    assert "--fps must be in (0, 30], got 60.0" in capsys.readouterr().err
+    assert main(["--record", str(tmp_path / "a.mp4"), "--seconds", "0"]) == 2
+    assert "--seconds must be in (0, 3600]" in capsys.readouterr().err
+
+
+def test_without_pyav_record_exits_2_and_the_menu_item_says_why(
+    monkeypatch, capsys, tmp_path, main_window
+):
+    reason = "Recording needs PyAV, which is not installed: pip install av."
+    monkeypatch.setattr(encode, "unavailable_reason", lambda: reason)
+    monkeypatch.setattr(live, "unavailable_reason", lambda: reason)
+    assert main(["--record", str(tmp_path / "a.mp4")]) == 2
+    assert capsys.readouterr().err == f"prmlab: {reason}\n"
+    recorder = live.Recorder(main_window)
+    assert not recorder.action.isEnabled()
+    assert recorder.action.toolTip() == reason
+
+
+@pytest.mark.parametrize("whole_window", [False, True])
+def test_ctrl_r_records_while_the_demo_plays(
+    whole_window, demo_window, qtbot, tmp_path, monkeypatch
+):
+    window = demo_window("mcmc")
+    panel = window.current_panel()
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)
+    path = tmp_path / ("window.gif" if whole_window else "figure.mp4")
+    monkeypatch.setattr(live.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    recorder = window.recorder
+    (recorder.window_action if whole_window else recorder.figure_action).setChecked(True)
+    target = recorder.target()
+    window.activateWindow()  # shortcuts reach the active window only
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert recorder.recording and recorder.indicator.isVisible()
+    panel.playback.play()
+    qtbot.wait(700)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert not recorder.recording
+    qtbot.waitUntil(lambda: not recorder.indicator.isVisible(), timeout=60000)
+    panel.playback.pause()
+    frames, duration = read_back(path)
+    assert len(frames) >= 4  # ~0.7 s at 10 fps, a frame repeated for a busy tick included
+    w, h = target.width(), target.height()
+    if path.suffix == ".mp4":
+        w, h = w - w % 2, h - h % 2
+    assert frames[0].shape == (h, w, 3)
+    assert duration == pytest.approx(len(frames) / recorder.fps, abs=0.011)
+    assert "Recorded" in window.statusBar().currentMessage()
+
+
+def test_a_bad_path_in_the_window_is_said_and_nothing_starts(main_window, tmp_path):
+    recorder = main_window.recorder
+    assert not recorder.start(tmp_path / "demo.webm")
+    assert not recorder.recording
+    assert "must end in .mp4 or .gif" in main_window.current_panel().messages.text()
