@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 WINDOW_FEATURES: tuple[str, ...] = (
     "prmlab.gui.presenter:install",
+    "prmlab.gui.recording:install",
     "prmlab.gui.compare:install",
 )
 
