@@ -58,3 +58,34 @@ def test_a_replay_frame_names_its_pair():
     i, j = result.pair
     assert board.title == f"SMO step 3: pair (i, j) = ({i}, {j})"
     assert any(eq.caption.startswith(f"The selected point n = {j} ") for eq in board.equations)
+
+
+@pytest.mark.parametrize(("name", "kernel"), [("Separable", "linear"), ("XOR", "rbf")])
+def test_smo_pair_update_matches_platts_step_and_the_engine(name, kernel):
+    """E_i, E_j, η and the clipped α_j written here from Platt's SMO step (scikit-learn's
+    kernel), against the board and the engine's next α."""
+    state = svm.preset(name, seed=0).replace(kernel=kernel, C=1.0)
+    experiment = svm.Experiment(state)
+    for position in (1, 2, 5):
+        result = experiment.run_to(position)
+        i, j = result.pair
+        a, y, X = result.alpha_before, result.y, result.X
+        K = linear_kernel(X) if kernel == "linear" else rbf_kernel(X, gamma=state.gamma)
+        E = (a * y) @ K + result.b_before - y
+        eta = K[i, i] + K[j, j] - 2 * K[i, j]
+        if y[i] != y[j]:
+            low, high = max(0.0, a[j] - a[i]), min(1.0, 1.0 + a[j] - a[i])
+        else:
+            low, high = max(0.0, a[i] + a[j] - 1.0), min(1.0, a[i] + a[j])
+        clipped = np.clip(a[j] + y[j] * (E[i] - E[j]) / eta, low, high)
+        board = board_for(experiment.state, result)
+        shown = {}
+        for eq in board.equations:
+            shown |= eq.values
+        assert shown["E_i"] == pytest.approx(E[i], abs=1e-9)
+        assert shown["E_j"] == pytest.approx(E[j], abs=1e-9)
+        assert shown["eta"] == pytest.approx(eta, abs=1e-12)
+        assert shown["clipped"] == pytest.approx(clipped, abs=1e-9)
+        assert shown["clipped"] == pytest.approx(result.alpha[j], abs=1e-7)  # the engine's
+        assert shown["a_i_new"] == pytest.approx(result.alpha[i], abs=1e-7)
+        assert shown["b"] == result.b

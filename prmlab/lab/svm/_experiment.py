@@ -92,7 +92,8 @@ class Result:
     ``alpha (n,)``, ``b``, ``f_train (n,)`` f at the points; ``grid (GRID, GRID)``,
     ``grid[r, c] = f(xs[c], ys[r])`` over ``extent``; ``contours`` level -> (2m, 2) segment
     ends; ``history (k, 2)`` rows (pair updates, W) of the dual objective so far; replay
-    frames also carry ``pair`` (None at α = 0) and ``violators`` (KKT, indices).
+    frames also carry ``pair`` (None at α = 0), ``violators`` (KKT, indices) and the α and
+    b before the pair's update (``alpha_before``, ``b_before``: SMO's step on the whiteboard).
     """
 
     X: np.ndarray
@@ -116,6 +117,8 @@ class Result:
     finished: bool = True
     pair: tuple[int, int] | None = None
     violators: np.ndarray | None = None
+    alpha_before: np.ndarray | None = None
+    b_before: float | None = None
 
     @property
     def y(self) -> np.ndarray:
@@ -263,6 +266,7 @@ class _Replay:
         self.model = state.svc()
         self.steps = self.model.iter_fit(state.X, state.labels, pairs_per_step=1)
         self.step = next(self.steps)  # alpha = 0
+        self.before = self.step  # the frame before the last pair's update
         self.position = 0
         self.traces = [np.zeros((1, 2))]
         self.done = False
@@ -272,7 +276,7 @@ class _Replay:
         if step is None:
             self.done = True
             return self.step
-        self.step, self.position = step, self.position + 1
+        self.before, self.step, self.position = self.step, step, self.position + 1
         self.traces.append(step.trace)
         self.done = step.converged
         return step
@@ -289,6 +293,8 @@ class _Replay:
             finished=self.done,
             pair=step.pair if step.pair[0] >= 0 else None,
             violators=step.violators,
+            alpha_before=self.before.alpha,
+            b_before=self.before.b,
         )
 
 

@@ -28,6 +28,16 @@ GAP = (
     r"\nabla_i D(\alpha),\quad M(\alpha) = \min_{i\in I_{\mathrm{low}}} -y_i\nabla_i D(\alpha)"
 )
 MARGIN = r"w = \sum_{i=1}^{N}\alpha_i y_i x_i,\qquad \text{margin} = \frac{2}{\lVert w\rVert}"
+SMO_ERRORS = r"E_k = f(x_k) - y_k,\qquad \eta = K(x_i,x_i) + K(x_j,x_j) - 2K(x_i,x_j)"
+SMO_ALPHA = (
+    r"\alpha_j^{\mathrm{new}} = \alpha_j + \frac{y_j(E_i - E_j)}{\eta},\quad"
+    r" \alpha_j^{\mathrm{clip}} = \min(H, \max(L, \alpha_j^{\mathrm{new}})),\quad"
+    r" \alpha_i^{\mathrm{new}} = \alpha_i + y_i y_j(\alpha_j - \alpha_j^{\mathrm{clip}})"
+)
+SMO_BOX = (
+    r"y_i \ne y_j:\ L = \max(0, \alpha_j - \alpha_i),\ H = \min(C, C + \alpha_j - \alpha_i);"
+    r"\quad y_i = y_j:\ L = \max(0, \alpha_i + \alpha_j - C),\ H = \min(C, \alpha_i + \alpha_j)"
+)
 
 DERIVATION = (
     Line(r"\min_{w,b}\ \tfrac{1}{2}\lVert w\rVert^2 + C\sum_i\xi_i\ \text{ s.t. }"
@@ -49,6 +59,55 @@ NOTES = (
     "D(α) = −W(α) is the dual SMO minimises; I_up, I_low are the indices whose α may still "
     "move up / down along the constraint.",
 )
+
+
+def kernel(state: svm.State, A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """K(a, b) for each row a of ``A`` (the engine's kernels: linear a·b, poly
+    (γ a·b + coef0)^degree, rbf exp(−γ‖a − b‖²))."""
+    if state.kernel == "rbf":
+        return np.exp(-state.gamma * ((A - b) ** 2).sum(axis=1))
+    dot = A @ b
+    return dot if state.kernel == "linear" else (state.gamma * dot + state.coef0) ** state.degree
+
+
+def smo_pair(state: svm.State, result: svm.Result) -> dict[str, float]:
+    """SMO's update of the pair (i, j) just optimised, from the α and b before it (Platt's
+    two-variable step, PRML §7.1.1's SMO): E_i, E_j, η, α_j unclipped, the box [L, H],
+    α_j clipped and α_i, with the new b (the engine's)."""
+    i, j = result.pair
+    a, y, X = result.alpha_before, result.y, result.X
+    Ki, Kj = kernel(state, X, X[i]), kernel(state, X, X[j])
+    E_i = float((a * y) @ Ki + result.b_before - y[i])
+    E_j = float((a * y) @ Kj + result.b_before - y[j])
+    eta = float(Ki[i] + Kj[j] - 2.0 * Ki[j])
+    if y[i] != y[j]:
+        low, high = max(0.0, a[j] - a[i]), min(result.C, result.C + a[j] - a[i])
+    else:
+        low, high = max(0.0, a[i] + a[j] - result.C), min(result.C, a[i] + a[j])
+    unclipped = a[j] + y[j] * (E_i - E_j) / eta if eta > 0 else np.nan
+    clipped = float(np.clip(unclipped, low, high)) if eta > 0 else float(result.alpha[j])
+    return {
+        "E_i": E_i, "E_j": E_j, "eta": eta, "a_i": float(a[i]), "a_j": float(a[j]),
+        "unclipped": float(unclipped), "L": float(low), "H": float(high), "clipped": clipped,
+        "a_i_new": float(a[i] + y[i] * y[j] * (a[j] - clipped)), "b": result.b,
+    }  # fmt: skip
+
+
+def _smo_equations(state: svm.State, result: svm.Result) -> list[Equation]:
+    s = smo_pair(state, result)
+    i, j = result.pair
+    return [
+        Equation(f"SMO's pair (i, j) = ({i}, {j}): the errors and the curvature", SMO_ERRORS,
+                 r"E_i = \slot{E_i},\; E_j = \slot{E_j},\; \eta = \slot{eta}",
+                 {k: s[k] for k in ("E_i", "E_j", "eta")}),
+        Equation("The box the constraints leave α_j", SMO_BOX,
+                 r"\alpha_i = \slot{a_i},\; \alpha_j = \slot{a_j},\; L = \slot{L},\; H = \slot{H}",
+                 {k: s[k] for k in ("a_i", "a_j", "L", "H")}),
+        Equation("The pair's new multipliers and intercept", SMO_ALPHA,
+                 r"\alpha_j^{\mathrm{new}} = \slot{unclipped},\; \alpha_j^{\mathrm{clip}} = \slot{clipped},"
+                 r"\; \alpha_i^{\mathrm{new}} = \slot{a_i_new},\; b = \slot{b}",
+                 {k: s[k] for k in ("unclipped", "clipped", "a_i_new", "b")}),
+    ]  # fmt: skip
 
 
 def _selected(result: svm.Result, selection: int | None) -> int:
@@ -79,6 +138,8 @@ def board(state: svm.State, result: svm.Result, selection: int | None = None) ->
         Equation("Stopping rule (the maximal-violating pair)", GAP,
                  r"m(\alpha) - M(\alpha) = \slot{gap}", {"gap": result.gap}),
     ]  # fmt: skip
+    if result.pair is not None and result.alpha_before is not None:
+        equations += _smo_equations(state, result)
     if result.kernel == "linear":
         w = (result.alpha * y) @ result.X
         equations.append(
