@@ -432,3 +432,27 @@ def test_new_data_keep_the_titles_and_legend_rows_that_did_not_change(panel, wai
     panel.ui.mode_box.setCurrentIndex(1)  # k-means: its own rows
     wait_idle(panel)
     assert len(criteria.legend.items) == 1 and criteria.legend.items[0][0] is not rows[0]
+
+
+def test_the_ellipses_are_made_in_the_worker_and_redrawn_for_a_new_view(
+    qtbot, panel, wait_idle, monkeypatch
+):
+    # an eigh and an outline per ellipse per half-step held the GUI thread: the worker's
+    # Frame brings them; only a view the Frame was not made for makes them here
+    import threading
+
+    from prmlab.gui.panels.gmm import work
+
+    threads = []
+    outlines = work.component_outlines
+    monkeypatch.setattr(
+        work,
+        "component_outlines",
+        lambda *a: threads.append(threading.current_thread()) or outlines(*a),
+    )
+    click(qtbot, panel.playback.step_button)
+    wait_idle(panel)
+    assert threads and threading.main_thread() not in threads
+    assert panel.frame.projection is panel._projection
+    np.testing.assert_array_equal(ellipse(panel), panel.frame.outlines[0, 0])
+    np.testing.assert_array_equal(ellipse(panel), _ellipse_of(panel, panel.result))

@@ -47,8 +47,12 @@ class GmmPanel(GmmData, BasePanel):
         "<b>M step</b>: N<sub>k</sub> = Σ<sub>i</sub> r<sub>ik</sub>, π<sub>k</sub> = "
         "N<sub>k</sub>/N, μ<sub>k</sub> = Σ<sub>i</sub> r<sub>ik</sub> x<sub>i</sub> / "
         "N<sub>k</sub>, Σ<sub>k</sub> = Σ<sub>i</sub> r<sub>ik</sub> (x<sub>i</sub>−μ<sub>k</sub>)"
-        "(x<sub>i</sub>−μ<sub>k</sub>)<sup>T</sup> / N<sub>k</sub> (ellipses at 1σ and 2σ). "
-        "EM never lowers log p(X | θ). <b>k-means</b> is EM with hard posteriors: assign each "
+        "(x<sub>i</sub>−μ<sub>k</sub>)<sup>T</sup> / N<sub>k</sub> + reg·I (ellipses at 1σ and "
+        "2σ: 39 % and 86 % of each 2-D component). With reg = 0 EM never lowers log p(X | θ); "
+        "the added reg·I (reg_covar, which keeps Σ<sub>k</sub> invertible) is not the "
+        "likelihood's maximiser, so with a large reg log p can fall (marked ✗ on the curve). "
+        "The curve and the status show log p(X | θ)/N, the mean log-likelihood per point, of "
+        "the θ the last E step used. <b>k-means</b> is EM with hard posteriors: assign each "
         "point to its nearest centre, then move each centre to its cluster mean, lowering "
         "Σ<sub>k</sub> Σ<sub>x∈C<sub>k</sub></sub> ‖x − μ<sub>k</sub>‖²."
     )
@@ -114,6 +118,8 @@ class GmmPanel(GmmData, BasePanel):
         self.data_view = DataView(self.figure, self.undo_stack, self._mean_dropped)
         self.data_view.editor.install_delete_shortcut(self)
         self.data_view.editor.sigEditFinished.connect(self._edited)
+        self.data_view.editor.sigHovered.connect(self.select_point)  # the whiteboard's γ_nk
+        self.data_view.editor.sigChanged.connect(self.forget_point)
         self.curve_view = CurveView(self.figure)
         self.restarts_view = RestartsView(self.figure, self.load_restart)
         self.criteria_view = CriteriaView(self.figure)
@@ -146,7 +152,8 @@ class GmmPanel(GmmData, BasePanel):
             self.reset()
             return
         flags = (state.restarts_shown, state.criteria_shown)
-        self._run(full_run, state, state.position, self._layout, *flags, label="EM: open")
+        look = (self._layout, self._projection)
+        self._run(full_run, state, state.position, *look, *flags, label="EM: open")
 
     # -- running -------------------------------------------------------------------------
     def reset(self) -> None:
@@ -184,10 +191,11 @@ class GmmPanel(GmmData, BasePanel):
         self.playback.pause()
         kept = self.history.get(position)
         if kept is not None:
-            self._run(restored, kept[1], self.X, self._layout, label="EM: step back", record=False)
+            look = (self._layout, self._projection)
+            self._run(restored, kept[1], self.X, *look, label="EM: step back", record=False)
         else:
             self._experiment = None  # a fresh run from the init; the history is kept
-            args = (None, self.state, position, self._layout)
+            args = (None, self.state, position, self._layout, self._projection)
             self._run(advance, *args, label="EM: step back", record=False)
 
     def fit(self) -> None:
@@ -197,7 +205,8 @@ class GmmPanel(GmmData, BasePanel):
 
     def _advance(self, target: int, label: str) -> None:
         experiment, self._experiment = self._experiment, None  # the worker owns it
-        self._run(advance, experiment, self.state, target, self._layout, label=label)
+        look = (self._layout, self._projection)
+        self._run(advance, experiment, self.state, target, *look, label=label)
 
     def _run(self, fn, *args, label: str, record: bool = True) -> bool:
         """Check the State here, then run ``fn(*args)`` in the worker; its steps and result go
@@ -274,11 +283,15 @@ class GmmPanel(GmmData, BasePanel):
         """Points, ellipses, means, Voronoi regions and the status of the current frame."""
         shown = self._shown
         f = self.frame
-        image = None
+        image = outlines = None
         if f is not None and self._layout is not None and f.image_token == self._layout.token:
             image = f.image
+        if f is not None and f.projection is self._projection:
+            outlines = f.outlines
         result = None if f is None else f.result
-        self.data_view.draw(shown, result, self._projection, self._layout, image, len(self.X))
+        self.data_view.draw(
+            shown, result, self._projection, self._layout, image, outlines, len(self.X)
+        )
         self.ui.show_status(result)
         # its own turn: one paint for the data plot, another for the curve's
         self.draw_in_turns(self._draw_curve)
@@ -326,7 +339,8 @@ class GmmPanel(GmmData, BasePanel):
         self._experiment = None
         self._forget_steps()
         self.state = runs.state_of(self.state, index)
-        self._run(restored, runs.results[index], self.X, self._layout, label="EM: load run")
+        look = (self._layout, self._projection)
+        self._run(restored, runs.results[index], self.X, *look, label="EM: load run")
         self.messages.note(
             f"Loaded the run with seed {runs.seeds[index]}: {runs.scores[index]:.5g}"
         )

@@ -15,8 +15,8 @@ from prmlab.gui.panels.gmm.density import (
     bounds,
     density_image,
 )
+from prmlab.gui.panels.gmm.work import component_outlines
 from prmlab.gui.widgets import colors
-from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.gui.widgets.figure import integer_ticks
 from prmlab.gui.widgets.legend import outside_legend, set_legend_rows
 from prmlab.gui.widgets.numbers import plural
@@ -74,9 +74,11 @@ class DataView:
         projection: gmm.Projection | None,
         layout: DensityView | None,
         image: np.ndarray | None,
+        outlines: np.ndarray | None,
         n_points: int,
     ) -> None:
-        """Everything of ``result`` (None: grey points, no mixture) over ``shown`` points."""
+        """Everything of ``result`` (None: grey points, no mixture) over ``shown`` points;
+        ``image`` and ``outlines`` as the worker made them (None: made here)."""
         if layout is None:
             self.density.setVisible(False)
             pen = pg.mkPen(255, 255, 255, 110, width=0.5)
@@ -90,7 +92,7 @@ class DataView:
             lo, span = layout.lo, layout.span
             self.density.setRect(QRectF(lo[0], lo[1], span[0], span[1]))
             self.density.setVisible(True)
-        self._draw_components(result, projection, n_points)
+        self._draw_components(result, projection, outlines, n_points)
         kmeans = result is not None and result.method == "kmeans"
         self._draw_voronoi(result if kmeans else None, projection, shown)
 
@@ -118,12 +120,20 @@ class DataView:
             pg.PlotDataItem([], [], pen=pg.mkPen(colors.color(i), width=8))
         )
 
-    def _draw_components(self, r: gmm.Result | None, p: gmm.Projection | None, n: int) -> None:
+    def _draw_components(
+        self,
+        r: gmm.Result | None,
+        p: gmm.Projection | None,
+        outlines: np.ndarray | None,
+        n: int,
+    ) -> None:
         k = 0 if r is None else len(r.means)
         while len(self.handles) < k:
             self._add_component(len(self.handles))
         kmeans = r is not None and r.method == "kmeans"
         shown_means = None if r is None else p.project(r.means)
+        if r is not None and outlines is None:  # a view the worker did not draw them for
+            outlines = component_outlines(r, p)
         for i, h in enumerate(self.handles):
             visible = i < k
             h.setVisible(visible)
@@ -136,9 +146,8 @@ class DataView:
             h.setPos(QPointF(float(m2[0]), float(m2[1])))
             h.blockSignals(False)
             if not kmeans:
-                c2 = p.axes @ r.covariances[i] @ p.axes.T
-                for j, n_std in enumerate((1.0, 2.0)):
-                    self.curves[2 * i + j].setData(*ellipse_xy(m2, c2, n_std))
+                for j, (x, y) in enumerate(outlines[i]):
+                    self.curves[2 * i + j].setData(x, y)
         if r is None:  # hidden, not emptied: the next fit's rows are mostly the same ones
             self.legend.setVisible(False)
             return
@@ -210,8 +219,11 @@ class CurveView:
         self.bad.setData(x[1:][bad], h[1:][bad])
         gmm_fit = r.method == "gmm"
         if bad.any():
+            at = int(x[1:][bad][0])
+            # EM's monotone bound holds for the exact M step; Σ + reg·I is not that maximiser
+            why = " (Σ + reg·I is not the M step's maximiser)" if gmm_fit else ""
             what = "decreased" if gmm_fit else "increased"
-            self.mono_text.setText(f"✗ {what} at iteration {int(x[1:][bad][0])}")
+            self.mono_text.setText(f"✗ {what} at iteration {at}{why}")
             self.mono_text.setColor(colors.REJECT)
         else:
             never = "never decreased" if gmm_fit else "never increased"

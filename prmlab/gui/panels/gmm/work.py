@@ -16,7 +16,10 @@ from prmlab.gui.panels.gmm.density import (
     density_image,
     density_view,
 )
+from prmlab.gui.widgets.ellipse import ellipse_xy
 from prmlab.lab import gmm
+
+ELLIPSE_SIGMAS = (1.0, 2.0)  # each component's outlines, solid and dashed
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Frame:
 
     result: gmm.Result
     kept: gmm.Kept  # what the history keeps of it (made here: the init's is an n x K argmax)
+    projection: gmm.Projection  # the view ``outlines`` are drawn in
+    outlines: np.ndarray | None  # component_outlines in ``projection``
     image: np.ndarray | None = None
     image_token: int = -1
 
@@ -72,17 +77,35 @@ class Frame:
         return 1.0 if r.finished else min(1.0, r.iteration / gmm.MAX_ITER)
 
 
-def frame_of(result: gmm.Result, layout: DensityView | None) -> Frame:
-    """``result`` as a Frame, coloured for ``layout``."""
+def component_outlines(result: gmm.Result, projection: gmm.Projection) -> np.ndarray | None:
+    """Each component's ``ELLIPSE_SIGMAS`` ellipses in ``projection``'s plane as (K, 2, 2, m)
+    (component, sigma, x/y, point); None for k-means (no covariances drawn). An eigh and an
+    outline per ellipse: made in the worker, not on the GUI thread at every half-step."""
+    if result.method == "kmeans":
+        return None
+    means = projection.project(result.means)
+    outlines = []
+    for mean, cov in zip(means, result.covariances):
+        shown = projection.axes @ cov @ projection.axes.T
+        outlines.append([ellipse_xy(mean, shown, n_std) for n_std in ELLIPSE_SIGMAS])
+    return np.array(outlines)
+
+
+def frame_of(result: gmm.Result, layout: DensityView | None, projection: gmm.Projection) -> Frame:
+    """``result`` as a Frame, coloured for ``layout``, its ellipses in ``projection``."""
+    kept, outlines = gmm.kept(result), component_outlines(result, projection)
     if layout is None:
-        return Frame(result, gmm.kept(result))
-    return Frame(result, gmm.kept(result), density_image(result.resp, layout), layout.token)
+        return Frame(result, kept, projection, outlines)
+    image = density_image(result.resp, layout)
+    return Frame(result, kept, projection, outlines, image, layout.token)
 
 
-def restored(kept: gmm.Kept, X: np.ndarray, layout: DensityView | None) -> Frame:
+def restored(
+    kept: gmm.Kept, X: np.ndarray, layout: DensityView | None, projection: gmm.Projection
+) -> Frame:
     """The Frame of a kept half-step: its responsibilities recomputed on the fitted data
     ``X`` (the history and the restarts keep parameters only)."""
-    return frame_of(gmm.restore(kept, X), layout)
+    return frame_of(gmm.restore(kept, X), layout, projection)
 
 
 def advance(
@@ -90,25 +113,31 @@ def advance(
     state: gmm.State,
     target: int,
     layout: DensityView | None,
+    projection: gmm.Projection,
 ) -> Iterator[Frame]:
     """Half-steps of ``experiment`` (None: a new one for ``state``) up to ``target``, each
     yielded as a Frame; returns ``(experiment, last Frame)`` so the panel keeps stepping it."""
     if experiment is None:
         experiment = gmm.Experiment(state.replace(position=0))
-        yield frame_of(experiment.result, layout)
-    frame = frame_of(experiment.result, layout)
+        yield frame_of(experiment.result, layout, projection)
+    frame = frame_of(experiment.result, layout, projection)
     for result in experiment.iter_run_to(target):
-        frame = frame_of(result, layout)
+        frame = frame_of(result, layout, projection)
         yield frame
     return experiment, frame
 
 
 def full_run(
-    state: gmm.State, target: int, layout: DensityView | None, restarts: bool, criteria: bool
+    state: gmm.State,
+    target: int,
+    layout: DensityView | None,
+    projection: gmm.Projection,
+    restarts: bool,
+    criteria: bool,
 ) -> Iterator:
     """The fit up to ``target``, then (if asked) the restarts and the criteria: a demo's or a
     reopened State's whole picture. Returns ``(experiment, frame, restarts, criteria)``."""
-    experiment, frame = yield from advance(None, state, target, layout)
+    experiment, frame = yield from advance(None, state, target, layout, projection)
     runs = (yield from gmm.restarts(state)) if restarts else None
     chart = (yield from gmm.criteria(state, experiment.data)) if criteria else None
     return experiment, frame, runs, chart
