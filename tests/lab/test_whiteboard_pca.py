@@ -8,7 +8,7 @@ import pytest
 from sklearn.decomposition import PCA as SkPCA
 
 from prmlab.lab import pca
-from prmlab.lab.whiteboard import board_for
+from prmlab.lab.whiteboard.pca import board
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +16,13 @@ def experiment():
     return pca.Experiment(pca.preset(pca.PRESETS[0], seed=1))
 
 
-def shown(board) -> dict:
-    return {eq.caption.split(" (")[0]: eq.values for eq in board.equations}
+def shown(b) -> dict:
+    return {eq.caption.split(" (")[0]: eq.values for eq in b.equations}
 
 
 def test_eigen_and_svd_numbers_match_numpy_and_sklearn(experiment):
     result = experiment.run_to(0)
-    values = shown(board_for(experiment.state, result))
+    values = shown(board(experiment.state, result))
     X = result.analysis.X
     reference = SkPCA().fit(X)
     eig = values["Its eigenvalues"]
@@ -49,7 +49,7 @@ def tipping_bishop_step(X: np.ndarray, W: np.ndarray, s2: float) -> tuple[np.nda
 def test_ppca_em_numbers_match_tipping_bishop_and_the_engine(experiment, t):
     result = experiment.run_to(t)
     a = result.analysis
-    values = shown(board_for(experiment.state, result, 4))
+    values = shown(board(experiment.state, result, 4))
     old = a.frames[max(t, 1) - 1]
     W_ref, s2_ref = tipping_bishop_step(a.X, old.W, old.sigma2)
     np.testing.assert_allclose(values["M step: the new W"]["W"], W_ref, atol=1e-10)
