@@ -207,6 +207,30 @@ def test_qda_on_few_features_skips_lapacks_triangular_solve(monkeypatch, d: int)
     assert bool(calls) == (d > 8)
 
 
+def test_newton_on_few_features_skips_lapacks_solve(monkeypatch) -> None:
+    X, y = _blobs(2, n=400, d=3, seed=11)
+    reference = LogisticRegression(C=1.0).fit(X, y)
+    monkeypatch.setattr(scipy.linalg, "solve", lambda *a, **k: pytest.fail("LAPACK's solve"))
+    ours = LogisticRegression(C=1.0).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, reference.coef_, rtol=1e-12)
+
+
+@pytest.mark.parametrize("d", [1, 3, 8, 9])
+def test_substitution_solves_as_lapack(d: int) -> None:
+    from prmlab.engine.linear._common import solve_lower, solve_positive
+
+    rng = np.random.default_rng(d)
+    A = rng.normal(size=(d, d))
+    H, g = A @ A.T + d * np.eye(d), rng.normal(size=(d, 5))
+    L = np.linalg.cholesky(H)
+    np.testing.assert_allclose(
+        solve_lower(L, g), scipy.linalg.solve_triangular(L, g, lower=True), rtol=1e-12
+    )
+    np.testing.assert_allclose(solve_positive(H, g), np.linalg.solve(H, g), rtol=1e-10)
+    with pytest.raises((np.linalg.LinAlgError, scipy.linalg.LinAlgError)):
+        solve_positive(-H, g)
+
+
 def test_lda_on_large_data_matches_the_direct_estimates() -> None:
     X, y = _blobs(3, n=50_003, d=4, seed=9)  # the parallel class-statistics kernels' chunks
     ours = GaussianDiscriminant().fit(X, y)

@@ -20,24 +20,11 @@ from prmlab.engine.linear._common import (
     check_classification_data,
     check_fitted,
     softmax_rows,
+    solve_lower,
 )
 
 # A covariance whose smallest eigenvalue is below this fraction of its largest is singular.
 _SINGULAR = 1e-12
-
-# Up to this many features L⁻¹B is solved row by row in NumPy: LAPACK's triangular solve
-# (scipy.linalg.solve_triangular) cost 7–25 ms a call on 16 x 2 points on a loaded machine.
-_SUBSTITUTION_FEATURES = 8
-
-
-def _solve_lower(L: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``L⁻¹ B`` for a lower-triangular ``L`` (d, d) and ``B`` (d, n)."""
-    if L.shape[0] > _SUBSTITUTION_FEATURES:
-        return scipy.linalg.solve_triangular(L, B, lower=True)
-    z = np.empty_like(B)
-    for i in range(L.shape[0]):  # forward substitution: d vector passes over the n columns
-        z[i] = (B[i] - L[i, :i] @ z[:i]) / L[i, i]
-    return z
 
 
 def class_statistics(
@@ -152,7 +139,7 @@ class GaussianDiscriminant:
             return X @ self._full_coef.T + self._full_intercept
         out = np.empty((X.shape[0], len(self.classes_)))
         for k, L in enumerate(self._cholesky):
-            z = _solve_lower(L, (X - self.means_[k]).T)
+            z = solve_lower(L, (X - self.means_[k]).T)
             log_det = 2.0 * np.sum(np.log(np.diag(L)))
             out[:, k] = -0.5 * (np.einsum("ij,ij->j", z, z) + log_det) + np.log(self.priors_[k])
         return out

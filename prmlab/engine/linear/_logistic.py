@@ -23,6 +23,7 @@ from prmlab.engine.linear._common import (
     check_classification_data,
     check_fitted,
     softmax_rows,
+    solve_positive,
 )
 from prmlab.engine.linear._logistic_problem import Evaluation, Problem
 
@@ -269,6 +270,6 @@ def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
     """``H⁻¹g`` by Cholesky; least squares when ``H`` is singular (``C = inf``, far out on
     separable data where every ``p(1 − p)`` underflows to 0)."""
     try:
-        return scipy.linalg.solve(H, g, assume_a="pos")
+        return solve_positive(H, g)
     except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
         return scipy.linalg.lstsq(H, g)[0]
