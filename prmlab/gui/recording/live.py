@@ -1,24 +1,22 @@
 """Record (Ctrl+R): the figure, or the whole window, while the demo plays, to MP4 or GIF.
 
-Frames are grabbed on the GUI thread by a timer at the playback's speed (at least
-``LEAST_FPS``: a pen stroke or the spotlight moves between steps; at most 30) and encoded in a
-worker (``BackgroundWriter``). A tick the GUI thread was too busy to serve repeats the last
-frame, so the video keeps real time. A red "● REC" in the status bar shows while recording.
+File > Record asks for the file, File > Record what chooses the figure or the whole window;
+a red "● REC m:ss" in the status bar shows while recording. Frames are taken at the
+playback's speed, at least ``LEAST_FPS`` (a pen stroke or the spotlight moves between steps)
+and at most 30 (``capture.Capture``).
 """
 
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
-from prmlab.gui.recording.background import BackgroundWriter
+from prmlab.gui.recording.capture import Capture
 from prmlab.gui.recording.encode import MAX_FPS, check_output, open_writer, unavailable_reason
-from prmlab.gui.recording.grab import grab_rgb
 from prmlab.gui.recording.headless import shown_playback
 
 LEAST_FPS = 10
@@ -58,12 +56,7 @@ class Recorder(QObject):
         self.indicator.setToolTip(f"Recording: {SHORTCUT} stops")
         self.indicator.hide()
         window.statusBar().addPermanentWidget(self.indicator)
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._capture)
-        self._output: BackgroundWriter | None = None
-        self._started = 0.0
-        self._frames = 0
-        self.fps = LEAST_FPS
+        self.capture: Capture | None = None  # from start until the file is complete
         self.path: Path | None = None
         window.installEventFilter(self)
 
@@ -75,7 +68,7 @@ class Recorder(QObject):
 
     @property
     def recording(self) -> bool:
-        return self._timer.isActive()
+        return self.capture is not None and self.capture.grabbing
 
     def target(self) -> QWidget:
         """What is recorded: the shown panel's figure, or the whole window."""
@@ -97,7 +90,7 @@ class Recorder(QObject):
     def start(self, path: str | Path) -> bool:
         """Start recording to ``path`` (.mp4 or .gif); a bad path is said in the panel's
         message bar and nothing starts. Returns whether it started."""
-        if self.recording or self._output is not None:
+        if self.capture is not None:  # recording, or the last file still being finished
             return False
         panel = self.window.current_panel()
         fps = live_fps(panel)
@@ -107,61 +100,45 @@ class Recorder(QObject):
         except (ValueError, RuntimeError, OSError) as exc:
             panel.messages.error(f"Cannot record: {exc}")
             return False
-        self.fps = fps
-        self._output = BackgroundWriter(
-            writer, on_closed=self._closed, on_error=self._failed, parent=self
-        )
-        self._frames = 0
-        self._started = time.monotonic()
-        self._timer.start(max(1, round(1000 / fps)))
+        self.capture = Capture(writer, fps, self.target, parent=self)
+        self.capture.sigClosed.connect(self._closed)
+        self.capture.sigFailed.connect(self._failed)
+        self.capture.sigGrabbed.connect(self._show_time)
         self.indicator.setText("● REC 0:00")
         self.indicator.show()
         self.action.setText("Stop &recording")
-        self._capture()
         self.sigRecording.emit(True)
         return True
 
     def stop(self) -> None:
-        """Stop grabbing; the file is finished in the worker (the indicator says so)."""
-        if not self.recording:
-            return
-        self._timer.stop()
-        self.indicator.setText("● Saving…")
-        self._output.close()
+        """Stop grabbing; the indicator says "Saving…" until the file is complete."""
+        if self.recording:
+            self.capture.stop()
+            self.indicator.setText("● Saving…")
 
-    def _capture(self) -> None:
-        elapsed = time.monotonic() - self._started
-        due = math.floor(elapsed * self.fps) + 1 - self._frames
-        if due <= 0:
-            return
-        frame = grab_rgb(self.target())
-        for _ in range(due):  # a late tick repeats the frame: the video keeps real time
-            self._output.add(frame)
-        self._frames += due
-        self.indicator.setText(f"● REC {int(elapsed) // 60}:{int(elapsed) % 60:02d}")
+    def _show_time(self) -> None:
+        seconds = int(self.capture.elapsed())
+        self.indicator.setText(f"● REC {seconds // 60}:{seconds % 60:02d}")
 
     def _closed(self, frames: int) -> None:
-        self._output = None
+        fps = self.capture.fps
         self._finished()
-        seconds = frames / self.fps
         self.window.statusBar().showMessage(
-            f"Recorded {frames} frames ({seconds:.1f} s) to {self.path}", 10000
+            f"Recorded {frames} frames ({frames / fps:.1f} s) to {self.path}", 10000
         )
 
     def _failed(self, message: str) -> None:
-        self._timer.stop()
-        self._output = None
         self._finished()
         self.window.current_panel().messages.error(f"Recording failed: {message}")
 
     def _finished(self) -> None:
+        self.capture = None
         self.indicator.hide()
         self.action.setText("&Record…")
         self.sigRecording.emit(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # closing the window while recording: the file is finished first, not left broken
-        if event.type() == QEvent.Type.Close and self._output is not None:
-            self._timer.stop()
-            self._output.finish_now()
+        if event.type() == QEvent.Type.Close and self.capture is not None:
+            self.capture.finish_now()
         return False
