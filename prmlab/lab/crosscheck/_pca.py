@@ -42,6 +42,12 @@ def cross_check(state: pca.State) -> list[Row]:
                         1e-9 * scale))  # fmt: skip
     if a.fisher is not None:
         lda = discriminant.LinearDiscriminantAnalysis(solver="eigen").fit(X, a.labels)
-        rows.append(Row("Fisher direction (1 − |cos|)", SKLEARN,
-                        direction_difference(a.fisher.direction_, lda.scalings_[:, 0]), 1e-6))
+        rows.append(
+            Row(
+                "Fisher direction (1 − |cos|)",
+                SKLEARN,
+                direction_difference(a.fisher.direction_, lda.scalings_[:, 0]),
+                1e-6,
+            )
+        )
     return rows
