@@ -33,19 +33,22 @@ def reference(module: str, package: str) -> ModuleType:
 @dataclass(frozen=True)
 class Row:
     """``output`` of prmlab against ``reference``: the largest absolute ``difference`` over
-    its entries and the ``tolerance`` it must not exceed."""
+    its entries and the ``tolerance`` it must not exceed (None: no bound is promised, e.g.
+    loopy BP against enumeration; the row reports the difference only)."""
 
     output: str
     reference: str
     difference: float
-    tolerance: float
+    tolerance: float | None
 
     @property
     def passed(self) -> bool:
-        return bool(self.difference <= self.tolerance)
+        return self.tolerance is None or bool(self.difference <= self.tolerance)
 
     @property
     def verdict(self) -> str:
+        if self.tolerance is None:
+            return "(no bound)"
         return "✓" if self.passed else "✗"
 
     def text(self) -> str:
@@ -66,7 +69,7 @@ def largest_difference(ours: object, theirs: object) -> float:
     return float(np.max(np.where(np.isnan(gap), np.inf, gap)))
 
 
-def row(output: str, reference: str, ours: object, theirs: object, tolerance: float) -> Row:
+def row(output: str, reference: str, ours: object, theirs: object, tolerance: float | None) -> Row:
     """The Row of ``ours`` against ``theirs``."""
     return Row(output, reference, largest_difference(ours, theirs), tolerance)
 
