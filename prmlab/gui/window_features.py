@@ -21,6 +21,7 @@ WINDOW_FEATURES: tuple[str, ...] = (
     "prmlab.gui.presenter:install",
     "prmlab.gui.recording:install",
     "prmlab.gui.compare:install",
+    "prmlab.gui.crosscheck:install",
 )
 
 
