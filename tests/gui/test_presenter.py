@@ -10,6 +10,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
 
 from prmlab.gui.panels import PANELS
 from prmlab.gui.presenter import mode
@@ -83,7 +84,7 @@ def presenting(main_window, qtbot, wait_idle):
     panel = main_window.show_panel("svm")
     panel.load_demo()
     wait_idle(panel)
-    qtbot.keyClick(panel.figure, K.Key_F5)
+    press_f5(qtbot, main_window, panel)
     assert main_window.presenter.active
     return main_window, panel
 
@@ -93,6 +94,13 @@ def curve_width(panel) -> float:
     view = plot_views(panel.figure)[1]
     curve = next(i for i in view.addedItems if isinstance(i, pg.PlotDataItem))
     return curve.curve.opts["pen"].widthF()
+
+
+def press_f5(qtbot, window, panel):
+    """F5 as a clicker sends it: to the active window (a shortcut needs one)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(panel.figure, K.Key_F5)
 
 
 def press(qtbot, panel, key):
@@ -271,9 +279,24 @@ def test_presenter_view_on_the_other_screen_keeps_the_controls(main_window, qtbo
     assert presenter.other_screen_action.isEnabled()
     presenter.other_screen_action.setChecked(True)
     panel = window.show_panel("svm")
-    qtbot.keyClick(panel.figure, K.Key_F5)
+    press_f5(qtbot, main_window, panel)
     assert presenter.view is not None and panel.view_area.window() is presenter.view
     assert panel.controls_scroll.isVisible() and not window.isFullScreen()
     qtbot.keyClick(panel.figure, K.Key_Escape)
     assert not presenter.active and panel.view_area.window() is window
     assert panel.figure.isVisible()
+
+
+def test_clicker_steps_a_panel_with_helpers_of_its_own(main_window, qtbot, wait_idle):
+    """MCMC (and HMM) have a ``_shown`` method of their own: Step must still step."""
+    panel = main_window.show_panel("mcmc")
+    panel.load_demo()
+    wait_idle(panel)
+    press_f5(qtbot, main_window, panel)
+    end = panel.timeline.position()
+    press(qtbot, panel, K.Key_PageUp)
+    wait_idle(panel)
+    assert panel.timeline.position() < end
+    press(qtbot, panel, K.Key_PageDown)
+    wait_idle(panel)
+    assert panel.timeline.position() == end

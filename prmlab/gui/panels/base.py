@@ -252,7 +252,8 @@ class BasePanel(QWidget):
     def step_forward(self) -> None:
         """What Step does: the shown timeline's Step forward (a recorded step, or a new one
         from the newest), else the shown playback's Step."""
-        timeline, playback = self._shown(self._timelines), self._shown(self._playbacks)
+        timeline = self._shown_control(self._timelines)
+        playback = self._shown_control(self._playbacks)
         if timeline is not None:
             timeline.step_forward()
         elif playback is not None:
@@ -260,21 +261,26 @@ class BasePanel(QWidget):
 
     def step_back(self) -> None:
         """The shown timeline's Step back (nothing where the panel has no timeline)."""
-        timeline = self._shown(self._timelines)
+        timeline = self._shown_control(self._timelines)
         if timeline is not None:
             timeline.step_back()
 
     def reset_run(self) -> None:
         """The shown playback's Reset."""
-        playback = self._shown(self._playbacks)
+        playback = self._shown_control(self._playbacks)
         if playback is not None:
             playback.reset_button.click()
 
     def toggle_play(self) -> None:
         """The shown playback's Play, or Pause while it plays."""
-        playback = self._shown(self._playbacks)
+        playback = self._shown_control(self._playbacks)
         if playback is not None:
             playback.play_button.toggle()
+
+    def pause(self) -> None:
+        """Pause every playback playing."""
+        for playback in self._playbacks:
+            playback.pause()
 
     def present(self, on: bool, *, controls: bool = False) -> None:
         """Presenter mode (``on``): the figure, whiteboard and messages only, the control
@@ -287,7 +293,7 @@ class BasePanel(QWidget):
         if not on:
             self._fold_anew()
 
-    def _shown(self, widgets: Sequence[Any]) -> Any:
+    def _shown_control(self, widgets: Sequence[Any]) -> Any:
         # the one the panel's mode shows (None: none), even while the column is hidden
         return next((w for w in widgets if w.isVisibleTo(self.controls_scroll)), None)
 

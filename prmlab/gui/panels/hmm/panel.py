@@ -121,6 +121,7 @@ class HmmPanel(UserEdits, BasePanel):
             self.figure.addPlot(row=0, col=0, colspan=3, title="Trellis"), self.font
         )
         self.trellis = self.trellis_view.plot
+        self.trellis.scene().sigMouseClicked.connect(self._cell_clicked)
         self.posterior_view = PosteriorView(
             self.figure.addPlot(row=1, col=0, colspan=3, title="Posterior γ<sub>t</sub>(i)")
         )
@@ -240,6 +241,14 @@ class HmmPanel(UserEdits, BasePanel):
         self._redraw_timer.stop()  # a range change just before is drawn already
         self.step_label.setText(step_text(self.state, self.result))
         self.c.time_scrubber.show_position(self.state.time_step, self.state.last_time_step)
+        self.board_selection = None  # the board follows the time step until a cell is clicked
+        self.show_whiteboard(self.state, self.result)
+
+    def _cell_clicked(self, event) -> None:
+        """A click on a trellis cell: the whiteboard's recursions at that cell."""
+        cell = self.trellis_view.cell_at(event.scenePos())
+        if event.button() == Qt.MouseButton.LeftButton and cell is not None:
+            self.select_on_board(cell)
 
     def _draw_posterior(self) -> None:
         self.posterior_view.draw(self.state, self.result)

@@ -112,6 +112,16 @@ class TrellisView:
             return None
         return r.analysis
 
+    def cell_at(self, scene_pos) -> tuple[int, int] | None:
+        """The trellis cell (t, i), 0-based, nearest the scene point ``scene_pos`` (None:
+        outside the plot or the filled trellis)."""
+        vb, a = self.plot.getViewBox(), self.analysis
+        if a is None or not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = vb.mapSceneToView(scene_pos)
+        t, i = round(p.x()), round(p.y())
+        return (t, i) if 0 <= t < a.T and 0 <= i < a.gamma.shape[1] else None
+
     def visible_window(self) -> tuple[int, int]:
         """[t0, t1): the columns in view."""
         T = self.state.T if self.state is not None else 0

@@ -113,6 +113,7 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
             w.valueChanged.connect(change("Monte Carlo proposals", self._mc_changed))
         f.mc_button.clicked.connect(self.run_monte_carlo)
         self.views.map.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.views.map.plot.scene().sigMouseMoved.connect(self._hover_chain)
 
     # -- what tests and exports read ----------------------------------------------------
     @property
@@ -225,6 +226,13 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         if before is not None:
             self._undoable(before, "Sampler parameter")
 
+    def _hover_chain(self, scene_pos) -> None:
+        """The cursor near a chain's point or last proposal: the whiteboard shows that chain's
+        step."""
+        k = self.views.map.chain_near(self.result, scene_pos)
+        if k is not None:
+            self.select_on_board(k)
+
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton or not self.views.layout.isVisible():
             return
@@ -306,6 +314,7 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
             self._results_taken += 1  # the diagnostics are of the result shown
         self.result, self.state = result, self.experiment.state
         self.redraw(force=result.steps == 0)
+        self.show_whiteboard(self.state, result)
 
     def _long_step(self, progress: mcmc.Progress) -> None:
         """Partial draws of a long run: paths and traces only (diagnostics come at the end)."""

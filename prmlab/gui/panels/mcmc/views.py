@@ -62,6 +62,21 @@ class ChainMap(DensityMap):
     """The target with each chain's recent path, its head, the last step's proposals and
     move, the proposals of the steps before (faint) and the start mark."""
 
+    NEAR_PX = 12.0  # how close (pixels) the cursor must come to a chain's point or proposal
+
+    def chain_near(self, result: mcmc.Result | None, scene_pos) -> int | None:
+        """The chain whose current point or last proposal is within ``NEAR_PX`` of the scene
+        point ``scene_pos`` (the nearest one), else None."""
+        vb = self.plot.getViewBox()
+        if result is None or result.steps == 0 or not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = vb.mapSceneToView(scene_pos)
+        pixel = np.array(vb.viewPixelSize())
+        points = np.concatenate([result.chains[:, -1], result.proposals[:, -1]])
+        distance = np.hypot(*((points - (p.x(), p.y())) / pixel).T)
+        nearest = int(np.argmin(distance))
+        return nearest % len(result.chains) if distance[nearest] <= self.NEAR_PX else None
+
     def __init__(self, plot: pg.PlotItem) -> None:
         super().__init__(plot)
         self.paths = [

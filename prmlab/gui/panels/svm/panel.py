@@ -125,6 +125,8 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self.editor.sigChanged.connect(self.refit)
         self.editor.sigEditFinished.connect(self._draw_dual)
         self.editor.sigHovered.connect(lambda index: self.map_view.show_hover(self.result, index))
+        self.editor.sigHovered.connect(self.select_point)  # the whiteboard's α_i, y_i f(x_i)
+        self.editor.sigChanged.connect(self.forget_point)
         self.sigRunFinished.connect(self._run_finished)
 
     # -- the lab floor ---------------------------------------------------------------------
