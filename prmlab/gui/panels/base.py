@@ -104,6 +104,9 @@ class BasePanel(QWidget):
         # the whiteboard (show_whiteboard fills it), where the topic has a board
         topic = getattr(self.state_class, "TOPIC", "")
         self.equations = EquationPane(shown=topic in whiteboard.TOPICS)
+        # what the board's numbers are about (select_on_board), and the step it shows
+        self.board_selection: Any = None
+        self._board_step: tuple[LabState, Any] | None = None
         self.body.addWidget(self.equations)
         self.body.addWidget(self.explanation_area)
         self.body.addWidget(self.messages)
@@ -245,8 +248,32 @@ class BasePanel(QWidget):
 
     def show_whiteboard(self, state: LabState, result: Any, selection: Any = None) -> None:
         """Show the equations of ``result``'s step with its numbers (``prmlab.lab.whiteboard``;
-        ``selection``: a point, cell or time step, the topic's default when None)."""
-        self.equations.show_board(state, result, selection)
+        ``selection``: a point, cell or time step; None: the element selected on the plot
+        (``select_on_board``), else the topic's default)."""
+        self._board_step = (state, result)
+        chosen = self.board_selection if selection is None else selection
+        self.equations.show_board(state, result, chosen)
+
+    def select_on_board(self, selection: Any) -> None:
+        """Make the whiteboard's numbers about ``selection`` (a point, trellis cell, time step
+        or chain, hovered or clicked on a plot; None: the topic's default) from now on, and
+        show them for the step shown (computed in the pane's worker)."""
+        if selection == self.board_selection:
+            return
+        self.board_selection = selection
+        if self._board_step is not None:
+            self.equations.show_board(*self._board_step, selection)
+
+    def select_point(self, index: int) -> None:
+        """A point editor's ``sigHovered``: the hovered point's numbers from now on (-1, the
+        cursor off the points, keeps the last one)."""
+        if index >= 0:
+            self.select_on_board(int(index))
+
+    def forget_point(self) -> None:
+        """The points changed: a selected index may name another point or none; the board
+        goes back to its default at the next step."""
+        self.board_selection = None
 
     # -- driven without the controls (presenter mode's clicker keys) --------------------
     def step_forward(self) -> None:
