@@ -85,7 +85,7 @@ def _graph_layout(name: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
     if name == "Chain":
         return np.column_stack([np.arange(5.0), np.zeros(5)]), [(i, i + 1) for i in range(4)]
     if name == "Tree":
-        xy = [(1.5, 2), (0.5, 1), (2.5, 1), (0, 0), (1, 0), (2, 0), (3, 0)]
+        xy = [(2.1, 2.4), (0.7, 1.2), (3.5, 1.2), (0, 0), (1.4, 0), (2.8, 0), (4.2, 0)]
         return np.array(xy, float), [(0, 1), (0, 2), (1, 3), (1, 4), (2, 5), (2, 6)]
     if name == "Star":
         angles = np.pi / 2 + 2 * np.pi * np.arange(5) / 5

@@ -158,6 +158,8 @@ def message_places(xy: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.nd
     d = end - start
     unit = d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
     side = np.column_stack([unit[:, 1], -unit[:, 0]])  # right of the direction of travel
-    tips = start + 0.62 * d + 0.13 * side
-    labels = start + 0.42 * d + 0.3 * side
+    tips = start + 0.62 * d + 0.1 * side
+    # beside their arrowheads: the two inner labels of edges meeting at a node sit at
+    # different ends, so they do not collide
+    labels = start + 0.66 * d + 0.3 * side
     return tips, unit, labels

@@ -95,12 +95,12 @@ class GraphModeView:
         if result.updated >= 0:
             e, back = divmod(result.updated, 2)
             u, v = (edges[e, 1], edges[e, 0]) if back else (edges[e, 0], edges[e, 1])
-            where = f"sweep {done + 1}, message {sent}/{per_sweep}: {u} → {v}"
+            where = f"sweep {done + 1}: {u} → {v} ({sent}/{per_sweep})"
         else:
             where = f"after sweep {done} of {run.sweeps}"
         self.network.plot.setTitle(f"{kind}, {where}")
         x = np.arange(n)
-        label = "p(x = 1)" if run.kind == "sum" else "max-marginal of x = 1"
+        label = "p(x = 1)" if run.kind == "sum" else "max-marginal"
         self.bars.setLabel("left", label)
         self.bp_bars.setOpts(x=x - 0.2, height=p1)
         self.exact_bars.setOpts(x=x + 0.2, height=run.exact_beliefs[:, 1])
@@ -114,7 +114,7 @@ class GraphModeView:
         last = done + (1 if sent else 0)
         self.error_curve.setData(sweeps[: done + 1], error[: done + 1])
         self.error_now.setValue(result.position / per_sweep)
-        tree = "a tree: exact once messages cross it" if run.is_tree else "loopy: approximate"
+        tree = "a tree: exact" if run.is_tree else "loopy: approximate"
         self.error.setTitle(f"BP error per sweep ({tree})")
         self.error.setYRange(0.0, 1.08 * max(float(error.max()), 1e-3), padding=0)
         self.error.setXRange(0, max(run.sweeps, last), padding=0.03)
