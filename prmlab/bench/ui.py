@@ -196,6 +196,23 @@ def ui_workloads() -> list[UiWorkload]:
                 f"ui-drag:{name}", name, drag_rate, "refits/s", DRAG_GOAL_PER_S, True, prepare
             )
         )
+    from prmlab.bench.ui_recording import FPS_GOAL_PCT, record_fps_pct, record_stall_ms
+
+    for name in ("mcmc", "track"):  # recording the figure while the demo plays (issue #20)
+        rows += [
+            UiWorkload(
+                f"ui-record-fps:{name}", name, record_fps_pct, "%", FPS_GOAL_PCT, True, _demo_loaded
+            ),
+            UiWorkload(
+                f"ui-record-stall:{name}",
+                name,
+                record_stall_ms,
+                "ms",
+                STALL_GOAL_MS,
+                False,
+                _demo_loaded,
+            ),
+        ]
     return rows
 
 

@@ -171,3 +171,18 @@ def test_a_bad_path_in_the_window_is_said_and_nothing_starts(main_window, tmp_pa
     assert not recorder.start(tmp_path / "demo.webm")
     assert not recorder.recording
     assert "must end in .mp4 or .gif" in main_window.current_panel().messages.text()
+
+
+def test_the_benchmark_measures_playback_while_recording(make_panel, wait_idle, tmp_path):
+    from prmlab.bench.ui import ui_workloads
+    from prmlab.bench.ui_recording import _play
+    from prmlab.gui.panels import panel_class
+
+    names = {w.name for w in ui_workloads()}
+    assert {"ui-record-fps:mcmc", "ui-record-stall:mcmc"} <= names
+    panel = make_panel(panel_class("mcmc"))
+    panel.load_demo()
+    wait_idle(panel)
+    rate, stall = _play(panel, 0.5, tmp_path / "bench.mp4")
+    assert rate > 0 and stall > 0
+    assert len(read_back(tmp_path / "bench.mp4")[0]) >= 3
