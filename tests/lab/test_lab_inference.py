@@ -167,7 +167,7 @@ def test_the_whiteboard_shows_the_message_just_sent_and_each_modes_update():
     message = board.equations[0]
     np.testing.assert_allclose(message.values["m"][0], result.message_values[2])
     i, j = state.edges[1]
-    assert f"{i} → {j}" in board.title
+    assert board.title.endswith(f"message {i} → {j} (just sent)")
     np.testing.assert_allclose(board.equations[1].values["b"][0], result.beliefs[j])
 
     # mean field converged: its update of a pixel gives the pixel's q back

@@ -89,7 +89,8 @@ def _graph(state: lab.State, r: lab.GraphResult, selection: int | None) -> Board
                  rf"b_{{{j}}} = \slot{{b}},\quad p(x_{{{j}}}) = \slot{{p}}",
                  {"b": r.beliefs[j][None, :], "p": r.run.exact_beliefs[j][None, :]}),
     )  # fmt: skip
-    title = f"Belief propagation: message {i} → {j}, {r.sweep:.2f} sweeps"
+    sent = " (just sent)" if index == r.updated else ""
+    title = f"Belief propagation after {r.sweep:.2f} sweeps: message {i} → {j}{sent}"
     return Board(title, equations, DERIVATION, NOTES)
 
 
