@@ -186,3 +186,23 @@ def test_the_benchmark_measures_playback_while_recording(make_panel, wait_idle, 
     rate, stall = _play(panel, 0.5, tmp_path / "bench.mp4")
     assert rate > 0 and stall > 0
     assert len(read_back(tmp_path / "bench.mp4")[0]) >= 3
+
+
+def test_frames_include_widgets_laid_over_the_figure(make_panel):
+    """Presenter mode's pen and spotlight are child widgets over the figure: a frame is a
+    grab of the figure, so they are in the video (QGraphicsView.render would leave them out)."""
+    from PySide6.QtWidgets import QWidget
+
+    from prmlab.gui.panels import panel_class
+    from prmlab.gui.recording.grab import grab_rgb
+
+    figure = make_panel(panel_class("pca")).figure
+    overlay = QWidget(figure.viewport())
+    overlay.setStyleSheet("background: rgb(255, 0, 0);")
+    overlay.setAutoFillBackground(True)
+    overlay.setGeometry(10, 10, 40, 30)
+    overlay.show()
+    frame = grab_rgb(figure)
+    assert frame.shape[:2] == (figure.height(), figure.width())
+    red = (frame[..., 0] == 255) & (frame[..., 1] == 0) & (frame[..., 2] == 0)
+    assert red.sum() >= 40 * 30
