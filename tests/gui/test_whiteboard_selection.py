@@ -118,3 +118,20 @@ def test_every_new_template_typesets():
     for board in boards():
         for template, shapes in templates(board):
             assert layout.layout(template, shapes).viewbox[2] > 0
+
+
+def test_clicking_a_measurement_selects_its_kalman_step(qtbot, make_panel, wait_idle):
+    panel = make_panel(panel_class("track"))
+    panel.load_demo()
+    settled(qtbot, panel, wait_idle)
+    run = panel.run
+    t = 7
+    view = panel.track_view.view
+    qtbot.mouseClick(
+        panel.figure.viewport(), Qt.MouseButton.LeftButton,
+        pos=panel.figure.mapFromScene(view.mapViewToScene(QPointF(*run.raw[t]))),
+    )  # fmt: skip
+    wait_idle(panel, timeout=60000)
+    assert panel.experiment.result.t == t
+    assert panel.equations.board.title.startswith(f"Kalman filter, time step t = {t} ")
+    np.testing.assert_allclose(values(panel, "Update: the state")["x"], run.kf.means[t])

@@ -109,6 +109,8 @@ class TrackPanel(BasePanel):
         self.controls.addWidget(row)
 
         self.track_view = TrackView(self.figure)
+        # a click on a measurement: its time step (the whiteboard's Kalman step with it)
+        self.figure.scene().sigMouseClicked.connect(self._step_clicked)
         self.track_view.view.on_stroke = self._stroke
         self.ess_view = EssView(self.figure)
         self.ess_view.cursor.sigPositionChanged.connect(
@@ -229,6 +231,11 @@ class TrackPanel(BasePanel):
         self.ess_view.show_time(result.t)
         self.track_view.draw_time(result, self.state)
         self.show_whiteboard(self.state, result)
+
+    def _step_clicked(self, event) -> None:
+        t = self.track_view.step_near(self.run, event.scenePos())
+        if event.button() == Qt.MouseButton.LeftButton and t is not None:
+            self.set_time(t)
 
     def _draw_series(self) -> None:
         if self.run is not None:

@@ -51,6 +51,21 @@ class DrawViewBox(pg.ViewBox):
 class TrackView:
     """Truth, measurements, the particle cloud, 2σ ellipses and the three estimates."""
 
+    NEAR_PX = 12.0  # how close (pixels) a click must come to a measurement
+
+    def step_near(self, run, scene_pos) -> int | None:
+        """The time step of the measurement within ``NEAR_PX`` of the scene point
+        ``scene_pos`` (the nearest; None: none, or outside the plot)."""
+        if run is None or not self.view.sceneBoundingRect().contains(scene_pos):
+            return None
+        p = self.view.mapSceneToView(scene_pos)
+        pixel = np.array(self.view.viewPixelSize())
+        distance = np.hypot(*((run.raw - (p.x(), p.y())) / pixel).T)
+        if not np.isfinite(distance).any():
+            return None
+        t = int(np.nanargmin(distance))
+        return t if distance[t] <= self.NEAR_PX else None
+
     def __init__(self, figure: pg.GraphicsLayoutWidget) -> None:
         self.view = DrawViewBox()
         p = self.plot = pg.PlotItem(
