@@ -1,6 +1,6 @@
 """Numba kernels of the bootstrap (SIR) particle filter and its resamplers.
 
-Formula sheet, 连续非线性隐变量-粒子滤波: with the proposal q = p(z_t | z_t-1) the weight update is
+PRML §13.3.4: with the proposal q = p(z_t | z_t-1) the weight update is
 ``w_t ∝ p(x_t | z_t) w_t-1``, kept in log space and normalised by log-sum-exp.
 Every model runs through the same compiled signature: ``kind`` picks the transition and the
 likelihood, the model's arrays are always passed (unused ones are 1x1).

@@ -1,7 +1,7 @@
 """Bootstrap (SIR) particle filter, its resamplers and three state-space models.
 
-Formula sheet, 连续非线性隐变量-粒子滤波 (SIR): sample ``z_t^i ~ q = p(z_t | z_t-1^i)``, weight
-``w_t^i ∝ p(x_t | z_t^i) w_t-1^i`` (the sheet's importance weight with that proposal), and
+PRML §13.3.4 (SIR): sample ``z_t^i ~ q = p(z_t | z_t-1^i)``, weight
+``w_t^i ∝ p(x_t | z_t^i) w_t-1^i`` (the importance weight with that proposal), and
 resample (重采样) when the effective sample size ``1 / sum_i (w^i)^2`` falls below
 ``ess_threshold * N``. Weights live in log space and are normalised by log-sum-exp.
 As in ``prmlab.engine.kalman``, ``x0``/``P0`` are the prior of the first state, whose

@@ -1,7 +1,8 @@
 """EM for Gaussian mixtures and k-means, stepped E and M apart (issue #5).
 
-Formula sheet (``003``): "GMM" (model and EM) and "参数学习-EM" (EM never lowers the
-likelihood); handbook (``000``): "EM 算法与 kmeans 模型" (k-means as EM with hard posteriors).
+PRML §9.2 (the model and EM), §9.4 (EM never lowers the likelihood; with ``reg_covar`` > 0
+the M step's ``Sigma_k + reg I`` is not the exact maximiser, so it can) and §9.3.2 (k-means as
+EM with hard posteriors).
 
 - functional, for teaching and checks: :func:`e_step`, :func:`m_step`, :func:`em_step`;
 - estimators: :class:`GaussianMixture`, :class:`KMeans` (each with ``iter_fit``);

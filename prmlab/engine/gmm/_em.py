@@ -1,6 +1,6 @@
 """The functional EM of a Gaussian mixture: ``e_step``, ``m_step``, ``em_step`` and their checks.
 
-Formula sheet (``003``), "GMM": ``p(x) = sum_k p_k N(x | mu_k, Sigma_k)``, solved by EM
+PRML §9.2: ``p(x) = sum_k p_k N(x | mu_k, Sigma_k)``, solved by EM
 ("求解-EM"): the E step computes the posteriors ``p(z_i = k | x_i, theta^t)``, the M step
 maximises ``Q(theta, theta^t)``, and ``log p(x | theta^t) <= log p(x | theta^{t+1})``
 (section "参数学习-EM", point 4).

@@ -1,6 +1,6 @@
 """k-means by Lloyd's algorithm: EM with hard posteriors.
 
-Handbook (``000``), "EM 算法与 kmeans 模型": with ``P(z | x, theta) = 1`` for the nearest
+PRML §9.1 and §9.3.2: with ``P(z | x, theta) = 1`` for the nearest
 centre and 0 otherwise, the E step assigns every point to its nearest centre and the M step
 ``mu_k = (1/|I_k|) sum_{j in I_k} x_j`` minimises ``sum_k sum_{x_i in C_k} ||x_i - mu_k||^2``.
 """
@@ -145,7 +145,7 @@ def assign_labels(X: Any, centers: Any) -> tuple[np.ndarray, float]:
 
 
 def update_centers(X: Any, labels: Any, centers: Any) -> np.ndarray:
-    """The M step of k-means: ``mu_k = (1/|I_k|) sum_{j in I_k} x_j`` (handbook, k-means).
+    """The M step of k-means: ``mu_k = (1/|I_k|) sum_{j in I_k} x_j`` (PRML §9.1).
 
     ``centers (K, n_features)`` are the previous centres: an empty cluster is moved to the
     point farthest from its centre, with a :class:`DegenerateComponentWarning`.
@@ -183,7 +183,7 @@ class KMeansStep:
 
 
 class KMeans:
-    """k-means clustering by Lloyd's algorithm (handbook, "EM 算法与 kmeans 模型").
+    """k-means clustering by Lloyd's algorithm (PRML §9.1).
 
     Parameters follow scikit-learn: ``n_clusters``; ``init`` ``"k-means++"``, ``"random"``
     (distinct data points) or an array ``(n_clusters, n_features)`` of starting centres;

@@ -1,6 +1,6 @@
 """``GaussianMixture``: EM for a mixture of Gaussians, in scikit-learn's style.
 
-Formula sheet (``003``), "GMM": model ``p(x) = sum_k p_k N(x | mu_k, Sigma_k)``, solved by EM
+PRML §9.2: model ``p(x) = sum_k p_k N(x | mu_k, Sigma_k)``, solved by EM
 ("求解-EM"); each iteration cannot lower ``log p(X | theta)`` ("参数学习-EM", point 4).
 """
 

@@ -137,7 +137,7 @@ def _first_impossible(pi: np.ndarray, A: np.ndarray, lB: np.ndarray) -> int:
 def viterbi(log_startprob: Any, log_transmat: Any, log_emission: Any) -> tuple[np.ndarray, float]:
     """The most probable state path I* = argmax_I p(I | O, λ) and log p(O, I* | λ).
 
-    Formula sheet, HMM: Decoding (Viterbi): δ_{t+1}(j) = max_i δ_t(i) a_ij b_j(o_{t+1}),
+    PRML §13.2.5, decoding (Viterbi): δ_{t+1}(j) = max_i δ_t(i) a_ij b_j(o_{t+1}),
     ψ_{t+1}(j) = argmax_i δ_t(i) a_ij, computed with sums of logs.
     Shapes: ``log_startprob`` (N,), ``log_transmat`` (N, N), ``log_emission`` (T, N).
     Returns ``path`` (T,) int64 and the log probability; an impossible sequence gives
@@ -170,7 +170,7 @@ def forward_backward(
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """log α (T, N), log β (T, N) and log p(O | λ).
 
-    Formula sheet, HMM: Evaluation: α_{t+1}(j) = b_j(o_{t+1}) Σ_i α_t(i) a_ij,
+    PRML §13.2.2, evaluation: α_{t+1}(j) = b_j(o_{t+1}) Σ_i α_t(i) a_ij,
     β_t(i) = Σ_j a_ij b_j(o_{t+1}) β_{t+1}(j), p(O | λ) = Σ_i α_T(i). Posteriors are
     ``exp(log_alpha + log_beta - log_likelihood)``. Computed with per-step scaling
     (``log(exp(a - m) @ A) + m``); entries more than ~700 nats below the largest of

@@ -1,6 +1,6 @@
 """HMM models with Baum-Welch: ``CategoricalHMM`` (discrete symbols) and ``GaussianHMM``.
 
-Formula sheet, HMM: λ = (π, A, B); Learning (Baum-Welch) maximises
+PRML §13.2: λ = (π, A, B); learning (Baum-Welch) maximises
 Σ_I log p(O, I | λ) p(O, I | λ^t), whose M-step is counting:
 π_i ∝ Σ_seq γ_1(i), a_ij ∝ Σ_t ξ_t(i, j), b_i(k) ∝ Σ_{t: o_t = k} γ_t(i)
 (Gaussian: γ-weighted means and covariances).

@@ -1,6 +1,6 @@
 """Linear models for regression and classification (issue #18), scikit-learn's API.
 
-Formula sheet (``003``), first half; PRML chapters 3 and 4:
+PRML chapters 3 and 4:
 
 - :class:`LinearRegression` (§3.1.1), :class:`Ridge` (§3.1.4, MAP under a Gaussian prior),
   :class:`Lasso` and :func:`lasso_path` (§3.1.4, MAP under a Laplace prior);

@@ -58,7 +58,7 @@ def _status(lp):
 def mh_chain(logp, params, state, scale, rng, chain, proposals, accepted, record, where):
     """Random-walk Metropolis-Hastings, ``chain.shape[0]`` steps from ``state = (x, y, lp)``.
 
-    Formula sheet, MCMC (MH): ``z* ~ Q(z*|z) = N(z, scale^2 I)``, accept with
+    PRML §11.2.2 (Metropolis-Hastings): ``z* ~ Q(z*|z) = N(z, scale^2 I)``, accept with
     ``alpha = min{1, p(z*) Q(z*->z) / (p(z) Q(z->z*))}``; Q is symmetric, so
     ``alpha = min{1, p(z*)/p(z)}``, tested as ``log u < log p(z*) - log p(z)``.
     A ``-inf`` proposal is always rejected, so a chain never enters a zero-density region.
@@ -145,7 +145,7 @@ def gibbs_chain(
 ):
     """Gibbs sampling, ``chain.shape[0]`` sweeps from ``state = (x, y, lp)``.
 
-    Formula sheet, MCMC (Gibbs): ``z_i^{t+1} ~ p(z_i | z_-i)``, one coordinate after the
+    PRML §11.3 (Gibbs): ``z_i^{t+1} ~ p(z_i | z_-i)``, one coordinate after the
     other. Coordinate ``i`` is drawn from its exact conditional when ``exact[i]`` (e.g. a
     Gaussian's), else by a slice-sampling step (slice-within-Gibbs). Every update is
     accepted. ``proposals[t]`` records the corner ``(x_{t+1}, y_t)`` of the staircase.

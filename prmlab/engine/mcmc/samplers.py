@@ -442,7 +442,7 @@ def rejection_sample(
 ) -> RejectionResult:
     """Rejection sampling of ``target`` with a Gaussian proposal q and envelope ``M q``.
 
-    Formula sheet, Monte Carlo (rejection): draw ``z ~ q``, ``u ~ U(0, 1)``; accept when
+    PRML §11.1.2 (rejection sampling): draw ``z ~ q``, ``u ~ U(0, 1)``; accept when
     ``u <= alpha = p~(z) / (M q(z))``. ``M`` defaults to ``envelope_log_M``'s estimate; a
     warning reports proposals where ``M q`` fails to cover ``p~``.
     """
@@ -490,7 +490,7 @@ def importance_sample(
 ) -> ImportanceResult:
     """Self-normalised importance sampling of ``target`` with a Gaussian proposal q.
 
-    Formula sheet, Monte Carlo (importance): ``E_p[f] = int f (p/q) q dz ~ 1/N sum f(z_i)
+    PRML §11.1.4 (importance sampling): ``E_p[f] = int f (p/q) q dz ~ 1/N sum f(z_i)
     p(z_i)/q(z_i)``; with an unnormalised p~ the weights ``w_i = p~(z_i)/q(z_i)`` are
     normalised to sum to 1, and ``ESS = (sum w)^2 / sum w^2``.
     """

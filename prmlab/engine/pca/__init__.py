@@ -1,7 +1,7 @@
 """PCA, probabilistic PCA and Fisher's discriminant (issue #4).
 
-Formula sheet (``003``): "Dimension Reduction" (centring, PCA by eigen-decomposition or SVD),
-"p-PCA" (the latent model, its EM and the inference ``p(z|x)``) and "Fisher".
+PRML §12.1 (centring, PCA by eigen-decomposition or SVD), §12.2 (p-PCA: the latent model,
+its EM and the inference ``p(z|x)``) and §4.1.4-4.1.6 (Fisher).
 
 - :class:`PCA`: scikit-learn's API; covariance eigen-decomposition when n >> d, SVD otherwise;
 - :class:`ProbabilisticPCA`: EM (``fit``, ``iter_fit``) and the closed form (``fit_closed_form``);

@@ -1,7 +1,7 @@
 """Fisher's linear discriminant: the projection with small within-class and large
 between-class spread.
 
-Formula sheet (``003``), "Fisher": ``J(w) = w^T S_b w / w^T S_w w`` with
+PRML §4.1.4 (two classes): ``J(w) = w^T S_b w / w^T S_w w`` with
 ``S_b = (m_1 - m_2)(m_1 - m_2)^T``, ``S_w = S_1 + S_2``; closed form ``w ∝ S_w^-1 (m_1 - m_2)``.
 """
 
@@ -49,7 +49,8 @@ class FisherLDA:
         ``S_c = sum_{x in c} (x - m_c)(x - m_c)^T`` (Duda & Hart's scatter matrices; with equal
         class sizes this is proportional to the sum of class covariances).
     between_scatter_ : (n_features, n_features), ``S_b = sum_c N_c (m_c - m)(m_c - m)^T``;
-        for two classes ``(N_0 N_1 / N) (m_1 - m_0)(m_1 - m_0)^T``, the sheet's ``S_b`` scaled.
+        for two classes ``(N_0 N_1 / N) (m_1 - m_0)(m_1 - m_0)^T``: PRML §4.1.4's two-class ``S_B`` scaled by
+        ``N_0 N_1 / N`` (and so is ``criteria_``; ``prmlab.lab.pca.between_scale``).
     direction_ : (n_features,), unit vector; for two classes ``∝ S_w^-1 (m_1 - m_0)`` pointing
         from class ``classes_[0]`` to ``classes_[1]``.
     components_ : (min(n_classes - 1, n_features), n_features), the discriminant directions

@@ -1,7 +1,8 @@
 """PCA by eigen-decomposition of the covariance (n >> d) or SVD of the centred data.
 
-Formula sheet (``003``), "Dimension Reduction": the centred covariance ``S = X^T H X / N``,
-PCA's loss ``J = sum_j u_j^T S u_j`` (s.t. ``u_j^T u_j = 1``), solved by ``S = U Lambda U^T``
+PRML §12.1: the centred covariance, here ``S = X^T H X / (N - 1)`` as scikit-learn's
+``explained_variance_`` (PRML's maximum-likelihood S divides by N; p-PCA uses that one), PCA's
+loss ``J = sum_j u_j^T S u_j`` (s.t. ``u_j^T u_j = 1``), solved by ``S = U Lambda U^T``
 or by the SVD ``H X = U Sigma V^T`` with new coordinates ``H X V``.
 """
 
@@ -218,7 +219,7 @@ class PCA:
     total_variance_ : float, ``sum of all lambda`` (trace of the covariance).
     n_components_, n_samples_, n_features_in_ : ints.  solver_ : "eigh" or "svd".
 
-    Formula sheet, "PCA": ``S = U Lambda U^T`` when ``n >= 10 d`` (one pass over X and a
+    PRML §12.1: ``S = U Lambda U^T`` when ``n >= 10 d`` (one pass over X and a
     d x d eigen-decomposition), otherwise the SVD of the centred data ``H X = U Sigma V^T``.
     """
 

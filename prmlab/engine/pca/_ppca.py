@@ -1,6 +1,6 @@
 """Probabilistic PCA (Tipping & Bishop, 1999): fitted by EM or in closed form.
 
-Formula sheet (``003``), "p-PCA": ``z ~ N(0, I_q)``, ``x = W z + mu + eps``,
+Probabilistic PCA (PRML §12.2): ``z ~ N(0, I_q)``, ``x = W z + mu + eps``,
 ``eps ~ N(0, sigma^2 I_p)``; learning by E-M; inference
 ``p(z|x) = N(W^T (W W^T + sigma^2 I)^-1 (x - mu), I - W^T (W W^T + sigma^2 I)^-1 W)``.
 """

@@ -1,6 +1,6 @@
 """Support vector classification: the soft- and hard-margin dual solved by SMO, as libsvm does.
 
-Formula sheet, SVM: the hard-margin primal ``min 1/2 w^T w  s.t.  y_i (w^T x_i + b) >= 1``,
+PRML §7.1: the hard-margin primal ``min 1/2 w^T w  s.t.  y_i (w^T x_i + b) >= 1``,
 its dual ``max_a sum_i a_i - 1/2 sum_ij a_i a_j y_i y_j K(x_i, x_j)``, ``a_i >= 0``,
 ``sum_i a_i y_i = 0``;
 the soft margin adds ``C sum_i xi_i`` to the primal, which boxes the dual: ``0 <= a_i <= C``.

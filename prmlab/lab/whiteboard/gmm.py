@@ -60,7 +60,7 @@ KMEANS_DERIVATION = (
 )  # fmt: skip
 
 NOTES = (
-    "π_k is the formula sheet's p_k (mixing weights).",
+    "π_k, also written p_k, are the mixing weights (PRML §9.2).",
     "The bound's terms are per point: each divided by N.",
     "reg·I is added to every Σ_k (reg_covar): with reg > 0 EM maximises that regularised "
     "model, so log p(X|θ) can fall slightly from one step to the next.",

@@ -2,7 +2,8 @@
 intercept and, for the linear kernel, the margin (PRML §7.1).
 
 ``selection`` is a point index (default: the ``j`` of the pair SMO just optimised, else the
-first support vector, else 0). α is the SVM literature's name for the formula sheet's λ.
+first support vector, else 0). α is the SVM literature's name for the multipliers also written
+λ (PRML §7.1 writes a_n).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ DERIVATION = (
 )  # fmt: skip
 
 NOTES = (
-    "α is the SVM literature's name for the formula sheet's λ (the Lagrange multipliers).",
+    "α, also written λ (PRML §7.1: a_n), are the Lagrange multipliers, one per point.",
     "D(α) = −W(α) is the dual SMO minimises; I_up, I_low are the indices whose α may still "
     "move up / down along the constraint.",
 )

@@ -1,7 +1,7 @@
 """Tracking on the whiteboard: the Kalman filter's predict and update at one time step, and
 the RTS smoother's backward gain (PRML §13.3).
 
-Symbols as on the formula sheet and the panel's text: z the state, m its mean, x the
+Symbols as in PRML §13.3 and the panel's text: z the state, m its mean, x the
 measurement. ``selection`` is the time step ``t`` (default: the State's drawn time). The filtered and
 smoothed means and covariances are the engine's (``Run``); the prediction is the engine's
 ``kalman.predict``; the innovation ``y``, its covariance ``S`` and the gains ``K`` and ``G``
@@ -46,8 +46,8 @@ DERIVATION = (
 )  # fmt: skip
 
 NOTES = (
-    "As on the formula sheet, z is the state (position, velocity) with mean m and "
-    "covariance P, x the measurement; F is the sheet's A and H its C.",
+    "As in PRML §13.3, z is the state (position, velocity) with mean m and "
+    "covariance P, x the measurement; F is also written A and H also C.",
     "At t = 0 there is no prediction: m⁻₀, P⁻₀ are the prior at the first measurement.",
 )
 
