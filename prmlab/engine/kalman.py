@@ -1,14 +1,17 @@
 """Kalman filter and Rauch-Tung-Striebel smoother for the linear dynamical system (LDS).
 
-Formula sheet, LDS (连续线性隐变量-LDS), the model::
+The model (PRML §13.3), in the symbols the Tracking panel shows::
 
-    z_t | z_{t-1} ~ N(F z_{t-1}, Q)        (sheet: A, Q)
-    x_t | z_t     ~ N(H z_t, R)            (sheet: C, R)
-    z_1           ~ N(x0, P0)              (sheet: mu_1, Sigma_1)
+    z_t | z_{t-1} ~ N(F z_{t-1}, Q)        (also written A, Q)
+    x_t | z_t     ~ N(H z_t, R)            (also written C, R)
+    z_1           ~ N(x0, P0)              (also written mu_1, Sigma_1)
 
-Here the hidden state is ``x`` (n,) and the measurement ``z`` (m,), as in filterpy and
-pykalman. Filtering alternates the sheet's *prediction* (an integral of two Gaussians) and
-*update* (Bayes with the new measurement). The first step is an update of the prior with
+z_t (n,) is the hidden state and x_t (m,) the measurement, with filtered mean m_t and
+covariance P_t. The arguments keep filterpy's and pykalman's names: ``zs`` are the
+measurements x_1..T, ``x0``/``P0`` the prior mean and covariance of the state z_1, and
+``x``/``P`` of ``predict``/``update`` a state's mean and covariance. Filtering alternates the
+*prediction* (an integral of two Gaussians) and the *update* (Bayes with the new
+measurement). The first step is an update of the prior with
 ``zs[0]``. A measurement row that is all NaN is missing (predict only); NaN entries of a row
 are left out of that update.
 
@@ -183,11 +186,11 @@ def kalman_filter(
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Filtered means (T, n), covariances (T, n, n) and the total log-likelihood.
 
-    Formula sheet, LDS: prediction ``m- = F m``, ``P- = F P F^T + Q``; update
-    ``S = H P- H^T + R``, ``K = P- H^T S^-1``, ``m = m- + K (z - H m-)``,
+    Prediction ``m- = F m``, ``P- = F P F^T + Q``; update with the measurement x_t (a row of
+    ``zs``): ``S = H P- H^T + R``, ``K = P- H^T S^-1``, ``m = m- + K (x_t - H m-)``,
     ``P = (I - K H) P- (I - K H)^T + K R K^T`` (Joseph form).
 
-    ``zs`` (T, m), NaN rows missing; ``F`` (n, n) or (T-1, n, n); ``H`` (m, n);
+    ``zs`` (T, m) the measurements x_t, NaN rows missing; ``F`` (n, n) or (T-1, n, n); ``H`` (m, n);
     ``Q`` (n, n) or (T-1, n, n); ``R`` (m, m); ``x0`` (n,), ``P0`` (n, n) the prior of the
     first state (pykalman's ``initial_state_mean``/``initial_state_covariance``).
     Raises ``ValueError`` on shape mismatch, NaN in the model, or Q, R, P0 not PSD.
@@ -223,9 +226,10 @@ def rts_smoother(means: Any, covs: Any, F: Any, Q: Any) -> tuple[np.ndarray, np.
 
 
 def predict(x: Any, P: Any, F: Any, Q: Any) -> tuple[np.ndarray, np.ndarray]:
-    """One prediction step: ``(F x, F P F^T + Q)`` for ``x`` (n,), ``P`` (n, n).
+    """One prediction step: ``(F x, F P F^T + Q)`` for the state's mean ``x`` (n,) (the
+    panel's m) and covariance ``P`` (n, n).
 
-    Formula sheet, LDS: prediction, the integral of N(F z, Q) against N(x, P).
+    The integral of N(z_t; F z_{t-1}, Q) against N(z_{t-1}; x, P) (PRML §13.3.1).
     """
     xv, Pm = _check_state(x, P)
     n = xv.shape[0]
@@ -239,9 +243,10 @@ def predict(x: Any, P: Any, F: Any, Q: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def update(x: Any, P: Any, z: Any, H: Any, R: Any) -> tuple[np.ndarray, np.ndarray, float]:
-    """One Joseph-form update with measurement ``z`` (m,): ``(x, P, log N(z; H x, S))``.
+    """One Joseph-form update of the state's mean ``x`` (n,) (the panel's m) and covariance
+    ``P`` with the measurement ``z`` (m,) (the panel's x_t): ``(x, P, log N(z; H x, S))``.
 
-    Formula sheet, LDS: update, p(z_t | x_1..t) ∝ p(x_t | z_t) p(z_t | x_1..t-1).
+    p(z_t | x_1..t) ∝ p(x_t | z_t) p(z_t | x_1..t-1) (PRML §13.3.1).
     NaN entries of ``z`` are missing; an all-NaN ``z`` returns the inputs and 0.0.
     """
     xv, Pm = _check_state(x, P)
@@ -261,10 +266,11 @@ def update(x: Any, P: Any, z: Any, H: Any, R: Any) -> tuple[np.ndarray, np.ndarr
 
 
 def nees(truth: Any, means: Any, covs: Any) -> np.ndarray:
-    """Normalised estimation error squared ``(x - m)^T P^-1 (x - m)`` per step, shape (T,).
+    """Normalised estimation error squared ``(z - m)^T P^-1 (z - m)`` per step, shape (T,).
 
-    ``truth``/``means`` (T, n), ``covs`` (T, n, n). For a consistent filter it is
-    chi-squared with n degrees of freedom. Solves, no inverses; steps whose P is singular
+    ``truth`` (T, n) the true states z_t (not the measurements), ``means`` (T, n),
+    ``covs`` (T, n, n): pass a block (e.g. the position's) to test that block alone. For a
+    consistent filter it is chi-squared with n degrees of freedom, n the block's size. Solves, no inverses; steps whose P is singular
     give NaN.
     """
     m = check_array(means, "means")

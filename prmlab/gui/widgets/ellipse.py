@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+# The k-sigma ellipse of a 2-D Gaussian holds 1 - exp(-k²/2) of its mass (the χ²₂ CDF at k²):
+# 39 % at 1σ and 86 % (not 95 %) at 2σ; the 95 % contour is at k = √χ²₂(0.95) = √(-2 ln 0.05).
+R95 = math.sqrt(-2.0 * math.log(0.05))
+
+
+def coverage(n_std: float) -> float:
+    """The share of a 2-D Gaussian's mass inside its ``n_std``-sigma ellipse (0.865 at 2)."""
+    return 1.0 - math.exp(-0.5 * n_std * n_std)
 
 
 def ellipse_xy(mean: np.ndarray, cov: np.ndarray, n_std: float = 1.0, n: int = 96):

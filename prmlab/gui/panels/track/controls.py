@@ -28,7 +28,9 @@ MOTION_LABELS = ("Constant velocity", "Constant acceleration")  # lab.MOTIONS
 CSV_ROLES = ("measurements", "the true path")
 NOISE_PARAMS = (
     Param("sigma", "R: σ", 0.1, 30.0, log=True,
-          tooltip="Measurement noise σ (position, or range): R = σ² I"),
+          tooltip="Measurement noise σ: R = σ² I for position measurements; in range-bearing "
+          "mode σ is the range noise and the Kalman filter uses the converted positions' "
+          "averaged R"),
     Param("bearing_deg", "Bearing σ (°)", 0.1, 20.0, log=True,
           tooltip="Bearing noise σ in degrees (range-bearing model)"),
 )  # fmt: skip

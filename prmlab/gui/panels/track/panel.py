@@ -61,12 +61,17 @@ class TrackPanel(BasePanel):
         "v ~ N(0, R). <b>Kalman predict</b>: m⁻ = F m, P⁻ = F P Fᵀ + Q. "
         "<b>Update</b>: S = H P⁻ Hᵀ + R, K = P⁻ Hᵀ S⁻¹, m = m⁻ + K (x − H m⁻), "
         "P = (I − K H) P⁻ (I − K H)ᵀ + K R Kᵀ (Joseph form). Large q trusts the measurements, "
-        "large R trusts the model; during a dropout only the prediction runs and the 2σ "
-        "ellipses grow. <b>RTS smoother</b>: G = P Fᵀ (P⁻)⁻¹, m<sup>s</sup> = m + G (m<sup>s</sup>"
+        "large R trusts the model; during a dropout only the prediction runs and the 95 % "
+        "ellipses (χ²₂ contour, 2.45σ) grow. <b>RTS smoother</b>: G = P Fᵀ (P⁻)⁻¹, m<sup>s</sup> = m + G (m<sup>s</sup>"
         "<sub>t+1</sub> − F m). <b>Particle filter (SIR)</b>: z<sup>i</sup> ~ p(z<sub>t</sub> | "
         "z<sup>i</sup><sub>t-1</sub>), w<sup>i</sup> ∝ p(x<sub>t</sub> | z<sup>i</sup>) "
         "w<sup>i</sup><sub>t-1</sub>, resample when ESS = 1/Σ w² &lt; threshold·N. "
-        "NEES (x − m)ᵀP⁻¹(x − m) and NIS yᵀS⁻¹y follow χ²(2) when the filter is consistent."
+        "<b>Consistency</b>: NEES (z − m)ᵀP⁻¹(z − m) uses the <i>true</i> state z, position "
+        "block only (2 × 2 of m and P), so it follows χ²(2); NIS yᵀS⁻¹y with the innovation "
+        "y = x − H m⁻ follows χ²(dim x) = χ²(2); both when the filter is consistent. "
+        "<b>Range-bearing</b>: the Kalman filter gets each beacon's range and bearing converted "
+        "to a position, averaged, with an averaged R (a converted-measurement filter, not an "
+        "EKF); the particle filter weighs the raw ranges and bearings."
     )
 
     # -- construction -------------------------------------------------------------------

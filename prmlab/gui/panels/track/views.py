@@ -13,7 +13,7 @@ from scipy.stats import chi2
 
 from prmlab.gui.theme import plot_text
 from prmlab.gui.widgets import colors
-from prmlab.gui.widgets.ellipse import ellipse_xy
+from prmlab.gui.widgets.ellipse import R95, ellipse_xy
 from prmlab.gui.widgets.figure import integer_ticks
 from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.text import TextItem
@@ -22,7 +22,7 @@ from prmlab.lab import track as lab
 CLOUD_LEVELS = ((2, 50), (4, 100), (6, 160), (9, 220))  # (size px, alpha) by weight class
 C_TRUTH, C_MEAS, C_KF, C_RTS, C_PF, C_CLOUD = 7, 1, 0, 2, 3, 4
 NEES_TOP = 14.0  # NEES and NIS are drawn clipped here (χ²(2)'s 97.5% is 7.4)
-ELLIPSES_DRAWN = 40  # at most this many past 2σ ellipses
+ELLIPSES_DRAWN = 40  # at most this many past 95 % ellipses
 
 
 class DrawViewBox(pg.ViewBox):
@@ -49,7 +49,7 @@ class DrawViewBox(pg.ViewBox):
 
 
 class TrackView:
-    """Truth, measurements, the particle cloud, 2σ ellipses and the three estimates."""
+    """Truth, measurements, the particle cloud, 95 % ellipses and the three estimates."""
 
     NEAR_PX = 12.0  # how close (pixels) a click must come to a measurement
 
@@ -92,7 +92,9 @@ class TrackView:
             self.cloud_items.append(item)
         sample = pg.ScatterPlotItem(pen=None, brush=colors.color(C_CLOUD, 200), size=7)
         legend.addItem(sample, "particles")
-        self.ellipse_item = p.plot(pen=pg.mkPen(colors.color(C_KF, 110), width=1), name="2σ")
+        self.ellipse_item = p.plot(
+            pen=pg.mkPen(colors.color(C_KF, 110), width=1), name="95 % ellipse"
+        )
         self.rts_item = p.plot(pen=pg.mkPen(colors.color(C_RTS), width=2.5), name="RTS smoothed")
         self.kf_item = p.plot(pen=pg.mkPen(colors.color(C_KF), width=2.5), name="Kalman")
         self.pf_item = p.plot(pen=pg.mkPen(colors.color(C_PF), width=2), name="particle mean")
@@ -144,11 +146,11 @@ class TrackView:
         m, covs = r.kf.means, r.kf.covs
         xs, ys = [], []
         for k in range(0, t + 1, max(1, r.n_steps // ELLIPSES_DRAWN)):
-            x, y = ellipse_xy(m[k, :2], covs[k, :2, :2], n_std=2.0, n=48)
+            x, y = ellipse_xy(m[k, :2], covs[k, :2, :2], n_std=R95, n=48)
             xs += [x, [np.nan]]
             ys += [y, [np.nan]]
         self.ellipse_item.setData(np.concatenate(xs), np.concatenate(ys), connect="finite")
-        self.now_ellipse.setData(*ellipse_xy(m[t, :2], covs[t, :2, :2], n_std=2.0))
+        self.now_ellipse.setData(*ellipse_xy(m[t, :2], covs[t, :2, :2], n_std=R95))
 
     def _draw_cloud(self, r: lab.Run, t: int, shown: bool) -> None:
         if not shown or r.cloud is None:
