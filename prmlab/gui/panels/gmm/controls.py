@@ -162,8 +162,9 @@ class GmmControls:
         what = {"init": "initialised", "E": "after the E step", "M": "after the M step"}
         text = f"Iteration {result.iteration}, {what[result.half]}"
         if len(result.history):
-            name = "log-lik" if result.method == "gmm" else "inertia"
-            text += f"; {name} {result.history[-1]:.5g}"
+            # history[-1] is scored at the E step, i.e. with the parameters the E step used
+            name = "log p(X|θ)/N at the E step's θ" if result.method == "gmm" else "inertia"
+            text += f"; {name}: {result.history[-1]:.5g}"
         if result.half == "M" and result.converged:
             text += " — converged"
         self.status_label.setText(text)

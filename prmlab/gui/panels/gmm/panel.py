@@ -120,8 +120,6 @@ class GmmPanel(GmmData, BasePanel):
         self.data_view.editor.sigEditFinished.connect(self._edited)
         self.data_view.editor.sigHovered.connect(self.select_point)  # the whiteboard's γ_nk
         self.data_view.editor.sigChanged.connect(self.forget_point)
-        self.data_view.editor.sigHovered.connect(self.select_point)  # the whiteboard's γ_nk
-        self.data_view.editor.sigChanged.connect(self.forget_point)
         self.curve_view = CurveView(self.figure)
         self.restarts_view = RestartsView(self.figure, self.load_restart)
         self.criteria_view = CriteriaView(self.figure)

@@ -111,7 +111,7 @@ class DataView:
             "logistic": [(self.boundary, "p = ½ boundary")],
             "generative": [
                 *zip(self.boundaries, lab.MODELS),
-                (self.pooled[0], "shared Σ (1σ)"),
+                (self.pooled[0], "shared Σ (1σ: 39 %)"),
                 (self.training, "training point"),
             ],
         }[mode]

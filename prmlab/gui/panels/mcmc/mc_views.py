@@ -102,7 +102,7 @@ class ImportanceView:
         self.mean.setZValue(10)
         p.addItem(self.mean)
         legend = outside_legend(p, "bottom", colCount=2)
-        legend.addItem(self.q[0], "q at 1 and 2 sd")
+        legend.addItem(self.q[0], "q at 1, 2 sd (39, 86 %)")
         legend.addItem(self.mean, "weighted mean")
         w = self.weights = layout.addPlot(row=0, col=1, title="Normalised weights, largest first")
         w.setLabel("bottom", "rank")
