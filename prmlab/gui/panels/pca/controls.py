@@ -35,7 +35,7 @@ class PcaControls:
         form.addRow(hint)
 
         form = group(layout, "Variance along a direction")
-        self.axes_check = QCheckBox("Axes ±√λ, 1σ and 2σ ellipses")
+        self.axes_check = QCheckBox("Axes ±√λ, 1σ/2σ (39/86 %) ellipses")
         self.proj_check = QCheckBox("Projections and residuals")
         self.proj_check.setToolTip(f"Drawn for up to {RESIDUALS_MAX:,} points")
         for box in (self.axes_check, self.proj_check):
@@ -53,7 +53,7 @@ class PcaControls:
         self.em_label = SteadyLabel(lines=3)
 
         form = group(layout, "Fisher vs PCA")
-        self.fisher_check = QCheckBox("Show Fisher's direction")
+        self.fisher_check = QCheckBox("Show Fisher's projection axis")
         self.fisher_check.setChecked(True)
         form.addRow(self.fisher_check)
         self.hist_box = QComboBox()
@@ -171,7 +171,8 @@ class PcaControls:
         status = "converged" if f.converged else ("stopped" if at_end else "…")
         self.em_label.setText(
             f"iteration <b>{f.iteration}</b> of {last.iteration} ({status})<br>"
-            f"σ² = <b>{f.sigma2:.4g}</b> (closed form {a.closed.sigma2_:.4g})<br>"
+            f"σ² = <b>{f.sigma2:.4g}</b> (closed form {a.closed.sigma2_:.4g} = (N−1)/N × "
+            f"mean discarded λ, N = {n})<br>"
             f"log-lik / point = <b>{f.loglik / n:.5g}</b> (closed form {ll_ml:.5g})"
             + (f"<br>{a.em_note}" if a.em_note and at_end else "")
         )
@@ -191,7 +192,19 @@ class PcaControls:
                 + ("; every class here has a single row" if single else "")
                 + "), so any gap between their means separates them perfectly."
             )
+        scale = pca.between_scale(a.fisher)
+        if scale is None:
+            which = (
+                f"<br>{len(a.fisher.counts_)} classes: S_B = Σ_c N_c(m_c − m)(m_c − m)ᵀ; the "
+                "axes solve S_B w = J S_W w (a generalised eigenproblem, at most C − 1 axes)"
+            )
+        else:  # shown with PRML's two-class S_B, the engine's divided by N₀N₁/N
+            j_fisher, j_pca = j_fisher / scale, j_pca / scale
+            which = (
+                "<br>S_B = (m₁ − m₀)(m₁ − m₀)ᵀ; Σ_c N_c(m_c − m)(m_c − m)ᵀ gives "
+                f"N₀N₁/N = {scale:.4g} × this J"
+            )
         self.fisher_label.setText(
-            f"Fisher's J = wᵀS_b w / wᵀS_w w: <b>{criterion_text(j_fisher)}</b> along "
-            f"Fisher's direction, {criterion_text(j_pca)} along PCA axis 1.{unbounded}"
+            f"Fisher's J = wᵀS_B w / wᵀS_W w: <b>{criterion_text(j_fisher)}</b> along "
+            f"Fisher's axis, {criterion_text(j_pca)} along PCA axis 1.{unbounded}{which}"
         )

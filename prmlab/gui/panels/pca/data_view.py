@@ -98,7 +98,7 @@ class DataView:
         for item, name in (
             (self.axis_lines, "principal axes ±√λ"),
             (self.your_line, "your line"),
-            (self.fisher_line, "Fisher direction"),
+            (self.fisher_line, "Fisher axis (not a boundary)"),
             (self.em_line, "p-PCA W (EM frame)"),
         ):
             self.legend.addItem(item, name)
