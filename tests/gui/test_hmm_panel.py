@@ -44,7 +44,9 @@ def test_step_advances_t_and_fills_delta(qtbot, panel):
     x, y = panel.trellis_view.back_edges.getData()
     a = panel.analysis
     assert y[0] == a.psi[1, 0] and y[1] == 0  # ψ_2(Fair) -> Fair
-    assert "ψ" in panel.step_label.text() and "t = 3" in panel.step_label.text()
+    # the fourth column (index 3) is t = 4 on screen: time is 1-based as in the formulas
+    assert "ψ" in panel.step_label.text() and "<b>t = 4</b>" in panel.step_label.text()
+    assert "log δ<sub>4</sub>" in panel.step_label.text()
     assert n_points(panel.trellis_view.viterbi_curve) == 0  # no path before backtracking
 
     # past the last column, each step backtracks one more step of the best path

@@ -253,9 +253,12 @@ def model_dict(model: Model) -> dict:
     return out
 
 
-def gaussian_densities(model: Model, n_points: int = 300) -> tuple[np.ndarray, np.ndarray]:
-    """(x (n_points,), densities (n_points, N)): each state's b_j(x) over ±4 sd of all,
-    from the engine's log emission."""
-    mu, sd = model.B[:, 0], np.sqrt(model.B[:, 1])
-    x = np.linspace((mu - 4 * sd).min(), (mu + 4 * sd).max(), n_points)
+def gaussian_densities(
+    model: Model, x: np.ndarray | None = None, n_points: int = 300
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x (n_points,), densities (n_points, N)): each state's b_j(x) at ``x``, by default
+    over ±4 sd of all, from the engine's log emission."""
+    if x is None:
+        mu, sd = model.B[:, 0], np.sqrt(model.B[:, 1])
+        x = np.linspace((mu - 4 * sd).min(), (mu + 4 * sd).max(), n_points)
     return x, np.exp(model.engine().log_emission(x))

@@ -58,8 +58,12 @@ class HmmPanel(UserEdits, BasePanel):
         " δ<sub>t</sub>(i) a<sub>ij</sub>; backtrack from argmax δ<sub>T</sub>. "
         "<b>Learning</b> (Baum-Welch, EM): π<sub>i</sub> ∝ γ<sub>1</sub>(i), a<sub>ij</sub> ∝ "
         "Σ<sub>t</sub> ξ<sub>t</sub>(i,j), b<sub>j</sub>(k) ∝ Σ<sub>t: o<sub>t</sub>=k</sub> "
-        "γ<sub>t</sub>(j); log p(O|λ) never decreases. Nodes: the chosen quantity, "
-        "normalised per time step; edges: each transition's share."
+        "γ<sub>t</sub>(j); log p(O|λ) never decreases. After a fit the A and B plots show "
+        "the fitted λ over the true λ that sampled O (in brackets; the tables hold the fitted "
+        "one). Time runs t = 1, …, T on the axes and in the formulas; δ<sub>t</sub>(j) = "
+        "max p(o<sub>1</sub>, …, o<sub>t</sub>, i<sub>1</sub>, …, i<sub>t−1</sub>, i<sub>t</sub>"
+        " = q<sub>j</sub>). Nodes: the chosen quantity, normalised per time step; edges: each "
+        "transition's share."
     )
 
     # -- construction -------------------------------------------------------------------
@@ -226,7 +230,7 @@ class HmmPanel(UserEdits, BasePanel):
         self.c.rebuild_symbol_buttons(
             model, self.append_symbol, self.pop_symbol, self.clear_observations
         )
-        self.model_view.draw(model)
+        self.model_view.draw(model, _true_model(state, model))
 
     def _same_run(self, state: lab.State) -> bool:
         """True when ``state`` continues the run the history holds (same λ and O)."""
@@ -344,7 +348,7 @@ class HmmPanel(UserEdits, BasePanel):
         )
 
     def _fit_progress(self, step: lab.FitStep) -> None:
-        self.model_view.draw(step.model)
+        self.model_view.draw(step.model, self.state.reference)
         self.likelihood_view.draw(step.curves, step.best)
         restarts = self.c.restarts_box.value()
         self.c.fit_label.setText(f"restart {len(step.curves)} of {restarts}…")
@@ -400,3 +404,16 @@ class HmmPanel(UserEdits, BasePanel):
         """100,000 casino rolls: sampled, then forward-backward and Viterbi with δ and ψ."""
         self.c.show_settings(self.state.replace(length=HEAVY_LENGTH))
         self.load_preset(DEMO)
+
+
+def _true_model(state: lab.State, shown: lab.Model) -> lab.Model | None:
+    """The model that sampled O, when what is shown is another λ (fitted or edited)."""
+    true = state.reference
+    if true is None or shown is true:
+        return None
+    same = all(
+        np.array_equal(a, b)
+        for a, b in ((shown.startprob, true.startprob), (shown.transmat, true.transmat),
+                     (shown.B, true.B))
+    )  # fmt: skip
+    return None if same else true

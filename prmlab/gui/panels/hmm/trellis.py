@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
+from prmlab.gui.panels.hmm.views import one_based_ticks
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.legend import outside_legend
 from prmlab.gui.widgets.numbers import shown
@@ -47,6 +48,7 @@ class TrellisView:
             pg.mkBrush(255, 255, 255, 0)
         ]
         plot.setLabel("bottom", "time t")
+        one_based_ticks(plot.getAxis("bottom"))
         plot.setLabel("left", "hidden state")
         plot.invertY(True)
         plot.setMouseEnabled(x=True, y=False)
@@ -271,28 +273,29 @@ def step_text(state: lab.State, result: lab.Result | None) -> str:
     if a is None or a.T != state.T:
         return ""
     m = result.model
+    tau = t + 1  # time is 1-based on screen, as in the formulas; arrays are 0-based
     if m.kind != "symbols" or m.n_states > 6:
-        return f"t = {t}"
+        return f"t = {tau}"
     parts = []
     for j, s in enumerate(m.states):
         if t == 0:
             parts.append(f"log δ<sub>1</sub>({s}) = log π·b = {a.log_delta[0, j]:.3f}")
         else:
             parts.append(
-                f"log δ<sub>{t + 1}</sub>({s}) = {a.log_delta[t, j]:.3f}, "
+                f"log δ<sub>{tau}</sub>({s}) = {a.log_delta[t, j]:.3f}, "
                 f"ψ = <b>{m.states[a.psi[t, j]]}</b>"
             )
     back = ""
     if state.back_from is not None:
         short = _short_names(m.states)
         back = (
-            f" · backtracking: path from t = {state.back_from} is "
+            f" · backtracking: path from t = {state.back_from + 1} is "
             + " ".join(short[k] for k in a.viterbi[state.back_from :][:BACK_SHOWN])
             + ("…" if state.T - state.back_from > BACK_SHOWN else "")
         )
     return (
-        f"<b>t = {t}</b> (o = {m.symbols[state.obs[t]]}): δ<sub>t+1</sub>(j) = max<sub>i</sub> "
-        f"δ<sub>t</sub>(i) a<sub>ij</sub> b<sub>j</sub>(o<sub>t+1</sub>) → "
+        f"<b>t = {tau}</b> (o<sub>t</sub> = {m.symbols[state.obs[t]]}): δ<sub>t</sub>(j) = "
+        f"max<sub>i</sub> δ<sub>t−1</sub>(i) a<sub>ij</sub> b<sub>j</sub>(o<sub>t</sub>) → "
         + "; ".join(parts)
         + back
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.figure import integer_ticks
@@ -26,6 +26,21 @@ RANGE_PADDING = 0.05
 STRIPS = (("viterbi", -0.2, "Viterbi"), ("posterior", -0.42, "argmax γ"), ("true", -0.64, "true"))
 
 
+def one_based_ticks(axis: pg.AxisItem) -> None:
+    """Label a time axis 1, …, T as the formulas count, while the arrays and the plot's
+    x coordinates stay 0-based: ticks at round 1-based times, each labelled x + 1."""
+    values, strings = axis.tickValues, axis.tickStrings
+
+    def shifted_values(lo: float, hi: float, size: float) -> list:
+        return [(step, [v - 1 for v in vs]) for step, vs in values(lo + 1, hi + 1, size)]
+
+    def shifted_strings(vals: list[float], scale: float, spacing: float) -> list[str]:
+        return strings([v + 1 for v in vals], scale, spacing)
+
+    axis.tickValues = shifted_values
+    axis.tickStrings = shifted_strings
+
+
 class PosteriorView:
     """γ_t(i) over the whole sequence, the three paths as colour strips below it, and a
     region marking the trellis' window (drag it to move the trellis)."""
@@ -33,6 +48,7 @@ class PosteriorView:
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
         plot.setLabel("bottom", "time t")
+        one_based_ticks(plot.getAxis("bottom"))
         plot.setMouseEnabled(x=True, y=False)
         outside_legend(plot, "right")  # below, its row cost a short figure the height
         self.curves: list[pg.PlotDataItem] = []
@@ -155,10 +171,18 @@ class HeatMap:
         plot.addItem(self.image)
         self.texts: list[TextItem] = []
 
-    def draw(self, values: np.ndarray, rows: tuple[str, ...], cols: tuple[str, ...]) -> None:
+    def draw(
+        self,
+        values: np.ndarray,
+        rows: tuple[str, ...],
+        cols: tuple[str, ...],
+        true: np.ndarray | None = None,
+    ) -> None:
+        """``values`` shaded and, when few, written on their cells; ``true`` (same shape)
+        written under each value: the model that sampled O beside the fitted one."""
         plot = self.plot
         with_text = 0 < values.size <= TEXT_CELLS and values.shape[1] <= 4
-        self._show_values(values if with_text else np.zeros((0, 0)))
+        self._show_values(values if with_text else np.zeros((0, 0)), true)
         if values.size == 0:
             return
         self.image.setImage(values, levels=(0.0, 1.0))
@@ -168,7 +192,7 @@ class HeatMap:
         plot.setXRange(-0.5, values.shape[1] - 0.5, padding=0)
         plot.setYRange(-0.5, values.shape[0] - 0.5, padding=0)
 
-    def _show_values(self, values: np.ndarray) -> None:
+    def _show_values(self, values: np.ndarray, true: np.ndarray | None) -> None:
         """The values written on their cells. The texts are kept and changed in place: made
         anew for every Baum-Welch step, they took ~10 ms of the GUI thread a frame."""
         while len(self.texts) > values.size:
@@ -179,6 +203,8 @@ class HeatMap:
         for (i, j), text in zip(np.ndindex(*values.shape), self.texts):
             v = values[i, j]
             label = "0" if v == 0 else f"{v:.2f}"  # an exact zero: a structural zero
+            if true is not None:
+                label += f"\n({true[i, j]:.2f})"
             shown = (label, "k" if v > 0.6 else "w")
             if getattr(text, "shown", None) != shown:
                 text.shown = shown
@@ -194,8 +220,15 @@ class ModelView:
         self.b = HeatMap(b_plot)
         self.b_curves: list[pg.PlotDataItem] = []
 
-    def draw(self, m: lab.Model) -> None:
-        self.a.draw(m.transmat, m.states, m.states)
+    def draw(self, m: lab.Model, true: lab.Model | None = None) -> None:
+        """λ's A and B; with ``true`` (the model that sampled O, same shapes) each cell shows
+        the fitted value over the true one in brackets, side by side in one picture."""
+        if true is not None and (true.kind != m.kind or true.B.shape != m.B.shape):
+            true = None
+        self.a.draw(m.transmat, m.states, m.states, None if true is None else true.transmat)
+        self.a.plot.setTitle(
+            "A: a<sub>ij</sub>" if true is None else "A: fitted a<sub>ij</sub> (true)"
+        )
         self.a.plot.setLabel("left", "from state i")
         self.a.plot.setLabel("bottom", "to state j")
         plot = self.b.plot
@@ -205,10 +238,12 @@ class ModelView:
         if m.kind == "symbols":
             plot.invertY(True)
             self.b.image.setVisible(True)
-            self.b.draw(m.B, m.states, m.symbols)
+            self.b.draw(m.B, m.states, m.symbols, None if true is None else true.B)
             plot.setLabel("left", "state j")
             plot.setLabel("bottom", "symbol k")
-            plot.setTitle("B: b<sub>j</sub>(k)")
+            plot.setTitle(
+                "B: b<sub>j</sub>(k)" if true is None else "B: fitted b<sub>j</sub>(k) (true)"
+            )
             return
         self.b.image.setVisible(False)
         self.b.draw(np.zeros((0, 0)), (), ())
@@ -217,11 +252,20 @@ class ModelView:
         for k in range(m.n_states):
             pen = pg.mkPen(colors.PALETTE[k % 8], width=2)
             self.b_curves.append(plot.plot(x, density[:, k], pen=pen))
+        if true is not None:  # the true emissions dashed, over the same x
+            _, true_density = lab.gaussian_densities(true, x)
+            for k in range(true.n_states):
+                pen = pg.mkPen(colors.PALETTE[k % 8], width=1.5, style=Qt.PenStyle.DashLine)
+                self.b_curves.append(plot.plot(x, true_density[:, k], pen=pen))
         plot.getAxis("left").setTicks(None)
         plot.getAxis("bottom").setTicks(None)
         plot.setLabel("left", "density b<sub>j</sub>(x)")
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.setLabel("bottom", "observation x")
-        plot.setTitle("B: Gaussian b<sub>j</sub>(x)")
+        plot.setTitle(
+            "B: Gaussian b<sub>j</sub>(x)"
+            if true is None
+            else "B: fitted b<sub>j</sub>(x), true dashed"
+        )
         plot.setXRange(x[0], x[-1], padding=RANGE_PADDING)
         plot.setYRange(0.0, float(density.max()), padding=RANGE_PADDING)
