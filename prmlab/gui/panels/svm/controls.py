@@ -161,8 +161,8 @@ class SvmControls:
         at_c, free = result.at_c, result.free
         self.result_label.setText(
             f"Training accuracy: <b>{result.accuracy:.1f} %</b><br>"
-            f"Support vectors: <b>{result.n_sv}</b> ({int(free.sum())} on the margin, "
-            f"{int(at_c.sum())} with α = C)<br>"
+            f"Support vectors (α &gt; 0): <b>{result.n_sv}</b> ({int(free.sum())} with "
+            f"0 &lt; α &lt; C on the margin, {int(at_c.sum())} with α = C)<br>"
             f"Inside the margin (y·f &lt; 1): {int(result.inside.sum())}<br>"
             f"SMO pair updates: <b>{result.n_iter}</b> "
             f"({'converged' if result.converged else 'running'})<br>"

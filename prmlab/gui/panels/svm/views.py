@@ -54,8 +54,14 @@ class MapView:
         self.image.setLevels((-LEVEL, LEVEL))
         self.image.setZValue(-10)
         plot.addItem(self.image)
+        # the two margins told apart: each in its class's colour, +1 dashed and −1 dotted
         self.margins = pg.PlotDataItem(
-            connect="pairs", pen=pg.mkPen(DARK, width=1.6, style=Qt.PenStyle.DashLine)
+            connect="pairs",
+            pen=pg.mkPen(colors.color(lab.POS), width=2.2, style=Qt.PenStyle.DashLine),
+        )
+        self.minus_margin = pg.PlotDataItem(
+            connect="pairs",
+            pen=pg.mkPen(colors.color(lab.NEG), width=2.2, style=Qt.PenStyle.DotLine),
         )
         self.boundary = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(DARK, width=3))
         ring = dict(brush=None, pxMode=True)
@@ -73,6 +79,7 @@ class MapView:
         )
         for item, z in (
             (self.margins, 1),
+            (self.minus_margin, 1),
             (self.boundary, 2),
             (self.pair_line, 3),
             (self.violator_items, 13),
@@ -134,9 +141,10 @@ class MapView:
         self.legend.addItem(self._legend_points[1], f"y = −1: {neg}" if own else "y = −1")
         for item, text in (
             (self.boundary, "f(x) = 0 boundary"),
-            (self.margins, "f(x) = ±1 margins"),
-            (self.sv_free, "support vector"),
-            (self.sv_bound, "α = C"),
+            (self.margins, "f(x) = +1 margin"),
+            (self.minus_margin, "f(x) = −1 margin"),
+            (self.sv_free, "SV, 0 &lt; α &lt; C"),
+            (self.sv_bound, "SV, α = C"),
             (self.inside, "inside margin"),
             (self.pair_items, "SMO pair (i, j)"),
             (self.violator_items, "KKT violator"),
@@ -145,7 +153,7 @@ class MapView:
 
     def clear(self) -> None:
         self.image.clear()
-        for item in (self.boundary, self.margins, self.pair_line):
+        for item in (self.boundary, self.margins, self.minus_margin, self.pair_line):
             item.setData([], [])
         for item in (self.sv_free, self.sv_bound, self.inside, self.violator_items):
             item.setData([])
@@ -160,8 +168,8 @@ class MapView:
         self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
         zero, minus, plus = (result.contours[k] for k in (0.0, -1.0, 1.0))
         self.boundary.setData(zero[:, 0], zero[:, 1])
-        both = np.vstack([minus, plus])
-        self.margins.setData(both[:, 0], both[:, 1])
+        self.margins.setData(plus[:, 0], plus[:, 1])
+        self.minus_margin.setData(minus[:, 0], minus[:, 1])
         X = result.X
         self.sv_free.setData(pos=X[result.free])
         self.sv_bound.setData(pos=X[result.at_c])
