@@ -14,7 +14,14 @@ from __future__ import annotations
 import numpy as np
 
 from prmlab.engine.mcmc import targets
-from prmlab.engine.mcmc.diagnostics import RHAT_THRESHOLD, autocorr, ess, rhat, summary
+from prmlab.engine.mcmc.diagnostics import (
+    ESS_PER_CHAIN,
+    RHAT_THRESHOLD,
+    autocorr,
+    ess,
+    rhat,
+    summary,
+)
 from prmlab.engine.mcmc.samplers import (
     METHODS,
     ImportanceResult,
@@ -30,6 +37,7 @@ from prmlab.engine.mcmc.targets import Target
 
 __all__ = [
     "METHODS",
+    "ESS_PER_CHAIN",
     "RHAT_THRESHOLD",
     "ImportanceResult",
     "RejectionResult",

@@ -22,6 +22,8 @@ from prmlab.engine._validation import as_real_array, check_array, check_scalar
 from prmlab.engine.mcmc._kernels import geyer_tau
 
 RHAT_THRESHOLD = 1.01
+# Vehtari et al. (2021): trust the estimates once the total bulk ESS exceeds 100 per chain.
+ESS_PER_CHAIN = 100
 MIN_DRAWS = 4
 
 
@@ -148,8 +150,9 @@ def autocorr(x: Any, max_lag: int) -> np.ndarray:
 
 
 def summary(chains: Any, burn_in: int = 0, thin: int = 1) -> dict[str, np.ndarray]:
-    """Per-coordinate ``mean``, ``sd``, ``ess``, ``rhat`` and ``flagged`` (R-hat > 1.01 or
-    ESS < 10 per chain: not converged or a stuck chain) after dropping ``burn_in`` draws and
+    """Per-coordinate ``mean``, ``sd``, ``ess``, ``rhat`` and ``flagged`` (R-hat > 1.01, or
+    a total bulk ESS below ``ESS_PER_CHAIN`` = 100 per chain, Vehtari et al. 2021's rule: not
+    converged, a stuck chain or too few effective draws) after dropping ``burn_in`` draws and
     keeping every ``thin``-th. ``chains`` (n_chains, n_draws, n_coords)."""
     arr = check_array(chains, "chains", ndim=3)
     burn_in = check_scalar(burn_in, "burn_in", integer=True, ge=0, lt=arr.shape[1])
@@ -157,7 +160,7 @@ def summary(chains: Any, burn_in: int = 0, thin: int = 1) -> dict[str, np.ndarra
     kept = arr[:, burn_in::thin]
     r, e = rhat(kept), ess(kept)
     with np.errstate(invalid="ignore"):
-        flagged = (r > RHAT_THRESHOLD) | (e < 10 * kept.shape[0])
+        flagged = (r > RHAT_THRESHOLD) | (e < ESS_PER_CHAIN * kept.shape[0])
     return {
         "mean": kept.mean(axis=(0, 1)),
         "sd": kept.std(axis=(0, 1)),

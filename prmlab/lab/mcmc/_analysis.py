@@ -37,7 +37,9 @@ class Diagnostics:
         if not self.flagged.any():
             return None
         bad = [name for name, f in zip("xy", self.rhat > mcmc.RHAT_THRESHOLD) if f]
-        return f"R̂ > 1.01 for {', '.join(bad)}" if bad else "ESS < 10 per chain"
+        if bad:
+            return f"R̂ > 1.01 for {', '.join(bad)}"
+        return f"bulk ESS < {mcmc.ESS_PER_CHAIN} per chain (Vehtari et al. 2021)"
 
 
 def diagnose(chains: np.ndarray, burn_in: int, thin: int) -> Diagnostics | None:

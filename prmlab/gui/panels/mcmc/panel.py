@@ -47,10 +47,12 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         "(accepted and rejected proposals marked, see the legend). "
         "<b>Gibbs</b> (§11.3): z<sub>i</sub><sup>t+1</sup> ~ p(z<sub>i</sub> | z<sub>−i</sub>), one "
         "coordinate at a time (exact Gaussian conditionals, else a slice step). "
-        "<b>HMC</b> (§11.5): p ~ N(0, I), H = −log p(z) + |p|²/2, L leapfrog steps of size ε "
-        "(dashed path), then accept with min{1, e<sup>H−H*</sup>}. "
-        "<b>Diagnostics</b>: rank-normalised split R̂ (flagged above 1.01) and bulk ESS "
-        "(Vehtari et al. 2021)."
+        "<b>HMC</b> (§11.5): momentum r ~ N(0, I), H(z, r) = −log p(z) + ‖r‖²/2 (p is only "
+        "the target density), L leapfrog steps of size ε (dashed path), then accept with "
+        "min{1, e<sup>H−H*</sup>}. "
+        "<b>Diagnostics</b>: rank-normalised split R̂ and bulk ESS (Vehtari et al. 2021); "
+        "flagged when R̂ &gt; 1.01 or the total bulk ESS is below 100 per chain (their rule: "
+        "ESS &gt; 100 × chains)."
     )
 
     # -- construction -------------------------------------------------------------------

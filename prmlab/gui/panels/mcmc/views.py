@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor
 
 from prmlab.gui.theme import ink
 from prmlab.gui.widgets import colors
@@ -14,6 +15,20 @@ from prmlab.gui.widgets.legend import outside_legend
 from prmlab.lab import mcmc
 
 TRAIL = 120  # path points drawn per chain on the target
+# Chains in colours apart from the accepted/rejected green and vermillion: the palette less
+# those two, then Paul Tol's indigo and wine for chains 7 and 8.
+CHAIN_COLORS = (
+    *(c for c in colors.PALETTE if c not in (colors.ACCEPT, colors.REJECT)),
+    "#332288",
+    "#882255",
+)
+
+
+def chain_color(c: int, alpha: int = 255) -> QColor:
+    """Chain ``c``'s colour (never the accepted or rejected colour)."""
+    color = QColor(CHAIN_COLORS[c % len(CHAIN_COLORS)])
+    color.setAlpha(alpha)
+    return color
 
 
 def contours(field: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -81,7 +96,7 @@ class ChainMap(DensityMap):
         super().__init__(plot)
         self.paths = [
             # Redrawn every frame: thin, not antialiased (a stroked wide path costs ~10x).
-            plot.plot([], [], pen=pg.mkPen(colors.color(c, 150), width=1), antialias=False)
+            plot.plot([], [], pen=pg.mkPen(chain_color(c, 150), width=1), antialias=False)
             for c in range(mcmc.MAX_CHAINS)
         ]
         # Accepted and rejected proposals in separate items: one brush each draws fast.
@@ -102,7 +117,7 @@ class ChainMap(DensityMap):
         for item in (self.props_ok, self.props_bad):
             item.setZValue(8)
             plot.addItem(item)
-        self._brushes = [pg.mkBrush(colors.color(c)) for c in range(mcmc.MAX_CHAINS)]
+        self._brushes = [pg.mkBrush(chain_color(c)) for c in range(mcmc.MAX_CHAINS)]
         self.heads = ink(pg.ScatterPlotItem(size=12, symbol="o", pen=pg.mkPen("k", width=1.5)))
         self.heads.setZValue(10)
         plot.addItem(self.heads)
@@ -165,7 +180,7 @@ class TracePlot:
         integer_ticks(plot.getAxis("bottom"))
         plot.setLabel("left", name)
         self.curves = [
-            plot.plot([], [], pen=pg.mkPen(colors.color(c, 210), width=1), antialias=False)
+            plot.plot([], [], pen=pg.mkPen(chain_color(c, 210), width=1), antialias=False)
             for c in range(mcmc.MAX_CHAINS)
         ]
         self.burn = pg.LinearRegionItem(
@@ -254,7 +269,7 @@ class RatePlot:
         plot.setLabel("left", "running mean")
         plot.setYRange(0, 1.02)
         self.curves = [
-            plot.plot([], [], pen=pg.mkPen(colors.color(c, 220), width=1), antialias=False)
+            plot.plot([], [], pen=pg.mkPen(chain_color(c, 220), width=1), antialias=False)
             for c in range(mcmc.MAX_CHAINS)
         ]
 
