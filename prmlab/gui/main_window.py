@@ -25,6 +25,7 @@ from prmlab.gui.panels import PANELS, panel_class
 from prmlab.gui.panels.base import BasePanel, PanelContext
 from prmlab.gui.sessions import Sessions
 from prmlab.gui.settings import SavedSettings, read_last_dir, read_settings
+from prmlab.gui.widgets.equations import FoldSetting
 from prmlab.gui.window_data import CSV_SUFFIXES, DataMixin
 from prmlab.gui.window_export import ExportMixin
 from prmlab.gui.window_features import install_features
@@ -84,6 +85,8 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
         self._demo_loaded: set[str] = set()
         self.stored_look = stored_look
         self.sessions = Sessions(self, self.settings, notes=notes)
+        # the whiteboard panes' fold, one for all panels (a screenshot shows them unfolded)
+        self.board_fold = FoldSetting(self.settings) if stored_look else None
 
         self.undo_group = QUndoGroup(self)
         self.tabs = QTabWidget()
@@ -142,6 +145,8 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
             self.panels[name] = panel
             self.undo_group.addStack(panel.undo_stack)
             theme.style_plots(panel, self.theme, self.font_size)
+            if self.board_fold is not None:
+                self.board_fold.add(panel.equations)
             self.sessions.built(panel)
         return panel
 

@@ -429,7 +429,7 @@ class BasePanel(QWidget):
         fold = fold_wanted(column, self.figure, explanation, self.height(), self._unfolded_figure)
         explanation.fold(fold, self.height())
         if fold:  # the whiteboard too: its board scrolls in a smaller share
-            self.equations.setFixedHeight(max(80, int(self.height() * FOLDED_BOARD_SHARE)))
+            self.equations.cap(self.height(), FOLDED_BOARD_SHARE)
         else:
             self.equations.cap(self.height())
         column.set_folded(fold if column.user_folded is None else column.user_folded)

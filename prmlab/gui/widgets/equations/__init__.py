@@ -1,5 +1,5 @@
 """The whiteboard pane: typeset equations (ziamath through QtSvg) with live numbers."""
 
-from prmlab.gui.widgets.equations.pane import EquationPane
+from prmlab.gui.widgets.equations.pane import EquationPane, FoldSetting
 
-__all__ = ["EquationPane"]
+__all__ = ["EquationPane", "FoldSetting"]

@@ -15,9 +15,17 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QScrollArea, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTabBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from prmlab.gui.jobs import Job
 from prmlab.gui.widgets.equations import layout as lay
@@ -27,6 +35,7 @@ if TYPE_CHECKING:
     from prmlab.gui.widgets.equations.render import Typeset
 
 MAX_PANEL_SHARE = 0.28  # of the panel's height; the rest is the figure's
+FOLD_KEY = "whiteboard_folded"  # the setting that remembers a folded pane
 GAP = 18.0  # pixels between blocks
 INK = QColor(20, 20, 20)
 NUMBER_INK = QColor(0, 90, 160)  # live numbers stand out from the symbols
@@ -234,10 +243,16 @@ class BoardView(QWidget):
 class EquationPane(QWidget):
     """Tabs "This step" / "Derivation" over a scrolled ``BoardView``, a fixed share of the
     panel's height (a board of another size never resizes the figure above it); hidden in
-    a panel whose topic has no board (``shown`` False)."""
+    a panel whose topic has no board (``shown`` False). The button beside the tabs folds it
+    to its tab row (a small screen keeps the figure readable); ``sigFolded(bool)`` says so,
+    and a click on a tab unfolds it."""
+
+    sigFolded = Signal(bool)
 
     def __init__(self, shown: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.folded = False
+        self._share = (0, MAX_PANEL_SHARE)  # the panel's height and the share given to cap
         self.job = Job(self, label="Typesetting", on_error=self._failed)
         self.tabs = QTabBar()
         self.tabs.addTab("Equations of this step")
@@ -254,14 +269,21 @@ class EquationPane(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
-        head = QWidget()
-        head_box = QVBoxLayout(head)
+        self.fold_button = QToolButton()
+        self.fold_button.setAutoRaise(True)
+        self.fold_button.clicked.connect(lambda: self.set_folded(not self.folded, by_user=True))
+        self.tabs.tabBarClicked.connect(lambda _i: self.folded and self.set_folded(False, True))
+        head = self.head = QWidget()
+        head_box = QHBoxLayout(head)
         head_box.setContentsMargins(0, 0, 0, 0)
         head_box.addWidget(self.tabs)
+        head_box.addStretch(1)
+        head_box.addWidget(self.fold_button)
         box.addWidget(head)
         box.addWidget(self.title)
         box.addWidget(self.scroll, 1)
         self.board: Board | None = None
+        self._show_fold()
         self.setVisible(shown)
 
     def show_board(self, state: Any, result: Any, selection: Any = None) -> None:
@@ -280,9 +302,34 @@ class EquationPane(QWidget):
     def shutdown(self) -> None:
         self.job.shutdown()
 
-    def cap(self, panel_height: int) -> None:
-        """Take ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall."""
-        self.setFixedHeight(max(80, int(panel_height * MAX_PANEL_SHARE)))
+    def cap(self, panel_height: int, share: float = MAX_PANEL_SHARE) -> None:
+        """Take ``share`` of a panel ``panel_height`` pixels tall (folded: its tab row)."""
+        self._share = (panel_height, share)
+        if self.folded:
+            self.setFixedHeight(self.head.sizeHint().height())
+        else:
+            self.setFixedHeight(max(80, int(panel_height * share)))
+
+    def set_folded(self, folded: bool, by_user: bool = False) -> None:
+        """Fold the pane to its tab row, or give it its share again; ``by_user``: a click,
+        told through ``sigFolded`` (to be remembered)."""
+        if folded != self.folded:
+            self.folded = folded
+            self._show_fold()
+            if self._share[0]:
+                self.cap(*self._share)
+        if by_user:
+            self.sigFolded.emit(folded)
+
+    def _show_fold(self) -> None:
+        self.title.setVisible(not self.folded)
+        self.scroll.setVisible(not self.folded)
+        self.fold_button.setText("▸ Show" if self.folded else "▾ Hide")
+        self.fold_button.setToolTip(
+            "Show the equations again"
+            if self.folded
+            else "Fold the equations to this row: more room for the figure (remembered)"
+        )
 
     def _take(self, board: Board | None) -> None:
         self.board = board
@@ -295,3 +342,27 @@ class EquationPane(QWidget):
         board = self.board
         self.title.setText("" if board is None else f"  {board.title}")
         self.view.show(board, derivation=self.tabs.currentIndex() == 1)
+
+
+class FoldSetting:
+    """One fold for every panel's pane, remembered in ``settings`` (``FOLD_KEY``): a click on
+    one pane's fold button folds or unfolds them all."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.settings = settings
+        value = settings.value(FOLD_KEY, False)
+        # a native store gives a bool, an INI file the string "true"; anything else: unfolded
+        self.folded = value is True or (isinstance(value, str) and value.lower() == "true")
+        self.panes: list[EquationPane] = []
+
+    def add(self, pane: EquationPane) -> None:
+        """Fold ``pane`` as the setting says and follow its clicks."""
+        self.panes.append(pane)
+        pane.set_folded(self.folded)
+        pane.sigFolded.connect(self._clicked)
+
+    def _clicked(self, folded: bool) -> None:
+        self.folded = folded
+        self.settings.setValue(FOLD_KEY, folded)
+        for pane in self.panes:
+            pane.set_folded(folded)
