@@ -114,6 +114,17 @@ def m_step(model: hmm.Model, a: hmm.Analysis, obs: np.ndarray) -> dict[str, np.n
     return out
 
 
+_M_STEPS: list[tuple[hmm.Analysis, dict[str, np.ndarray]]] = []  # the last analysis's
+
+
+def _m_step_of(model: hmm.Model, a: hmm.Analysis, obs: np.ndarray) -> dict[str, np.ndarray]:
+    """``m_step`` once per analysis: scrubbing the time or clicking cells only moves the
+    cell (the M step's sums over T took ~0.2 s at T = 100,000; a cell 0.6 ms)."""
+    if not _M_STEPS or _M_STEPS[0][0] is not a:
+        _M_STEPS[:] = [(a, m_step(model, a, obs))]
+    return _M_STEPS[0][1]
+
+
 def _selected(state: hmm.State, a: hmm.Analysis, selection) -> tuple[int, int]:
     if selection is None:
         t = min(state.t_now, a.T - 1)
@@ -199,7 +210,7 @@ def board(state: hmm.State, result: hmm.Result, selection=None) -> Board | None:
         equations.append(Equation(f"Each edge's posterior from t = {s} to t = {s + 1}", XI,
                                   r"\xi_t = \slot{xi}", {"xi": q["xi"]}))  # fmt: skip
     if a.T >= 2:
-        new = m_step(result.model, a, state.fit_input())
+        new = _m_step_of(result.model, a, state.fit_input())
         equations.append(Equation("Baum-Welch M step: the next π and A", M_PI_A,
                                   r"\pi = \slot{pi},\quad A = \slot{A}",
                                   {"pi": new["pi"], "A": new["A"]}))  # fmt: skip
