@@ -62,8 +62,8 @@ KMEANS_DERIVATION = (
 NOTES = (
     "π_k, also written p_k, are the mixing weights (PRML §9.2).",
     "The bound's terms are per point: each divided by N.",
-    "reg·I is added to every Σ_k (reg_covar): with reg > 0 EM maximises that regularised "
-    "model, so log p(X|θ) can fall slightly from one step to the next.",
+    "reg·I is added to every Σ_k (reg_covar keeps it invertible): that Σ_k is not Q's "
+    "maximiser, so with reg > 0 log p(X|θ) can fall from one step to the next (marked ✗).",
 )
 
 
