@@ -213,6 +213,34 @@ def ui_workloads() -> list[UiWorkload]:
                 _demo_loaded,
             ),
         ]
+    from prmlab.bench.ui_presenter import (
+        LASER_GOAL_FPS,
+        laser_fps,
+        presented_demo,
+        presenter_stall_ms,
+    )
+
+    for name in ("svm", "mcmc"):  # presenter mode playing the demo, the laser moving (#20)
+        rows += [
+            UiWorkload(
+                f"ui-presenter-stall:{name}",
+                name,
+                presenter_stall_ms,
+                "ms",
+                STALL_GOAL_MS,
+                False,
+                presented_demo,
+            ),
+            UiWorkload(
+                f"ui-presenter-laser:{name}",
+                name,
+                laser_fps,
+                "frames/s",
+                LASER_GOAL_FPS,
+                True,
+                presented_demo,
+            ),
+        ]
     return rows
 
 

@@ -22,6 +22,7 @@ from prmlab.gui.presenter.placement import presenter_screen, projector_point_siz
 from prmlab.lab.session import Session, SessionError, load_session, save_session
 
 K = Qt.Key
+COLD_START_MS = 180_000  # a demo's first run compiles its kernels when no cache is there yet
 NONE = Qt.KeyboardModifier.NoModifier
 
 
@@ -83,7 +84,7 @@ def presenting(main_window, qtbot, wait_idle):
     """The main window in presenter mode (entered with F5) on the SVM demo."""
     panel = main_window.show_panel("svm")
     panel.load_demo()
-    wait_idle(panel)
+    wait_idle(panel, timeout=COLD_START_MS)
     press_f5(qtbot, main_window, panel)
     assert main_window.presenter.active
     return main_window, panel
@@ -291,7 +292,7 @@ def test_clicker_steps_a_panel_with_helpers_of_its_own(main_window, qtbot, wait_
     """MCMC (and HMM) have a ``_shown`` method of their own: Step must still step."""
     panel = main_window.show_panel("mcmc")
     panel.load_demo()
-    wait_idle(panel)
+    wait_idle(panel, timeout=COLD_START_MS)
     press_f5(qtbot, main_window, panel)
     end = panel.timeline.position()
     press(qtbot, panel, K.Key_PageUp)

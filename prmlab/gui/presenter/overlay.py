@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen, QPolygonF, QRadialGradient
 from PySide6.QtWidgets import QWidget
 
@@ -99,8 +99,8 @@ class InkOverlay(QWidget):
         elif kind == QEvent.Type.MouseMove and self.laser_on:
             self._move_laser(event.position())
         elif kind == QEvent.Type.Leave and self.laser_on:
+            self._update_laser()
             self.laser_at = None
-            self.update()
         return False
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -132,8 +132,16 @@ class InkOverlay(QWidget):
         self.update()
 
     def _move_laser(self, at: QPointF) -> None:
+        # repaint the dot's old and new places only: the figure under a region is drawn
+        # again with it, and the whole figure per mouse move cost ~100 ms a move
+        self._update_laser()
         self.laser_at = QPointF(at)
-        self.update()
+        self._update_laser()
+
+    def _update_laser(self) -> None:
+        if self.laser_at is not None:
+            r = int(LASER_RADIUS) + 2
+            self.update(QRect(self.laser_at.toPoint() - QPoint(r, r), QSize(2 * r, 2 * r)))
 
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
