@@ -87,6 +87,15 @@ def test_record_option_writes_a_full_size_mp4(tmp_path):
     assert duration == pytest.approx(0.4, abs=0.011)
 
 
+def test_a_session_records_from_its_saved_state(tmp_path):
+    session, path = tmp_path / "s.prmlab", tmp_path / "s.gif"
+    assert main(["--panel", "mcmc", "--seed", "2", "--save-session", str(session)]) == 0
+    argv = ["--session", str(session), "--record", str(path), "--seconds", "0.4", "--fps", "5"]
+    assert main(argv) == 0
+    frames, duration = read_back(path)
+    assert len(frames) == 2 and duration == pytest.approx(0.4, abs=0.011)
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [
