@@ -20,9 +20,9 @@ from prmlab.engine.mcmc import Target
 from prmlab.lab import mcmc
 from prmlab.lab.whiteboard import Board, Equation, Line
 
+MH_PROPOSAL = r"z^{*}\sim q(z^{*}\mid z^{(\tau)}) = \mathcal{N}(z^{(\tau)},\,s^2 I)"
 MH = (
-    r"z^{*}\sim\mathcal{N}(z^{(\tau)},\,s^2 I),\qquad"
-    r" \alpha = \min\Big(1,\ \frac{\tilde p(z^{*})\,q(z^{(\tau)}\mid z^{*})}"
+    r"\alpha = \min\Big(1,\ \frac{\tilde p(z^{*})\,q(z^{(\tau)}\mid z^{*})}"
     r"{\tilde p(z^{(\tau)})\,q(z^{*}\mid z^{(\tau)})}\Big) = \min\Big(1,\ "
     r"\frac{\tilde p(z^{*})}{\tilde p(z^{(\tau)})}\Big)"
 )
@@ -46,7 +46,8 @@ HMC_ACCEPT = r"\alpha = \min\big(1,\ \exp(H(z, r) - H(z^{*}, r^{*}))\big)"
 
 DERIVATION = (
     Line(r"p(z)\,T(z\to z') = p(z')\,T(z'\to z)", "detailed balance: p is left unchanged"),
-    Line(MH, "the dashed jump from a chain's point to its proposal"),
+    Line(MH_PROPOSAL, "the dashed jump from a chain's point to its proposal"),
+    Line(MH, "accepted with probability α: uphill always, downhill sometimes"),
     Line(DECISION, "green: accepted, red: rejected (the chain stays)"),
     Line(GIBBS, "Gibbs: the staircase, one axis at a time, always accepted"),
     Line(HAMILTONIAN, "HMC: a ball rolling on −ln p̃ with momentum r"),
@@ -85,7 +86,7 @@ def _mh(state: mcmc.State, result: mcmc.Result, target: Target, k: int) -> list[
     verdict = "accepted: u < α" if accepted else "rejected: u ≥ α, the chain stays at z"
     scale = state.params_at(result.steps - 1)["proposal_scale"]
     return [
-        Equation("The current point and the proposal (q symmetric: its ratio is 1)", MH,
+        Equation("The current point and the proposal (q symmetric: its ratio is 1)", MH_PROPOSAL,
                  r"s = \slot{s},\; z^{(\tau)} = \slot{z},\; z^{*} = \slot{zs}",
                  {"s": scale, "z": z, "zs": z_star}),
         Equation("log p̃ at both and the acceptance probability", MH,
