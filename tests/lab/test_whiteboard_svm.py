@@ -89,3 +89,23 @@ def test_smo_pair_update_matches_platts_step_and_the_engine(name, kernel):
         assert shown["clipped"] == pytest.approx(result.alpha[j], abs=1e-7)  # the engine's
         assert shown["a_i_new"] == pytest.approx(result.alpha[i], abs=1e-7)
         assert shown["b"] == result.b
+
+
+def test_kkt_table_lists_the_engines_violators_worst_first():
+    state = svm.preset("Overlapping", seed=0).replace(kernel="linear", C=1.0)
+    experiment = svm.Experiment(state)
+    result = experiment.run_to(4)
+    board = board_for(experiment.state, result)
+    table = next(eq.values["table"] for eq in board.equations if eq.caption.startswith("KKT:"))
+    n = table[0].astype(int)
+    assert set(n) <= set(result.violators) or len(n) == 5  # the engine's, past its tol
+    assert set(result.violators) & set(n)
+    np.testing.assert_allclose(table[1], result.alpha[n])
+    np.testing.assert_allclose(table[2], result.yf[n])
+    assert np.all(np.diff(table[3]) <= 0)  # worst first
+    for _n, a, yf, v in table.T:  # each condition, by category
+        expected = max(0.0, 1 - yf) if a == 0 else max(0.0, yf - 1) if a >= 1.0 else abs(yf - 1)
+        assert v == pytest.approx(expected)
+    fitted = experiment.fit()
+    assert not any(eq.caption.startswith("KKT:") and eq.values["table"][3].max() > 1e-2
+                   for eq in board_for(experiment.state, fitted).equations)  # fmt: skip

@@ -120,6 +120,9 @@ class BasePanel(QWidget):
         self._fold_timer = QTimer(self, singleShot=True, interval=0)
         self._fold_timer.timeout.connect(self._refold)
         self.presenting = False  # presenter mode: the column shows at the lecturer's key only
+        # False: the column stays as the user or a feature left it (compare mode's second
+        # side: two panels folding in one row undid each other's fold without end)
+        self.auto_fold = True
         # the figure's width, height and least size when last unfolded (fold_wanted)
         self._unfolded_figure: tuple[float, float, float, float] | None = None
         self.figure.sigFitChanged.connect(self._fold_timer.start)
@@ -420,7 +423,7 @@ class BasePanel(QWidget):
         """Fold the column and the explanation if the figure needs their room to be drawn
         at a readable scale (``widgets.column.fold_wanted``); unfold them when it no longer
         does. A user's click on the column's toggle wins until the next resize."""
-        if self.presenting:
+        if self.presenting or not self.auto_fold:
             return
         column, explanation = self.controls_scroll, self.explanation_area
         if not (column.folded or explanation.folded):

@@ -111,6 +111,33 @@ def _smo_equations(state: svm.State, result: svm.Result) -> list[Equation]:
     ]  # fmt: skip
 
 
+KKT_SHOWN = 5  # the worst violators shown in the KKT table
+
+
+def kkt_violation(result: svm.Result) -> np.ndarray:
+    """How far each point breaks its KKT condition (0: kept): 1 − y f for α = 0,
+    |y f − 1| for 0 < α < C, y f − 1 for α = C, floored at 0."""
+    yf, zero = result.yf, result.alpha <= 0
+    return np.where(
+        zero,
+        np.maximum(0.0, 1.0 - yf),
+        np.where(result.at_c, np.maximum(0.0, yf - 1.0), np.abs(yf - 1.0)),
+    )
+
+
+def _kkt_table(result: svm.Result) -> Equation | None:
+    violation = kkt_violation(result)
+    worst = np.argsort(-violation, kind="stable")[:KKT_SHOWN]
+    worst = worst[violation[worst] > 0]
+    if not len(worst):
+        return None
+    table = np.vstack([worst + 0.0, result.alpha[worst], result.yf[worst], violation[worst]])
+    return Equation(
+        f"KKT: the {len(worst)} points breaking their condition most (columns: n, α_n, "
+        "y_n f(x_n), by how much)", KKT, r"\slot{table}", {"table": table},
+    )  # fmt: skip
+
+
 def _selected(result: svm.Result, selection: int | None) -> int:
     if selection is not None:
         return int(selection)
@@ -141,6 +168,9 @@ def board(state: svm.State, result: svm.Result, selection: int | None = None) ->
     ]  # fmt: skip
     if result.pair is not None and result.alpha_before is not None:
         equations += _smo_equations(state, result)
+    table = _kkt_table(result)
+    if table is not None:
+        equations.append(table)
     if result.kernel == "linear":
         w = (result.alpha * y) @ result.X
         equations.append(
