@@ -180,7 +180,8 @@ class UiWorkload:
 
 
 def ui_workloads() -> list[UiWorkload]:
-    """The table: the stall of every registered panel, the drags of SVM and PCA."""
+    """The table: the stall of every registered panel, the drags of SVM, PCA and linear
+    models, every panel's stall with both sides of a comparison playing."""
     from prmlab.gui.panels import PANELS
 
     rows = [
@@ -196,6 +197,12 @@ def ui_workloads() -> list[UiWorkload]:
                 f"ui-drag:{name}", name, drag_rate, "refits/s", DRAG_GOAL_PER_S, True, prepare
             )
         )
+    from prmlab.bench.ui_compare import compare_play_stall_ms
+
+    rows += [  # compare mode: both sides of the first comparison preset playing
+        UiWorkload(f"ui-compare-play:{name}", name, compare_play_stall_ms, "ms", STALL_GOAL_MS)
+        for name in PANELS
+    ]
     from prmlab.bench.ui_recording import FPS_GOAL_PCT, record_fps_pct, record_stall_ms
 
     for name in ("mcmc", "track"):  # recording the figure while the demo plays (issue #20)

@@ -1,0 +1,56 @@
+"""Compare mode's row of ``python -m prmlab.bench --ui``: the longest GUI-thread stall while
+both sides of a panel's first comparison preset play (goal: at most 50 ms)."""
+
+from __future__ import annotations
+
+import time
+
+PLAY_RATE = 30.0  # ticks a second asked for: as fast as the clock can go
+
+
+def compare_play_stall_ms(panel, quick: bool) -> float:
+    """The longest 5 ms heartbeat gap, in ms, while ``panel``'s first comparison preset plays
+    both sides for a few seconds (from opening it until the last tick is drawn)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from prmlab.bench.ui import HEARTBEAT_MS
+    from prmlab.gui.compare.view import CompareView
+    from prmlab.lab import compare
+
+    view = CompareView(panel, compare.preset(panel.name, None, 0))
+    beats: list[float] = [time.perf_counter()]
+    timer = QTimer()
+    timer.setInterval(HEARTBEAT_MS)
+    timer.timeout.connect(lambda: beats.append(time.perf_counter()))
+    timer.start()
+    _run_until_idle(view, 30.0)
+    view.playback.speed.setValue(PLAY_RATE)
+    view.playback.play()
+    end = time.perf_counter() + (1.0 if quick else 4.0)
+    while time.perf_counter() < end and view.playback.playing:
+        QApplication.processEvents()
+        time.sleep(0.001)
+    view.playback.pause()
+    _run_until_idle(view, 30.0)
+    timer.stop()
+    beats.append(time.perf_counter())
+    view.close_comparison()
+    QApplication.processEvents()
+    return 1000.0 * max((b - a for a, b in zip(beats, beats[1:])), default=0.0)
+
+
+def _run_until_idle(view, timeout_s: float) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.perf_counter() + timeout_s
+    idle_since = None
+    while time.perf_counter() < deadline:
+        QApplication.processEvents()
+        if view.busy():
+            idle_since = None
+        elif idle_since is None:
+            idle_since = time.perf_counter()
+        elif time.perf_counter() - idle_since > 0.3:
+            return
+        time.sleep(0.001)
