@@ -46,6 +46,7 @@ class PcaPanel(BasePanel):
         self._show_last_frame = False  # the demo opens on EM's last frame
         self._fit_view_next = False  # new data: frame them once the analysis arrives
         self._dragging = False  # a mouse gesture is moving points: redraw the data plot only
+        self._refit_waiting = False  # a drag moved points while a fit ran: refit when it ends
         self._showing = False  # show_state is putting a State's points into the editor
         self._angle_before: pca.State | None = None  # the State before your line's gesture
 
@@ -87,6 +88,7 @@ class PcaPanel(BasePanel):
         self.playback.sigReset.connect(self.reset_em)
         self.timeline.sigStepForward.connect(self.step_em)
         ui.end_button.clicked.connect(self.jump_to_end)
+        self.sigRunFinished.connect(self._refit_if_waiting)
         self._set_table_mode(False)
 
     @property
@@ -210,11 +212,21 @@ class PcaPanel(BasePanel):
             return
         if self.messages.level() in ("warning", "error"):  # this run reports afresh
             self.messages.clear()
+        if self._dragging and self.job.running:
+            # a drag stays live: the fit running ends and is drawn, then the newest points
+            # run (dropping it for each newer move drew nothing until the mouse paused)
+            self._refit_waiting = True
+            return
+        self._refit_waiting = False
         self.job.run(pca.Experiment, state, on_done=self._received, label="PCA")
 
+    def _refit_if_waiting(self) -> None:
+        if self._refit_waiting:
+            self._refit()
+
     def _received(self, experiment: pca.Experiment) -> None:
-        if not experiment.state.same_analysis(self.state):
-            return  # the analysis of data replaced since
+        if not (experiment.state.same_analysis(self.state) or self._refit_waiting):
+            return  # the analysis of data replaced since (not a drag's: it is drawn)
         if self._show_last_frame:
             self._show_last_frame = False
             experiment.run_to_end()
@@ -330,8 +342,9 @@ class PcaPanel(BasePanel):
         self.ui.clear_texts()
 
     def redraw(self) -> None:
-        """Draw the current Result; while a drag moves points only the data plot follows
-        (the side charts catch up when the gesture ends), so 2,000 points keep 30+ frames/s."""
+        """Draw the current Result; while a drag moves points, or a drag's newer points wait
+        to be fitted, only the data plot follows (the side charts catch up with the drag's
+        last fit), so 2,000 points keep 30+ frames/s."""
         a, s = self.analysis, self.state
         if a is None:
             return self._clear_drawing()
@@ -340,7 +353,7 @@ class PcaPanel(BasePanel):
         self.data_view.draw_fisher(points, s.show_fisher)
         self.ui.show_fisher(a)
         self._draw_direction()
-        if self._dragging:
+        if self._dragging or self._refit_waiting:  # (newer points wait: they draw them)
             return
         self.scree_view.draw(a)
         self._draw_table()
