@@ -36,9 +36,19 @@ def reference(model: hmm.Model, obs: np.ndarray) -> dict[str, np.ndarray]:
     return {"la": la, "lb": lb, "ld": ld, "psi": psi, "gamma": gamma, "xi": xi}
 
 
-@pytest.fixture(scope="module", params=list(hmm.PRESETS[:2]))
+def gaussian_state() -> hmm.State:
+    """A 1-D Gaussian-emission HMM on two regimes of a column."""
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.normal(0.0, 1.0, 20), rng.normal(4.0, 0.5, 20)])
+    return hmm.from_column(hmm.preset(hmm.PRESETS[0]), x, "x", 2)
+
+
+@pytest.fixture(scope="module", params=[*hmm.PRESETS[:2], "gaussian"])
 def case(request):
-    state = hmm.preset(request.param, seed=2, length=40)
+    if request.param == "gaussian":
+        state = gaussian_state()
+    else:
+        state = hmm.preset(request.param, seed=2, length=40)
     result = hmm.Experiment(state).result
     return state, result, reference(result.model, state.fit_input())
 
@@ -88,4 +98,9 @@ def test_m_step_matches_baum_welch_and_the_engine(case):
         np.testing.assert_allclose(shown["B"], new.B, atol=1e-6)
     else:
         np.testing.assert_allclose(shown["mu"], new.B[:, 0], atol=1e-6)
-        np.testing.assert_allclose(shown["var"], new.B[:, 1], atol=1e-4)
+        np.testing.assert_allclose(shown["var"], new.B[:, 1], atol=1e-9)
+        w = g.sum(axis=0)
+        mu = g.T @ obs / w
+        np.testing.assert_allclose(shown["mu"], mu, atol=1e-9)
+        spread = (g * (obs[:, None] - mu) ** 2).sum(axis=0) / w
+        np.testing.assert_allclose(shown["var"], spread + 1e-3, atol=1e-9)  # + min_covar

@@ -32,7 +32,7 @@ M_PI_A = (
 M_B = r"b_j(k) = \frac{\sum_{t:\,o_t = k}\gamma_t(j)}{\sum_{t=1}^{T}\gamma_t(j)}"
 M_GAUSS = (
     r"\mu_j = \frac{\sum_t\gamma_t(j)\,o_t}{\sum_t\gamma_t(j)},\qquad"
-    r" \sigma_j^2 = \frac{\sum_t\gamma_t(j)(o_t-\mu_j)^2}{\sum_t\gamma_t(j)}"
+    r" \sigma_j^2 = \frac{\sum_t\gamma_t(j)(o_t-\mu_j)^2}{\sum_t\gamma_t(j)} + c"
 )
 
 DERIVATION = (
@@ -96,7 +96,8 @@ def cell_quantities(a: hmm.Analysis, t: int, i: int) -> dict[str, np.ndarray | f
 
 def m_step(model: hmm.Model, a: hmm.Analysis, obs: np.ndarray) -> dict[str, np.ndarray]:
     """Baum-Welch's M step from this λ's γ and ξ (PRML (13.18)-(13.21)): π, A and B (symbols)
-    or the means μ and variances σ² (Gaussian emissions)."""
+    or the means μ and variances σ² (Gaussian emissions; plus the engine's floor c, its
+    ``min_covar``, so no state collapses onto one observation)."""
     g = a.gamma
     xi_sum = engine_hmm.transition_posteriors(
         a.log_alpha, a.log_beta, a.log_transmat, a.log_emission, a.log_likelihood
@@ -110,7 +111,8 @@ def m_step(model: hmm.Model, a: hmm.Analysis, obs: np.ndarray) -> dict[str, np.n
     else:
         mu = g.T @ obs / weight
         out["mu"] = mu
-        out["var"] = (g * (obs[:, None] - mu[None]) ** 2).sum(axis=0) / weight
+        spread = (g * (obs[:, None] - mu[None]) ** 2).sum(axis=0) / weight
+        out["var"] = spread + model.engine().min_covar  # the engine's floor c
     return out
 
 
@@ -218,7 +220,9 @@ def board(state: hmm.State, result: hmm.Result, selection=None) -> Board | None:
             equations.append(Equation("Baum-Welch M step: the next B", M_B,
                                       r"B = \slot{B}", {"B": new["B"]}))  # fmt: skip
         else:
-            equations.append(Equation("Baum-Welch M step: the next means and variances",
+            equations.append(Equation("Baum-Welch M step: the next means and variances "
+                                      f"(c = {result.model.engine().min_covar:g}: a floor "
+                                      "so no state collapses onto one point)",
                                       M_GAUSS, r"\mu = \slot{mu},\quad \sigma^2 = \slot{var}",
                                       {"mu": new["mu"], "var": new["var"]}))  # fmt: skip
     title = (f"HMM trellis cell t = {s} of {a.T}, state {i + 1} ({result.model.states[i]}); "
