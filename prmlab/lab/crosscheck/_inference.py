@@ -22,9 +22,13 @@ def cross_check(state: inference.State) -> list[Row]:
         return _graph(state)
     if state.mode == "bayes":
         return _bayes(state)
+    why = {
+        "denoise": "its Ising grid is far too big to enumerate",
+        "variational": "its q is already drawn beside the exact p and moment matching",
+    }[state.mode]
     raise ValueError(
-        f"The {state.mode} mode has no reference to cross-check against (its grid is too "
-        "big to enumerate): cross-check the graph or Bayesian-network mode"
+        f"The {state.mode} mode has no reference library to cross-check against ({why}): "
+        "cross-check the graph or Bayesian-network mode"
     )
 
 

@@ -71,7 +71,8 @@ def largest_difference(ours: object, theirs: object) -> float:
 
 def row(output: str, reference: str, ours: object, theirs: object, tolerance: float | None) -> Row:
     """The Row of ``ours`` against ``theirs``."""
-    return Row(output, reference, largest_difference(ours, theirs), tolerance)
+    bound = None if tolerance is None else float(tolerance)
+    return Row(output, reference, largest_difference(ours, theirs), bound)
 
 
 def direction_difference(u: np.ndarray, v: np.ndarray) -> float:
