@@ -215,3 +215,16 @@ def test_frames_include_widgets_laid_over_the_figure(make_panel):
     assert frame.shape[:2] == (figure.height(), figure.width())
     red = (frame[..., 0] == 255) & (frame[..., 1] == 0) & (frame[..., 2] == 0)
     assert red.sum() >= 40 * 30
+
+
+def test_a_second_start_while_recording_says_why_and_starts_nothing(main_window, qtbot, tmp_path):
+    recorder = main_window.recorder
+    assert recorder.start(tmp_path / "first.mp4")
+    assert not recorder.start(tmp_path / "second.mp4")
+    assert (
+        "A recording is running or still being saved" in main_window.current_panel().messages.text()
+    )
+    recorder.stop()
+    qtbot.waitUntil(lambda: recorder.capture is None, timeout=30000)
+    assert len(read_back(tmp_path / "first.mp4")[0]) >= 1
+    assert not (tmp_path / "second.mp4").exists()

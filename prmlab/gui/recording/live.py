@@ -90,9 +90,12 @@ class Recorder(QObject):
     def start(self, path: str | Path) -> bool:
         """Start recording to ``path`` (.mp4 or .gif); a bad path is said in the panel's
         message bar and nothing starts. Returns whether it started."""
-        if self.capture is not None:  # recording, or the last file still being finished
-            return False
         panel = self.window.current_panel()
+        if self.capture is not None:  # recording, or the last file still being finished
+            panel.messages.warning(
+                "A recording is running or still being saved: stop it (Ctrl+R) or wait a moment."
+            )
+            return False
         fps = live_fps(panel)
         try:
             self.path = check_output(path, fps)
