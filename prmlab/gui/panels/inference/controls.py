@@ -186,8 +186,9 @@ class InferenceControls:
         self.unary_table.show_values([str(i) for i in range(n)], lab.potentials(state)[0])
         names = [f"{u}–{v}" for u, v in state.edges.tolist()]
         self.pair_table.show_values(names, lab.potentials(state)[1])
-        for table in (self.unary_table, self.pair_table):
-            self.controls_scroll.fit_table(table)
+        if self.controls_scroll.isVisible():  # else the column's refit at its Show fits them
+            for table in (self.unary_table, self.pair_table):
+                self.controls_scroll.fit_table(table)
         for form in self.forms.values():
             form.set_state(state)
         for mode, box in self.mode_groups.items():

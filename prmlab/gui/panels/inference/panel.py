@@ -189,7 +189,11 @@ class InferencePanel(InferenceControls, BasePanel):
         self.experiment, self.result = exp, exp.result
         if self._waiting is None:
             self.state = exp.state  # (the position a run was clamped to)
-        self.views[exp.state.mode].draw(exp.state, exp.result)
+        view = self.views[exp.state.mode]
+        if isinstance(view, DenoiseView):  # five images and two charts: painted in two turns
+            self.draw_in_turns(*view.parts(exp.state, exp.result))
+        else:
+            view.draw(exp.state, exp.result)
         self.show_numbers(exp.state, exp.result)
         self.show_whiteboard(exp.state, exp.result)
         size, last = exp.step_size(), exp.last_position()

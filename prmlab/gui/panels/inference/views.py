@@ -226,6 +226,7 @@ class DenoiseView:
             self.image_plots.append(plot)
             self.images.append(image)
         self.error = _chart("Pixel error per sweep", "sweep", "wrong pixels (%)")
+        # (a title changing per step would lay the figure out again: the ELBO is in the text)
         self.energy = _chart("Energy −log p̃(x̂) per sweep", "sweep", "energy")
         self.error_curves = [
             self.error.plot([], [], pen=line_pen(c, 2.5), name=name)
@@ -257,12 +258,23 @@ class DenoiseView:
         layout.layout.setRowStretchFactor(1, 3)
 
     def draw(self, state: lab.State, result: lab.DenoiseResult) -> None:
-        run, k = result.run, result.position
+        self.draw_images(state, result)
+        self.draw_charts(result)
+
+    def parts(self, state: lab.State, result: lab.DenoiseResult) -> tuple:
+        """The images and the charts as two drawing parts (each painted on its own)."""
+        return (lambda: self.draw_images(state, result), lambda: self.draw_charts(result))
+
+    def draw_images(self, state: lab.State, result: lab.DenoiseResult) -> None:
+        run = result.run
         h, w = state.image.shape
         pictures = (state.image.astype(float), run.noisy.astype(float), *result.p1)
         for plot, image, picture in zip(self.image_plots, self.images, pictures, strict=True):
             image.setImage(picture, autoLevels=False)
             plot.setRange(xRange=(0, w), yRange=(0, h), padding=0)
+
+    def draw_charts(self, result: lab.DenoiseResult) -> None:
+        run, k = result.run, result.position
         sweeps = np.arange(k + 1)
         for m, (curve, energy) in enumerate(
             zip(self.error_curves, self.energy_curves, strict=True)
@@ -278,7 +290,6 @@ class DenoiseView:
             plot.setXRange(0, run.sweeps, padding=0.03)
         self.error.setYRange(*_span(100 * run.error), padding=0)
         self.energy.setYRange(*_span(run.energy), padding=0)
-        self.energy.setTitle(f"Energy −log p̃(x̂); mean-field ELBO {run.elbo[k]:.0f}")
 
 
 class VariationalView:
