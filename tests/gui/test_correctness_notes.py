@@ -81,7 +81,7 @@ def test_gmm_explains_reg_covar_and_its_status_names_the_log_likelihood(make_pan
     text = plain(GmmPanel.explanation)
     assert "+ reg·I" in text and "log p can fall" in text
     panel = make_panel(GmmPanel)
-    panel.load_demo()
+    panel.load_preset("Old Faithful", then="fit")
     wait_idle(panel, timeout=120_000)  # a cold start typesets its board
     status = panel.ui.status_label.text()
     assert "log p(X|θ)/N at the E step's θ" in status and "log-lik" not in status
