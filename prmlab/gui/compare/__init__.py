@@ -129,13 +129,13 @@ def checked(window: MainWindow, tree: dict[str, Any]):
     return show_all
 
 
-def render(window: MainWindow, name: str, preset: str) -> bool:
-    """Headless: the panel ``name`` with the comparison ``preset`` after ``HEADLESS_TICKS``
-    ticks, drawn; False if it did not finish in time."""
+def render(window: MainWindow, name: str, preset: str | None, ticks: int = HEADLESS_TICKS) -> bool:
+    """Headless: the panel ``name`` with the comparison ``preset`` after ``ticks`` ticks of
+    its clock, drawn; False if it did not finish in time."""
     view = open_preset(window, name, preset)
     if not wait_idle(window):
         return False
-    view.step_ticks(HEADLESS_TICKS)
+    view.step_ticks(ticks)
     return wait_idle(window)
 
 

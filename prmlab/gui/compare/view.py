@@ -60,6 +60,11 @@ class CompareView(QWidget):
         right = type(panel)(panel.context, panel)
         right.explanation_area.hide()  # the left side's explanation says it for both
         right.equations.setVisible(False)
+        # both columns folded (the arrow beside each opens it), and no folding of their own
+        # while comparing: two panels folding in one row undid each other's fold without end
+        panel.auto_fold = right.auto_fold = False
+        for p in (panel, right):
+            p.controls_scroll.set_folded(True)
         self.panels: tuple[BasePanel, BasePanel] = (panel, right)
         self.job = Job(
             self,
@@ -71,6 +76,7 @@ class CompareView(QWidget):
         self.stepper = compare.stepper(comparison)
         self.kept: list[tuple[Comparison, Pair]] = []
         self._closing = False
+        self._ours = [False, False]  # a side's run was started by the clock, not its controls
 
         self.playback = Playback(busy=self.busy, step_text="Step both")
         self.playback.sigStep.connect(self.step)
@@ -127,8 +133,8 @@ class CompareView(QWidget):
         self.stepper = compare.stepper(comparison)
         self.preset = comparison.preset
         self.kept.clear()
-        for panel, state in zip(self.panels, comparison.sides):
-            panel.show_state(state)
+        for side, state in enumerate(comparison.sides):
+            self._show_side(side, state)
         self._run(lambda s: s.show())
 
     def load_preset(self, name: str) -> None:
@@ -176,10 +182,16 @@ class CompareView(QWidget):
     def _show_pair(self, pair: Pair, draw_sides: bool = True) -> None:
         comparison = Comparison(*pair.states, self.preset)
         if draw_sides:
-            for panel, state, shown in zip(self.panels, pair.states, self._shown_states()):
+            for side, (state, shown) in enumerate(zip(pair.states, self._shown_states())):
                 if shown is None or not shown.same_as(state):
-                    panel.show_state(state)
+                    self._show_side(side, state)
         self.table.show_figures(compare.side_titles(self.topic, comparison), pair.figures)
+
+    def _show_side(self, side: int, state: Any) -> None:
+        # the run this starts is ours: its end is no user change (a panel may show a State
+        # in its own form, e.g. HMM's λ rebased on a fit, which must not restart the clock)
+        self._ours[side] = True
+        self.panels[side].show_state(state)
 
     def _shown_states(self) -> list[Any]:
         return [p.lab_state() for p in self.panels]
@@ -199,15 +211,16 @@ class CompareView(QWidget):
 
     # -- one side changed by its own controls ---------------------------------------------
     def _side_changed(self, side: int) -> None:
-        if self._closing or self.job.running:
+        ours, self._ours[side] = self._ours[side], False
+        if self._closing or ours or self.job.running:
             return
         states = self._shown_states()
         if any(s is None for s in states):
             return
         other = compare.shared_data(self.topic, states[side], states[1 - side])
         if other is not states[1 - side]:  # new data on one side: the other takes them
-            self.panels[1 - side].show_state(other)
-            return  # that side's run ends and comes back here
+            self._show_side(1 - side, other)
+            states[1 - side] = other
         now = Comparison(*states, self.preset)
         if not all(a.same_as(b) for a, b in zip(now.sides, self.comparison.sides)):
             self.stepper = compare.stepper(now)
@@ -220,7 +233,9 @@ class CompareView(QWidget):
 
     def _figures_only(self, stepper: compare.Stepper, pair: Pair) -> None:
         if not self._closing and stepper is self.stepper:
+            self.kept[:] = [(pair.comparison, pair)]  # a new set-up: the clock starts anew
             self._show_pair(pair, draw_sides=False)
+            self._update_scrubber(0)
 
     # -- linked ranges ----------------------------------------------------------------------
     def _link_ranges(self) -> None:
@@ -241,7 +256,9 @@ class CompareView(QWidget):
         self._closing = True
         self.playback.pause()
         self.job.shutdown()
-        right = self.panels[1]
+        left, right = self.panels
+        left.auto_fold = True
+        left.controls_scroll.set_folded(False)  # its next resize folds it as it needs
         right.shutdown()
         right.setParent(None)
         right.deleteLater()

@@ -1,0 +1,151 @@
+"""Compare mode in the window: presets rendered on both sides, one clock stepping both,
+shared data, sessions keeping both sides, and the command line's --compare."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pixels import grid_colours
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
+
+from prmlab.gui import compare as compare_mode
+from prmlab.gui.app import main
+from prmlab.gui.panels import PANEL_NAMES
+from prmlab.lab import compare
+from prmlab.lab.session import load_session
+
+
+def _figure_image(panel) -> QImage:
+    return panel.figure.grab().toImage()
+
+
+@pytest.mark.parametrize("name", PANEL_NAMES)
+def test_a_compare_preset_draws_both_sides_and_they_differ(qtbot, main_window, name):
+    assert compare_mode.render(main_window, name, None, ticks=2)
+    view = compare_mode.view_of(main_window, name)
+    left, right = (grid_colours(_figure_image(p), cells=48) for p in view.panels)
+    assert len(set(left)) > 20 and len(set(right)) > 20  # drawn, not blank
+    assert left != right  # the two set-ups show different pictures
+    assert view.comparison.preset == compare.presets(name)[0]
+    assert view.table.rowCount() == len(view.kept[-1][1].figures) > 0
+    assert view.table.horizontalHeaderItem(1).text() != "A"  # the sides named by what differs
+
+
+def test_one_step_moves_both_sides_on_one_clock(qtbot, main_window, wait_idle):
+    view = compare_mode.open_preset(main_window, "mcmc", "MH vs HMC")
+    assert compare_mode.wait_idle(main_window)
+    qtbot.mouseClick(view.playback.step_button, Qt.MouseButton.LeftButton)
+    assert compare_mode.wait_idle(main_window)
+    left, right = (p.lab_state() for p in view.panels)
+    assert left.steps == right.steps == 10
+    assert (left.method, right.method) == ("mh", "hmc")
+    # the same as the lab's stepper from the preset: nothing drifted
+    stepper = compare.stepper(compare.preset("mcmc", "MH vs HMC", view.panels[0].seed()))
+    pair = stepper.step()
+    assert all(a.same_as(b) for a, b in zip(pair.states, (left, right)))
+    rows = {view.table.cell_text(r, 0): r for r in range(view.table.rowCount())}
+    assert view.table.cell_text(rows["steps"], 1) == view.table.cell_text(rows["steps"], 2) == "10"
+
+    view.scrubber.setValue(0)  # back to the preset's start: both sides
+    assert compare_mode.wait_idle(main_window)
+    assert all(p.lab_state().steps == 0 for p in view.panels)
+
+
+def test_a_point_added_on_one_side_is_added_on_both(qtbot, main_window, wait_idle):
+    view = compare_mode.open_preset(main_window, "svm", "linear vs rbf")
+    assert compare_mode.wait_idle(main_window)
+    left, right = view.panels
+    n = len(left.lab_state().X)
+    view_box = left.editor.plot.vb
+    x0, y0, w, h = view_box.viewRect().getRect()
+    # a corner of the view: no point there, so the click adds one
+    pos = view_box.mapViewToScene(QPointF(x0 + 0.05 * w, y0 + 0.05 * h))
+    qtbot.mouseClick(
+        left.figure.viewport(), Qt.MouseButton.LeftButton, pos=left.figure.mapFromScene(pos)
+    )
+    assert compare_mode.wait_idle(main_window)
+    assert len(left.lab_state().X) == n + 1
+    np.testing.assert_array_equal(right.lab_state().X, left.lab_state().X)
+    assert (left.lab_state().kernel, right.lab_state().kernel) == ("linear", "rbf")
+
+
+def test_a_session_keeps_both_sides(qtbot, main_window, tmp_path):
+    if not hasattr(main_window.sessions, "add_extra"):
+        pytest.skip("sessions without window features' extras")
+    view = compare_mode.open_preset(main_window, "gmm", "k-means vs GMM")
+    assert compare_mode.wait_idle(main_window)
+    view.step_ticks(3)
+    assert compare_mode.wait_idle(main_window)
+    saved = view.comparison
+    path = main_window.sessions.save(tmp_path / "cmp.prmlab")
+    compare_mode.end(main_window)
+    assert compare_mode.view_of(main_window, "gmm") is None
+
+    assert main_window.sessions.open(path)
+    assert compare_mode.wait_idle(main_window)
+    reopened = compare_mode.view_of(main_window, "svm")
+    assert reopened is not None and reopened.comparison.preset == saved.preset
+    for panel, state in zip(reopened.panels, saved.sides):
+        assert panel.lab_state().same_as(state)
+
+
+def test_the_command_line_renders_saves_and_reopens_a_comparison(tmp_path):
+    session = tmp_path / "cmp.prmlab"
+    shots = tmp_path / "shots"
+    args = ["--panel", "gmm", "--compare", "K = 3", "--screenshot", str(shots)]
+    assert main([*args, "--save-session", str(session)]) == 0
+    image = QImage(str(shots / "gmm.png"))
+    assert len(set(grid_colours(image))) > 50
+    extras = getattr(load_session(session), "extras", None)
+    if extras is not None:
+        saved = extras["compare"]["gmm"]
+        assert saved["preset"] == "K = 3 vs K = 5 on overlapping blobs"
+        assert (saved["left"]["k"], saved["right"]["k"]) == (3, 5)
+        assert main(["--session", str(session), "--screenshot", str(tmp_path / "again")]) == 0
+
+
+@pytest.mark.parametrize("argv", [["--panel", "mcmc", "--compare", "banana"], ["--compare", "x"]])
+def test_an_unknown_comparison_preset_exits_2_listing_the_presets(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    panel = argv[1] if argv[0] == "--panel" else PANEL_NAMES[0]
+    assert "no comparison preset starts with" in err
+    assert all(name in err for name in compare.presets(panel))
+
+
+def test_the_ui_benchmark_measures_every_panel_with_both_sides_playing():
+    from prmlab.bench.ui import STALL_GOAL_MS, ui_workloads
+    from prmlab.bench.ui_compare import compare_play_stall_ms
+
+    rows = {w.name: w for w in ui_workloads()}
+    for name in PANEL_NAMES:
+        row = rows[f"ui-compare-play:{name}"]
+        assert (row.panel, row.measure, row.unit, row.goal) == (
+            name,
+            compare_play_stall_ms,
+            "ms",
+            STALL_GOAL_MS,
+        )
+
+
+def test_compare_in_the_menu_duplicates_the_shown_state_and_end_removes_it(
+    qtbot, main_window, wait_idle
+):
+    panel = main_window.show_panel("svm")
+    panel.load_demo()
+    wait_idle(panel)
+    shown = panel.lab_state()
+    menu = main_window.menu("compare")
+    action = next(a for a in menu.actions() if a.text() == "Compare…")
+    action.trigger()
+    view = compare_mode.view_of(main_window, "svm")
+    assert view is not None and compare_mode.wait_idle(main_window)
+    for side in view.panels:  # the same data and parameters (the view follows the plot's size)
+        state = side.lab_state()
+        np.testing.assert_array_equal(state.X, shown.X)
+        assert (state.kernel, state.C, state.gamma) == (shown.kernel, shown.C, shown.gamma)
+    assert view.panels[1].isVisibleTo(panel)  # the second side beside the first
+    next(a for a in menu.actions() if a.text() == "End comparison").trigger()
+    assert compare_mode.view_of(main_window, "svm") is None
+    np.testing.assert_array_equal(panel.lab_state().X, shown.X)
