@@ -18,16 +18,18 @@ def cross_check(state: svm.State) -> list[Row]:
     pairwise = reference("sklearn.metrics.pairwise", SKLEARN)
     svm.check(state)
     X, y = state.X, np.where(state.labels == svm.POS, 1, -1)
-    params = {"kernel": state.kernel, "gamma": state.gamma, "degree": state.degree}
-    params["coef0"] = state.coef0
+    params = {"gamma": state.gamma, "degree": state.degree, "coef0": state.coef0}
     ours = state.svc()
     ours.tol = TOL
     ours.fit(X, y)
-    theirs = sk_svm.SVC(C=min(state.C, HARD_C), tol=TOL, **params).fit(X, y)
+    theirs = sk_svm.SVC(C=min(state.C, HARD_C), kernel=state.kernel, tol=TOL, **params)
+    theirs.fit(X, y)
     # scikit-learn keeps y_i α_i of its support vectors: W(α) = Σα − ½ (yα)ᵀ K (yα)
     ya = theirs.dual_coef_[0]
-    K = pairwise.pairwise_kernels(X[theirs.support_], metric=state.kernel, filter_params=True,
-                                  **params)  # fmt: skip
+    # (filter_params: each kernel takes only its own of γ, degree and coef0)
+    K = pairwise.pairwise_kernels(
+        X[theirs.support_], metric=state.kernel, filter_params=True, **params
+    )
     objective = np.abs(ya).sum() - 0.5 * ya @ K @ ya
     scale = max(1.0, abs(objective))
     return [
