@@ -182,6 +182,17 @@ def test_one_class_is_a_note_and_a_table_gives_its_columns(qtbot, panel, wait_id
     assert panel.messages.level() != "error"
 
 
+def test_a_drags_moves_leave_the_axis_titles_alone(qtbot, panel, wait_idle, monkeypatch):
+    # each title set again laid its axis out and repainted it: ~15 ms of GUI thread a move
+    titles = []
+    monkeypatch.setattr(panel.plot, "setLabel", lambda *a, **k: titles.append(a))
+    X = panel.state.X
+    for k in (1, 2, 3):
+        panel._points_edited_to(np.vstack([X, [[0.0, 0.1 * k]]]))
+    wait_idle(panel)
+    assert titles == []
+
+
 def test_edits_during_a_fit_draw_each_fit_that_ends(qtbot, panel, wait_idle):
     # a drag: every move while a fit runs; each fit that ends is drawn (all were dropped for
     # the newer one, so a drag drew nothing until it stopped), then the newest State's

@@ -138,9 +138,10 @@ class LinearPanel(LinearControls, BasePanel):
             self.side.set_mode(state.mode)
             self.editor.left_label = 0 if state.mode == "regression" else 1
             self.editor.right_label = None if state.mode == "regression" else 0
-        else:
-            self.plot.setLabel("bottom", state.axis_names[0])
-            self.plot.setLabel("left", state.axis_names[1])
+        else:  # only a new title: setting one lays the axis out and repaints it at every move
+            for side, name in zip(("bottom", "left"), state.axis_names):
+                if self.plot.getAxis(side).labelText != name:
+                    self.plot.setLabel(side, name)
         if not (
             np.array_equal(self.editor.points, state.X)
             and np.array_equal(self.editor.labels, state.labels)
