@@ -456,3 +456,10 @@ def test_the_ellipses_are_made_in_the_worker_and_redrawn_for_a_new_view(
     assert panel.frame.projection is panel._projection
     np.testing.assert_array_equal(ellipse(panel), panel.frame.outlines[0, 0])
     np.testing.assert_array_equal(ellipse(panel), _ellipse_of(panel, panel.result))
+
+
+def test_the_demo_fits_old_faithful_with_its_restarts_and_criteria(panel, wait_idle):
+    panel.load_demo()
+    wait_idle(panel, timeout=120_000)
+    assert panel.result.finished and len(panel.X) == 272
+    assert panel.restarts_view.restarts is not None and panel.frame.outlines.shape[:2] == (2, 2)

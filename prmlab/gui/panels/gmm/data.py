@@ -82,7 +82,8 @@ class GmmData:
     def load_demo(self) -> None:
         """Old Faithful, K=2: EM to convergence, 20 restarts and BIC/AIC for K = 1..6."""
         self.load_preset("Old Faithful", then=None)
-        self._run(full_run, self.state, END, self._layout, True, True, label="EM: demo")
+        look = (self._layout, self._projection)
+        self._run(full_run, self.state, END, *look, True, True, label="EM: demo")
 
     def heavy_job(self) -> None:
         """1,000,000 points, K=5, EM to convergence: data made and fitted in the worker."""
