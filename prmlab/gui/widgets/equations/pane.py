@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from prmlab.gui.jobs import Job
+from prmlab.gui.theme import DEFAULT_POINT_SIZE
 from prmlab.gui.widgets.equations import layout as lay
 from prmlab.lab.whiteboard import Board, Bound, Equation, board_for
 
@@ -43,7 +44,8 @@ PAPER = QColor(255, 255, 255)
 CAPTION_INK = QColor(90, 90, 90)
 LOWER_FILL = QColor(0, 114, 178, 170)  # the bound's filled part (Okabe-Ito blue)
 GAP_FILL = QColor(230, 159, 0, 150)  # the gap (orange)
-BAR_SIZE = (360.0, 58.0)  # a bound's bar with its labels
+BAR_CHARS = 50  # a bound's bar is as wide as this many caption characters
+PENDING_SIZE = (60.0, 20.0)  # "typesetting…" where a layout is not ready yet
 
 
 def templates(board: Board) -> Iterator[tuple[str, dict[str, tuple[int, ...]]]]:
@@ -93,7 +95,8 @@ def paint_bound(painter: QPainter, rect: QRectF, bound: Bound, font: QFont) -> N
     def x_of(v: float) -> float:
         return rect.left() + (v - lo) / (hi - lo) * rect.width()
 
-    top, height = rect.top() + 4, 18.0
+    metrics = QFontMetricsF(font)
+    top, height = rect.top() + 4, metrics.height()  # the bar grows with the captions
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(LOWER_FILL)
     painter.drawRect(QRectF(rect.left(), top, x_of(bound.lower) - rect.left(), height))
@@ -105,7 +108,6 @@ def paint_bound(painter: QPainter, rect: QRectF, bound: Bound, font: QFont) -> N
         QPointF(x_of(bound.total), top - 3), QPointF(x_of(bound.total), top + height + 3)
     )
     painter.setFont(font)
-    metrics = QFontMetricsF(font)
     line = top + height + metrics.ascent() + 2
     texts = [f"{bound.lower_label} = {lay.fit_number(bound.lower)}",
              f"{bound.gap_label} = {lay.fit_number(bound.total - bound.lower)}"]  # fmt: skip
@@ -120,8 +122,19 @@ def paint_bound(painter: QPainter, rect: QRectF, bound: Bound, font: QFont) -> N
         painter.drawText(QPointF(rect.left(), line + metrics.height()), texts[2])
 
 
+def math_scale(font_ratio: float, widest_math: float, width: float) -> float:
+    """How much larger than laid out the equations are painted: as much as the font is
+    larger than the default (``font_ratio``: Ctrl+=, --font-size, presenter mode), but
+    growing no wider than ``width`` for the ``widest_math`` equation (the pane never
+    scrolls sideways); an equation already too wide stays at its laid-out size."""
+    if widest_math <= 0 or font_ratio <= 1.0:
+        return font_ratio
+    return max(1.0, min(font_ratio, width / widest_math))
+
+
 class BoardView(QWidget):
-    """Paints a board's blocks left to right, wrapping at its width."""
+    """Paints a board's blocks left to right, wrapping at its width; the equations scale
+    with the widget's font (``scale``), their cached layouts only painted larger."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +142,7 @@ class BoardView(QWidget):
         self.derivation = False
         self._pictures: dict[int, Typeset] = {}  # by id of the cached Layout
         self._blocks: list[tuple[QRectF, list]] = []
+        self.scale = 1.0  # the equations' paint scale, set by _relayout
         self.setAutoFillBackground(True)
         palette = self.palette()
         palette.setColor(self.backgroundRole(), PAPER)
@@ -180,9 +194,16 @@ class BoardView(QWidget):
             metrics = QFontMetricsF(self._caption_font())
             return metrics.horizontalAdvance(payload), metrics.height()
         if kind == "bar":
-            return BAR_SIZE
-        picture = payload[0]
-        return picture.size() if picture is not None else (60.0, 20.0)
+            metrics = QFontMetricsF(self._caption_font())
+            return BAR_CHARS * metrics.averageCharWidth(), 3 * metrics.height() + 8
+        w, h = self._math_size(row)
+        return w * self.scale, h * self.scale
+
+    @staticmethod
+    def _math_size(row) -> tuple[float, float]:
+        """A math row's size as laid out (before ``scale``)."""
+        picture = row[1][0]
+        return picture.size() if picture is not None else PENDING_SIZE
 
     def _caption_font(self) -> QFont:
         font = QFont(self.font())
@@ -191,10 +212,15 @@ class BoardView(QWidget):
 
     def _relayout(self) -> None:
         width = max(200.0, float(self.width()))
+        items = self._items()
+        widest = max(
+            (self._math_size(r)[0] for rows in items for r in rows if r[0] == "math"), default=0
+        )
+        self.scale = math_scale(self.font().pointSizeF() / DEFAULT_POINT_SIZE, widest, width - GAP)
         x = y = GAP / 2
         line_height = 0.0
         self._blocks = []
-        for rows in self._items():
+        for rows in items:
             sizes = [self._row_size(r) for r in rows]
             w = max((s[0] for s in sizes), default=0.0)
             h = sum(s[1] + 4 for s in sizes)
@@ -213,6 +239,12 @@ class BoardView(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._relayout()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Ctrl+=, presenter mode: a new scale
+            self._relayout()
+            self.update()
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -233,9 +265,10 @@ class BoardView(QWidget):
                     paint_bound(painter, QRectF(rect.left(), y, w, h), payload, font)
                 elif payload[0] is None:
                     painter.setPen(QPen(CAPTION_INK))
-                    painter.drawText(QPointF(rect.left(), y + 14), "typesetting…")
+                    painter.drawText(QPointF(rect.left(), y + metrics.ascent()), "typesetting…")
                 else:
-                    payload[0].paint(painter, QPointF(rect.left(), y), payload[1], NUMBER_INK)
+                    origin = QPointF(rect.left(), y)
+                    payload[0].paint(painter, origin, payload[1], NUMBER_INK, self.scale)
                 y += h + 4
         painter.end()
 

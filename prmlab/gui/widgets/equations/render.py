@@ -85,13 +85,20 @@ class Typeset:
         return self.layout.viewbox[2], self.layout.viewbox[3]
 
     def paint(
-        self, painter: QPainter, origin: QPointF, texts: Mapping[str, str], color: QColor
+        self,
+        painter: QPainter,
+        origin: QPointF,
+        texts: Mapping[str, str],
+        color: QColor,
+        scale: float = 1.0,
     ) -> None:
         """Draw at ``origin`` (top left) with ``texts`` (slot name -> number text) in their
         boxes, the numbers in ``color`` (the pane is a whiteboard in both themes: ziamath's
-        glyphs are black)."""
+        glyphs are black), ``scale`` times ``size()``: the picture and the numbers' fonts
+        scale together, so the numbers stay in their boxes without laying out again."""
         painter.save()
         painter.translate(origin)
+        painter.scale(scale, scale)
         painter.drawPicture(0, 0, self.picture)
         painter.setPen(color)
         current = None
