@@ -178,7 +178,8 @@ class GifWriter:
         h, w = self._size
         graph = av.filter.Graph()
         src = graph.add_buffer(width=w, height=h, format="rgb24", time_base=self._time_base)
-        # diff statistics favour what moves (the demo) over the still background's shades
+        # full statistics: every frame's colours count, so the clip's last frames (the
+        # densest picture of a demo) get their shades too
         gen = graph.add("palettegen", "stats_mode=full")
         sink = graph.add("buffersink")
         src.link_to(gen)
