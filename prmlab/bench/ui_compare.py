@@ -15,11 +15,12 @@ def compare_play_stall_ms(panel, quick: bool) -> float:
     from PySide6.QtWidgets import QApplication
 
     from prmlab.bench.ui import HEARTBEAT_MS
+    from prmlab.gui.compare import wait_views_idle
     from prmlab.gui.compare.view import CompareView
     from prmlab.lab import compare
 
     view = CompareView(panel, compare.preset(panel.name, None, 0))
-    _run_until_idle(view, 30.0)  # opening it (a second panel built) is not playing
+    wait_views_idle(lambda: (view,), 30.0, 0.3)  # opening it (a second panel built) is not playing
     beats: list[float] = [time.perf_counter()]
     timer = QTimer()
     timer.setInterval(HEARTBEAT_MS)
@@ -32,25 +33,9 @@ def compare_play_stall_ms(panel, quick: bool) -> float:
         QApplication.processEvents()
         time.sleep(0.001)
     view.playback.pause()
-    _run_until_idle(view, 30.0)
+    wait_views_idle(lambda: (view,), 30.0, 0.3)
     timer.stop()
     beats.append(time.perf_counter())
     view.close_comparison()
     QApplication.processEvents()
     return 1000.0 * max((b - a for a, b in zip(beats, beats[1:])), default=0.0)
-
-
-def _run_until_idle(view, timeout_s: float) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    deadline = time.perf_counter() + timeout_s
-    idle_since = None
-    while time.perf_counter() < deadline:
-        QApplication.processEvents()
-        if view.busy():
-            idle_since = None
-        elif idle_since is None:
-            idle_since = time.perf_counter()
-        elif time.perf_counter() - idle_since > 0.3:
-            return
-        time.sleep(0.001)

@@ -141,19 +141,25 @@ def render(window: MainWindow, name: str, preset: str | None, ticks: int = HEADL
 
 def wait_idle(window: MainWindow, timeout_s: float = 90.0) -> bool:
     """Process events until every open comparison is idle (screenshots); False on timeout."""
+    return wait_views_idle(lambda: window.comparisons.values(), timeout_s)
+
+
+def wait_views_idle(views: Any, timeout_s: float = 90.0, settle_s: float = 0.4) -> bool:
+    """Process events until none of ``views()`` (CompareViews) has been busy for
+    ``settle_s``; False on timeout."""
     import time
 
     deadline = time.monotonic() + timeout_s
     idle_since = None
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        if any(v.busy() for v in window.comparisons.values()):
+        if any(v.busy() for v in views()):
             idle_since = None
         elif idle_since is None:
             idle_since = time.monotonic()
-        elif time.monotonic() - idle_since >= 0.4:
+        elif time.monotonic() - idle_since >= settle_s:
             return True
-        time.sleep(0.01)
+        time.sleep(0.001)
     return False
 
 
