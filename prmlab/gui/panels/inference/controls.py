@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from prmlab.gui.panels.inference.tables import PAIR_COLUMNS, UNARY_COLUMNS, PotentialTable
 from prmlab.gui.panels.inference.text import describe
 from prmlab.gui.widgets.params import Param, ParamForm, group, side_by_side
-from prmlab.gui.widgets.status import SteadyLabel
+from prmlab.gui.widgets.step_groups import step_groups
 from prmlab.lab import inference as lab
 
 SWEEPS = Param(
@@ -89,19 +89,12 @@ class InferenceControls:
             getattr(self, f"_build_{mode}")(form)
             self.forms[mode] = make_form(form, PARAMS[mode])
             self.mode_groups[mode] = form.parentWidget()
-        form = group(self.controls, "Step by step")
-        self.playback = self.make_playback(step_text="Step", rate=3.0, max_rate=30.0)
-        form.addRow(self.playback)
-        self.timeline = self.make_timeline(unit="step")
-        form.addRow(self.timeline)
-        self.step_label = SteadyLabel("", lines=2)
-        self.step_label.setWordWrap(True)
-        form.addRow(self.step_label)
-        form = group(self.controls, "Result")
-        self.result_label = QLabel("–")
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        self.result_label.setWordWrap(True)
-        form.addRow(self.result_label)
+        self.playback, self.timeline, self.step_label, self.result_label = step_groups(
+            self.controls,
+            self.make_playback(step_text="Step", rate=3.0, max_rate=30.0),
+            self.make_timeline(unit="step"),
+            step_lines=2,
+        )
 
     def _build_graph(self, form) -> None:
         self.graph_box = _combo(lab.GRAPHS)

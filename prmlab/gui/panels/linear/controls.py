@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import QButtonGroup, QComboBox, QFormLayout, QLabel, QPushButton
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import QComboBox
 
 from prmlab.gui.widgets.data_controls import DataControls
-from prmlab.gui.widgets.params import Param, ParamForm, group, side_by_side
-from prmlab.gui.widgets.status import SteadyLabel
+from prmlab.gui.widgets.params import Param, ParamForm, group
+from prmlab.gui.widgets.points_group import points_group
+from prmlab.gui.widgets.step_groups import step_groups
 from prmlab.lab import linear as lab
 
 PARAMS = {
@@ -120,44 +121,26 @@ class LinearControls:
                 form.addRow("MAP fit", self.penalty_box)
             self.forms[mode] = make_form(form, PARAMS[mode])
             self.mode_groups[mode] = form.parentWidget()
-        form = group(self.controls, "Step by step")
-        self.playback = self.make_playback(step_text="Step", rate=4.0, max_rate=30.0)
-        form.addRow(self.playback)
-        self.timeline = self.make_timeline(unit="step")
-        form.addRow(self.timeline)
-        self.step_label = SteadyLabel("", lines=3)
-        self.step_label.setWordWrap(True)
-        form.addRow(self.step_label)
-        form = group(self.controls, "Result")
-        self.result_label = QLabel("–")
-        self.result_label.setTextFormat(Qt.TextFormat.RichText)
-        self.result_label.setWordWrap(True)
-        form.addRow(self.result_label)
+        self.playback, self.timeline, self.step_label, self.result_label = step_groups(
+            self.controls,
+            self.make_playback(step_text="Step", rate=4.0, max_rate=30.0),
+            self.make_timeline(unit="step"),
+            step_lines=3,
+        )
         self.data_controls = DataControls(class_labels=("Class 0", "Class 1"))
         self.data_controls.setVisible(False)  # until a table is loaded
         self.controls.addWidget(self.data_controls)
 
     def _build_points(self) -> None:
-        form: QFormLayout = group(self.controls, "Points")
         self.preset_box = QComboBox()
         self.preset_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.preset_box.setMinimumContentsLength(10)
-        self.new_button = QPushButton("↻ New")
-        self.new_button.setToolTip("A new random sample of the preset (a fresh random seed)")
-        form.addRow("Preset", side_by_side(self.preset_box, self.new_button))
-        form.addRow("Seed", self.seed_box)
-        self.add_button = QPushButton("Add/move", checkable=True, checked=True)
-        self.erase_button = QPushButton("Erase", checkable=True)
-        self.clear_button = QPushButton("Clear")
-        modes = QButtonGroup(self)
-        for button in (self.add_button, self.erase_button):
-            modes.addButton(button)
-        form.addRow(side_by_side(self.add_button, self.erase_button, self.clear_button))
-        self.hint = QLabel(HINTS["regression"])
-        self.hint.setWordWrap(True)
-        form.addRow(self.hint)
+        points = points_group(self.controls, self.preset_box, self.seed_box, HINTS["regression"])
+        self.new_button, self.add_button = points.new_button, points.add_button
+        self.erase_button, self.clear_button = points.erase_button, points.clear_button
+        self.hint = points.hint
 
     # -- showing a State -----------------------------------------------------------------------
     def show_controls(self, state: lab.State) -> None:

@@ -8,16 +8,15 @@ import math
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QComboBox,
     QLabel,
-    QPushButton,
     QSpinBox,
 )
 
 from prmlab.gui.widgets.data_controls import DataControls
 from prmlab.gui.widgets.numbers import shown
-from prmlab.gui.widgets.params import ValueSlider, group, side_by_side
+from prmlab.gui.widgets.params import ValueSlider, group
+from prmlab.gui.widgets.points_group import points_group
 from prmlab.gui.widgets.status import SteadyLabel
 from prmlab.lab import svm as lab
 
@@ -73,26 +72,17 @@ class SvmControls:
         form.addRow("c₀ (coef0)", self.coef0_slider)
 
     def _build_points(self) -> None:
-        form = group(self.controls, "Points")
         self.preset_box = QComboBox()
         self.preset_box.addItems(lab.PRESETS)
         self.preset_box.setCurrentText("Moons")
-        self.new_button = QPushButton("↻ New")
-        self.new_button.setToolTip("A new random sample of the preset (a fresh random seed)")
-        form.addRow("Preset", side_by_side(self.preset_box, self.new_button))
-        form.addRow("Seed", self.seed_box)
-        self.add_button = QPushButton("Add/move", checkable=True, checked=True)
-        self.erase_button = QPushButton("Erase", checkable=True)
-        self.clear_button = QPushButton("Clear")
-        modes = QButtonGroup(self)
-        for button in (self.add_button, self.erase_button):
-            modes.addButton(button)
-        form.addRow(side_by_side(self.add_button, self.erase_button, self.clear_button))
-        hint = QLabel(
-            "Left click: +1 · right/Shift click: −1\nDrag: move · Delete: remove · Ctrl+Z"
+        points = points_group(
+            self.controls,
+            self.preset_box,
+            self.seed_box,
+            "Left click: +1 · right/Shift click: −1\nDrag: move · Delete: remove · Ctrl+Z",
         )
-        hint.setWordWrap(True)
-        form.addRow(hint)
+        self.new_button, self.add_button = points.new_button, points.add_button
+        self.erase_button, self.clear_button = points.erase_button, points.clear_button
 
     def _build_table(self) -> None:
         for box in (self.kernel_box, self.preset_box):  # as the table's boxes: never wider
