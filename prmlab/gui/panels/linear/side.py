@@ -55,6 +55,10 @@ class SideView:
                 plot.getAxis(side).enableAutoSIPrefix(False)
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
+            # ranged from each result (draw); before the first, empty items would auto-range
+            # to a zero-height span whose ticks read like "-9e-12"
+            plot.disableAutoRange()
+            plot.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.0)
         path_pens = [pen(colors.PALETTE[k % 8], 2.0) for k in range(lab.MAX_DEGREE)]
         self.paths = [self.top.plot([], [], pen=p) for p in path_pens]
         self.marker = pg.InfiniteLine(angle=90, pen=pen(GREY, 1.8, dashed=True))
