@@ -58,12 +58,9 @@ class HmmPanel(UserEdits, BasePanel):
         " δ<sub>t</sub>(i) a<sub>ij</sub>; backtrack from argmax δ<sub>T</sub>. "
         "<b>Learning</b> (Baum-Welch, EM): π<sub>i</sub> ∝ γ<sub>1</sub>(i), a<sub>ij</sub> ∝ "
         "Σ<sub>t</sub> ξ<sub>t</sub>(i,j), b<sub>j</sub>(k) ∝ Σ<sub>t: o<sub>t</sub>=k</sub> "
-        "γ<sub>t</sub>(j); log p(O|λ) never decreases. After a fit the A and B plots show "
-        "the fitted λ over the true λ that sampled O (in brackets; the tables hold the fitted "
-        "one). Time runs t = 1, …, T on the axes and in the formulas; δ<sub>t</sub>(j) = "
-        "max p(o<sub>1</sub>, …, o<sub>t</sub>, i<sub>1</sub>, …, i<sub>t−1</sub>, i<sub>t</sub>"
-        " = q<sub>j</sub>). Nodes: the chosen quantity, normalised per time step; edges: each "
-        "transition's share."
+        "γ<sub>t</sub>(j); log p(O|λ) never decreases; A, B: fitted (true). t = 1…T; "
+        "δ<sub>t</sub>(j) = max p(o<sub>1..t</sub>, i<sub>t</sub> = q<sub>j</sub>). Nodes: the "
+        "chosen quantity, normalised per t; edges: each transition's share."
     )
 
     # -- construction -------------------------------------------------------------------
