@@ -22,6 +22,18 @@ def gui_thread_gc(qapp):
 
 
 @pytest.fixture(autouse=True)
+def app_look(qapp):
+    """Each test starts from the app's font, palette and style sheet: a test that sets a
+    bigger font (Ctrl+=, presenter mode, a theme) would otherwise change the layout, and so
+    the view ranges and pixels, of every later test."""
+    font, palette, sheet = qapp.font(), qapp.palette(), qapp.styleSheet()
+    yield
+    qapp.setFont(font)
+    qapp.setPalette(palette)
+    qapp.setStyleSheet(sheet)
+
+
+@pytest.fixture(autouse=True)
 def exception_hook(qapp):
     """Installs prmlab's hook; a test that let an exception escape into Qt fails."""
     hook = ExceptionHook(show_dialog=False).install()

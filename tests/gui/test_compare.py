@@ -84,7 +84,7 @@ def test_a_session_keeps_both_sides(qtbot, main_window, tmp_path):
 
     assert main_window.sessions.open(path)
     assert compare_mode.wait_idle(main_window)
-    reopened = compare_mode.view_of(main_window, "svm")
+    reopened = compare_mode.view_of(main_window, "gmm")
     assert reopened is not None and reopened.comparison.preset == saved.preset
     for panel, state in zip(reopened.panels, saved.sides):
         assert panel.lab_state().same_as(state)
