@@ -23,14 +23,13 @@ def gui_thread_gc(qapp):
 
 @pytest.fixture(autouse=True)
 def app_look(qapp):
-    """Each test starts from the app's font, palette and style sheet: a test that sets a
-    bigger font (Ctrl+=, presenter mode, a theme) would otherwise change the layout, and so
-    the view ranges and pixels, of every later test."""
-    font, palette, sheet = qapp.font(), qapp.palette(), qapp.styleSheet()
+    """Each test starts from the default look (Fusion, the light theme, 11 pt fonts and
+    pyqtgraph's colours): a test that left a bigger font, the dark theme or presenter fonts
+    would otherwise change the layout, and so the view ranges and pixels, of later tests."""
+    from prmlab.gui.theme import DEFAULT_POINT_SIZE, apply_app_theme
+
+    apply_app_theme(qapp, "light", DEFAULT_POINT_SIZE)
     yield
-    qapp.setFont(font)
-    qapp.setPalette(palette)
-    qapp.setStyleSheet(sheet)
 
 
 @pytest.fixture(autouse=True)
