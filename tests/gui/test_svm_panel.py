@@ -36,6 +36,21 @@ def click_at(qtbot, panel, x, y, button=Qt.MouseButton.LeftButton, modifier=None
     qtbot.mouseClick(panel.figure.viewport(), button, modifier, to_widget(panel, x, y))
 
 
+# Empty spots on each side of the Separable preset's line, clear of its points at any layout
+NEG_SIDE_SPOT = (-1.0, 1.3)
+POS_SIDE_SPOT = (0.3, 1.4)
+
+
+def click_to_add(qtbot, panel, x, y, button=Qt.MouseButton.LeftButton):
+    """A click that adds a point: the spot must be outside every point's pick radius, or the
+    click picks that point instead (a squeezed figure puts points a few pixels apart)."""
+    spot = to_widget(panel, x, y)
+    pixels = [to_widget(panel, *p) - spot for p in panel.editor.points]
+    nearest = min(math.hypot(d.x(), d.y()) for d in pixels)
+    assert nearest > panel.editor.pick_radius_px, f"({x}, {y}) is {nearest:.1f} px from a point"
+    click_at(qtbot, panel, x, y, button)
+
+
 def boundary(panel):
     x = panel.map_view.boundary.getData()[0]
     return np.empty(0) if x is None else np.array(x)
@@ -65,12 +80,12 @@ def test_click_adds_point_and_boundary_updates_then_undo_restores(qtbot, panel, 
     n = len(panel.editor.points)
     before = boundary(panel).copy()
     alpha, b = panel.result.alpha, panel.result.b
-    click_at(qtbot, panel, -0.2, -0.1)  # a +1 point on the -1 side of the line
+    click_to_add(qtbot, panel, *NEG_SIDE_SPOT)  # a +1 point on the -1 side of the line
     wait_idle(panel)
     assert len(panel.editor.points) == n + 1 and panel.editor.labels[-1] == POS
     assert len(panel.result.X) == n + 1
     assert not np.array_equal(boundary(panel), before)
-    click_at(qtbot, panel, 0.3, 1.4, Qt.MouseButton.RightButton)
+    click_to_add(qtbot, panel, *POS_SIDE_SPOT, Qt.MouseButton.RightButton)
     wait_idle(panel)
     assert panel.editor.labels[-1] == NEG and len(panel.result.X) == n + 2
     panel.undo_stack.undo()
@@ -386,7 +401,7 @@ def test_a_thinned_step_is_recomputed_exactly(qtbot, panel, wait_idle):
 def test_a_saved_state_is_drawn_the_same_in_another_panel(
     qtbot, panel, wait_idle, make_panel, steps
 ):
-    click_at(qtbot, panel, -0.2, -0.1)  # a user edit, a kernel and C of their own
+    click_to_add(qtbot, panel, *NEG_SIDE_SPOT)  # a user edit, a kernel and C of their own
     panel.kernel_box.setCurrentIndex(panel.kernel_box.findData("poly"))
     panel.c_slider.setValue(20.0)
     wait_idle(panel)
