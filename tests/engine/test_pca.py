@@ -126,6 +126,25 @@ def test_big_data_scatter_is_exact_whatever_the_offset(offset):
     np.testing.assert_allclose(scatter, centred.T @ centred, rtol=1e-10, atol=1e-9)
 
 
+@pytest.mark.parametrize("d", [1, 2, 3, 4, 5, 7, 8, 11, 50, 61, 128])
+def test_tile_kernel_sums_every_row_of_a_chunk_into_the_upper_triangle(d):
+    """The register-tile kernel on chunk bounds that are not multiples of its 64-row blocks,
+    for every leftover of the 8- and 4-column tiles: X^T X's upper triangle and the column
+    sums, both also accumulated onto what the product held."""
+    from prmlab.engine.pca import _kernels
+
+    X = np.ascontiguousarray(np.random.default_rng(d).standard_normal((300, d)) + 0.5)
+    lo, hi = 3, 262
+    width = _kernels.product_width(d)
+    product = np.zeros((width, width))
+    _kernels.add_sums_and_product(X, lo, 130, product)
+    _kernels.add_sums_and_product(X, 130, hi, product)
+    rows = X[lo:hi]
+    upper = np.triu_indices(d)
+    np.testing.assert_allclose(product[:d, :d][upper], (rows.T @ rows)[upper], rtol=1e-13)
+    np.testing.assert_allclose(product[:d, d], rows.sum(axis=0), rtol=1e-13, atol=1e-12)
+
+
 def test_big_data_with_a_nan_names_the_cell():
     X = np.random.default_rng(8).standard_normal((70_000, 3))
     X[54_321, 2] = np.nan

@@ -9,47 +9,46 @@ from __future__ import annotations
 import numpy as np
 
 from prmlab.engine._jit import jit
+from prmlab.engine.pca._tiles import TILE_ROWS, add_tile4, add_tile8
 
-# Rows added to a chunk's product at once: each pass over a row of the product then does 8
-# rows' multiply-adds for one load and store of it (4 rows: ~15 % slower, 16: registers spill).
-_ROWS = 8
+# Rows of X copied into a tile buffer at a time: 64 rows of up to ~60 columns stay in a
+# core's L1 cache while every tile of the product runs down them (256: no faster).
+_BLOCK_ROWS = 64
+
+
+def product_width(d):
+    """Columns (and rows) of ``add_sums_and_product``'s product for ``d`` features: ``d + 1``
+    (a column of ones gives the column sums) rounded up to whole vectors of 4."""
+    return -(-(d + 1) // 4) * 4
 
 
 @jit
-def add_sums_and_product(X, lo, hi, sums, product):
-    """Add rows ``lo:hi`` of ``X`` (n, d) to ``sums`` (d,) and the upper triangle of
-    ``product`` (d, dp), ``dp = d`` rounded up to a multiple of 4 (entries left of the
-    diagonal are partial: ignore them).
+def add_sums_and_product(X, lo, hi, product):
+    """Add rows ``lo:hi`` of ``X`` (n, d) to ``product`` (p, p), ``p = product_width(d)``:
+    ``product[:d, :d]`` gets ``X^T X`` in its upper triangle (entries left of the diagonal
+    are partial: ignore them) and ``product[:d, d]`` the column sums.
 
-    ``_ROWS`` rows at a time through a zero-padded copy (a short last group is padded with
-    zero rows, which add exactly 0). The order of every sum depends only on ``lo`` and ``hi``.
-    Releases the GIL, so chunks of rows run on several threads at once.
+    Blocks of ``_BLOCK_ROWS`` rows are copied into a buffer padded with a column of ones (its
+    products are the column sums) and zeros; 4 x 8 register tiles (``_tiles``) from the
+    diagonal rightwards then sum each entry over the rows in order. The order of every sum
+    depends only on ``lo`` and ``hi``. Releases the GIL, so chunks of rows run on several
+    threads at once.
     """
     d = X.shape[1]
-    dp = product.shape[1]
-    rows = np.zeros((_ROWS, dp))
-    for start in range(lo, hi, _ROWS):
-        count = min(_ROWS, hi - start)
-        for r in range(_ROWS):
-            if r < count:
-                rows[r, :d] = X[start + r]
-            else:
-                rows[r, :] = 0.0
-        x0, x1, x2, x3 = rows[0], rows[1], rows[2], rows[3]
-        x4, x5, x6, x7 = rows[4], rows[5], rows[6], rows[7]
-        for a in range(d):
-            a0, a1, a2, a3 = x0[a], x1[a], x2[a], x3[a]
-            a4, a5, a6, a7 = x4[a], x5[a], x6[a], x7[a]
-            out = product[a]
-            # From the multiple of 4 at or below the diagonal: whole vectors of 4. Unsigned
-            # indices: Numba then emits no negative-index wraparound, which kept LLVM from
-            # vectorising the loop (2x slower).
-            for b in range(np.uint64(a - a % 4), np.uint64(dp)):
-                out[b] += ((a0 * x0[b] + a1 * x1[b]) + (a2 * x2[b] + a3 * x3[b])) + (
-                    (a4 * x4[b] + a5 * x5[b]) + (a6 * x6[b] + a7 * x7[b])
-                )
-        for b in range(d):
-            sums[b] += ((x0[b] + x1[b]) + (x2[b] + x3[b])) + ((x4[b] + x5[b]) + (x6[b] + x7[b]))
+    p = product.shape[1]
+    buf = np.zeros((_BLOCK_ROWS, p))
+    buf[:, d] = 1.0
+    for start in range(lo, hi, _BLOCK_ROWS):
+        count = min(_BLOCK_ROWS, hi - start)
+        for r in range(count):
+            buf[r, :d] = X[start + r]
+        for a0 in range(0, d, TILE_ROWS):
+            b0 = a0
+            while b0 + 8 <= p:
+                add_tile8(buf, product, a0, b0, count)
+                b0 += 8
+            if b0 < p:
+                add_tile4(buf, product, a0, b0, count)
 
 
 @jit

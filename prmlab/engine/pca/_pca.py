@@ -77,7 +77,7 @@ def _sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Up to ``_KERNEL_MAX_FEATURES`` columns: a ``nogil`` Numba kernel on each of ``N_CHUNKS``
     fixed chunks of rows, run on the engine's thread pool and combined in chunk order (the
-    same bits on any machine). The pool hands chunks out as threads come free, so a thread
+    same bits on any number of threads). The pool hands chunks out as threads come free, so a thread
     slowed by another program's (e.g. BLAS's idle threads spinning ~0.1 s after each
     scikit-learn call) takes fewer chunks instead of holding the others up: Numba's
     ``prange`` gives each thread a fixed half. Its threads sleep when idle, and neither BLAS
@@ -88,20 +88,18 @@ def _sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if d > _KERNEL_MAX_FEATURES:
         with np.errstate(over="ignore", invalid="ignore"):  # reported by the caller
             return X.sum(axis=0), X.T @ X
-    padded = -(-d // 4) * 4  # the kernel's rows are whole vectors of 4
-    sums = np.zeros((N_CHUNKS, d))
-    products = np.zeros((N_CHUNKS, d, padded))
+    width = _kernels.product_width(d)
+    products = np.zeros((N_CHUNKS, width, width))
     pool = shared_pool()
     chunks = [
-        pool.submit(
-            _kernels.add_sums_and_product, X, *chunk_range(n, c, N_CHUNKS), sums[c], products[c]
-        )
+        pool.submit(_kernels.add_sums_and_product, X, *chunk_range(n, c, N_CHUNKS), products[c])
         for c in range(N_CHUNKS)
     ]
     for chunk in chunks:
         chunk.result()
-    upper = np.triu(products.sum(axis=0)[:, :d])
-    return sums.sum(axis=0), upper + np.triu(upper, 1).T
+    total = products.sum(axis=0)
+    upper = np.triu(total[:d, :d])
+    return total[:d, d].copy(), upper + np.triu(upper, 1).T
 
 
 def _centred_product(X: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
