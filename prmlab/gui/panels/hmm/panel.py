@@ -144,6 +144,7 @@ class HmmPanel(UserEdits, BasePanel):
         self.posterior_view.region.sigRegionChanged.connect(self._region_moved)
         self._redraw_timer = QTimer(self, singleShot=True, interval=30)
         self._redraw_timer.timeout.connect(self.trellis_view.draw_window)
+        self.trellis_view.redraw_later = lambda: self.draw_in_turns(self.trellis_view.draw_window)
         self.c.preset_box.setCurrentIndex(0)
         self.show_state(self.state)
 
@@ -206,18 +207,24 @@ class HmmPanel(UserEdits, BasePanel):
         if last is None or state.iteration > last[0]:
             self.record(state.iteration, state, replace(result, analysis=None))
         self.state, self.result = state, result
-        self._show_controls(state, result.model)
+        self.trellis_view.state, self.trellis_view.result = state, result  # drawn in a turn
         if state.obs is not self._window_of:  # new observations: the first columns
             self._window_of = state.obs
             self.trellis_view.show_first_columns(state.T)
             self.posterior_view.plot.setXRange(-0.5, state.T - 0.5, padding=0.01)
         self._draw_fit_label()
         self.update_timelines(state.iteration)
-        self.likelihood_view.draw(result.curves, result.best)
-        self._draw_time()
-        self.draw_in_turns(self._draw_posterior)  # its own paint: ~30 ms at T = 100,000
+        # each part and its paint in a turn of its own: drawn at once, the controls, λ, the
+        # trellis and the posteriors held the GUI thread ~130 ms at T = 100,000
+        self.draw_in_turns(self._draw_model, self._draw_time, self._draw_posterior)
         if result.converged:
             self.c.fit_playback.pause()
+
+    def _draw_model(self) -> None:
+        """What λ changes: the controls, A and B, the Baum-Welch curves."""
+        if self.result is not None:
+            self._show_controls(self.state, self.result.model)
+            self.likelihood_view.draw(self.result.curves, self.result.best)
 
     def _show_controls(self, state: lab.State, model: lab.Model) -> None:
         self.c.show(state, model)

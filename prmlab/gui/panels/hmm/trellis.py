@@ -24,6 +24,8 @@ PATH_SPAN = 3000  # ... and up to which the decoded paths are drawn over it
 HEAT_COLUMNS = 3000  # zoomed further out, the trellis image averages blocks of steps
 EDGE_STATES = 12  # more states than this: nodes only (N² edges per step would be a blur)
 OBS_GAP_PX = 8  # least space between two o_t labels above the trellis
+# o_t labels made a turn at most (~2 ms each): the rest in the next turns (redraw_later)
+NEW_TEXTS_A_TURN = 8
 EDGE_BANDS = ((0.01, 0.1), (0.1, 0.35), (0.35, 0.7), (0.7, 1.01))  # share -> pen
 QUANTITY_TITLES = {
     "gamma": "posterior γ",
@@ -89,6 +91,8 @@ class TrellisView:
             item.setZValue(6 + z)
             plot.addItem(item)
         self.obs_texts: list[pg.TextItem] = []
+        # asks for draw_window again in a later turn (the panel's draw_in_turns)
+        self.redraw_later: Callable[[], None] = self.draw_window
         self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(colors.PALETTE[1], width=1.5))
         plot.addItem(self.now_line, ignoreBounds=True)
 
@@ -173,11 +177,14 @@ class TrellisView:
         self.nodes.setData(tt.ravel(), ss.ravel(), brush=brushes, size=18 if N <= 8 else 10)
         self._draw_edges(a, t0, t1)
         labels = self._obs_labels(t0, t1)
-        # a pool of labels, reused as the view moves
-        for text, (t, label) in zip(grown(self.obs_texts, len(labels), self._new_obs_text), labels):
+        # a pool of labels, reused as the view moves; grown a few a turn
+        n = min(len(labels), len(self.obs_texts) + NEW_TEXTS_A_TURN)
+        for text, (t, label) in zip(grown(self.obs_texts, n, self._new_obs_text), labels):
             text.setText(label)
             text.setPos(t, -0.75)
             text.setVisible(True)
+        if n < len(labels):
+            self.redraw_later()
 
     def draw_paths(self) -> None:
         """The three paths over the columns in view; zoomed far out the strips below show
