@@ -71,6 +71,26 @@ def test_resamplers_reject_bad_weights(weights, n, message):
         particle.systematic_resample(weights, n)
 
 
+@pytest.mark.parametrize("name", RESAMPLERS)
+@pytest.mark.parametrize("n", [1, 7, 50, 1_003])
+def test_the_filters_chunked_resampling_draws_the_serial_indices(name, n):
+    """The filter resamples in parallel chunks (each finds its start by bisection); the indices
+    and the moved particles equal the serial walk's, for weights with zeros (ties in the
+    cumulative sums), one dominant particle, and fewer particles than chunks."""
+    from prmlab.engine import _particle_kernels as _k
+
+    code = particle.RESAMPLERS[name]
+    for w in (_weights(n, n), np.eye(1, n, n // 2)[0], np.full(n, 1.0 / n)):
+        X = np.random.default_rng(n).standard_normal((3, n))
+        expected = np.empty(n, dtype=np.int64)
+        _k.resample_kernel(code, w, np.random.default_rng(1), expected, np.empty(n))
+        idx, Y = np.empty(n, dtype=np.int64), np.empty_like(X)
+        args = (np.empty(n), np.empty(n), X, Y, 16)
+        _k._resample_cloud(code, w, np.random.default_rng(1), idx, *args)
+        np.testing.assert_array_equal(idx, expected)
+        np.testing.assert_array_equal(Y, X[:, expected])
+
+
 def test_effective_sample_size():
     assert particle.effective_sample_size(np.ones(10)) == pytest.approx(10.0)
     assert particle.effective_sample_size([0.0, 5.0, 0.0]) == pytest.approx(1.0)
