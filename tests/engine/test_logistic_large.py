@@ -10,18 +10,10 @@ import numpy as np
 import pytest
 from sklearn import linear_model as sk
 
+from prmlab.bench.linear import _logistic_data  # the benchmark's data: overlapping classes
 from prmlab.engine.linear import LogisticRegression, _chunks
 from prmlab.engine.linear import _kernels as K
 from prmlab.engine.linear._logistic_problem import Problem
-
-
-def _logistic_data(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Labels drawn from a logistic model: overlapping classes (the benchmark's data)."""
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, d))
-    w = rng.standard_normal(d) / np.sqrt(d) * 2.0
-    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ w + 0.3)))).astype(np.int64)
-    return X, y
 
 
 def _far_blobs(n: int, d: int, n_classes: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -36,8 +36,8 @@ _FRESH_HESSIAN = 1e-2
 # ... unless a step with the reused one shrank by less than this factor (a Hessian fresh at
 # each step shrinks them quadratically).
 _CONTRACTION = 0.1
-# Above this many rows Newton starts from the fit on every _SUBSAMPLE-th row: near the
-# optimum, two or three passes over all the data finish the job.
+# Above this many rows Newton starts from the fit on every _SUBSAMPLE-th row and its Hessian:
+# near the optimum, three or four passes over all the data (one with the Hessian) finish.
 _SUBSAMPLE_ABOVE = 50_000
 _SUBSAMPLE = 16
 # The subsample's fit differs from the full one by ~1/√(rows) anyway: a loose tolerance.
