@@ -149,3 +149,83 @@ def test_compare_in_the_menu_duplicates_the_shown_state_and_end_removes_it(
     next(a for a in menu.actions() if a.text() == "End comparison").trigger()
     assert compare_mode.view_of(main_window, "svm") is None
     np.testing.assert_array_equal(panel.lab_state().X, shown.X)
+
+
+def _add_point_at_corner(qtbot, panel) -> None:
+    """A left click in a corner of ``panel``'s point plot (no point there: one is added)."""
+    view_box = panel.editor.plot.vb
+    x0, y0, w, h = view_box.viewRect().getRect()
+    pos = view_box.mapViewToScene(QPointF(x0 + 0.05 * w, y0 + 0.05 * h))
+    qtbot.mouseClick(
+        panel.figure.viewport(), Qt.MouseButton.LeftButton, pos=panel.figure.mapFromScene(pos)
+    )
+
+
+def _undo(main_window) -> None:
+    edit = main_window.menu("edit")
+    next(a for a in edit.actions() if a.shortcut().toString() == "Ctrl+Z").trigger()
+
+
+def test_ctrl_z_undoes_on_the_side_last_edited(qtbot, main_window):
+    view = compare_mode.open_preset(main_window, "svm", "linear vs rbf")
+    assert compare_mode.wait_idle(main_window)
+    left, right = view.panels
+    n = len(left.lab_state().X)
+    _add_point_at_corner(qtbot, right)  # an edit on the second side
+    assert compare_mode.wait_idle(main_window)
+    assert len(left.lab_state().X) == len(right.lab_state().X) == n + 1
+    _undo(main_window)
+    assert compare_mode.wait_idle(main_window)
+    assert len(right.lab_state().X) == len(left.lab_state().X) == n  # undone on both
+    _add_point_at_corner(qtbot, left)  # then the first side is the one undone
+    assert compare_mode.wait_idle(main_window)
+    _undo(main_window)
+    assert compare_mode.wait_idle(main_window)
+    assert len(left.lab_state().X) == len(right.lab_state().X) == n
+    assert left.undo_stack.canRedo() and right.undo_stack.index() == 0
+
+
+def test_the_second_side_has_the_whole_control_column_and_a_figure_like_the_first(
+    qtbot, main_window
+):
+    view = compare_mode.open_preset(main_window, "svm", "linear vs rbf")
+    assert compare_mode.wait_idle(main_window)
+    left, right = view.panels
+    qtbot.mouseClick(right.controls_scroll.toggle, Qt.MouseButton.LeftButton)  # unfold it
+    qtbot.wait(50)
+    columns = (left.controls_scroll, right.controls_scroll)
+    assert all(c.isVisible() for c in columns)  # the columns fold and unfold together
+    # as wide as its controls need (inside the second panel it was cut to half of that)
+    assert right.controls_scroll.width() == left.controls_scroll.width()
+    assert right.controls_scroll.width() >= right.controls_scroll.needed_width()
+    assert left.figure.size() == right.figure.size()  # equal pictures side by side
+    qtbot.mouseClick(left.controls_scroll.toggle, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert not any(c.isVisible() for c in columns)
+    assert left.figure.size() == right.figure.size()
+    # the second side's whiteboard is hidden (the first one's says it for both): no board
+    # of its own is computed and laid out unseen at every tick
+    qtbot.waitUntil(lambda: left.equations.board is not None, timeout=30_000)
+    assert right.equations.board is None
+
+
+@pytest.mark.parametrize(("name", "preset"), [("svm", "linear vs rbf"), ("mcmc", "MH vs HMC")])
+def test_while_playing_both_sides_hold_one_fixed_range(qtbot, main_window, name, preset):
+    from prmlab.gui.compare.sides import twin_plots
+
+    view = compare_mode.open_preset(main_window, name, preset)
+    assert compare_mode.wait_idle(main_window)
+    main_plot = twin_plots(*view.panels)[0]  # the data's own plane, aspect-locked
+    view.playback.speed.setValue(30.0)
+    view.playback.play()
+    seen = []
+    qtbot.waitUntil(lambda: len(view.kept) > 1, timeout=60_000)
+    while len(seen) < 4 and view.playback.playing:
+        qtbot.waitUntil(lambda: not view.busy() or not view.playback.playing, timeout=60_000)
+        seen.append([np.array(p.vb.viewRange()) for p in main_plot])
+        qtbot.wait(40)
+    view.playback.pause()
+    assert len(seen) >= 2
+    for left, right in seen:
+        np.testing.assert_allclose(left, right, rtol=1e-9)  # one range on both sides
+        np.testing.assert_allclose(left, seen[0][0], rtol=1e-9)  # and it stays

@@ -66,6 +66,10 @@ def show(window: MainWindow, panel: BasePanel, comparison: Comparison) -> Compar
     view.end_button.clicked.connect(lambda: window.comparisons.pop(panel.name, None))
     window.comparisons[panel.name] = view
     window.undo_group.addStack(view.panels[1].undo_stack)
+    # Ctrl+Z undoes on the side last edited (the group's stack was the left panel's only)
+    view.sigActiveSide.connect(
+        lambda side: window.undo_group.setActiveStack(view.panels[side].undo_stack)
+    )
     theme.style_plots(view.panels[1], window.theme, window.font_size)
     return view
 

@@ -3,9 +3,11 @@ controls), one Step/Play/Reset/scrubber bar driving both from one job, and the f
 
 The clock is ``prmlab.lab.compare.Stepper``: a job steps both States in one call and yields
 the ``Pair``, which each side then shows (``show_state``), so the sides never drift apart.
+The sides are drawn one after the other: the right one once the left one's run ended and
+its picture was painted (both in one event-loop turn held the GUI thread for both).
 The data are shared: a side whose run ends with other data hands them to the other side.
-A zoom or pan of a plot sets the same range on its twin (linking by range signals, not
-``setXLink``: pyqtgraph's links drift apart between aspect-locked views of unequal sizes).
+The layout and the shared ranges are ``sides``'s: a zoom or pan of a plot sets the same
+range on its twin, and while playing each pair of data plots holds one fixed range.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from pyqtgraph import PlotItem
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from prmlab.gui.compare import sides
 from prmlab.gui.compare.table import FiguresTable
 from prmlab.gui.jobs import Job
 from prmlab.gui.widgets.playback import Playback
@@ -51,20 +53,17 @@ class CompareView(QWidget):
 
     ``panels`` (left, right); ``comparison`` what both show; ``close_comparison()`` removes
     the second side and the bar. ``busy()``: the clock's job or either side is working.
+    ``sigActiveSide(side)``: the side a user last edited (its undo stack is the one Ctrl+Z
+    should undo), 0 again when the comparison ends.
     """
+
+    sigActiveSide = Signal(int)
 
     def __init__(self, panel: BasePanel, comparison: Comparison) -> None:
         super().__init__(panel)
         self.topic = compare.TOPICS[panel.name]
         self.preset = comparison.preset
         right = type(panel)(panel.context, panel)
-        right.explanation_area.hide()  # the left side's explanation says it for both
-        right.equations.setVisible(False)
-        # both columns folded (the arrow beside each opens it), and no folding of their own
-        # while comparing: two panels folding in one row undid each other's fold without end
-        panel.auto_fold = right.auto_fold = False
-        for p in (panel, right):
-            p.controls_scroll.set_folded(True)
         self.panels: tuple[BasePanel, BasePanel] = (panel, right)
         self.job = Job(
             self,
@@ -77,10 +76,16 @@ class CompareView(QWidget):
         self.kept: list[tuple[Comparison, Pair]] = []
         self._closing = False
         self._ours = [False, False]  # a side's run was started by the clock, not its controls
+        # the sides still to draw this tick, and the one drawing: one side a turn
+        self._waiting: list[tuple[int, Any]] = []
+        self._drawing: int | None = None
+        self._turn = QTimer(self, singleShot=True, interval=2)  # not 0: its paint goes first
+        self._turn.timeout.connect(self._next_side)
 
         self.playback = Playback(busy=self.busy, step_text="Step both")
         self.playback.sigStep.connect(self.step)
         self.playback.sigReset.connect(self.reset)
+        self.playback.sigPlayingChanged.connect(self._playing)
         self.presets = QComboBox()
         self.presets.addItems(compare.presets(panel.name))
         if self.preset:
@@ -112,17 +117,23 @@ class CompareView(QWidget):
         row.addWidget(self.table, 2)
         self.table.setMaximumHeight(self.table.verticalHeader().defaultSectionSize() * 7)
 
-        panel.figure_row.addWidget(right, 1)
         panel.body.insertWidget(1, self)
+        sides.mirror(panel, right)
+        self.ranges = sides.SharedRanges(panel, right)
+        self._edited = [lambda _i, s=side: self.sigActiveSide.emit(s) for side in (0, 1)]
         for side, p in enumerate(self.panels):
             p.sigRunFinished.connect(lambda side=side: self._side_changed(side))
+            p.undo_stack.indexChanged.connect(self._edited[side])
         panel.sigShutdown.connect(self.close_comparison)  # the window closes: stop both
-        self._link_ranges()
         self.show_comparison(comparison)
 
     # -- the clock ------------------------------------------------------------------------
     def busy(self) -> bool:
-        return self.job.running or any(p.busy() for p in self.panels)
+        return self._clock_moving() or any(p.busy() for p in self.panels)
+
+    def _clock_moving(self) -> bool:
+        """The clock's job runs or its sides are still being drawn."""
+        return self.job.running or bool(self._waiting) or self._drawing is not None
 
     @property
     def comparison(self) -> Comparison:
@@ -133,8 +144,7 @@ class CompareView(QWidget):
         self.stepper = compare.stepper(comparison)
         self.preset = comparison.preset
         self.kept.clear()
-        for side, state in enumerate(comparison.sides):
-            self._show_side(side, state)
+        self._show_sides(comparison.sides)
         self._run(lambda s: s.show())
 
     def load_preset(self, name: str) -> None:
@@ -182,16 +192,46 @@ class CompareView(QWidget):
     def _show_pair(self, pair: Pair, draw_sides: bool = True) -> None:
         comparison = Comparison(*pair.states, self.preset)
         if draw_sides:
-            for side, (state, shown) in enumerate(zip(pair.states, self._shown_states())):
-                if shown is None or not shown.same_as(state):
-                    self._show_side(side, state)
+            self._show_sides(pair.states)
         self.table.show_figures(compare.side_titles(self.topic, comparison), pair.figures)
 
+    def _show_sides(self, states: tuple[Any, Any]) -> None:
+        """Show each side's State unless it shows it already, one side a turn."""
+        shown = self._shown_states()
+        self._waiting = [
+            (side, state)
+            for side, state in enumerate(states)
+            if shown[side] is None or not shown[side].same_as(state)
+        ]
+        if self._drawing is None:
+            self._next_side()
+
+    def _next_side(self) -> None:
+        drawing = self._drawing
+        if drawing is not None:
+            if self.panels[drawing].busy():  # its run or its drawing parts: a turn later
+                self._turn.start()
+                return
+            self.ranges.keep()  # its drawing may have moved a held range
+            self._drawing = None
+        if self._waiting and not self._closing:
+            self._drawing, state = self._waiting.pop(0)
+            self._show_side(self._drawing, state)
+            self._turn.start()
+
     def _show_side(self, side: int, state: Any) -> None:
-        # the run this starts is ours: its end is no user change (a panel may show a State
+        panel = self.panels[side]
+        panel.show_state(state)
+        self.ranges.keep()
+        # the run this started is ours: its end is no user change (a panel may show a State
         # in its own form, e.g. HMM's λ rebased on a fit, which must not restart the clock)
-        self._ours[side] = True
-        self.panels[side].show_state(state)
+        self._ours[side] = panel.job.running
+
+    def _playing(self, on: bool) -> None:
+        if on:
+            self.ranges.hold()
+        else:
+            self.ranges.release()
 
     def _shown_states(self) -> list[Any]:
         return [p.lab_state() for p in self.panels]
@@ -212,14 +252,15 @@ class CompareView(QWidget):
     # -- one side changed by its own controls ---------------------------------------------
     def _side_changed(self, side: int) -> None:
         ours, self._ours[side] = self._ours[side], False
-        if self._closing or ours or self.job.running:
+        if self._closing or ours or self._clock_moving():
             return
         states = self._shown_states()
         if any(s is None for s in states):
             return
         other = compare.shared_data(self.topic, states[side], states[1 - side])
         if other is not states[1 - side]:  # new data on one side: the other takes them
-            self._show_side(1 - side, other)
+            self._waiting = [(1 - side, other)]
+            self._next_side()
             states[1 - side] = other
         now = Comparison(*states, self.preset)
         if not all(a.same_as(b) for a, b in zip(now.sides, self.comparison.sides)):
@@ -237,17 +278,6 @@ class CompareView(QWidget):
             self._show_pair(pair, draw_sides=False)
             self._update_scrubber(0)
 
-    # -- linked ranges ----------------------------------------------------------------------
-    def _link_ranges(self) -> None:
-        plots = [[i for i in p.figure.ci.items if isinstance(i, PlotItem)] for p in self.panels]
-        for a, b in zip(*plots):
-            for source, target in ((a, b), (b, a)):
-                source.vb.sigRangeChangedManually.connect(
-                    lambda _mask, s=source, t=target: t.vb.setRange(
-                        rect=s.vb.viewRect(), padding=0.0
-                    )
-                )
-
     # -- the end ------------------------------------------------------------------------------
     def close_comparison(self) -> None:
         """Remove the second side and the bar; the left panel stays as it is."""
@@ -255,10 +285,13 @@ class CompareView(QWidget):
             return
         self._closing = True
         self.playback.pause()
+        self._turn.stop()
         self.job.shutdown()
         left, right = self.panels
-        left.auto_fold = True
-        left.controls_scroll.set_folded(False)  # its next resize folds it as it needs
+        for side, p in enumerate(self.panels):
+            p.undo_stack.indexChanged.disconnect(self._edited[side])
+        self.sigActiveSide.emit(0)
+        sides.unmirror(left, right)
         right.shutdown()
         right.setParent(None)
         right.deleteLater()

@@ -254,6 +254,8 @@ class BasePanel(QWidget):
         ``selection``: a point, cell or time step; None: the element selected on the plot
         (``select_on_board``), else the topic's default)."""
         self._board_step = (state, result)
+        if self.equations.isHidden():  # compare mode's second side: no board laid out unseen
+            return
         chosen = self.board_selection if selection is None else selection
         self.equations.show_board(state, result, chosen)
 
