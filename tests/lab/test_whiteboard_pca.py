@@ -60,3 +60,30 @@ def test_ppca_em_numbers_match_tipping_bishop_and_the_engine(experiment, t):
     e_step = values["E step from the old W and σ²"]
     np.testing.assert_allclose(e_step["Ez"], Ez, atol=1e-12)
     np.testing.assert_allclose(e_step["M"], M, atol=1e-12)
+
+
+def test_the_pca_route_is_s_equals_u_lambda_u_transposed_and_the_svd_gives_v_equal_to_u(
+    experiment,
+):
+    result = experiment.run_to(2)
+    values = shown(board(experiment.state, result))
+    X = result.analysis.X
+    S = np.cov(X.T, ddof=1)
+    np.testing.assert_allclose(values["The sample covariance"]["S"], S, rtol=1e-12)
+    eig = values["Its eigenvalues"]
+    U, lam = eig["U"], eig["lam"]
+    np.testing.assert_allclose(U @ np.diag(lam) @ U.T, S, atol=1e-12)  # S = UΛUᵀ
+    V = values["The same axes by the SVD of the centred data"]["V"]
+    np.testing.assert_allclose(np.abs(V.T @ U), np.eye(len(lam)), atol=1e-10)  # up to sign
+
+
+def test_a_table_of_many_columns_shows_the_leading_block_and_says_so():
+    # 13 x 13 matrices took ~7 s each to lay out: the pane stayed busy past half a minute
+    experiment = pca.Experiment(pca.preset("Wine (13 columns)"))
+    result = experiment.run_to(2)
+    b = board(experiment.state, result)
+    assert all(max(s, default=0) <= 4 for eq in b.equations for s in eq.shapes().values())
+    values = shown(b)
+    np.testing.assert_array_equal(values["The sample covariance"]["S"],
+                                  result.analysis.covariance[:4, :4])  # fmt: skip
+    assert "of the 13 columns the first 4 are shown" in b.equations[0].caption

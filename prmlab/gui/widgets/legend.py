@@ -45,12 +45,21 @@ class OutsideLegend(pg.LegendItem):
     entries under a plot had set the plot's least width (at fonts +4, MCMC's "accepted z*
     rejected z*" took 316 px under a plot whose axes and title needed 250), and with it the
     least width of the whole figure, which was then drawn scaled down.
+
+    Its rows go back to more columns only in a view of another size or a new font (or new
+    rows): fewer columns make it taller, a taller figure is drawn smaller in the same view,
+    which gives the plots more scene width, which held more columns again, and so on without
+    end (PCA at 1024x768, fonts +2, under the whiteboard: each pass left the legend as tall
+    as the previous pass's rows, stretched past them).
     """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.setFlag(self.GraphicsItemFlag.ItemIgnoresTransformations, False)
         self.most_columns = self.columnCount
+        # the view's pixel size when the rows last went to fewer columns (None: not since
+        # the rows or the font changed)
+        self._narrowed_in: tuple[int, int] | None = None
         # as wide as its rows at most, centred in its cell: stretched to a tall plot's
         # height or a wide plot's width, the rows drifted apart (a sample far from its text)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -76,9 +85,11 @@ class OutsideLegend(pg.LegendItem):
         spacing = self.layout.horizontalSpacing()
         return columns * self.entry_width() + (columns - 1) * spacing + left + right
 
-    def resizeEvent(self, ev) -> None:
-        super().resizeEvent(ev)
-        self._wrap(ev.newSize().width())  # (self.size is a pyqtgraph option)
+    def setGeometry(self, rect) -> None:
+        super().setGeometry(rect)
+        # at every layout pass, not only at a resize: a legend held at its widest (two
+        # columns' rows in three columns' width) is not resized when its view grows
+        self._wrap(rect.width())
 
     def _wrap(self, width: float) -> None:
         """Take as many columns (up to ``most_columns``) as ``width`` holds."""
@@ -87,12 +98,24 @@ class OutsideLegend(pg.LegendItem):
         columns = self.most_columns
         while columns > 1 and self.width_for(columns) > width + 0.5:
             columns -= 1
+        if columns > self.columnCount and self._narrowed_in == self._view_size():
+            return  # only the figure's scaling widened it (see the class docstring)
+        narrower = columns < self.columnCount
         if columns != self.columnCount:
-            self.setColumnCount(columns)
+            self.setColumnCount(columns)  # (updateSize forgets _narrowed_in)
+        if narrower:
+            self._narrowed_in = self._view_size()
+
+    def _view_size(self) -> tuple[int, int] | None:
+        """The pixel size of the view showing this legend (None: not shown)."""
+        views = self.scene().views() if self.scene() is not None else []
+        return (views[0].width(), views[0].height()) if views else None
 
     def updateSize(self) -> None:
         # pyqtgraph sets the geometry to its rows' size at (0, 0); the plot's layout asks
-        # this legend's own layout instead, for its height, and these widths
+        # this legend's own layout instead, for its height, and these widths. New rows or a
+        # new font: any number of columns may fit
+        self._narrowed_in = None
         if self.items:
             widest = self.width_for(min(self.most_columns, len(self.items)))
             self.setMinimumWidth(self.width_for(1))

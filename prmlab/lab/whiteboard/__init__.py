@@ -21,9 +21,8 @@ from typing import Any
 
 import numpy as np
 
-# panel names (State.TOPIC) with a board in their pane. PCA's board (whiteboard.pca) is
-# not shown yet: under the pane its figure's legend stretches at 1024x768 (test_screens)
-TOPICS = ("gmm", "track", "svm", "inference", "linear", "hmm", "mcmc")
+# panel names (State.TOPIC) with a board in their pane
+TOPICS = ("gmm", "pca", "track", "svm", "inference", "linear", "hmm", "mcmc")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,10 @@ from prmlab.lab import pca
 from prmlab.lab.whiteboard import Board, Equation, Line
 
 COVARIANCE = r"S = \frac{1}{N'}\sum_{n=1}^{N}(x_n-\bar{x})(x_n-\bar{x})^{\top}"
-EIGEN = r"S\,u_i = \lambda_i u_i,\qquad \lambda_1 \ge \lambda_2 \ge \dots"
+EIGEN = (
+    r"S = U\Lambda U^{\top},\quad S\,u_i = \lambda_i u_i,\quad"
+    r" \Lambda = \mathrm{diag}(\lambda_1 \ge \lambda_2 \ge \dots),\quad U = [u_1\ u_2\ \dots]"
+)
 SVD = r"HX = U\Sigma V^{\top},\quad H = I_N - \tfrac{1}{N}\mathbf{1}\mathbf{1}^{\top},\quad \lambda_i = \frac{\sigma_i^2}{N'}"
 E_STEP = (
     r"M = W^{\top}W + \sigma^2 I,\quad \mathbb{E}[z_n] = M^{-1}W^{\top}(x_n-\bar{x}),\quad"
@@ -86,31 +89,53 @@ def em_update(a: pca.Analysis, W: np.ndarray, sigma2: float, n: int) -> dict[str
     }  # fmt: skip
 
 
+# rows and columns of a matrix shown on the board: a 13 x 13 matrix took ~7 s to lay out
+SHOWN = 4
+
+
+def leading(array: np.ndarray) -> np.ndarray:
+    """The leading ``SHOWN`` entries of a vector, rows of a D x q matrix, or block of a
+    matrix: what the board shows of a table's many columns."""
+    array = np.asarray(array)
+    return array[:SHOWN] if array.ndim < 2 else array[:SHOWN, :SHOWN]
+
+
+def _shown_note(a: pca.Analysis) -> str:
+    D = a.X.shape[1]
+    return f"; of the {D} columns the first {SHOWN} are shown" if D > SHOWN else ""
+
+
 def _pca_equations(a: pca.Analysis) -> list[Equation]:
     Xc = a.X - a.X.mean(axis=0)
-    singular = np.linalg.svd(Xc, compute_uv=False)[: len(a.pca.explained_variance_)]
+    _, singular, Vt = np.linalg.svd(Xc, full_matrices=False)
+    q = len(a.pca.explained_variance_)
     denominator = sample_denominator(a)
+    note = _shown_note(a)
     return [
-        Equation(f"The sample covariance (N' = {denominator} here)", COVARIANCE,
-                 r"S = \slot{S}", {"S": a.covariance}),
-        Equation("Its eigenvalues (the variances along the principal axes) and eigenvectors",
-                 EIGEN, r"\lambda = \slot{lam},\quad [u_1\ u_2\ \dots] = \slot{U}",
-                 {"lam": a.pca.explained_variance_, "U": a.pca.components_.T}),
-        Equation("The same axes by the SVD of the centred data", SVD,
-                 r"\sigma = \slot{sv},\quad \sigma^2/N' = \slot{lam}",
-                 {"sv": singular, "lam": singular**2 / denominator}),
+        Equation(f"The sample covariance (N' = {denominator} here{note})", COVARIANCE,
+                 r"S = \slot{S}", {"S": leading(a.covariance)}),
+        Equation(f"Its eigenvalues (the variances along the principal axes) and eigenvectors"
+                 f"{note and f' ({note[2:]})'}",
+                 EIGEN, r"\mathrm{diag}\,\Lambda = \slot{lam},\quad U = \slot{U}",
+                 {"lam": leading(a.pca.explained_variance_), "U": leading(a.pca.components_.T)}),
+        Equation(f"The same axes by the SVD of the centred data (V's columns are the u_i, up "
+                 f"to sign; this U is N × N{note})", SVD,
+                 r"\sigma = \slot{sv},\quad \sigma^2/N' = \slot{lam},\quad V = \slot{V}",
+                 {"sv": leading(singular[:q]), "lam": leading(singular[:q] ** 2 / denominator),
+                  "V": leading(Vt[:q].T)}),
     ]  # fmt: skip
 
 
 def _ppca_equations(a: pca.Analysis, t: int, n: int) -> list[Equation]:
     old = a.frames[max(t - 1, 0)]
     u = em_update(a, old.W, old.sigma2, n)
+    note = _shown_note(a)
     equations = [
         Equation(f"E step from the old W and σ² (the selected point n = {n + 1}'s latent mean)",
                  E_STEP, r"\sigma^2 = \slot{s2},\; M = \slot{M},\; \mathbb{E}[z_n] = \slot{Ez}",
-                 {"s2": old.sigma2, "M": u["M"], "Ez": u["Ez"]}),
-        Equation("M step: the new W", M_STEP_W, r"W_{\mathrm{new}} = \slot{W}",
-                 {"W": u["W_new"]}),
+                 {"s2": old.sigma2, "M": leading(u["M"]), "Ez": leading(u["Ez"])}),
+        Equation(f"M step: the new W{note and f' ({note[2:]})'}", M_STEP_W,
+                 r"W_{\mathrm{new}} = \slot{W}", {"W": leading(u["W_new"])}),
         Equation("M step: the new noise variance", M_STEP_SIGMA,
                  r"\sigma^2_{\mathrm{new}} = \slot{s2}", {"s2": u["sigma2_new"]}),
     ]  # fmt: skip
@@ -118,7 +143,7 @@ def _ppca_equations(a: pca.Analysis, t: int, n: int) -> list[Equation]:
         equations.append(
             Equation("Where EM goes: the maximum-likelihood solution (Tipping & Bishop)",
                      CLOSED, r"W_{\mathrm{ML}} = \slot{W},\quad \sigma^2_{\mathrm{ML}} = \slot{s2}",
-                     {"W": a.closed.W_, "s2": a.closed.sigma2_})
+                     {"W": leading(a.closed.W_), "s2": a.closed.sigma2_})
         )  # fmt: skip
     return equations
 

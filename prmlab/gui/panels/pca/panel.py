@@ -373,6 +373,7 @@ class PcaPanel(BasePanel):
         self.data_view.draw_em(r, plane)
         self.em_view.draw(r)
         self.ui.show_em(r)
+        self.show_whiteboard(self.state, r)
 
     def _draw_table(self) -> None:
         a, s = self.analysis, self.state

@@ -294,6 +294,9 @@ class EquationPane(QWidget):
         self.tabs.setExpanding(False)
         self.tabs.currentChanged.connect(self._redraw)
         self.title = QLabel()
+        # a long title wraps: one line of it set the pane's least width, and with it the
+        # panel's (PCA's at fonts +4: 720 px, so the window grew when the column unfolded)
+        self.title.setWordWrap(True)
         self.view = BoardView()
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.view)
