@@ -107,7 +107,7 @@ def test_drag_refits_live(qtbot, panel, wait_idle):
     wait_idle(panel)
     np.testing.assert_allclose(panel.result.X[i], [X[i, 0] - 1, X[i, 1]], atol=0.05)
     # the dual objective, left alone during the drag, shows the final fit's
-    assert panel.dual_view.dot.getData()[1][0] == pytest.approx(panel.result.dual_objective)
+    assert panel.dual_view.dot.yData[0] == pytest.approx(panel.result.dual_objective)
 
 
 def test_changing_the_kernel_refits(qtbot, panel, wait_idle):
@@ -161,8 +161,14 @@ def test_step_smo_advances_from_alpha_zero_and_play_converges(qtbot, panel, wait
     )
     wait_idle(panel)
     assert not panel.playback.playing and panel.result.converged
-    objective = np.array(panel.dual_view.curve.getData()[1])
-    assert np.all(np.diff(objective) >= -1e-9) and len(objective) == panel.result.n_iter + 1
+    objective = panel.dual_view.curve.yData  # (the log axis leaves out W(0) = 0)
+    assert np.all(np.diff(objective) >= -1e-9) and len(objective) == panel.result.n_iter
+    # beside it the primal and the gap, per pair update, the gap closed at the end
+    gap = panel.dual_view.gap.yData
+    np.testing.assert_allclose(panel.dual_view.primal.yData[-1], panel.result.primal)
+    assert gap[-1] == pytest.approx(panel.result.duality_gap) and gap[-1] < 1e-3 * gap[0]
+    legend = [label.text for _, label in panel.dual_view.plot.legend.items]
+    assert legend == ["dual W(α)", "primal P(w, b)", "gap P − W"]
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     assert "converged" in panel.messages.text()
 

@@ -19,6 +19,7 @@ from prmlab.data import builtin
 from prmlab.engine.svm import SVC, SmoStep
 from prmlab.lab._state import LabState
 from prmlab.lab.svm._contours import contour_segments
+from prmlab.lab.svm._duality import duality_row
 
 NEG, POS = 0, 1  # labels: 0 is y = -1, 1 is y = +1
 KERNELS = ("rbf", "linear", "poly")
@@ -91,7 +92,9 @@ class Result:
 
     ``alpha (n,)``, ``b``, ``f_train (n,)`` f at the points; ``grid (GRID, GRID)``,
     ``grid[r, c] = f(xs[c], ys[r])`` over ``extent``; ``contours`` level -> (2m, 2) segment
-    ends; ``history (k, 2)`` rows (pair updates, W) of the dual objective so far; replay
+    ends; ``history (k, 2)`` rows (pair updates, W) of the dual objective so far;
+    ``duality (m, 3)`` rows (pair updates, P, P − W): the primal objective and the duality
+    gap at every frame so far (``_duality``; ``primal``, ``duality_gap``: now); replay
     frames also carry ``pair`` (None at α = 0), ``violators`` (KKT, indices) and the α and
     b before the pair's update (``alpha_before``, ``b_before``: SMO's step on the whiteboard).
     """
@@ -112,6 +115,7 @@ class Result:
     converged: bool
     margin_width: float
     history: np.ndarray
+    duality: np.ndarray
     position: int = 0
     stepping: bool = False
     finished: bool = True
@@ -146,6 +150,16 @@ class Result:
         return self.yf < INSIDE
 
     @property
+    def primal(self) -> float:
+        """P(w, b) = ½‖w‖² + C Σ ξ_i of this iterate (∞: a hard margin not yet met)."""
+        return float(self.duality[-1, 1])
+
+    @property
+    def duality_gap(self) -> float:
+        """P(w, b) − W(α) ≥ 0, 0 at the optimum."""
+        return float(self.duality[-1, 2])
+
+    @property
     def n_sv(self) -> int:
         return int(np.sum(self.alpha > 0))
 
@@ -155,7 +169,9 @@ class Result:
         return 100.0 * float(np.mean(self.yf > 0))
 
 
-def _result(model: SVC, step: SmoStep, state: State, history: np.ndarray, **extra) -> Result:
+def _result(
+    model: SVC, step: SmoStep, state: State, history: np.ndarray, duality: np.ndarray, **extra
+) -> Result:
     x0, x1, y0, y1 = state.extent
     F = model.decision_grid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
     return Result(
@@ -175,6 +191,7 @@ def _result(model: SVC, step: SmoStep, state: State, history: np.ndarray, **extr
         converged=step.converged,
         margin_width=model.margin_width_,
         history=history,
+        duality=duality,
         **extra,
     )
 
@@ -198,12 +215,14 @@ class Experiment:
         check(self.state)
         state = self.state.replace(replay=False, position=0)
         model = state.svc()
-        history, step = [np.zeros((1, 2))], None  # W(0) = 0
+        history, duality, step = [np.zeros((1, 2))], [], None  # W(0) = 0
         for step in model.iter_fit(state.X, state.labels):
             history.append(step.trace)
+            # the model's fitted attributes describe this frame
+            duality.append(duality_row(model, step, state.X, state.labels == POS))
             yield step
         self.state, self._replay = state, None
-        self.result = _result(model, step, state, np.vstack(history))
+        self.result = _result(model, step, state, np.vstack(history), np.vstack(duality))
         return self.result
 
     def fit(self) -> Result:
@@ -260,7 +279,8 @@ class Experiment:
 
 
 class _Replay:
-    """The engine's one-pair-per-frame generator and the dual objective's trace so far."""
+    """The engine's one-pair-per-frame generator, the dual objective's trace and the primal
+    objective's and duality gap's rows so far."""
 
     def __init__(self, state: State) -> None:
         self.model = state.svc()
@@ -269,6 +289,8 @@ class _Replay:
         self.before = self.step  # the frame before the last pair's update
         self.position = 0
         self.traces = [np.zeros((1, 2))]
+        self.points = (state.X, state.labels == POS)
+        self.duality = [duality_row(self.model, self.step, *self.points)]
         self.done = False
 
     def advance(self) -> SmoStep:
@@ -278,6 +300,7 @@ class _Replay:
             return self.step
         self.before, self.step, self.position = self.step, step, self.position + 1
         self.traces.append(step.trace)
+        self.duality.append(duality_row(self.model, step, *self.points))
         self.done = step.converged
         return step
 
@@ -288,6 +311,7 @@ class _Replay:
             step,
             state,
             np.vstack(self.traces),
+            np.vstack(self.duality),
             position=self.position,
             stepping=True,
             finished=self.done,

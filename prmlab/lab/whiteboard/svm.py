@@ -28,6 +28,10 @@ GAP = (
     r"m(\alpha) - M(\alpha) < \mathrm{tol},\quad m(\alpha) = \max_{i\in I_{\mathrm{up}}} -y_i"
     r"\nabla_i D(\alpha),\quad M(\alpha) = \min_{i\in I_{\mathrm{low}}} -y_i\nabla_i D(\alpha)"
 )
+PRIMAL = (
+    r"P(w,b) = \frac{1}{2}\sum_{i,j}\alpha_i\alpha_j y_i y_j K(x_i,x_j)"
+    r" + C\sum_{i=1}^{N}\max\big(0,\,1 - y_i f(x_i)\big) \;\ge\; W(\alpha)"
+)
 MARGIN = r"w = \sum_{i=1}^{N}\alpha_i y_i x_i,\qquad \text{margin} = \frac{2}{\lVert w\rVert}"
 SMO_ERRORS = r"E_k = f(x_k) - y_k,\qquad \eta = K(x_i,x_i) + K(x_j,x_j) - 2K(x_i,x_j)"
 SMO_ALPHA = (
@@ -57,6 +61,8 @@ DERIVATION = (
 
 NOTES = (
     "α, also written λ (PRML §7.1: a_n), are the Lagrange multipliers, one per point.",
+    "P is the primal at w = Σ α_i y_i φ(x_i), SMO's b and the least slacks ξ_i = max(0, "
+    "1 − y_i f(x_i)); with C = ∞ it is ∞ until every y_i f(x_i) ≥ 1.",
     "D(α) = −W(α) is the dual SMO minimises; I_up, I_low are the indices whose α may still "
     "move up / down along the constraint.",
 )
@@ -163,6 +169,9 @@ def board(state: svm.State, result: svm.Result, selection: int | None = None) ->
                  {"a": result.alpha[n], "yf": result.yf[n]}),
         Equation("The decision function's intercept (from a free support vector)",
                  DECISION + r",\quad " + INTERCEPT, r"b = \slot{b}", {"b": result.b}),
+        Equation("The primal objective of this iterate and the duality gap (0 at the optimum)",
+                 PRIMAL, r"P = \slot{P},\quad W(\alpha) = \slot{W},\quad P - W = \slot{gap}",
+                 {"P": result.primal, "W": result.dual_objective, "gap": result.duality_gap}),
         Equation("Stopping rule (the maximal-violating pair)", GAP,
                  r"m(\alpha) - M(\alpha) = \slot{gap}", {"gap": result.gap}),
     ]  # fmt: skip

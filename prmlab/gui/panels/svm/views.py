@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont
 
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.figure import Figure, integer_ticks
-from prmlab.gui.widgets.legend import OutsideLegend
+from prmlab.gui.widgets.legend import OutsideLegend, outside_legend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.point_editor import editable_plot
 from prmlab.gui.widgets.text import TextItem, elide
@@ -24,6 +24,7 @@ MAP_TILE = pg.mkColor(colors.DIVERGING_MIDDLE)  # f(x) = 0 on the map, where mar
 PURPLE, GREEN, VERMILLION = colors.PALETTE[4], colors.ACCEPT, colors.REJECT
 # short: the legend names the boundary and margins (a long title set the figure's least width)
 FIT_TITLE = "Decision function f(x)"
+DUAL_TITLE = "Dual W(α), primal P(w, b) and the duality gap"
 
 
 class _MapSample(pg.ItemSample):
@@ -240,34 +241,70 @@ class MapView:
         self.hover_text.show()
 
 
+def _positive(x: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points a log axis can show: finite and above 0 (W(0) = 0; P = ∞ while a hard
+    margin is not met; a gap of exactly 0)."""
+    keep = np.isfinite(v) & (v > 0)
+    return x[keep], v[keep]
+
+
 class DualView:
-    """The dual objective W(α) against SMO's pair updates, a dot at the iterate shown."""
+    """The dual objective W(α), the primal objective P(w, b) = ½‖w‖² + C Σ ξ_i and their gap
+    P − W against SMO's pair updates, on a log axis (P starts at C·N, the gap falls towards
+    0); a dot at the iterate shown. A replay has P at every pair update, drawn as lines; a
+    fit only at its frames (often just α = 0 and the end), drawn as marks: a line between
+    them would show a fall that was never computed."""
 
     def __init__(self, figure: Figure) -> None:
-        self.plot = figure.addPlot(row=1, col=0, colspan=2, title="Dual objective W(α)")
+        self.plot = figure.addPlot(row=1, col=0, colspan=2, title=DUAL_TITLE)
         self.plot.setLabel("bottom", "SMO pair updates")
-        self.plot.setLabel("left", "W(α)")
+        self.plot.setLabel("left", "log scale")
+        self.plot.setLogMode(y=True)
         integer_ticks(self.plot.getAxis("bottom"))
         self.plot.showGrid(x=True, y=True, alpha=0.3)
-        self.curve = self.plot.plot(pen=pg.mkPen(colors.PALETTE[0], width=2.5))
+        outside_legend(self.plot, "bottom", colCount=3)
+        self.curve = self.plot.plot(pen=pg.mkPen(colors.PALETTE[0], width=2.5), name="dual W(α)")
+        self.primal = self.plot.plot(
+            symbol="o", symbolSize=6, symbolBrush=colors.PALETTE[1], symbolPen=None,
+            name="primal P(w, b)",
+        )  # fmt: skip
+        self.gap = self.plot.plot(
+            symbol="t", symbolSize=7, symbolBrush=PURPLE, symbolPen=None, name="gap P − W",
+        )  # fmt: skip
+        self._pens = {
+            self.primal: pg.mkPen(colors.PALETTE[1], width=2.5, style=Qt.PenStyle.DashLine),
+            self.gap: pg.mkPen(PURPLE, width=2, style=Qt.PenStyle.DotLine),
+        }
+        self._lines: bool | None = None  # whether P and the gap are drawn as lines now
         self.dot = self.plot.plot(
             symbol="o", symbolSize=9, symbolBrush=GREEN, symbolPen=None, pen=None
         )
 
     def clear(self) -> None:
-        self.curve.setData([], [])
-        self.dot.setData([], [])
+        for item in (self.curve, self.primal, self.gap, self.dot):
+            item.setData([], [])
 
     def draw(self, result: lab.Result) -> None:
-        x, y = result.history[:, 0], result.history[:, 1]
-        self.curve.setData(x, y)
-        self.dot.setData([result.n_iter], [result.dual_objective])
+        shown_rows = (
+            _positive(result.history[:, 0], result.history[:, 1]),
+            _positive(result.duality[:, 0], result.duality[:, 1]),
+            _positive(result.duality[:, 0], result.duality[:, 2]),
+        )
+        if self._lines != result.stepping:  # only when it changes: a pen lays out the legend
+            self._lines = result.stepping
+            for item, pen in self._pens.items():
+                item.setPen(pen if result.stepping else None)
+        for item, (x, v) in zip((self.curve, self.primal, self.gap), shown_rows, strict=True):
+            item.setData(x, v)
+        self.dot.setData(*_positive(np.array([result.n_iter]), np.array([result.dual_objective])))
         # Ranges set, not auto: pyqtgraph keeps the previous span for a single point (α = 0),
-        # so a replay's first step looked different after a session was reopened.
-        lo, hi = float(y.min()), float(y.max())
+        # so a replay's first step looked different after a session was reopened. Log axis:
+        # the range is in decades
+        values = np.concatenate([v for _, v in shown_rows])
+        lo, hi = (math.log10(values.min()), math.log10(values.max())) if len(values) else (0, 1)
         if not hi > lo:
             lo, hi = lo - 1.0, hi + 1.0
-        right, pad = max(float(x.max()), 1.0), 0.04  # margins of their own: not by pixel size
+        right, pad = max(float(result.history[:, 0].max()), 1.0), 0.04  # not by pixel size
         self.plot.setRange(
             xRange=(-pad * right, (1 + pad) * right),
             yRange=(lo - pad * (hi - lo), hi + pad * (hi - lo)),
