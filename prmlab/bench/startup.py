@@ -32,38 +32,72 @@ QTimer.singleShot(0, drawn)  # runs after the first paint
 app.exec()
 """
 
-# The app as a user starts it, with a timer that watches for the SVM demo to be drawn: the
-# panel busy (fitting, drawing in turns), then idle for SETTLE_MS.
+# The app as a user starts it (``main(["--panel", "svm"])``, its imports in its own order: a
+# harness importing PySide6 first would make every later import pay PySide6's source scan), with
+# a timer the probe adds to the main window once the app has built it, watching for the SVM
+# demo to be drawn: the panel busy (fitting, drawing in turns), then idle for SETTLE_MS. No
+# autosave offer (a dialog would wait for a click after a killed run).
 SVM_DEMO = """
+import importlib.abc
+import importlib.util
+import sys
 import time
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 SETTLE_MS = 20
-app = QApplication(["prmlab"])
-seen = {"busy": False, "idle_since": None}
 
-def poll():
-    for window in app.topLevelWidgets():
-        panel = getattr(window, "panels", {}).get("svm")
+
+def watch(window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen = {"busy": False, "idle_since": None}
+
+    def poll():
+        panel = window.panels.get("svm")
         if panel is None:
-            continue
+            return
         if panel.busy():
             seen["busy"], seen["idle_since"] = True, None
         elif seen["busy"]:
             now = time.perf_counter()
             seen["idle_since"] = seen["idle_since"] or now
             if now - seen["idle_since"] >= SETTLE_MS / 1000:
+                timer.stop()
                 print("drawn", flush=True)
                 window.shutdown()  # its workers end before the app does
-                app.quit()
+                QApplication.instance().quit()
 
-timer = QTimer()
-timer.timeout.connect(poll)
-timer.start(2)
+    timer = QTimer(window)
+    timer.timeout.connect(poll)
+    timer.start(2)
+
+
+class Probe(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "prmlab.gui.main_window":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run_module = spec.loader.exec_module
+
+        def run_and_probe(module):
+            run_module(module)
+            built = module.MainWindow.__init__
+
+            def init_and_watch(window, *args, **kwargs):
+                built(window, *args, **kwargs)
+                watch(window)
+
+            module.MainWindow.__init__ = init_and_watch
+
+        spec.loader.exec_module = run_and_probe
+        return spec
+
+
+sys.meta_path.insert(0, Probe())
 from prmlab.gui.app import main
 
-main(["--panel", "svm"])
+main(["--panel", "svm", "--restore-autosave", "no"])
 """
 
 

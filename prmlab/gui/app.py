@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes.util
+import importlib
 import logging
 import os
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prmlab._process import tune_process
-from prmlab.gui.panels import PANEL_NAMES
+from prmlab.gui.panels import PANEL_NAMES, PANELS
 
 if TYPE_CHECKING:  # imported in main(), after the process is tuned
     from PySide6.QtCore import QObject
@@ -211,7 +212,6 @@ def prepare_kernels(app: QObject, panel: str | None) -> Job:
 
     from prmlab.engine.warmup import prepare_first
     from prmlab.gui.jobs import Job
-    from prmlab.gui.panels import PANELS
 
     if panel is None:
         panel = QSettings("prmlab", "prmlab").value("panel")  # checked as the window checks it
@@ -221,6 +221,22 @@ def prepare_kernels(app: QObject, panel: str | None) -> Job:
     return job
 
 
+def prepare_engine(panel: str | None) -> None:
+    """Set up Numba's compiler (its typing and target registries, SciPy's linalg with them)
+    and import the engine modules of ``panel`` (if named), before Qt is imported.
+
+    The first demo needs them anyway, and here they cost less: once PySide6 is imported, it
+    reads and searches the source of every module imported after it (its ``__feature__``
+    check), ~0.3 s for these ~500 modules, and a worker preparing them beside the GUI's own
+    imports only took turns with them for the GIL."""
+    from prmlab.engine.warmup import prepare_compiler
+
+    prepare_compiler()
+    if panel in PANELS:
+        for topic in PANELS[panel].topics:
+            importlib.import_module(f"prmlab.engine.{topic}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -228,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     tune_process()
+    prepare_engine(args.panel)
     if args.compare is not None:
         from prmlab.gui.compare import check_cli
 

@@ -13,6 +13,7 @@ encodes), and a test can drive it with plain arrays.
 
 from __future__ import annotations
 
+import importlib.util
 import zlib
 from fractions import Fraction
 from pathlib import Path
@@ -28,16 +29,18 @@ class RecordingUnavailable(RuntimeError):
     """PyAV (the encoder) is not installed."""
 
 
+NOT_INSTALLED = (
+    "Recording needs PyAV, which is not installed: "
+    'pip install "prmlab[record]" (or pip install "av<19").'
+)
+
+
 def unavailable_reason() -> str | None:
-    """Why recording cannot work here, in words with the fix; None when it can."""
-    try:
-        import av  # noqa: F401
-    except ImportError:
-        return (
-            "Recording needs PyAV, which is not installed: "
-            'pip install "prmlab[record]" (or pip install "av<19").'
-        )
-    return None
+    """Why recording cannot work here, in words with the fix; None when it can.
+
+    PyAV is looked for, not imported: the window asks at start-up, and importing it there
+    took ~0.1 s (50 modules) before the first demo was drawn. ``open_writer`` imports it."""
+    return NOT_INSTALLED if importlib.util.find_spec("av") is None else None
 
 
 def check_output(path: str | Path, fps: float) -> Path:
@@ -87,6 +90,10 @@ def open_writer(path: str | Path, fps: float) -> FrameWriter:
     reason = unavailable_reason()
     if reason:
         raise RecordingUnavailable(reason)
+    try:
+        import av  # noqa: F401
+    except ImportError as exc:  # found but not importable (a broken install)
+        raise RecordingUnavailable(f"{NOT_INSTALLED} ({exc})") from exc
     out = Path(path)
     return GifWriter(out, fps) if out.suffix.lower() == ".gif" else Mp4Writer(out, fps)
 
