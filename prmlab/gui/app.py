@@ -203,11 +203,10 @@ def take_screenshots(
 
 
 def prepare_kernels(app: QObject, panel: str | None) -> Job:
-    """A Job setting up Numba's compiler for the panel shown first (``panel``, else the one
-    the user left open last time). The main window adopts it (``warmup_job``).
-
-    The panel's kernels too on a first start only (``prepare_first``).
-    """
+    """A Job preparing the kernels of the panel shown first (``panel``, else the one the user
+    left open last time): Numba's compiler if ``prepare_engine`` has not, and the panel's
+    kernels on a first start only (``prepare_first``). The main window adopts it
+    (``warmup_job``)."""
     from PySide6.QtCore import QSettings
 
     from prmlab.engine.warmup import prepare_first
@@ -282,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("prmlab")
     app.setOrganizationName("prmlab")
-    # Numba's compiler is set up in a worker while the GUI's modules are imported (~1 s that
-    # the first demo's kernels would otherwise wait for); the window warms the rest up later.
+    # On a first start (nothing in Numba's cache) the first panel's kernels compile in a worker
+    # while the GUI's modules are imported; the window warms the rest up later.
     early_warmup = prepare_kernels(app, args.panel) if not headless else None
 
     from prmlab.gui.excepthook import ExceptionHook
