@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSizePolicy
+from shiboken6 import isValid
 
 from prmlab.gui.widgets.text import elide
 
@@ -98,17 +99,23 @@ class OutsideLegend(pg.LegendItem):
         columns = self.most_columns
         while columns > 1 and self.width_for(columns) > width + 0.5:
             columns -= 1
-        if columns > self.columnCount and self._narrowed_in == self._view_size():
+        if columns == self.columnCount:
+            return
+        view = self._view_size()
+        if columns > self.columnCount and view is not None and view == self._narrowed_in:
             return  # only the figure's scaling widened it (see the class docstring)
         narrower = columns < self.columnCount
-        if columns != self.columnCount:
-            self.setColumnCount(columns)  # (updateSize forgets _narrowed_in)
+        self.setColumnCount(columns)  # (updateSize forgets _narrowed_in)
         if narrower:
-            self._narrowed_in = self._view_size()
+            self._narrowed_in = view
 
     def _view_size(self) -> tuple[int, int] | None:
         """The pixel size of the view showing this legend (None: not shown)."""
-        views = self.scene().views() if self.scene() is not None else []
+        scene = self.scene()
+        # a scene being deleted lays its items out once more, its wrapper already invalid
+        if scene is None or not isValid(scene):
+            return None
+        views = scene.views()
         return (views[0].width(), views[0].height()) if views else None
 
     def updateSize(self) -> None:
