@@ -9,6 +9,7 @@ read-only views of its filled part, which is never written again.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ class Result:
     """The chains after ``steps`` steps: ``chains`` (n_chains, steps + 1, 2) with the starts
     as draw 0, ``accepted`` (n_chains, steps + 1), the proposals of the last (at most
     ``RECENT``) steps (n_chains, r, 2) and, for HMC, the last step's leapfrog path
-    (n_chains, L + 1, 2)."""
+    (n_chains, L + 1, 2); ``uniforms`` (n_chains,) the u ~ U(0, 1) each chain's last step
+    drew for its accept test (MH, HMC: accepted iff u < α; None for Gibbs and at step 0)."""
 
     steps: int
     method: str
@@ -37,6 +39,7 @@ class Result:
     accepted: np.ndarray
     proposals: np.ndarray
     trajectories: np.ndarray | None
+    uniforms: np.ndarray | None = None
 
     @property
     def starts(self) -> np.ndarray:
@@ -77,6 +80,21 @@ class Progress:
         return np.concatenate([self.head, *self.parts], axis=1)
 
 
+def last_uniforms(before: mcmc.Sampler) -> np.ndarray | None:
+    """The u each chain draws in its next step, the sampler standing ``before`` it (None for
+    Gibbs: no accept test). The engine's MH and HMC kernels draw two normals (the proposal's
+    step or the momentum) and then u from the chain's own generator, and do not keep u: the
+    draws are replayed here on copies of those generators (the sampler keeps them as
+    ``_rngs``), so the chains are untouched and u is the kernel's to the bit (tested)."""
+    if before.method == "gibbs":
+        return None
+    uniforms = []
+    for rng in copy.deepcopy(before._rngs):
+        rng.standard_normal(2)
+        uniforms.append(rng.random())
+    return np.array(uniforms)
+
+
 def _frozen(a: np.ndarray) -> np.ndarray:
     view = a.view()
     view.flags.writeable = False
@@ -113,10 +131,17 @@ class Experiment:
         self._snaps: dict[int, mcmc.Sampler] = {0: self._sampler.copy()}
         self._goal = state.steps
         self._epoch = getattr(self, "_epoch", 0) + 1
-        self._commit(state, 0, np.empty((state.n_chains, 0, 2)), None)
+        self._commit(state, 0, np.empty((state.n_chains, 0, 2)), None, None)
 
-    def _commit(self, state: State, pos: int, props: np.ndarray, traj: np.ndarray | None) -> None:
-        self._pos, self._props, self._traj = pos, props, traj
+    def _commit(
+        self,
+        state: State,
+        pos: int,
+        props: np.ndarray,
+        traj: np.ndarray | None,
+        uniforms: np.ndarray | None,
+    ) -> None:
+        self._pos, self._props, self._traj, self._uniforms = pos, props, traj, uniforms
         self.state = state.replace(steps=pos)
         n = pos + 1
         self._result = Result(
@@ -126,6 +151,7 @@ class Experiment:
             accepted=_frozen(self._acc[:, :n]),
             proposals=_frozen(props),
             trajectories=None if traj is None else _frozen(traj),
+            uniforms=uniforms,
         )
 
     # -- the contract -----------------------------------------------------------------
@@ -191,7 +217,7 @@ class Experiment:
         with self._lock:
             pos, epoch, state = self._pos, self._epoch, self.state
             twin, head = self._sampler.copy(), self._result.chains
-            props, traj = self._props, self._traj
+            props, traj, uniforms = self._props, self._traj, self._uniforms
         end = pos + n_steps
         chains: list[np.ndarray] = []
         accepted: list[np.ndarray] = []
@@ -201,6 +227,8 @@ class Experiment:
         for stop, params, record in _pieces(state, pos, end, record_from):
             if twin.params != params:
                 twin = twin.with_params(**params)
+            if stop == end:  # the last step alone (_pieces): its u for the whiteboard
+                uniforms = last_uniforms(twin)
             gen = twin.iter_run(stop - at, record=record)
             while True:
                 try:
@@ -229,7 +257,7 @@ class Experiment:
             self._keep_snapshots(snaps)
             self._epoch += 1
             self._goal = end
-            self._commit(self.state, end, props, traj)
+            self._commit(self.state, end, props, traj, uniforms)
             return self._result
 
     def adopt(self, state: State) -> Result:
@@ -283,10 +311,12 @@ class Experiment:
             keys = sorted(k for k in self._snaps if k <= tail_from)
             at = keys[-1] if keys else 0
             twin = self._snaps[at].copy()
-        props, traj = np.empty((twin.n_chains, 0, 2)), None
+        props, traj, uniforms = np.empty((twin.n_chains, 0, 2)), None, None
         for stop, params, record in _pieces(state, at, position, tail_from):
             if twin.params != params:
                 twin = twin.with_params(**params)
+            if stop == position:
+                uniforms = last_uniforms(twin)
             part = twin.run(stop - at, record=record)
             if record:
                 props = np.concatenate([props, part.proposals], axis=1)
@@ -299,13 +329,14 @@ class Experiment:
                 del self._snaps[k]
             self._sampler, self._shared = twin, True
             self._epoch += 1
-            self._commit(self.state, position, props[:, -RECENT:], traj)
+            self._commit(self.state, position, props[:, -RECENT:], traj, uniforms)
 
 
 def _pieces(state: State, pos: int, end: int, record_from: int) -> list[tuple[int, dict, bool]]:
     """Runs from ``pos`` to ``end`` as (stop, params, record): split where the method
-    parameters change and where the recorded tail begins."""
-    cuts = {end, record_from, *(s.until for s in state.earlier if pos < s.until < end)}
+    parameters change, where the recorded tail begins and before the last step (whose u
+    is replayed from the sampler standing before it)."""
+    cuts = {end, end - 1, record_from, *(s.until for s in state.earlier if pos < s.until < end)}
     pieces, at = [], pos
     for stop in sorted(c for c in cuts if c > pos):
         pieces.append((stop, state.params_at(at), at >= record_from))

@@ -8,8 +8,8 @@ index k (default 0): the proposal of that chain. log p̃ is the engine's (``Targ
 momenta are recovered from the recorded leapfrog positions (unit mass: r_{1/2} =
 (z₁ − z₀)/ε, r₀ = r_{1/2} − ε/2 ∇log p̃(z₀), and the same at the far end).
 
-The engine does not keep the uniform draw u, so the board states the decision (u < α
-accepted it, u ≥ α rejected it) without u's value.
+u is the uniform draw of the chain's accept test (the lab replays it: ``Result.uniforms``),
+shown beside α with the decision it made.
 """
 
 from __future__ import annotations
@@ -78,6 +78,15 @@ def _log_p(target: Target, *points: np.ndarray) -> np.ndarray:
     return target.log_density(np.vstack(points))
 
 
+def decision(result: mcmc.Result, k: int, alpha: float) -> tuple[str, dict[str, float]]:
+    """The live template of chain ``k``'s accept test, u beside α (u < α accepts), and its
+    values."""
+    u = float(result.uniforms[k]) if result.uniforms is not None else float("nan")
+    sign = "<" if result.accepted[k, -1] else r"\ge"
+    # no "\ " after a slot: ziamath then left one of its placeholder digits in the picture
+    return rf"u = \slot{{u}} {sign} \alpha = \slot{{a}}", {"u": u, "a": alpha}
+
+
 def _mh(state: mcmc.State, result: mcmc.Result, target: Target, k: int) -> list[Equation]:
     z, z_star = result.chains[k, -2], result.proposals[k, -1]
     lp, lp_star = _log_p(target, z, z_star)
@@ -85,6 +94,7 @@ def _mh(state: mcmc.State, result: mcmc.Result, target: Target, k: int) -> list[
     accepted = bool(result.accepted[k, -1])
     verdict = "accepted: u < α" if accepted else "rejected: u ≥ α, the chain stays at z"
     scale = state.params_at(result.steps - 1)["proposal_scale"]
+    test, tested = decision(result, k, alpha)
     return [
         Equation("The current point and the proposal (q symmetric: its ratio is 1)", MH_PROPOSAL,
                  r"s = \slot{s},\; z^{(\tau)} = \slot{z},\; z^{*} = \slot{zs}",
@@ -92,8 +102,8 @@ def _mh(state: mcmc.State, result: mcmc.Result, target: Target, k: int) -> list[
         Equation("log p̃ at both and the acceptance probability", MH,
                  r"\ln\tilde p(z^{(\tau)}) = \slot{lp},\; \ln\tilde p(z^{*}) = \slot{lps},\;"
                  r" \alpha = \slot{a}", {"lp": float(lp), "lps": float(lp_star), "a": alpha}),
-        Equation(f"The decision: {verdict}", DECISION, r"z^{(\tau+1)} = \slot{z}",
-                 {"z": result.chains[k, -1]}),
+        Equation(f"The decision: {verdict}", DECISION,
+                 test + r",\quad z^{(\tau+1)} = \slot{z}", {**tested, "z": result.chains[k, -1]}),
     ]  # fmt: skip
 
 
@@ -142,6 +152,7 @@ def _hmc(state: mcmc.State, result: mcmc.Result, target: Target, k: int) -> list
     e = hmc_energies(state, result, target, k)
     verdict = "accepted: u < α" if result.accepted[k, -1] else "rejected: u ≥ α"
     L = result.trajectories.shape[1] - 1
+    test, tested = decision(result, k, e["alpha"])
     return [
         Equation("The Hamiltonian at the start: position and a fresh momentum", HAMILTONIAN,
                  r"z = \slot{z},\; r = \slot{r},\; H(z, r) = \slot{H}",
@@ -152,8 +163,7 @@ def _hmc(state: mcmc.State, result: mcmc.Result, target: Target, k: int) -> list
                  r"z^{*} = \slot{z},\; r^{*} = \slot{r},\; H(z^{*}, r^{*}) = \slot{H}",
                  {"z": e["zs"], "r": e["rs"], "H": e["Hs"]}),
         Equation(f"The energy error and the decision: {verdict}", HMC_ACCEPT,
-                 r"\Delta H = \slot{dH},\quad \alpha = \slot{a}",
-                 {"dH": e["dH"], "a": e["alpha"]}),
+                 r"\Delta H = \slot{dH},\quad " + test, {"dH": e["dH"], **tested}),
     ]  # fmt: skip
 
 
