@@ -270,3 +270,30 @@ print(layer, released)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["None", "False"]
+
+
+def test_big_data_product_is_done_by_the_caller_when_every_pool_thread_is_busy():
+    """The caller takes chunks itself and drops helpers that never started: with every thread
+    of the engine's pool held up elsewhere (e.g. a fit run from a pool task), X^T X is still
+    computed, by the caller alone, instead of waiting for a free thread."""
+    import threading
+
+    import numba
+
+    from prmlab.engine._parallel import shared_pool
+
+    X = np.ascontiguousarray(np.random.default_rng(0).standard_normal((70_000, 5)))
+    release = threading.Event()
+    busy = [shared_pool().submit(release.wait, 60) for _ in range(numba.config.NUMBA_NUM_THREADS)]
+    results = []
+    fit = threading.Thread(target=lambda: results.append(centred_scatter(X)))
+    try:
+        fit.start()
+        fit.join(timeout=30)
+        assert not fit.is_alive(), "centred_scatter waited for a busy pool thread"
+        assert not any(b.done() for b in busy)
+    finally:
+        release.set()
+        fit.join()
+    centred = X - X.mean(axis=0)
+    np.testing.assert_allclose(results[0][1], centred.T @ centred, rtol=1e-12, atol=1e-9)

@@ -8,10 +8,12 @@ or by the SVD ``H X = U Sigma V^T`` with new coordinates ``H X V``.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import warnings
 from typing import Any
 
+import numba
 import numpy as np
 import scipy.linalg
 
@@ -76,13 +78,13 @@ def _sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Column sums (d,) and ``X^T X`` (d, d) of ``X`` (n, d) in one pass over X.
 
     Up to ``_KERNEL_MAX_FEATURES`` columns: a ``nogil`` Numba kernel on each of ``N_CHUNKS``
-    fixed chunks of rows, run on the engine's thread pool and combined in chunk order (the
-    same bits on any number of threads). The pool hands chunks out as threads come free, so a thread
-    slowed by another program's (e.g. BLAS's idle threads spinning ~0.1 s after each
-    scikit-learn call) takes fewer chunks instead of holding the others up: Numba's
-    ``prange`` gives each thread a fixed half. Its threads sleep when idle, and neither BLAS
-    nor a process-wide thread limit is used. Wider X: one BLAS call, which blocks the d x d
-    result well.
+    fixed chunks of rows, combined in chunk order (the same bits on any number of threads).
+    The calling thread and one task on each other thread of the engine's pool take chunks
+    one at a time until none is left, so a thread slowed by another program's (e.g. BLAS's
+    idle threads spinning ~0.1 s after each scikit-learn call) takes fewer chunks instead of
+    holding the others up (Numba's ``prange`` gives each thread a fixed share), and the caller
+    works instead of waiting. Neither BLAS nor a process-wide thread limit is used. Wider X:
+    one BLAS call, which blocks the d x d result well.
     """
     n, d = X.shape
     if d > _KERNEL_MAX_FEATURES:
@@ -90,13 +92,20 @@ def _sums_and_product(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             return X.sum(axis=0), X.T @ X
     width = _kernels.product_width(d)
     products = np.zeros((N_CHUNKS, width, width))
+    claims = itertools.count()  # next() on it is atomic: each chunk is taken once
+
+    def take_chunks() -> None:
+        while (c := next(claims)) < N_CHUNKS:
+            lo, hi = chunk_range.py_func(n, c, N_CHUNKS)
+            _kernels.add_sums_and_product(X, lo, hi, products[c])
+
     pool = shared_pool()
-    chunks = [
-        pool.submit(_kernels.add_sums_and_product, X, *chunk_range(n, c, N_CHUNKS), products[c])
-        for c in range(N_CHUNKS)
-    ]
-    for chunk in chunks:
-        chunk.result()
+    others = min(numba.config.NUMBA_NUM_THREADS, N_CHUNKS) - 1  # the pool's size, less the caller
+    helpers = [pool.submit(take_chunks) for _ in range(others)]
+    take_chunks()
+    for helper in helpers:
+        if not helper.cancel():  # a helper that never started (its thread was busy) is dropped
+            helper.result()
     total = products.sum(axis=0)
     upper = np.triu(total[:d, :d])
     return total[:d, d].copy(), upper + np.triu(upper, 1).T
