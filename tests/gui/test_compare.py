@@ -52,18 +52,22 @@ def test_one_step_moves_both_sides_on_one_clock(qtbot, main_window, wait_idle):
     assert all(p.lab_state().steps == 0 for p in view.panels)
 
 
+def _add_point_at_corner(qtbot, panel) -> None:
+    """A left click in a corner of ``panel``'s point plot (no point there: one is added)."""
+    view_box = panel.editor.plot.vb
+    x0, y0, w, h = view_box.viewRect().getRect()
+    pos = view_box.mapViewToScene(QPointF(x0 + 0.05 * w, y0 + 0.05 * h))
+    qtbot.mouseClick(
+        panel.figure.viewport(), Qt.MouseButton.LeftButton, pos=panel.figure.mapFromScene(pos)
+    )
+
+
 def test_a_point_added_on_one_side_is_added_on_both(qtbot, main_window, wait_idle):
     view = compare_mode.open_preset(main_window, "svm", "linear vs rbf")
     assert compare_mode.wait_idle(main_window)
     left, right = view.panels
     n = len(left.lab_state().X)
-    view_box = left.editor.plot.vb
-    x0, y0, w, h = view_box.viewRect().getRect()
-    # a corner of the view: no point there, so the click adds one
-    pos = view_box.mapViewToScene(QPointF(x0 + 0.05 * w, y0 + 0.05 * h))
-    qtbot.mouseClick(
-        left.figure.viewport(), Qt.MouseButton.LeftButton, pos=left.figure.mapFromScene(pos)
-    )
+    _add_point_at_corner(qtbot, left)
     assert compare_mode.wait_idle(main_window)
     assert len(left.lab_state().X) == n + 1
     np.testing.assert_array_equal(right.lab_state().X, left.lab_state().X)
@@ -149,16 +153,6 @@ def test_compare_in_the_menu_duplicates_the_shown_state_and_end_removes_it(
     next(a for a in menu.actions() if a.text() == "End comparison").trigger()
     assert compare_mode.view_of(main_window, "svm") is None
     np.testing.assert_array_equal(panel.lab_state().X, shown.X)
-
-
-def _add_point_at_corner(qtbot, panel) -> None:
-    """A left click in a corner of ``panel``'s point plot (no point there: one is added)."""
-    view_box = panel.editor.plot.vb
-    x0, y0, w, h = view_box.viewRect().getRect()
-    pos = view_box.mapViewToScene(QPointF(x0 + 0.05 * w, y0 + 0.05 * h))
-    qtbot.mouseClick(
-        panel.figure.viewport(), Qt.MouseButton.LeftButton, pos=panel.figure.mapFromScene(pos)
-    )
 
 
 def _undo(main_window) -> None:
