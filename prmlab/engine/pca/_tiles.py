@@ -1,10 +1,11 @@
 """Register tiles of ``X^T X`` written as LLVM intrinsics for the pca kernels.
 
 Numba's loop vectoriser only vectorises a product whose partial sums live in memory (a load
-and a store of the product per multiply-add: ~45 % of this CPU's peak); its SLP vectoriser
-leaves a tile of scalar accumulators scalar. These intrinsics keep a 4 x 8 (or 4 x 4) block
-of the product in vector registers while they run down the rows of a buffer: per row, four
-broadcasts and two vector loads feed eight multiply-adds, on par with OpenBLAS's ``dsyrk``.
+and a store of the product per vector of multiply-adds: 7.4 GFLOP/s on one core of the
+2-core test machine); its SLP vectoriser leaves a tile of scalar accumulators scalar. These
+intrinsics keep a 4 x 8 (or 4 x 4) block of the product in vector registers while they run
+down the rows of a buffer: per row, four broadcasts and two vector loads feed eight vector
+multiply-adds, 12.7 GFLOP/s there (OpenBLAS's single-threaded ``dsyrk``: 11.3).
 
 Each product entry is summed row by row in order, ``p = fmuladd(x_ra, x_rb, p)``: fused where
 the CPU has FMA, so the bits are the same for any number of threads on a given CPU type.
