@@ -33,11 +33,16 @@ def primal_objective(
     return half_w2 + C * float(slack.sum())
 
 
-def duality_row(model: SVC, step: SmoStep, X: np.ndarray, positive: np.ndarray) -> np.ndarray:
-    """(1, 3): pair updates, P and P − W of the iterate ``step`` that ``model`` was just set
-    to (its fitted attributes describe it), on the points ``X`` with ``positive`` (n,)
-    marking y = +1."""
+def primal_row(step: SmoStep, f: np.ndarray, positive: np.ndarray, C: float) -> np.ndarray:
+    """(1, 3): pair updates, P and P − W of the iterate ``step`` whose decision values at
+    the points are ``f`` (n,), ``positive`` (n,) marking y = +1."""
     y = np.where(positive, 1.0, -1.0)
-    f = model.decision_function(X)
-    primal = primal_objective(step.alpha, y, f, step.dual_objective, float(model.C))
+    primal = primal_objective(step.alpha, y, f, step.dual_objective, C)
     return np.array([[step.n_iter, primal, primal - step.dual_objective]])
+
+
+def duality_row(model: SVC, step: SmoStep, X: np.ndarray, positive: np.ndarray) -> np.ndarray:
+    """``primal_row`` of the iterate ``step`` that ``model`` was just set to (its fitted
+    attributes describe it), on the points ``X``: one ``decision_function`` call (~0.1 ms
+    for 120 points, but 10-20 ms on a loaded machine: a parallel kernel's launch)."""
+    return primal_row(step, model.decision_function(X), positive, float(model.C))

@@ -19,7 +19,7 @@ from prmlab.data import builtin
 from prmlab.engine.svm import SVC, SmoStep
 from prmlab.lab._state import LabState
 from prmlab.lab.svm._contours import contour_segments
-from prmlab.lab.svm._duality import duality_row
+from prmlab.lab.svm._duality import duality_row, primal_row
 
 NEG, POS = 0, 1  # labels: 0 is y = -1, 1 is y = +1
 KERNELS = ("rbf", "linear", "poly")
@@ -170,10 +170,19 @@ class Result:
 
 
 def _result(
-    model: SVC, step: SmoStep, state: State, history: np.ndarray, duality: np.ndarray, **extra
+    model: SVC,
+    step: SmoStep,
+    state: State,
+    history: np.ndarray,
+    duality: np.ndarray | None,
+    **extra,
 ) -> Result:
+    """The Result of the iterate ``step`` (``duality`` None: this frame's row only)."""
     x0, x1, y0, y1 = state.extent
     F = model.decision_grid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
+    f = model.decision_function(state.X)
+    if duality is None:
+        duality = primal_row(step, f, state.labels == POS, float(model.C))
     return Result(
         X=state.X,
         labels=state.labels,
@@ -181,7 +190,7 @@ def _result(
         b=step.b,
         C=float(model.C),
         kernel=model.kernel,
-        f_train=model.decision_function(state.X),
+        f_train=f,
         grid=F,
         extent=state.extent,
         contours={lev: contour_segments(F, lev, state.extent) for lev in LEVELS},
@@ -215,14 +224,13 @@ class Experiment:
         check(self.state)
         state = self.state.replace(replay=False, position=0)
         model = state.svc()
-        history, duality, step = [np.zeros((1, 2))], [], None  # W(0) = 0
+        history, step = [np.zeros((1, 2))], None  # W(0) = 0
         for step in model.iter_fit(state.X, state.labels):
             history.append(step.trace)
-            # the model's fitted attributes describe this frame
-            duality.append(duality_row(model, step, state.X, state.labels == POS))
             yield step
         self.state, self._replay = state, None
-        self.result = _result(model, step, state, np.vstack(history), np.vstack(duality))
+        # P at the end only: a decision_function call per frame cost as much as the fit
+        self.result = _result(model, step, state, np.vstack(history), None)
         return self.result
 
     def fit(self) -> Result:

@@ -252,8 +252,7 @@ class DualView:
     """The dual objective W(α), the primal objective P(w, b) = ½‖w‖² + C Σ ξ_i and their gap
     P − W against SMO's pair updates, on a log axis (P starts at C·N, the gap falls towards
     0); a dot at the iterate shown. A replay has P at every pair update, drawn as lines; a
-    fit only at its frames (often just α = 0 and the end), drawn as marks: a line between
-    them would show a fall that was never computed."""
+    fit only at its end, drawn as marks (Step SMO shows how the gap closes)."""
 
     def __init__(self, figure: Figure) -> None:
         self.plot = figure.addPlot(row=1, col=0, colspan=2, title=DUAL_TITLE)
