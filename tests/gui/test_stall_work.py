@@ -120,21 +120,3 @@ def test_hmm_trellis_labels_are_made_a_few_a_turn(make_panel, wait_idle, monkeyp
     assert sum(made) > NEW_TEXTS_A_TURN and max(made) <= NEW_TEXTS_A_TURN
     shown = [t for t in view.obs_texts if t.isVisible()]
     assert len(shown) == len(view._obs_labels(*view.visible_window()))  # all, in the end
-
-
-def test_pca_histogram_of_a_new_fit_is_drawn_after_a_paint(make_panel, wait_idle, monkeypatch):
-    from prmlab.data.builtin import wine
-    from prmlab.gui.panels.pca import PcaPanel
-    from prmlab.gui.panels.pca.table_view import TableView
-    from prmlab.gui.panels.pca.views import HistogramView
-
-    draws = {"table": (TableView, "draw"), "histogram": (HistogramView, "draw")}
-    events = _events(monkeypatch, draws)
-    panel = make_panel(PcaPanel)
-    wait_idle(panel)
-    events.clear()
-    panel.set_dataset(wine())  # 13 columns: the biplot, the scree, EM and the histogram
-    wait_idle(panel)
-    table, histogram = events.index("table"), events.index("histogram")
-    assert "paint" in events[table:histogram]
-    assert panel.hist_view.plot.titleLabel.text.startswith("Projection on")

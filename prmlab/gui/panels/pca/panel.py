@@ -239,7 +239,7 @@ class PcaPanel(BasePanel):
             self._fit_view_next = False  # never mid-gesture: spraying would zoom onto a blob
             a = self.result.analysis
             self.data_view.fit_view(a.scores[:, :2] if self.state.table else a.X)
-        self.redraw(in_turns=True)
+        self.redraw()
 
     def _set_table_mode(self, on: bool) -> None:
         self.editor.enabled = not on
@@ -341,11 +341,10 @@ class PcaPanel(BasePanel):
         self.hist_view.clear()
         self.ui.clear_texts()
 
-    def redraw(self, in_turns: bool = False) -> None:
+    def redraw(self) -> None:
         """Draw the current Result; while a drag moves points, or a drag's newer points wait
         to be fitted, only the data plot follows (the side charts catch up with the drag's
-        last fit), so 2,000 points keep 30+ frames/s. ``in_turns`` (a new fit): the
-        histogram in a turn of its own."""
+        last fit), so 2,000 points keep 30+ frames/s."""
         a, s = self.analysis, self.state
         if a is None:
             return self._clear_drawing()
@@ -359,10 +358,7 @@ class PcaPanel(BasePanel):
         self.scree_view.draw(a)
         self._draw_table()
         self._draw_em()
-        if in_turns:  # its own paint: at once with the rest, a new table's fit held the GUI
-            self.draw_in_turns(self._draw_histogram)  # thread ~70 ms
-        else:
-            self._draw_histogram()
+        self._draw_histogram()
 
     def _draw_direction(self) -> None:
         a = None if self.state.table else self.analysis
