@@ -189,7 +189,8 @@ def test_plot_text_is_drawn_near_the_chosen_size_everywhere(
     wait_idle(panel, timeout=60000)
     small = {}
     for step in FONT_STEPS:
-        for look in ("light", "dark"):
+        # a theme changes colours, not sizes: the dark one is laid out at the largest font
+        for look in ("light", "dark") if step == FONT_STEPS[-1] else ("light",):
             themed(look, theme.DEFAULT_POINT_SIZE + step)
             theme.style_plots(panel, look, theme.DEFAULT_POINT_SIZE + step)
             for width, height in SIZES:
