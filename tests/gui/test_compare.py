@@ -152,6 +152,7 @@ def test_compare_in_the_menu_duplicates_the_shown_state_and_end_removes_it(
     assert view.panels[1].isVisibleTo(panel)  # the second side beside the first
     next(a for a in menu.actions() if a.text() == "End comparison").trigger()
     assert compare_mode.view_of(main_window, "svm") is None
+    assert not panel.explanation_area.folded
     np.testing.assert_array_equal(panel.lab_state().X, shown.X)
 
 
@@ -193,6 +194,7 @@ def test_the_second_side_has_the_whole_control_column_and_a_figure_like_the_firs
     assert right.controls_scroll.width() == left.controls_scroll.width()
     assert right.controls_scroll.width() >= right.controls_scroll.needed_width()
     assert left.figure.size() == right.figure.size()  # equal pictures side by side
+    assert left.explanation_area.folded  # a few lines of it: more height for both figures
     qtbot.mouseClick(left.controls_scroll.toggle, Qt.MouseButton.LeftButton)
     qtbot.wait(50)
     assert not any(c.isVisible() for c in columns)

@@ -35,6 +35,7 @@ def mirror(left: BasePanel, right: BasePanel) -> None:
     # one fold for both columns, started folded (two figures share the row), and no folding
     # of their own: two panels folding in one row undid each other's fold without end
     left.auto_fold = right.auto_fold = False
+    left.explanation_area.fold(True, left.height())  # a few lines: the figures' height
     columns = (left.controls_scroll, column)
     for one, other in (columns, columns[::-1]):
         one.set_folded(True)
@@ -50,6 +51,7 @@ def unmirror(left: BasePanel, right: BasePanel) -> None:
     for widget in (column, column.toggle, right.messages):
         widget.setParent(right)
     left.auto_fold = True
+    left.explanation_area.fold(False, left.height())
     left.controls_scroll.set_folded(False)  # its next resize folds it as it needs
 
 
