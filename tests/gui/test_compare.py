@@ -153,6 +153,9 @@ def test_compare_in_the_menu_duplicates_the_shown_state_and_end_removes_it(
     next(a for a in menu.actions() if a.text() == "End comparison").trigger()
     assert compare_mode.view_of(main_window, "svm") is None
     assert not panel.explanation_area.folded
+    qtbot.wait(20)  # the second side is deleted
+    qtbot.mouseClick(panel.controls_scroll.toggle, Qt.MouseButton.LeftButton)  # no side gone
+    assert panel.controls_scroll.folded
     np.testing.assert_array_equal(panel.lab_state().X, shown.X)
 
 

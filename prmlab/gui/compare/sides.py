@@ -1,6 +1,6 @@
 """The two sides of a comparison laid out as mirror images, and their shared view ranges.
 
-``mirror(left, right)`` puts the second panel's figure beside the first one's and its
+``Mirror(left, right)`` puts the second panel's figure beside the first one's and its
 control column at the far right of the first panel, full width (inside the second panel the
 column was capped at half of that narrower panel: a cut-down column), the columns folding
 together, so both figures always get the same pixel size. ``SharedRanges`` holds each pair
@@ -20,39 +20,46 @@ if TYPE_CHECKING:
     from prmlab.gui.panels.base import BasePanel
 
 
-def mirror(left: BasePanel, right: BasePanel) -> None:
-    """``right`` beside ``left``'s figure, its column at ``left``'s far right."""
-    right.explanation_area.hide()  # the left side's explanation says it for both
-    right.equations.setVisible(False)
-    # no margins of its own and its messages under the bar: its figure is left's size
-    right.layout().setContentsMargins(0, 0, 0, 0)
-    left.body.insertWidget(2, right.messages)
-    left.figure_row.addWidget(right, 1)
-    outer = left.layout()
-    column = right.controls_scroll
-    outer.addWidget(column.toggle)
-    outer.addWidget(column)
-    # one fold for both columns, started folded (two figures share the row), and no folding
-    # of their own: two panels folding in one row undid each other's fold without end
-    left.auto_fold = right.auto_fold = False
-    left.explanation_area.fold(True, left.height())  # a few lines: the figures' height
-    columns = (left.controls_scroll, column)
-    for one, other in (columns, columns[::-1]):
-        one.set_folded(True)
-        one.toggle.clicked.connect(lambda _=False, a=one, b=other: b.choose_folded(a.folded))
+class Mirror:
+    """``right`` beside ``left``'s figure, its column at ``left``'s far right; ``undo()``
+    puts back what this moved."""
 
+    def __init__(self, left: BasePanel, right: BasePanel) -> None:
+        self.left, self.right = left, right
+        right.explanation_area.hide()  # the left side's explanation says it for both
+        right.equations.setVisible(False)
+        # no margins of its own and its messages under the bar: its figure is left's size
+        right.layout().setContentsMargins(0, 0, 0, 0)
+        left.body.insertWidget(2, right.messages)
+        left.figure_row.addWidget(right, 1)
+        outer = left.layout()
+        column = right.controls_scroll
+        outer.addWidget(column.toggle)
+        outer.addWidget(column)
+        # one fold for both columns, started folded (two figures share the row), and no
+        # folding of their own: two panels folding in one row undid each other's fold
+        left.auto_fold = right.auto_fold = False
+        left.explanation_area.fold(True, left.height())  # a few lines: the figures' height
+        columns = (left.controls_scroll, column)
+        self._follow = []  # (toggle, slot): each toggle's click folds the other column too
+        for one, other in (columns, columns[::-1]):
+            one.set_folded(True)
+            slot = lambda _=False, a=one, b=other: b.choose_folded(a.folded)  # noqa: E731
+            one.toggle.clicked.connect(slot)
+            self._follow.append((one.toggle, slot))
 
-def unmirror(left: BasePanel, right: BasePanel) -> None:
-    """Undo ``mirror``: ``right``'s column and messages go back into it, so they end with it;
-    ``left`` folds as its size needs again."""
-    column = right.controls_scroll
-    column.toggle.clicked.disconnect()
-    column.toggle.clicked.connect(lambda: column.choose_folded(not column.folded))
-    for widget in (column, column.toggle, right.messages):
-        widget.setParent(right)
-    left.auto_fold = True
-    left.explanation_area.fold(False, left.height())
-    left.controls_scroll.set_folded(False)  # its next resize folds it as it needs
+    def undo(self) -> None:
+        """``right``'s column and messages go back into it (they end with it); ``left``
+        folds as its size needs again."""
+        for toggle, slot in self._follow:
+            toggle.clicked.disconnect(slot)
+        left, right = self.left, self.right
+        column = right.controls_scroll
+        for widget in (column, column.toggle, right.messages):
+            widget.setParent(right)
+        left.auto_fold = True
+        left.explanation_area.fold(False, left.height())
+        left.controls_scroll.set_folded(False)  # its next resize folds it as it needs
 
 
 def twin_plots(left: BasePanel, right: BasePanel) -> list[tuple[PlotItem, PlotItem]]:

@@ -118,7 +118,7 @@ class CompareView(QWidget):
         self.table.setMaximumHeight(self.table.verticalHeader().defaultSectionSize() * 7)
 
         panel.body.insertWidget(1, self)
-        sides.mirror(panel, right)
+        self.mirror = sides.Mirror(panel, right)
         self.ranges = sides.SharedRanges(panel, right)
         self._edited = [lambda _i, s=side: self.sigActiveSide.emit(s) for side in (0, 1)]
         for side, p in enumerate(self.panels):
@@ -291,7 +291,7 @@ class CompareView(QWidget):
         for side, p in enumerate(self.panels):
             p.undo_stack.indexChanged.disconnect(self._edited[side])
         self.sigActiveSide.emit(0)
-        sides.unmirror(left, right)
+        self.mirror.undo()
         right.shutdown()
         right.setParent(None)
         right.deleteLater()
