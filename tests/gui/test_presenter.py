@@ -19,6 +19,7 @@ from prmlab.gui.presenter.keys import KEY_ACTIONS, action_for
 from prmlab.gui.presenter.lines import line_factor
 from prmlab.gui.presenter.overlay import plot_views
 from prmlab.gui.presenter.placement import presenter_screen, projector_point_size
+from prmlab.gui.theme import current_theme
 from prmlab.lab.session import Session, SessionError, load_session, save_session
 
 K = Qt.Key
@@ -142,6 +143,73 @@ def test_f5_fills_the_screen_and_esc_leaves(presenting, qtbot):
     assert panel.explanation_area.isVisible() and column.toggle.isVisible()
     qtbot.waitUntil(lambda: column.isVisible() != column.folded)
     assert curve_width(panel) == width
+
+
+def window_rect(widget) -> tuple[int, int, int, int]:
+    """``widget``'s place and size in its window."""
+    return (*widget.mapTo(widget.window(), QPoint(0, 0)).toTuple(), *widget.size().toTuple())
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)])
+def test_c_floats_the_controls_over_the_figure_which_keeps_its_size(
+    presenting, qtbot, wait_idle, size
+):
+    window, panel = presenting
+    window.showNormal()  # the offscreen screen is 800 x 600: the projector's size instead
+    window.resize(*size)
+    window.set_font_size(projector_point_size(*size, window.font_size))
+    qtbot.waitUntil(lambda: window.size().toTuple() == size)
+    wait_idle(panel)
+    qtbot.wait(50)  # the layout after the resize and the new font
+    figure = window_rect(panel.figure)
+    column = panel.controls_scroll
+    press(qtbot, panel, K.Key_C)
+    assert column.isVisible()
+    qtbot.wait(50)  # a layout pass would move the figure now
+    assert window_rect(panel.figure) == figure
+    x, y, width, height = window_rect(column)
+    assert (x, y) == window_rect(panel.view_area)[:2]  # over the figure's left part
+    assert height == panel.view_area.height() and width < figure[2] / 2
+    inside = column.mapTo(panel, QPoint(width // 2, height // 2))
+    assert column.isAncestorOf(panel.childAt(inside)) or panel.childAt(inside) is column
+    assert column.graphicsEffect() is not None and column.frameShape() != column.Shape.NoFrame
+    # a click on a control in the overlay works: Step SMO advances the run
+    press(qtbot, panel, K.Key_Home)
+    wait_idle(panel)
+    start = panel.timeline.position()
+    button = panel.playback.step_button
+    column.ensureWidgetVisible(button)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_idle(panel)
+    assert panel.timeline.position() == start + 1
+    press(qtbot, panel, K.Key_C)  # the key again hides it; the figure has not moved
+    assert not column.isVisible() and window_rect(panel.figure) == figure
+    press(qtbot, panel, K.Key_C)
+    press(qtbot, panel, K.Key_Escape)  # leaving hides it, the column back in the layout
+    assert not window.presenter.active
+    assert column.graphicsEffect() is None and column.frameShape() == column.Shape.NoFrame
+    assert panel.layout().indexOf(column) == 0
+    qtbot.waitUntil(lambda: column.isVisible() != column.folded)
+    if column.isVisible():  # beside the figure again (or folded, as the window's size needs)
+        assert column.x() + column.width() <= panel.view_area.x()
+
+
+def test_the_floating_controls_follow_the_theme_and_font(presenting, qtbot):
+    window, panel = presenting
+    column = panel.controls_scroll
+    press(qtbot, panel, K.Key_C)
+    for name in ("dark", "light"):
+        window.set_theme(name)
+        assert current_theme() == name
+        qtbot.wait(20)
+        image = column.grab().toImage()  # a spot between controls: the window colour
+        colour = image.pixelColor(column.width() - column.verticalScrollBar().width() - 4, 3)
+        assert colour == window.palette().color(column.backgroundRole())
+    width = column.width()
+    window.set_font_size(window.font_size + 4)
+    qtbot.waitUntil(lambda: column.width() > width)  # wider for the bigger controls
+    assert column.geometry().topLeft() == panel.view_area.geometry().topLeft()
+    assert column.height() == panel.view_area.height()
 
 
 def test_clicker_steps_back_and_forth_resets_and_plays(presenting, qtbot, wait_idle):

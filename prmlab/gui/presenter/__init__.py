@@ -5,7 +5,8 @@ screen, a clicker's keys step it, a pen and a laser pointer annotate it.
 View ▸ Presenter mode (F5), Presenter view on the other screen and Presenter keys…, and
 keeps the pen strokes in sessions. The parts: ``keys`` (key → action), ``placement`` (which
 screen, what font size), ``ink`` (strokes as data, their session tree), ``overlay`` (the pen
-and laser widget over a figure), ``mode`` (the ``Presenter`` that ties them together).
+and laser widget over a figure), ``drawer`` (the control column floating over the figure),
+``mode`` (the ``Presenter`` that ties them together).
 """
 
 from __future__ import annotations

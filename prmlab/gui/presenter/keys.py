@@ -46,7 +46,7 @@ KEY_HELP = (
     ("1 … 9", "show panel 1 … 9"),
     ("B or .", "black screen (any key returns)"),
     ("W or ,", "white screen (any key returns)"),
-    ("C", "show / hide the controls"),
+    ("C", "show / hide the controls over the figure"),
     ("D", "pen on / off (draw with the left button)"),
     ("K", "next pen colour"),
     ("U / E", "undo a stroke / erase this panel's strokes"),

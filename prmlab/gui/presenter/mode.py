@@ -2,7 +2,7 @@
 driven by a clicker's keys, with a pen and a laser pointer over the plots.
 
 On one screen the main window goes full screen without its menus, tabs, status bar, control
-column and explanation (C shows the column again). With "Presenter view on the other
+column and explanation (C floats the column over the figure, ``drawer``; C again hides it). With "Presenter view on the other
 screen" and a second display, the panel's figure and whiteboard move to a full-screen
 window there while the main window keeps the controls on the laptop. Fonts grow for the
 presenter screen's size (``placement.projector_point_size``) and shrink back on leaving.
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from prmlab.gui.panels import PANELS
+from prmlab.gui.presenter.drawer import ControlsDrawer
 from prmlab.gui.presenter.ink import PEN_COLOURS, SESSION_KEY, Ink, Stroke
 from prmlab.gui.presenter.keys import KEY_HELP, action_for
 from prmlab.gui.presenter.lines import line_factor, widen_lines
@@ -92,6 +93,7 @@ class Presenter(QObject):
         self.blank: Blank | None = None
         self.view: PresenterView | None = None  # on the other screen, when used
         self.panel: BasePanel | None = None  # the panel presented
+        self.drawer: ControlsDrawer | None = None  # its column over the figure, on one screen
         self.overlays: dict[str, InkOverlay] = {}
         self._look: tuple[int, Qt.WindowState] | None = None  # font size, window state
         self._narrow = lambda: None  # puts the presented figure's lines back
@@ -177,7 +179,10 @@ class Presenter(QObject):
         if self.view is not None:
             self.view.area.addWidget(panel.view_area)
             panel.view_area.show()
-        panel.present(True, controls=self.view is not None or self.controls_shown)
+        panel.present(True, controls=self.view is not None)
+        if self.view is None:
+            self.drawer = ControlsDrawer(panel)
+            self.drawer.set_shown(self.controls_shown)
         self._narrow = widen_lines(panel.figure, line_factor(self.window.font_size))
         self.overlay(panel)
         self._present_switches()
@@ -189,6 +194,10 @@ class Presenter(QObject):
         if self.view is not None:  # the figure back beside its controls
             panel.layout().addWidget(panel.view_area, 1)
             panel.view_area.show()  # a widget moved into a shown one stays hidden
+        if self.drawer is not None:  # the column back in its place in the layout
+            self.drawer.set_shown(False)
+            self.drawer.deleteLater()
+            self.drawer = None
         panel.present(False)
         self._narrow()
         overlay = self.overlays[panel.name]
@@ -297,7 +306,8 @@ class Presenter(QObject):
             self.blank.cover("#000000" if action == "black" else "#ffffff")
         elif action == "controls":
             self.controls_shown = not self.controls_shown
-            panel.present(True, controls=self.view is not None or self.controls_shown)
+            if self.drawer is not None:  # on the other screen the controls stay shown
+                self.drawer.set_shown(self.controls_shown)
         elif action in PANEL_ACTIONS:
             getattr(panel, PANEL_ACTIONS[action])()
         elif action in INK_ACTIONS:
