@@ -265,6 +265,20 @@ def test_digit_keys_switch_panels(presenting, qtbot, wait_idle):
     wait_idle(second)
 
 
+def test_the_floating_controls_follow_a_panel_switch(presenting, qtbot, wait_idle):
+    window, panel = presenting
+    press(qtbot, panel, K.Key_C)
+    press(qtbot, panel, K.Key_2)
+    second = window.current_panel()
+    for shown, hidden in ((second, panel), (panel, second)):
+        column = shown.controls_scroll
+        assert column.isVisible() and shown.layout().indexOf(column) == -1  # floating
+        assert hidden.layout().indexOf(hidden.controls_scroll) == 0  # back in its layout
+        assert hidden.controls_scroll.graphicsEffect() is None
+        qtbot.keyClick(shown.figure, K.Key_1)
+    wait_idle(second)
+
+
 def drag(qtbot, overlay, points):
     qtbot.mousePress(overlay, Qt.MouseButton.LeftButton, pos=points[0])
     for p in points[1:]:
@@ -351,6 +365,8 @@ def test_presenter_view_on_the_other_screen_keeps_the_controls(main_window, qtbo
     press_f5(qtbot, main_window, panel)
     assert presenter.view is not None and panel.view_area.window() is presenter.view
     assert panel.controls_scroll.isVisible() and not window.isFullScreen()
+    qtbot.keyClick(panel.figure, K.Key_C)  # the controls stay beside the laptop's figure
+    assert panel.controls_scroll.isVisible() and panel.layout().indexOf(panel.controls_scroll) == 0
     qtbot.keyClick(panel.figure, K.Key_Escape)
     assert not presenter.active and panel.view_area.window() is window
     assert panel.figure.isVisible()
