@@ -188,6 +188,19 @@ class Sampler:
         twin.params = dict(self.params)
         return twin
 
+    def next_uniforms(self) -> np.ndarray | None:
+        """The u (n_chains,) each chain's next accept test ``u < alpha`` will draw, or None
+        for Gibbs (no accept test). The MH and HMC kernels draw two normals (the proposal's
+        step or the momentum) and then u from the chain's own generator without keeping u:
+        the draws are replayed on copies of the generators, so the chains are untouched."""
+        if self.method == "gibbs":
+            return None
+        uniforms = []
+        for rng in copy.deepcopy(self._rngs):
+            rng.standard_normal(2)
+            uniforms.append(rng.random())
+        return np.array(uniforms)
+
     def with_params(self, **params: Any) -> Sampler:
         """A copy that continues the same chains with new method parameters (validated)."""
         twin = self.copy()

@@ -9,7 +9,6 @@ read-only views of its filled part, which is never written again.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -78,21 +77,6 @@ class Progress:
     def chains(self) -> np.ndarray:
         """Every draw so far, (n_chains, n, 2) (a new array)."""
         return np.concatenate([self.head, *self.parts], axis=1)
-
-
-def last_uniforms(before: mcmc.Sampler) -> np.ndarray | None:
-    """The u each chain draws in its next step, the sampler standing ``before`` it (None for
-    Gibbs: no accept test). The engine's MH and HMC kernels draw two normals (the proposal's
-    step or the momentum) and then u from the chain's own generator, and do not keep u: the
-    draws are replayed here on copies of those generators (the sampler keeps them as
-    ``_rngs``), so the chains are untouched and u is the kernel's to the bit (tested)."""
-    if before.method == "gibbs":
-        return None
-    uniforms = []
-    for rng in copy.deepcopy(before._rngs):
-        rng.standard_normal(2)
-        uniforms.append(rng.random())
-    return np.array(uniforms)
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -228,7 +212,7 @@ class Experiment:
             if twin.params != params:
                 twin = twin.with_params(**params)
             if stop == end:  # the last step alone (_pieces): its u for the whiteboard
-                uniforms = last_uniforms(twin)
+                uniforms = twin.next_uniforms()
             gen = twin.iter_run(stop - at, record=record)
             while True:
                 try:
@@ -316,7 +300,7 @@ class Experiment:
             if twin.params != params:
                 twin = twin.with_params(**params)
             if stop == position:
-                uniforms = last_uniforms(twin)
+                uniforms = twin.next_uniforms()
             part = twin.run(stop - at, record=record)
             if record:
                 props = np.concatenate([props, part.proposals], axis=1)
