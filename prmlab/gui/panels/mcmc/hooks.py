@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from prmlab.gui.panels.mcmc.work import Pictures, adopted
 from prmlab.gui.widgets.params import StateChange
 from prmlab.lab import mcmc
 
@@ -67,12 +66,11 @@ class StateHooks:
             self.load(state)
             return
         self._run(
-            "seek", adopted, self.experiment, state, on_done=self._shown,
+            "seek", self.experiment.adopt, state, on_done=self._shown,
             on_error=self.messages.error, label="Running the chains",
         )  # fmt: skip
 
-    def _shown(self, shown: tuple[mcmc.Result, Pictures]) -> None:
-        result, self.pictures = shown
+    def _shown(self, result: mcmc.Result) -> None:
         self._took(result)
         if self.history.get(result.steps) is None:
             self.history.record(result.steps, (self.state, None))

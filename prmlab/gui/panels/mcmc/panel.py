@@ -9,6 +9,7 @@ as they were. Only this GUI thread draws.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -28,17 +29,11 @@ from prmlab.gui.panels.mcmc.mc_views import (
 )
 from prmlab.gui.panels.mcmc.stats import STATS_PERIOD, ChainStatistics
 from prmlab.gui.panels.mcmc.views import ChainsView
-from prmlab.gui.panels.mcmc.work import (
-    Opened,
-    PartialRun,
-    Pictures,
-    advance,
-    long_run,
-    open_experiment,
-    rejection_run,
-)
+from prmlab.gui.panels.mcmc.work import Opened, long_run, open_experiment, rejection_run
 from prmlab.lab import mcmc
 from prmlab.lab.history import History
+
+LONG_RUN_TRACE_PERIOD = 1.0  # s between trace redraws during a long run
 
 
 # ---------------------------------------------------------------------------- the panel
@@ -74,10 +69,7 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         self._job_kind = ""
         self._stats_drawn = self._stats_started = 0.0
         self._stats_period = STATS_PERIOD
-        # a long run's trace envelopes so far, to draw (None: the whole chains are drawn)
-        self._partial: tuple | None = None
-        self._partial_seen: tuple | None = None  # the envelopes last taken from the run
-        self.pictures: Pictures | None = None  # the worker's arrays of a Result's plots
+        self._partial: np.ndarray | None = None  # a long run's draws so far, to draw
         # one part per trace plot (made once: a part already waiting is not queued again)
         self._trace_parts = [functools.partial(self._draw_trace, k) for k in range(2)]
         self._diagnose_timer = QTimer(self, singleShot=True)
@@ -187,7 +179,6 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
     def _opened(self, opened: Opened, then: Callable[[], None] | None = None) -> None:
         new_target = self.view is None or self.view.key != opened.experiment.target.key
         self.experiment, self.lines = opened.experiment, opened.lines
-        self.pictures = opened.pictures
         self.form.expr_error.hide()
         self.form.show(self.experiment.state)
         if new_target:
@@ -286,7 +277,7 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         n = self.state.steps_per_tick
         if self._room(n):
             self._run(
-                "step", advance, self.experiment, n, self.state,
+                "step", self.experiment.iter_advance, n,
                 on_done=self._advanced, on_error=self._sampling_failed, label="MCMC step",
             )  # fmt: skip
 
@@ -306,8 +297,7 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         self.playback.pause()
         self.messages.error(message)
 
-    def _advanced(self, done: tuple[mcmc.Result, Pictures]) -> None:
-        _result, self.pictures = done
+    def _advanced(self, result: mcmc.Result) -> None:
         start = self.result.steps
         # Settings changed while the worker ran apply from now on.
         self.state = mcmc.with_params(self.form.read(self.experiment.state), **self.form.params())
@@ -315,8 +305,8 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         self._record_run(start, self.result.steps)
 
     def _long_done(self, done: tuple) -> None:
-        result, summary, pictures = done
-        self._advanced((result, pictures))
+        result, summary = done
+        self._advanced(result)
         self.summary, self._summary_key = summary, self._kept_key()
         self.redraw(force=True)
 
@@ -328,13 +318,12 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         self.redraw(force=result.steps == 0)
         self.show_whiteboard(self.state, result)
 
-    def _long_step(self, step: PartialRun) -> None:
-        """Partial draws of a long run: paths and traces only (diagnostics come at the end);
-        the traces when the worker has new envelopes of the draws so far."""
-        run = step.run
-        self.views.map.draw_paths(run.parts[-1] if run.parts else run.head)
-        if step.traces and step.traces is not self._partial_seen:
-            self._partial = self._partial_seen = step.traces
+    def _long_step(self, progress: mcmc.Progress) -> None:
+        """Partial draws of a long run: paths and traces only (diagnostics come at the end)."""
+        self.views.map.draw_paths(progress.parts[-1] if progress.parts else progress.head)
+        if time.perf_counter() - self._stats_drawn > max(LONG_RUN_TRACE_PERIOD, self._stats_period):
+            self._stats_drawn = time.perf_counter()
+            self._partial = progress.chains()
             self.draw_in_turns(*self._trace_parts)
 
     # -- Monte Carlo views --------------------------------------------------------------

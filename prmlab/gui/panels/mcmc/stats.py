@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-from prmlab.gui.panels.mcmc.work import Pictures
 from prmlab.lab import mcmc
 
 STATS_PERIOD = 0.25  # s between redraws of traces, histograms and the table while playing
@@ -44,29 +43,14 @@ class ChainStatistics:
         # The parts and their paints took this long: keep them under ~20% of the time.
         self._stats_period = max(STATS_PERIOD, 5 * (self._stats_drawn - self._stats_started))
 
-    def _pictures(self) -> Pictures | None:
-        """The worker's arrays for the Result shown (None: they are of another one)."""
-        pictures = self.pictures
-        if pictures is None or self.result is None or pictures.chains is not self.chains:
-            return None
-        return pictures
-
     def _draw_trace(self, k: int) -> None:
         """The trace of coordinate ``k``: of a long run's draws so far while it runs."""
-        if self.result is None:
-            return
-        if self._partial is not None:
-            envelope = self._partial[k]
-        elif (pictures := self._pictures()) is not None:
-            envelope = pictures.traces[k]
-        else:
-            envelope = mcmc.trace_envelope(self.chains, k)
-        self.views.traces[k].draw(*envelope, self.state.burn_in)
+        if self.result is not None:
+            chains = self.chains if self._partial is None else self._partial
+            self.views.traces[k].draw(chains, self.state.burn_in)
 
     def _draw_rates(self) -> None:
-        pictures = self._pictures()
-        rates = pictures.rates if pictures is not None else None
-        self.views.rates.draw(*(rates or mcmc.acceptance_curves(self.result.accepted)))
+        self.views.rates.draw(self.result.accepted)
 
     def busy(self) -> bool:
         """Also while a throttled redraw or the diagnostics of a long history wait (a
@@ -93,11 +77,7 @@ class ChainStatistics:
         chains = self.chains
         burn, thin = mcmc.kept_window(self.state, chains.shape[1])
         kept = chains[:, burn::thin]
-        pictures = self._pictures()
-        if pictures is not None and pictures.window == (burn, thin):
-            self.views.draw_histograms(pictures.histograms)
-        else:  # burn-in or thinning changed since the worker's
-            self.views.draw_histograms(mcmc.histograms(kept, self.view.target.bounds))
+        self.views.draw_histograms(kept, self.view.target.bounds)
         key = self._kept_key()
         if key != self._summary_key:
             if kept.size // 2 <= GUI_DIAGNOSTICS:

@@ -188,15 +188,14 @@ class TracePlot:
         )
         plot.addItem(self.burn, ignoreBounds=True)
 
-    def draw(self, steps: np.ndarray, values: np.ndarray, burn_in: int) -> None:
-        """Each chain's trace envelope (``lab.mcmc.trace_envelope``: steps (m,), values
-        (n_chains, m)), the burn-in shaded."""
+    def draw(self, chains: np.ndarray, burn_in: int) -> None:
+        steps, values = mcmc.trace_envelope(chains, self.k)
         for c, curve in enumerate(self.curves):
-            if c < values.shape[0]:
+            if c < chains.shape[0]:
                 curve.setData(steps, values[c])
             else:
                 curve.setData([], [])
-        self.draw_burn(burn_in, int(steps[-1]) + 1 if len(steps) else 0)
+        self.draw_burn(burn_in, chains.shape[1])
         settle_ranges(self.plot)
 
     def draw_burn(self, burn_in: int, n_draws: int) -> None:
@@ -274,8 +273,8 @@ class RatePlot:
             for c in range(mcmc.MAX_CHAINS)
         ]
 
-    def draw(self, steps: np.ndarray, rates: np.ndarray) -> None:
-        """Each chain's running acceptance rate (``lab.mcmc.acceptance_curves``)."""
+    def draw(self, accepted: np.ndarray) -> None:
+        steps, rates = mcmc.acceptance_curves(accepted)
         for c, curve in enumerate(self.curves):
             if c < rates.shape[0] and len(steps):
                 curve.setData(steps, rates[c])
@@ -309,8 +308,7 @@ class ChainsView:
         self.marginals[0].draw_truth(view.xs, view.px)
         self.marginals[1].draw_truth(view.ys, view.py)
 
-    def draw_histograms(self, histograms: tuple) -> None:
-        """Each coordinate's histogram (``lab.mcmc.histograms``) over its marginal."""
-        for plot, hist in zip(self.marginals, histograms):
+    def draw_histograms(self, kept: np.ndarray, bounds: tuple) -> None:
+        for plot, hist in zip(self.marginals, mcmc.histograms(kept, bounds)):
             plot.draw(hist)
         settle_ranges(*(m.plot for m in self.marginals))
