@@ -150,6 +150,18 @@ def window_rect(widget) -> tuple[int, int, int, int]:
     return (*widget.mapTo(widget.window(), QPoint(0, 0)).toTuple(), *widget.size().toTuple())
 
 
+def settled_rect(qtbot, widget) -> tuple[int, int, int, int]:
+    """``window_rect(widget)`` once it has not changed for 200 ms (the whiteboard's layout
+    runs in a job of its own and may still take its height)."""
+    previous, rect = None, window_rect(widget)
+    for _ in range(50):  # 10 s at most
+        if rect == previous:
+            break
+        qtbot.wait(200)
+        previous, rect = rect, window_rect(widget)
+    return rect
+
+
 @pytest.mark.parametrize("size", [(1024, 768), (1920, 1080)])
 def test_c_floats_the_controls_over_the_figure_which_keeps_its_size(
     presenting, qtbot, wait_idle, size
@@ -160,8 +172,7 @@ def test_c_floats_the_controls_over_the_figure_which_keeps_its_size(
     window.set_font_size(projector_point_size(*size, window.font_size))
     qtbot.waitUntil(lambda: window.size().toTuple() == size)
     wait_idle(panel)
-    qtbot.wait(50)  # the layout after the resize and the new font
-    figure = window_rect(panel.figure)
+    figure = settled_rect(qtbot, panel.figure)  # laid out for the new size and font
     column = panel.controls_scroll
     press(qtbot, panel, K.Key_C)
     assert column.isVisible()
@@ -172,7 +183,10 @@ def test_c_floats_the_controls_over_the_figure_which_keeps_its_size(
     assert height == panel.view_area.height() and width < figure[2] / 2
     inside = column.mapTo(panel, QPoint(width // 2, height // 2))
     assert column.isAncestorOf(panel.childAt(inside)) or panel.childAt(inside) is column
-    assert column.graphicsEffect() is not None and column.frameShape() != column.Shape.NoFrame
+    assert column.frameShape() != column.Shape.NoFrame
+    shadow = window.presenter.drawer.shadow  # along its right edge, the figure's height
+    assert shadow.isVisible() and shadow.x() == column.x() + width
+    assert shadow.height() == height
     # a click on a control in the overlay works: Step SMO advances the run
     press(qtbot, panel, K.Key_Home)
     wait_idle(panel)
@@ -187,7 +201,7 @@ def test_c_floats_the_controls_over_the_figure_which_keeps_its_size(
     press(qtbot, panel, K.Key_C)
     press(qtbot, panel, K.Key_Escape)  # leaving hides it, the column back in the layout
     assert not window.presenter.active
-    assert column.graphicsEffect() is None and column.frameShape() == column.Shape.NoFrame
+    assert column.frameShape() == column.Shape.NoFrame and window.presenter.drawer is None
     assert panel.layout().indexOf(column) == 0
     qtbot.waitUntil(lambda: column.isVisible() != column.folded)
     if column.isVisible():  # beside the figure again (or folded, as the window's size needs)
@@ -274,7 +288,7 @@ def test_the_floating_controls_follow_a_panel_switch(presenting, qtbot, wait_idl
         column = shown.controls_scroll
         assert column.isVisible() and shown.layout().indexOf(column) == -1  # floating
         assert hidden.layout().indexOf(hidden.controls_scroll) == 0  # back in its layout
-        assert hidden.controls_scroll.graphicsEffect() is None
+        assert hidden.controls_scroll.frameShape() == hidden.controls_scroll.Shape.NoFrame
         qtbot.keyClick(shown.figure, K.Key_1)
     wait_idle(second)
 

@@ -195,8 +195,7 @@ class Presenter(QObject):
             panel.layout().addWidget(panel.view_area, 1)
             panel.view_area.show()  # a widget moved into a shown one stays hidden
         if self.drawer is not None:  # the column back in its place in the layout
-            self.drawer.set_shown(False)
-            self.drawer.deleteLater()
+            self.drawer.release()
             self.drawer = None
         panel.present(False)
         self._narrow()
