@@ -119,13 +119,14 @@ class SharedRanges:
         self.keep()
 
     def keep(self) -> None:
-        """Set the held range again on a plot whose side's drawing moved it (nothing for the
-        others: a range set again lays the plot's axes out again)."""
+        """Set the held range on a plot not showing it (its side's drawing moved it); nothing
+        for the others: a range set again lays the plot out and repaints both figures."""
         for index, rect in self.fixed.items():
             for plot in self.pairs[index]:
-                if self._shown.get(plot) != plot.vb.viewRect():
-                    plot.vb.setRange(rect=rect, padding=0.0)
-                    self._shown[plot] = plot.vb.viewRect()
+                if plot.vb.viewRect() == self._shown.get(plot, rect):  # there already
+                    continue
+                plot.vb.setRange(rect=rect, padding=0.0)
+                self._shown[plot] = plot.vb.viewRect()
 
     def release(self) -> None:
         """Stop holding: the panels range their plots as they like again."""
