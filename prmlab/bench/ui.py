@@ -251,9 +251,11 @@ def ui_workloads() -> list[UiWorkload]:
     return rows
 
 
-def measure_ui(quick: bool = False, names: tuple[str, ...] | None = None) -> list[dict]:
-    """One row per UI workload of the panels ``names`` (default: all): ``{"workload",
-    "value", "unit", "goal", "met"}``, in the table's order.
+def measure_ui(
+    quick: bool = False, names: tuple[str, ...] | None = None, only: str = ""
+) -> list[dict]:
+    """One row per UI workload of the panels ``names`` (default: all) whose name contains
+    ``only``: ``{"workload", "value", "unit", "goal", "met"}``, in the table's order.
 
     Each runs on a fresh panel of 1280×800, styled as the app draws it (its theme turns
     antialiasing on, which costs paint time), once untimed, then measured.
@@ -272,7 +274,7 @@ def measure_ui(quick: bool = False, names: tuple[str, ...] | None = None) -> lis
     collector = MainThreadGarbageCollector(app)
     rows = []
     for w in ui_workloads():
-        if names and w.panel not in names:
+        if (names and w.panel not in names) or only not in w.name:
             continue
         panel = panel_class(w.panel)(PanelContext(monitor=JobMonitor()))
         style_plots(panel, "light", DEFAULT_POINT_SIZE)
