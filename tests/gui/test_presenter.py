@@ -208,6 +208,18 @@ def test_c_floats_the_controls_over_the_figure_which_keeps_its_size(
         assert column.x() + column.width() <= panel.view_area.x()
 
 
+def test_keys_typed_into_the_floating_controls_are_theirs(presenting, qtbot):
+    window, panel = presenting
+    press(qtbot, panel, K.Key_C)
+    edit = panel.seed_box.lineEdit()
+    panel.controls_scroll.ensureWidgetVisible(panel.seed_box)
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "27")  # digits: the seed, not panels 2 and 7
+    assert edit.text() == "27" and window.current_panel() is panel
+    assert panel.controls_scroll.isVisible()
+
+
 def test_the_floating_controls_follow_the_theme_and_font(presenting, qtbot):
     window, panel = presenting
     column = panel.controls_scroll
