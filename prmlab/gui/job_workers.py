@@ -1,10 +1,6 @@
-"""The worker pool under ``Job`` (``prmlab.gui.jobs``): workers (superqt's protocol: a function
-or a generator, its events as Qt signals) run on the global QThreadPool at a lower priority,
-each warning sent to the job whose thread raised it, and every worker kept and dropped on the
-GUI thread. Only ``jobs.py`` uses this module.
-
-The workers are prmlab's own, not superqt's: importing superqt loads its every widget, qtpy and
-pygments (~0.2 s, ~90 modules, before the first demo could run), for the ~40 lines used here.
+"""The worker pool under ``Job`` (``prmlab.gui.jobs``): superqt workers run on the global
+QThreadPool at a lower priority, each warning sent to the job whose thread raised it, and
+every worker kept and dropped on the GUI thread. Only ``jobs.py`` uses this module.
 """
 
 from __future__ import annotations
@@ -20,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from superqt.utils import FunctionWorker, GeneratorWorker
 
 WORKER_NICENESS = 10  # CPU shares about 1:9 against a thread at the default 0
 
@@ -83,42 +80,11 @@ class _Lifetime:
     ended: threading.Event = field(default_factory=threading.Event)
 
 
-class _WorkerSignals(QObject):
-    """A worker's events, emitted from its pool thread and delivered on the GUI thread."""
-
-    started = Signal()
-    yielded = Signal(object)  # each value a generator yields
-    returned = Signal(object)  # the function's (generator's) return value
-    errored = Signal(object)  # the exception that ended it
-    warned = Signal(tuple)  # (message,) of a warning raised in its thread
-    finished = Signal()  # after returned or errored, or once stopped by ``quit``
-
-
 class _JobWorker:
-    """Runs ``fn(*args, **kwargs)`` once in a pool thread (superqt's worker protocol, with
-    three changes: warnings go to this worker's job by thread, any exception ends the job
-    (superqt let ``SystemExit`` out, which ended the process, and dropped a generator's
-    ``RuntimeError``), and a worker cancelled before it began does nothing).
-
-    A generator function's values are sent as ``yielded``, and ``quit()`` stops it before its
-    next step; a plain function cannot be stopped."""
-
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict) -> None:
-        self.signals = _WorkerSignals()
-        self._fn, self._args, self._kwargs = fn, args, kwargs
-        self._abort_requested = False
-
-    def quit(self) -> None:
-        """Ask the worker to stop before its next step."""
-        self._abort_requested = True
-
-    @property
-    def abort_requested(self) -> bool:
-        return self._abort_requested
-
-    def work(self):
-        """The function's return value."""
-        return self._fn(*self._args, **self._kwargs)
+    """superqt's ``run`` with three changes: warnings go to this worker's job by thread,
+    any exception ends the job (superqt let ``SystemExit`` out, which ended the process, and
+    dropped a generator's ``RuntimeError``), and a worker cancelled before it began does
+    nothing."""
 
     def run(self) -> None:
         if self.abort_requested:
@@ -126,19 +92,24 @@ class _JobWorker:
         ident = threading.get_ident()
         lower_thread_priority()
         _warning_sinks[ident] = self._report_warning
-        self.signals.started.emit()
+        self.started.emit()
+        self._running = True
         try:
             result = self.work()
+            # a generator's RuntimeError comes back as a value (superqt's convention)
+            if isinstance(result, BaseException):
+                raise result
             if not self.abort_requested:
-                self.signals.returned.emit(result)
+                self.returned.emit(result)
         except BaseException as exc:  # SystemExit too: the job ends, the process goes on
-            self.signals.errored.emit(exc)
+            self.errored.emit(exc)
         finally:
             del _warning_sinks[ident]
-            self.signals.finished.emit()
+            self._running = False
+            self.finished.emit()
 
     def _report_warning(self, message: str) -> None:
-        self.signals.warned.emit((message,))
+        self.warned.emit((message,))
 
 
 # Workers are owned by the GUI thread, which made them: their signal emitter is a Qt object
@@ -177,19 +148,12 @@ def _run_in_pool(lifetime: _Lifetime) -> None:
         _keeper.sigEnded.emit(lifetime)
 
 
-class _GeneratorJobWorker(_JobWorker):
-    """A worker of a generator function: each value it yields is sent as ``yielded``."""
+class _FunctionJobWorker(_JobWorker, FunctionWorker):
+    pass
 
-    def work(self):
-        """The generator's return value once it has ended; None if ``quit`` stopped it."""
-        steps = self._fn(*self._args, **self._kwargs)
-        while not self._abort_requested:
-            try:
-                value = next(steps)
-            except StopIteration as stop:
-                return stop.value
-            self.signals.yielded.emit(value)
-        return None
+
+class _GeneratorJobWorker(_JobWorker, GeneratorWorker):
+    pass
 
 
 def start_worker(
@@ -201,7 +165,8 @@ def start_worker(
     global _keeper
     if _keeper is None:
         _keeper = _WorkerKeeper()
-    worker = (_JobWorker if plain else _GeneratorJobWorker)(fn, args, kwargs)
+    worker_class = _FunctionJobWorker if plain else _GeneratorJobWorker
+    worker = worker_class(fn, *args, **kwargs)
     lifetime = _Lifetime()
     _workers[lifetime] = worker
     return worker, lifetime
