@@ -93,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         from prmlab.bench.ui import measure_ui
         from prmlab.gui.panels import PANELS
 
-        panels = tuple(t for t in topics if t in PANELS)
+        # a panel's rows run with its engine's topic (the inference panel's is "pgm")
+        panels = tuple(p for p in PANELS if {"inference": "pgm"}.get(p, p) in topics)
         for d in measure_ui(quick=args.quick, names=panels, only=args.only):
             mark = "" if d["met"] else " ✗"
             line = f"{d['workload']:<44} {d['value']:.1f} {d['unit']} (goal {d['goal']}){mark}"
