@@ -174,3 +174,34 @@ def test_edge_shares_and_overviews(casino):
     table = hmm.results_table(casino, hmm.Experiment(casino).result)
     assert list(table)[:4] == ["t", "observation", "viterbi_state", "posterior_state"]
     assert "true_state" in table and len(table["gamma_Fair"]) == casino.T
+
+
+def test_fit_summary_says_the_iteration_or_the_restarts(casino):
+    assert hmm.fit_summary(casino, None) == ""
+    assert hmm.fit_summary(casino, hmm.Experiment(casino).result) == ""
+    first = hmm.Experiment(casino).step()
+    ll = first.curves[first.best][-1]
+    assert hmm.fit_summary(casino, first) == f"iteration 1: log p(O|λ) = {ll:.6g}"
+    second = hmm.Experiment(casino).run_to(2)
+    assert f", gain {second.gain:.3g}" in hmm.fit_summary(casino, second)
+    converged = hmm.Experiment(casino.replace(max_iter=500)).run_to_end()
+    assert hmm.fit_summary(casino, converged).endswith(" ✓ converged")
+    fitted = _fit(casino.replace(restarts=2, max_iter=10))
+    finals = [c[-1] for c in fitted.fit_curves]
+    assert hmm.fit_summary(fitted, None) == (
+        f"2 restarts: best log p(O|λ) = {max(finals):.6g} (seed {fitted.seed + fitted.fit_best})"
+        f"; worst {min(finals):.6g}. The tables hold the best λ."
+    )
+    one = fitted.replace(fit_curves=fitted.fit_curves[:1], fit_best=0)
+    assert hmm.fit_summary(one, None).startswith("1 restart: ")
+
+
+def test_the_true_model_is_drawn_only_beside_another(casino):
+    true = casino.reference
+    assert hmm.other_true_model(casino, true) is None
+    copy = hmm.Model(true.kind, true.states, true.symbols, true.startprob.copy(),
+                     true.transmat.copy(), true.B.copy())  # fmt: skip
+    assert hmm.other_true_model(casino, copy) is None  # equal tables: nothing to compare
+    fitted = hmm.Experiment(casino).step().model
+    assert hmm.other_true_model(casino, fitted) is true
+    assert hmm.other_true_model(casino.replace(reference=None), fitted) is None

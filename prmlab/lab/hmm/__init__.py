@@ -54,6 +54,7 @@ from prmlab.lab.hmm._model import (
     symbols_of_column,
     symbols_text,
 )
+from prmlab.lab.hmm._summary import fit_summary, other_true_model
 
 __all__ = [
     "MAX_SYMBOLS",
@@ -76,6 +77,7 @@ __all__ = [
     "edge_shares",
     "empty_state",
     "filled_before",
+    "fit_summary",
     "fit_restarts",
     "from_column",
     "gamma_overview",
@@ -83,6 +85,7 @@ __all__ = [
     "model_dict",
     "normalised_rows",
     "one_iteration",
+    "other_true_model",
     "parse_symbols",
     "preset",
     "random_model",

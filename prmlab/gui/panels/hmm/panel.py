@@ -23,7 +23,6 @@ from prmlab.gui.panels.hmm.controls import HmmControls
 from prmlab.gui.panels.hmm.edits import UserEdits
 from prmlab.gui.panels.hmm.trellis import TrellisView, step_text
 from prmlab.gui.panels.hmm.views import LikelihoodView, ModelView, PosteriorView
-from prmlab.gui.widgets.numbers import plural
 from prmlab.gui.widgets.params import ParamForm
 from prmlab.lab import hmm as lab
 from prmlab.lab.history import History, nbytes_of
@@ -212,7 +211,7 @@ class HmmPanel(UserEdits, BasePanel):
             self._window_of = state.obs
             self.trellis_view.show_first_columns(state.T)
             self.posterior_view.plot.setXRange(-0.5, state.T - 0.5, padding=0.01)
-        self._draw_fit_label()
+        self.c.fit_label.setText(lab.fit_summary(state, result))
         self.update_timelines(state.iteration)
         # each part and its paint in a turn of its own: drawn at once, the controls, λ, the
         # trellis and the posteriors held the GUI thread ~130 ms at T = 100,000
@@ -234,7 +233,7 @@ class HmmPanel(UserEdits, BasePanel):
         self.c.rebuild_symbol_buttons(
             model, self.append_symbol, self.pop_symbol, self.clear_observations
         )
-        self.model_view.draw(model, _true_model(state, model))
+        self.model_view.draw(model, lab.other_true_model(state, model))
 
     def _same_run(self, state: lab.State) -> bool:
         """True when ``state`` continues the run the history holds (same λ and O)."""
@@ -261,23 +260,6 @@ class HmmPanel(UserEdits, BasePanel):
     def _draw_posterior(self) -> None:
         self.posterior_view.draw(self.state, self.result)
         self._sync_region()
-
-    def _draw_fit_label(self) -> None:
-        r, s = self.result, self.state
-        if r.iteration:
-            ll = r.curves[r.best][-1]
-            gain = f", gain {r.gain:.3g}" if np.isfinite(r.gain) else ""
-            done = " ✓ converged" if r.converged else ""
-            text = f"iteration {r.iteration}: log p(O|λ) = {ll:.6g}{gain}{done}"
-        elif s.fit_curves:
-            finals = [c[-1] for c in s.fit_curves]
-            text = (
-                f"{plural(len(finals), 'restart')}: best log p(O|λ) = {max(finals):.6g} (seed "
-                f"{s.seed + s.fit_best}); worst {min(finals):.6g}. The tables hold the best λ."
-            )
-        else:
-            text = ""
-        self.c.fit_label.setText(text)
 
     # -- the State a change starts from ----------------------------------------------------
     def _base(self) -> lab.State:
@@ -408,16 +390,3 @@ class HmmPanel(UserEdits, BasePanel):
         """100,000 casino rolls: sampled, then forward-backward and Viterbi with δ and ψ."""
         self.c.show_settings(self.state.replace(length=HEAVY_LENGTH))
         self.load_preset(DEMO)
-
-
-def _true_model(state: lab.State, shown: lab.Model) -> lab.Model | None:
-    """The model that sampled O, when what is shown is another λ (fitted or edited)."""
-    true = state.reference
-    if true is None or shown is true:
-        return None
-    same = all(
-        np.array_equal(a, b)
-        for a, b in ((shown.startprob, true.startprob), (shown.transmat, true.transmat),
-                     (shown.B, true.B))
-    )  # fmt: skip
-    return None if same else true
