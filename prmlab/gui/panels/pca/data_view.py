@@ -106,6 +106,8 @@ class DataView:
     def set_mode(self, table: bool, feature_names: tuple[str, ...]) -> None:
         """Titles and legend of a table's projection, or of 2-D points (whose axes are
         their two columns: a table's "PC 1 (36.2 %)" names no axis of theirs)."""
+        self.editor.enabled = not table  # a table's rows are not points to edit
+        self.editor.set_visible(not table)
         if not table:
             self.set_axis_titles(feature_names[:2])
             self.show_points_legend()

@@ -16,7 +16,7 @@ from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.pca.controls import HOVER_HINT, PcaControls
 from prmlab.gui.panels.pca.data_view import DataView
 from prmlab.gui.panels.pca.explanation import EXPLANATION
-from prmlab.gui.panels.pca.table_view import TableView, describe_row
+from prmlab.gui.panels.pca.table_view import TableView
 from prmlab.gui.panels.pca.views import EmView, HistogramView, ScreeView
 from prmlab.gui.widgets.data_controls import DataChoice
 from prmlab.gui.widgets.params import StateChange
@@ -55,7 +55,7 @@ class PcaPanel(BasePanel):
         self.timeline = self.make_timeline(unit="iteration")
         ui.add_em_rows(self.playback, self.timeline)
         self.data_view = DataView(self.figure, self.undo_stack, self.set_angle)
-        self.table_view = TableView(self.data_view.plot)
+        self.table_view = TableView(self.data_view)
         self.transient(self.table_view.hover_text)
         self.scree_view = ScreeView(self.figure)
         self.em_view = EmView(self.figure)
@@ -242,8 +242,6 @@ class PcaPanel(BasePanel):
         self.redraw()
 
     def _set_table_mode(self, on: bool) -> None:
-        self.editor.enabled = not on
-        self.editor.set_visible(not on)
         self.ui.set_table_mode(on)
         self.table_view.hover_text.setVisible(False)
         self.data_view.set_mode(on, self.state.feature_names)
@@ -329,13 +327,12 @@ class PcaPanel(BasePanel):
     def clear_views(self) -> None:
         """Nothing of the previous data: points of a table, biplot names, curves, notes."""
         self.result = None
-        self.table_view.clear()
         self._clear_drawing()
         self.ui.hover_label.setText(HOVER_HINT)
 
     def _clear_drawing(self) -> None:
         self.data_view.clear()
-        self.table_view.loadings.setData([], [])
+        self.table_view.clear()
         self.scree_view.clear()
         self.em_view.clear()
         self.hist_view.clear()
@@ -376,13 +373,10 @@ class PcaPanel(BasePanel):
         self.show_whiteboard(self.state, r)
 
     def _draw_table(self) -> None:
-        a, s = self.analysis, self.state
-        if not s.table:
+        if self.state.table:
+            self.table_view.draw(self.analysis, self.state)
+        else:
             self.table_view.clear()
-            return
-        names = self.table_view.draw(a, s)
-        self.data_view.set_axis_titles(pca.table_axis_titles(a, s))
-        self.data_view.show_table_legend(self.table_view.class_scatters[: len(names)], names)
 
     def _draw_histogram(self) -> None:
         a = self.analysis
@@ -392,15 +386,10 @@ class PcaPanel(BasePanel):
         self.hist_view.draw(pca.histogram(a, self.state), names)
 
     def _hover(self, scene_pos) -> None:
-        if not self.state.table or self.analysis is None:
-            return
-        index = self.table_view.row_at(scene_pos)
-        if index is None:
-            self.table_view.hover_text.setVisible(False)
-            return
-        row = int(self.table_view.shown_rows[index])
-        self.ui.hover_label.setText(describe_row(self.state, row).replace("\n", "<br>"))
-        self.table_view.show_hover(index, describe_row(self.state, row, 8).replace("\n", "<br>"))
+        if self.state.table and self.analysis is not None:
+            text = self.table_view.hover(scene_pos, self.state)
+            if text is not None:
+                self.ui.hover_label.setText(text)
 
     # -- export ------------------------------------------------------------------------------
     def results_frame(self):

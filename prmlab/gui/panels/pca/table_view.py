@@ -8,6 +8,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 
+from prmlab.gui.panels.pca.data_view import DataView
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.pool import grown
 from prmlab.gui.widgets.text import TextItem, elide
@@ -35,11 +36,13 @@ def describe_row(state: pca.State, row: int, limit: int | None = None) -> str:
 
 
 class TableView:
-    """The items a table draws on ``plot``; made once and reused: creating scatters, legend
-    rows and texts for every result held the GUI thread for ~40 ms."""
+    """The items a table draws on the data plot of ``data_view`` (with its axis titles and
+    legend); made once and reused: creating scatters, legend rows and texts for every result
+    held the GUI thread for ~40 ms."""
 
-    def __init__(self, plot: pg.PlotItem) -> None:
-        self.plot = plot
+    def __init__(self, data_view: DataView) -> None:
+        self.data_view = data_view
+        self.plot = plot = data_view.plot
         self.class_scatters: list[pg.ScatterPlotItem] = []
         self.loadings = pg.PlotDataItem(pen=pg.mkPen(colors.color(7), width=1.6), connect="pairs")
         self.loadings.setZValue(15)
@@ -66,9 +69,9 @@ class TableView:
             text.setVisible(False)
         self.hover_text.setVisible(False)
 
-    def draw(self, a: pca.Analysis, state: pca.State) -> list[str]:
-        """The rows on the components ``state.pc_x``, ``state.pc_y``; returns the drawn
-        classes' names (the scatters' order)."""
+    def draw(self, a: pca.Analysis, state: pca.State) -> None:
+        """The rows on the components ``state.pc_x``, ``state.pc_y``, the axes named after
+        them and a legend row per class drawn."""
         self.clear()
         i, j = pca.components_shown(a, state)
         n = len(a.scores)
@@ -86,7 +89,8 @@ class TableView:
             drawn.append(names.get(int(k), f"class {k}"))
         if state.biplot:
             self._draw_biplot(a, (i, j), P, state.fitted_names)
-        return drawn
+        self.data_view.set_axis_titles(pca.table_axis_titles(a, state))
+        self.data_view.show_table_legend(self.class_scatters[: len(drawn)], drawn)
 
     def _draw_biplot(self, a, plane, P, feature_names) -> None:
         """Loading arrows on the two components, the longest named."""
@@ -112,6 +116,17 @@ class TableView:
         text = TextItem(anchor=(0.5, 0.5), color=colors.color(7))
         self.plot.addItem(text, ignoreBounds=True)
         return text
+
+    def hover(self, scene_pos, state: pca.State) -> str | None:
+        """The row drawn under ``scene_pos`` described in a box beside it (its first columns);
+        returns its whole description for the side label (None: no row there, box hidden)."""
+        index = self.row_at(scene_pos)
+        if index is None:
+            self.hover_text.setVisible(False)
+            return None
+        row = int(self.shown_rows[index])
+        self.show_hover(index, describe_row(state, row, 8).replace("\n", "<br>"))
+        return describe_row(state, row).replace("\n", "<br>")
 
     def row_at(self, scene_pos) -> int | None:
         """The table row drawn within a few pixels of ``scene_pos`` (None: none)."""
