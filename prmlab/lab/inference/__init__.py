@@ -8,17 +8,23 @@ model; mean-field coordinate ascent on a correlated Gaussian against moment matc
 >>> result = exp.step()  # one more flooding sweep: messages, beliefs, error vs exact
 """
 
-from prmlab.lab.inference._bayes import BayesResult, add_dag_edge, add_dag_node, bayes, set_query
+from prmlab.lab.inference._bayes import BayesResult, bayes, set_query
 from prmlab.lab.inference._denoise import BP_DAMPING, METHODS, DenoiseResult, DenoiseRun
+from prmlab.lab.inference._edits import (
+    ROLES,
+    add_edge,
+    add_node,
+    move_node,
+    remove_edge,
+    remove_node,
+    set_role,
+)
 from prmlab.lab.inference._experiment import Experiment, Result, check
 from prmlab.lab.inference._graph import (
     GraphResult,
     GraphRun,
-    add_edge,
-    add_node,
     model_of,
     potentials,
-    remove_node,
     set_pairwise,
     set_unary,
 )
@@ -55,6 +61,7 @@ __all__ = [
     "MODES",
     "MODE_TITLES",
     "NETWORKS",
+    "ROLES",
     "N_UPDATES",
     "BayesResult",
     "DenoiseResult",
@@ -65,8 +72,6 @@ __all__ = [
     "Result",
     "State",
     "VariationalResult",
-    "add_dag_edge",
-    "add_dag_node",
     "add_edge",
     "add_node",
     "bayes",
@@ -80,9 +85,12 @@ __all__ = [
     "noisy_image",
     "potentials",
     "preset",
+    "move_node",
+    "remove_edge",
     "remove_node",
     "result_columns",
     "set_pairwise",
     "set_query",
+    "set_role",
     "set_unary",
 ]

@@ -1,5 +1,5 @@
 """Bayesian-network mode: d-separation of X and Y given the evidence Z, the active trails the
-Bayes ball finds, and the moral graph; the DAG's edits."""
+Bayes ball finds, and the moral graph; the query's check."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from prmlab.engine import pgm
-from prmlab.lab.inference._state import MAX_NODES, State
+from prmlab.lab.inference._state import State
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,32 +37,6 @@ def bayes(state: State) -> BayesResult:
     sign = "⊥" if separated else "⊥̸"
     statement = f"{names[state.x]} {sign} {names[state.y]} | {given}"
     return BayesResult(separated, ball.active_edges, ball.reachable, moral, married, statement)
-
-
-def add_dag_node(state: State, parent: int) -> State:
-    """``state`` with a new node, a child of ``parent``."""
-    n = len(state.dag_xy)
-    if n >= MAX_NODES:
-        raise ValueError(f"the network has {n} nodes, at most {MAX_NODES}; remove one first")
-    if not 0 <= parent < n:
-        raise ValueError(f"parent must be a node 0..{n - 1}, got {parent}")
-    xy = state.dag_xy[parent] + np.array([0.6 * ((n % 3) - 1), -1.0])
-    return state.replace(
-        network="Edited",
-        dag_xy=np.vstack([state.dag_xy, xy]),
-        dag_edges=np.vstack([state.dag_edges, [parent, n]]).astype(np.int64),
-        dag_names=(*state.dag_names, f"N{n}"),
-    )
-
-
-def add_dag_edge(state: State, parent: int, child: int) -> State:
-    """``state`` with the arrow parent → child (the engine refuses cycles, self-loops and
-    duplicates, saying why)."""
-    edges = np.vstack([state.dag_edges, [parent, child]]).astype(np.int64)
-    pgm.moralize(edges)  # checks the DAG
-    if max(parent, child) >= len(state.dag_xy):
-        raise ValueError(f"nodes must be 0..{len(state.dag_xy) - 1}, got {parent} → {child}")
-    return state.replace(network="Edited", dag_edges=edges)
 
 
 def set_query(state: State, x: int, y: int, evidence: tuple[int, ...]) -> State:

@@ -4,12 +4,15 @@ and the scrubber only pick a position."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from prmlab.lab.inference._bayes import BayesResult, bayes
 from prmlab.lab.inference._denoise import DenoiseResult, DenoiseRun, denoise_run
 from prmlab.lab.inference._graph import GraphResult, GraphRun, graph_at, graph_run
 from prmlab.lab.inference._state import State, check_state
 from prmlab.lab.inference._variational import N_UPDATES, VariationalResult, variational
 
+_NOWHERE = np.empty((0, 2))
 Result = GraphResult | BayesResult | DenoiseResult | VariationalResult
 
 
@@ -30,13 +33,15 @@ class Experiment:
 
     def moved_to(self, state: State) -> Experiment:
         """A new Experiment of ``state`` keeping this one's run (a State differing only in
-        its position, or in per-message stepping, needs no rerun)."""
+        its position, per-message stepping or its nodes' places needs no rerun)."""
         other = Experiment(state)
         other._run, other._run_of = self._run, self._run_of
         return other
 
     def _key(self) -> State:
-        return self.state.replace(position=0, per_message=False)
+        """What decides the run: not the position, the step unit or where nodes are drawn
+        (a node dragged elsewhere needs no rerun)."""
+        return self.state.replace(position=0, per_message=False, node_xy=_NOWHERE, dag_xy=_NOWHERE)
 
     def _replay(self) -> GraphRun | DenoiseRun:
         key = self._key()

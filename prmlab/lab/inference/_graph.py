@@ -1,5 +1,5 @@
 """Graph mode: belief propagation on a small binary MRF, message by message, beside the exact
-marginals (and MAP) by enumeration; and the edits of the graph and its potentials."""
+marginals (and MAP) by enumeration; and the edits of its potentials (the graph's own edits: ``_edits``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from prmlab.engine import pgm
-from prmlab.lab.inference._state import MAX_NODES, State
+from prmlab.lab.inference._state import State
 
 
 def model_of(state: State) -> pgm.PairwiseMRF:
@@ -112,63 +112,7 @@ def graph_at(run: GraphRun, position: int) -> GraphResult:
     return GraphResult(run, position, messages, updated, beliefs)
 
 
-# -- edits ------------------------------------------------------------------------------------
-def add_node(state: State, attach_to: int) -> State:
-    """``state`` with a new node joined to node ``attach_to`` (neutral potentials, the
-    preset's agreeing edge)."""
-    n = len(state.node_xy)
-    if n >= MAX_NODES:
-        raise ValueError(
-            f"the graph has {n} nodes, the most the exact reference enumerates here is "
-            f"{MAX_NODES}; remove a node first"
-        )
-    if not 0 <= attach_to < n:
-        raise ValueError(f"attach_to must be a node 0..{n - 1}, got {attach_to}")
-    angle = 2.0 * math.pi * (0.15 + 0.37 * n)  # spread new nodes around their neighbour
-    xy = state.node_xy[attach_to] + 0.9 * np.array([math.cos(angle), math.sin(angle)])
-    return state.replace(
-        graph="Edited",
-        node_xy=np.vstack([state.node_xy, xy]),
-        log_unary=np.vstack([state.log_unary, np.zeros(2)]),
-        edges=np.vstack([state.edges, [attach_to, n]]).astype(np.int64),
-        log_pairwise=np.concatenate([state.log_pairwise, _agree()[None]]),
-        position=0,
-    )
-
-
-def _agree() -> np.ndarray:
-    return np.array([[0.8, -0.8], [-0.8, 0.8]])
-
-
-def add_edge(state: State, u: int, v: int) -> State:
-    """``state`` with the edge u – v (the engine refuses self-loops, duplicates and nodes
-    out of range, saying why)."""
-    edges = np.vstack([state.edges, [u, v]]).astype(np.int64)
-    pairwise = np.concatenate([state.log_pairwise, _agree()[None]])
-    pgm.PairwiseMRF(state.log_unary, edges, pairwise)  # checked here, where the user acts
-    return state.replace(graph="Edited", edges=edges, log_pairwise=pairwise, position=0)
-
-
-def remove_node(state: State, node: int) -> State:
-    """``state`` without ``node`` and its edges (nodes after it renumbered)."""
-    n = len(state.node_xy)
-    if n <= 2:
-        raise ValueError("the graph needs at least 2 nodes; load a preset to start again")
-    if not 0 <= node < n:
-        raise ValueError(f"node must be 0..{n - 1}, got {node}")
-    keep = ~np.any(state.edges == node, axis=1)
-    edges = state.edges[keep]
-    edges = np.where(edges > node, edges - 1, edges).astype(np.int64)
-    return state.replace(
-        graph="Edited",
-        node_xy=np.delete(state.node_xy, node, axis=0),
-        log_unary=np.delete(state.log_unary, node, axis=0),
-        edges=edges.reshape(-1, 2),
-        log_pairwise=state.log_pairwise[keep],
-        position=0,
-    )
-
-
+# -- potentials -------------------------------------------------------------------------------
 def _log_of(psi: float, name: str) -> float:
     if not (math.isfinite(psi) and psi > 0):
         raise ValueError(
@@ -182,14 +126,14 @@ def set_unary(state: State, node: int, value: int, psi: float) -> State:
     """``state`` with ψ_node(value) = ``psi`` (> 0)."""
     unary = state.log_unary.copy()
     unary[node, value] = _log_of(psi, f"ψ{node}({value})")
-    return state.replace(log_unary=unary, position=0)
+    return state.replace(log_unary=unary)
 
 
 def set_pairwise(state: State, edge: int, a: int, b: int, psi: float) -> State:
     """``state`` with ψ_edge(x_u = a, x_v = b) = ``psi`` (> 0)."""
     pairwise = state.log_pairwise.copy()
     pairwise[edge, a, b] = _log_of(psi, f"ψ on edge {edge} at ({a}, {b})")
-    return state.replace(log_pairwise=pairwise, position=0)
+    return state.replace(log_pairwise=pairwise)
 
 
 def potentials(state: State) -> tuple[np.ndarray, np.ndarray]:

@@ -241,6 +241,11 @@ def check_state(state: State) -> None:
             f"the graph must have 2..{MAX_NODES} nodes (enumeration is the reference), got "
             f"{n}; remove nodes or load a preset"
         )
+    if len(state.edges) == 0:
+        raise ValueError(
+            "the graph must have at least one edge for belief propagation to send messages, "
+            "got none; join two nodes or load a preset"
+        )
     if not 0.0 <= state.noise <= 0.5:
         raise ValueError(f"noise must be in [0, 0.5], got {state.noise}")
     if not (math.isfinite(state.rho) and -0.99 <= state.rho <= 0.99):

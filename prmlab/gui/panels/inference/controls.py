@@ -1,7 +1,8 @@
 """The inference panel's control column: the mode and seed, each mode's group (graph preset,
-sum/max, the editor and the potentials' tables; the network, X, Y and the evidence; the
-image and the Ising model's parameters; the Gaussian's correlation), the stepper and the
-result's numbers. Only the current mode's group shows."""
+sum/max, how to draw on the graph and the potentials' tables; the network, X, Y, the
+evidence and what a click on a node sets; the image and the Ising model's parameters; the
+Gaussian's correlation), the stepper and the result's numbers. Only the current mode's
+group shows."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
+    QToolButton,
 )
 
 from prmlab.gui.panels.inference.tables import PAIR_COLUMNS, UNARY_COLUMNS, PotentialTable
@@ -63,10 +65,26 @@ def _combo(items: tuple[str, ...] = ()) -> QComboBox:
     return box
 
 
-def _node_spin() -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(0, lab.MAX_NODES - 1)
-    return spin
+DRAW_HINT = (
+    "<b>Draw on the graph</b>: click empty space for a node ({join} a selected node); "
+    "click two nodes, or drag one onto another, for {edge}; drag a node to move it; "
+    "select a node or {edge_word} and press Delete, or right-click it, to remove it."
+)
+ROLE_BUTTONS = {"edit": "Draw", "x": "X", "y": "Y", "z": "Z"}  # the network's click roles
+ROLE_HINTS = {
+    "edit": DRAW_HINT.replace("{edge_word}", "arrow").format(
+        join="a child of", edge="an arrow (parent → child)"
+    ),
+    "x": "<b>Click a node</b> to make it X (it swaps with Y if it was Y).",
+    "y": "<b>Click a node</b> to make it Y (it swaps with X if it was X).",
+    "z": "<b>Click a node</b> to observe it (Z), or click it again to unobserve it.",
+}
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
 
 
 class InferenceControls:
@@ -105,14 +123,10 @@ class InferenceControls:
         form.addRow("Product", self.kind_box)
         self.per_message_box = QCheckBox("Step one message at a time")
         form.addRow(self.per_message_box)
-        self.attach_spin, self.add_node_button = _node_spin(), QPushButton("Add node")
-        self.add_node_button.setToolTip("A new node joined to the chosen one")
-        form.addRow("Join to", side_by_side(self.attach_spin, self.add_node_button))
-        self.edge_u, self.edge_v = _node_spin(), _node_spin()
-        self.add_edge_button = QPushButton("Add edge")
-        form.addRow("Edge", side_by_side(self.edge_u, self.edge_v, self.add_edge_button))
-        self.remove_spin, self.remove_button = _node_spin(), QPushButton("Remove node")
-        form.addRow("Node", side_by_side(self.remove_spin, self.remove_button))
+        self.graph_hint = _hint(
+            DRAW_HINT.replace("{edge_word}", "edge").format(join="joined to", edge="an edge")
+        )
+        form.addRow(self.graph_hint)
         self.unary_table = PotentialTable(UNARY_COLUMNS)
         self.unary_table.setToolTip("ψᵢ(xᵢ): type a number > 0")
         form.addRow(QLabel("Node potentials ψᵢ(xᵢ)"))
@@ -132,12 +146,19 @@ class InferenceControls:
         self.evidence_list.setToolTip("Tick the observed nodes Z")
         self.evidence_list.setFixedHeight(5 * self.evidence_list.fontMetrics().height() + 12)
         form.addRow("Evidence Z", self.evidence_list)
-        self.parent_box, self.add_child_button = _combo(), QPushButton("Add child")
-        form.addRow("Of", side_by_side(self.parent_box, self.add_child_button))
-        self.arrow_from, self.arrow_to = _combo(), _combo()
-        self.add_arrow_button = QPushButton("Add arrow")
-        form.addRow("Arrow", side_by_side(self.arrow_from, self.arrow_to))
-        form.addRow(self.add_arrow_button)
+        self.role_buttons = QButtonGroup(form.parentWidget())
+        row = []
+        for k, (role, text) in enumerate(ROLE_BUTTONS.items()):
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setChecked(k == 0)
+            button.setToolTip(ROLE_HINTS[role].replace("<br>", " "))
+            self.role_buttons.addButton(button, k)
+            row.append(button)
+        form.addRow("Click sets", side_by_side(*row))
+        self.bayes_hint = _hint(ROLE_HINTS["edit"])
+        form.addRow(self.bayes_hint)
 
     def _build_denoise(self, form) -> None:
         self.image_box = _combo(lab.IMAGES)
@@ -174,8 +195,6 @@ class InferenceControls:
         self.image_box.setCurrentText(state.image_name)
         self._show_network(state)
         n = len(state.node_xy)
-        for spin in (self.attach_spin, self.edge_u, self.edge_v, self.remove_spin):
-            spin.setMaximum(max(0, n - 1))
         self.unary_table.show_values([str(i) for i in range(n)], lab.potentials(state)[0])
         names = [f"{u}–{v}" for u, v in state.edges.tolist()]
         self.pair_table.show_values(names, lab.potentials(state)[1])
@@ -192,7 +211,7 @@ class InferenceControls:
 
     def _show_network(self, state: lab.State) -> None:
         names = list(state.dag_names)
-        for box in (self.x_box, self.y_box, self.parent_box, self.arrow_from, self.arrow_to):
+        for box in (self.x_box, self.y_box):
             if [box.itemText(i) for i in range(box.count())] != names:
                 with QSignalBlocker(box):
                     box.clear()
@@ -206,6 +225,10 @@ class InferenceControls:
             checked = i in state.evidence
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.evidence_list.addItem(item)
+
+    def click_role(self) -> str:
+        """What a click on a network's node does: "edit" (draw), "x", "y" or "z"."""
+        return tuple(ROLE_BUTTONS)[self.role_buttons.checkedId()]
 
     def ticked_evidence(self) -> tuple[int, ...]:
         """The nodes ticked as observed."""

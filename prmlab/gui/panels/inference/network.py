@@ -34,10 +34,12 @@ def arrow_angle(direction: np.ndarray) -> float:
     return 180.0 - math.degrees(math.atan2(direction[1], direction[0]))
 
 
-def still_plot(title: str, *, picture: bool = False) -> pg.PlotItem:
+def still_plot(
+    title: str, *, picture: bool = False, view_box: pg.ViewBox | None = None
+) -> pg.PlotItem:
     """A plot the mouse does not pan or zoom (its ranges are set from the data, so a session
     redraws the same pixels); a ``picture`` has no axes and square units."""
-    plot = pg.PlotItem(title=title)
+    plot = pg.PlotItem(title=title, viewBox=view_box)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(False, False)
     plot.hideButtons()
@@ -72,15 +74,23 @@ class _Pool:
         return self.items[:k]
 
 
-class NetworkPlot:
-    """One plot of a graph; ``draw_*`` calls each replace what they drew before."""
+class _Discs(pg.ScatterPlotItem):
+    """The nodes' discs: a click on one goes on to the plot (a canvas may draw with it)."""
 
-    def __init__(self, title: str) -> None:
-        self.plot = plot = still_plot(title, picture=True)
+    def mouseClickEvent(self, ev) -> None:
+        ev.ignore()
+
+
+class NetworkPlot:
+    """One plot of a graph; ``draw_*`` calls each replace what they drew before;
+    ``view_box``: the plot's (e.g. a canvas's, which takes its clicks and drags)."""
+
+    def __init__(self, title: str, view_box: pg.ViewBox | None = None) -> None:
+        self.plot = plot = still_plot(title, picture=True, view_box=view_box)
         self.edges = plot.plot([], [], pen=line_pen(GREY, 2.0), connect="pairs")
         self.dashed = plot.plot([], [], pen=line_pen(GREY, 2.0, dashed=True), connect="pairs")
         self.active = plot.plot([], [], pen=line_pen(HIGHLIGHT, 5.0), connect="pairs")
-        self.nodes = ink(pg.ScatterPlotItem(size=NODE_SIZE, pen=pg.mkPen(GREY, width=2)))
+        self.nodes = ink(_Discs(size=NODE_SIZE, pen=pg.mkPen(GREY, width=2)))
         self.nodes.setZValue(5)
         plot.addItem(self.nodes)
         self._arrows = _Pool(

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 
 from prmlab.gui.panels.base import BasePanel
-from prmlab.gui.panels.inference.controls import InferenceControls
+from prmlab.gui.panels.inference.controls import ROLE_HINTS, InferenceControls
 from prmlab.gui.panels.inference.tables import parse_potential
 from prmlab.gui.panels.inference.views import (
     BayesView,
@@ -90,17 +91,6 @@ class InferencePanel(InferenceControls, BasePanel):
         self.per_message_box.toggled.connect(
             lambda on: self.change_state(self.state.replace(per_message=on), "Step unit")
         )
-        self.add_node_button.clicked.connect(
-            lambda: self._edit(lambda s: lab.add_node(s, self.attach_spin.value()), "Add node")
-        )
-        self.add_edge_button.clicked.connect(
-            lambda: self._edit(
-                lambda s: lab.add_edge(s, self.edge_u.value(), self.edge_v.value()), "Add edge"
-            )
-        )
-        self.remove_button.clicked.connect(
-            lambda: self._edit(lambda s: lab.remove_node(s, self.remove_spin.value()), "Remove")
-        )
         self.unary_table.sigEdited.connect(
             lambda r, c, text: self._edit(
                 lambda s: lab.set_unary(s, r, c, parse_potential(text)), "Node potential"
@@ -120,25 +110,64 @@ class InferencePanel(InferenceControls, BasePanel):
         for box in (self.x_box, self.y_box):
             box.activated.connect(lambda _i: self._query())
         self.evidence_list.itemChanged.connect(lambda _item: self._query())
-        self.add_child_button.clicked.connect(
-            lambda: self._edit(
-                lambda s: lab.add_dag_node(s, self.parent_box.currentIndex()), "Add child"
-            )
-        )
-        self.add_arrow_button.clicked.connect(
-            lambda: self._edit(
-                lambda s: lab.add_dag_edge(
-                    s, self.arrow_from.currentIndex(), self.arrow_to.currentIndex()
-                ),
-                "Add arrow",
-            )
-        )
+        self._connect_canvases()
         self.image_box.activated.connect(lambda _i: self._image(self.image_box.currentText()))
         self.views["denoise"].clean.sigPainted.connect(self._painted)
         self.sigRunFinished.connect(self._run_waiting)
         self.playback.sigStep.connect(self.step)
         self.timeline.sigStepForward.connect(self.step)
         self.playback.sigReset.connect(self.reset)
+
+    def _connect_canvases(self) -> None:
+        """Gestures on the graph and the network as lab edits (one undo step each)."""
+        graph, network = self.views["graph"].canvas, self.views["bayes"].canvas
+        for canvas in (graph, network):
+            canvas.sigAddNode.connect(
+                lambda x, y, join: self._edit(
+                    lambda s: lab.add_node(s, (x, y), None if join < 0 else join), "Add node"
+                )
+            )
+            canvas.sigAddEdge.connect(
+                lambda u, v: self._edit(lambda s: lab.add_edge(s, u, v), "Add edge")
+            )
+            canvas.sigMoveNode.connect(
+                lambda i, x, y: self._edit(lambda s: lab.move_node(s, i, (x, y)), "Move node")
+            )
+            canvas.sigRemoveNode.connect(
+                lambda i: self._edit(lambda s: lab.remove_node(s, i), "Remove node")
+            )
+            canvas.sigRemoveEdge.connect(
+                lambda e: self._edit(lambda s: lab.remove_edge(s, e), "Remove edge")
+            )
+        network.sigPick.connect(lambda i: self._set_role(i, self.click_role()))
+        network.node_actions = [
+            ("Make X", lambda i: self._set_role(i, "x")),
+            ("Make Y", lambda i: self._set_role(i, "y")),
+            ("Observe or unobserve (Z)", lambda i: self._set_role(i, "z")),
+        ]
+        self.role_buttons.idToggled.connect(self._role_chosen)
+        for key, act in ((Qt.Key.Key_Delete, "delete_selected"), (Qt.Key.Key_Backspace,
+                         "delete_selected"), (Qt.Key.Key_Escape, "clear_selection")):  # fmt: skip
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda a=act: self._on_canvas(a))
+
+    def _on_canvas(self, action: str) -> None:
+        """``action`` on the canvas of the mode shown (the denoising and variational modes
+        have none)."""
+        canvas = getattr(self.views[self._placed], "canvas", None)
+        if canvas is not None:
+            getattr(canvas, action)()
+
+    def _set_role(self, node: int, role: str) -> None:
+        text = {"x": "Set X", "y": "Set Y", "z": "Evidence"}.get(role, "Query")
+        self._edit(lambda s: lab.set_role(s, node, role), text)
+
+    def _role_chosen(self, _id: int, checked: bool) -> None:
+        if checked:
+            role = self.click_role()
+            self.views["bayes"].canvas.picking = role != "edit"
+            self.bayes_hint.setText(ROLE_HINTS[role])
 
     # -- the lab floor -------------------------------------------------------------------------
     def lab_state(self) -> lab.State | None:
@@ -149,6 +178,10 @@ class InferencePanel(InferenceControls, BasePanel):
         self.hide_transient()
         self.state = state
         self.show_controls(state)
+        self.views["graph"].canvas.show_graph(
+            state.node_xy, state.edges, [str(i) for i in range(len(state.node_xy))]
+        )
+        self.views["bayes"].canvas.show_graph(state.dag_xy, state.dag_edges, list(state.dag_names))
         with QSignalBlocker(self.seed_box):
             self.seed_box.setValue(state.seed)
         self._place(state.mode)
@@ -221,7 +254,8 @@ class InferencePanel(InferenceControls, BasePanel):
             self.messages.error(str(exc))
             self.show_controls(self.state)
             return
-        self.change_state(state, text)
+        if not state.same_as(self.state):  # (a click that changes nothing is no undo step)
+            self.change_state(state, text)
 
     def _query(self) -> None:
         x, y = self.x_box.currentIndex(), self.y_box.currentIndex()

@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 
+from prmlab.gui.panels.inference.canvas import CanvasViewBox, GraphCanvas
 from prmlab.gui.panels.inference.network import (
     GREY,
     HIGHLIGHT,
@@ -50,7 +51,8 @@ class GraphModeView:
     """The graph with its messages, the beliefs as bars and the error per sweep."""
 
     def __init__(self) -> None:
-        self.network = NetworkPlot("Messages")
+        self.network = NetworkPlot("Messages", CanvasViewBox())
+        self.canvas = GraphCanvas(self.network.plot, directed=False)
         self.bars = _chart("Beliefs: BP beside exact", "node", "p(x = 1)")
         self.bars.setYRange(0.0, 1.0, padding=0.02)
         self.bp_bars = pg.BarGraphItem(x=[], height=[], width=0.38, brush=BLUE, name="BP")
@@ -124,7 +126,8 @@ class BayesView:
     """The DAG with the query and active trails, and its moral graph."""
 
     def __init__(self) -> None:
-        self.dag = NetworkPlot("Bayesian network")
+        self.dag = NetworkPlot("Bayesian network", CanvasViewBox())
+        self.canvas = GraphCanvas(self.dag.plot, directed=True)
         self.moral = NetworkPlot("Moral graph (an MRF)")
         self.plots = (self.dag.plot, self.moral.plot)
 
