@@ -52,6 +52,7 @@ def drag(qtbot, panel, wait_idle, start, end):
     vp = panel.figure.viewport()
     qtbot.mousePress(vp, LEFT, pos=at(panel, *start))
     for t in np.linspace(0.0, 1.0, 6)[1:]:
+        qtbot.wait(15)  # pyqtgraph drops moves closer than 10 ms apart
         qtbot.mouseMove(vp, pos=at(panel, *(np.add(start, t * np.subtract(end, start)))))
     qtbot.mouseRelease(vp, LEFT, pos=at(panel, *end))
     wait_idle(panel)
@@ -93,6 +94,12 @@ def test_a_click_adds_a_node_and_two_clicks_join_it(qtbot, panel, wait_idle):
 
 def test_dragging_moves_a_node_or_drops_it_on_another_for_an_edge(qtbot, panel, wait_idle):
     before = panel.result.beliefs.copy()
+    vp, box = panel.figure.viewport(), panel.views["graph"].network.plot.getViewBox()
+    for (x, y), shape in (((1.0, 1.0), "OpenHand"), ((0.5, 2.0), "PointingHand"),
+                          ((0.5, 0.5), "Cross")):  # fmt: skip
+        qtbot.wait(20)  # pyqtgraph drops moves closer than 10 ms apart
+        qtbot.mouseMove(vp, pos=at(panel, x, y))
+        assert box.cursor().shape() == getattr(Qt.CursorShape, f"{shape}Cursor")
     drag(qtbot, panel, wait_idle, (1.0, 1.0), (1.45, 0.6))
     np.testing.assert_allclose(panel.state.node_xy[4], [1.45, 0.6], atol=0.03)
     np.testing.assert_allclose(drawn_nodes(panel)[4], panel.state.node_xy[4])

@@ -5,8 +5,8 @@ makes lab edits of (so each is one undoable State); the canvas itself changes no
 - a click on a node selects it; a click on another node then joins the two (an arrow from
   the selected one in a directed graph); a click on the selected node lets it go;
 - dragging a node moves it; dropping it on another node joins the two instead;
-- a click on an edge selects it; Delete (or Backspace) removes the selected node or edge,
-  Escape lets it go; a right click offers Remove (and the panel's own node actions);
+- a click on an edge selects it; Delete (or Backspace) removes the selected node or edge;
+  a right click offers Remove (and the panel's own node actions);
 - while ``picking``, a click on a node picks it (``sigPick``) instead.
 """
 
@@ -44,6 +44,10 @@ class CanvasViewBox(pg.ViewBox):
             ev.accept()
             return
         super().mouseDragEvent(ev, axis)
+
+    def hoverEvent(self, ev) -> None:
+        if self.canvas is not None:
+            self.canvas.hover(ev)
 
 
 def _segment_distances(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -132,6 +136,24 @@ class GraphCanvas(QObject):
         return e if d[e] <= EDGE_PICK_PX else -1
 
     # -- gestures ----------------------------------------------------------------------------
+    def hover(self, ev) -> None:
+        """The cursor says what a press does here: an open hand on a node (drag it), a
+        pointing hand on an edge or a node to pick, a cross where a click adds a node."""
+        if ev.isExit():
+            self.view.unsetCursor()
+            return
+        pos = self.view.mapToView(ev.pos())
+        node = self.node_at(pos)
+        if self.picking:
+            shape = Qt.CursorShape.PointingHandCursor if node >= 0 else Qt.CursorShape.ArrowCursor
+        elif node >= 0:
+            shape = Qt.CursorShape.OpenHandCursor
+        elif self.edge_at(pos) >= 0:
+            shape = Qt.CursorShape.PointingHandCursor
+        else:
+            shape = Qt.CursorShape.CrossCursor
+        self.view.setCursor(shape)
+
     def click(self, ev) -> bool:
         """A click on the plot; True when the canvas took it."""
         if ev.double():  # its first click already acted

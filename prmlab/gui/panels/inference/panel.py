@@ -146,18 +146,19 @@ class InferencePanel(InferenceControls, BasePanel):
             ("Observe or unobserve (Z)", lambda i: self._set_role(i, "z")),
         ]
         self.role_buttons.idToggled.connect(self._role_chosen)
-        for key, act in ((Qt.Key.Key_Delete, "delete_selected"), (Qt.Key.Key_Backspace,
-                         "delete_selected"), (Qt.Key.Key_Escape, "clear_selection")):  # fmt: skip
+        # (no Escape: the main window's Escape cancels the newest job, and two shortcuts on
+        # one key would both be ambiguous)
+        for key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda a=act: self._on_canvas(a))
+            shortcut.activated.connect(self._delete_selected)
 
-    def _on_canvas(self, action: str) -> None:
-        """``action`` on the canvas of the mode shown (the denoising and variational modes
-        have none)."""
+    def _delete_selected(self) -> None:
+        """Delete: the selected node or edge of the mode shown (the denoising and
+        variational modes draw no graph)."""
         canvas = getattr(self.views[self._placed], "canvas", None)
         if canvas is not None:
-            getattr(canvas, action)()
+            canvas.delete_selected()
 
     def _set_role(self, node: int, role: str) -> None:
         text = {"x": "Set X", "y": "Set Y", "z": "Evidence"}.get(role, "Query")
