@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QFormLayout, QGraphicsItem, QHBoxLayout, QVBoxLayo
 
 from prmlab.data import Dataset
 from prmlab.gui.jobs import Job, JobMonitor
-from prmlab.gui.widgets.column import ControlColumn, fold_wanted
+from prmlab.gui.widgets import folding
+from prmlab.gui.widgets.column import ControlColumn
 from prmlab.gui.widgets.equations import EquationPane
 from prmlab.gui.widgets.explanation import Explanation
 from prmlab.gui.widgets.figure import Figure
@@ -32,10 +33,6 @@ from prmlab.lab.session import PanelState, SessionError, migrate
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-# the whiteboard's share of a folded panel's height (unfolded: its own MAX_PANEL_SHARE)
-FOLDED_BOARD_SHARE = 0.15
 
 
 @dataclass
@@ -419,24 +416,33 @@ class BasePanel(QWidget):
         # a new size or font: fold as the figure needs, whatever the user chose before
         self.controls_scroll.user_folded = None
         self._unfolded_figure = None
+        self.equations.release()
         self._fold_timer.start()
 
     def _refold(self) -> None:
-        """Fold the column and the explanation if the figure needs their room to be drawn
-        at a readable scale (``widgets.column.fold_wanted``); unfold them when it no longer
-        does. A user's click on the column's toggle wins until the next resize."""
+        """Fold the column, the explanation and the whiteboard where the figure needs their
+        room to be drawn at a readable scale, in two levels (``widgets.folding``); unfold
+        them when it no longer does. A user's click on the column's toggle or the
+        whiteboard's "Show" wins until the next resize."""
         if self.presenting or not self.auto_fold:
             return
-        column, explanation = self.controls_scroll, self.explanation_area
+        column, explanation, board = self.controls_scroll, self.explanation_area, self.equations
+        figure, height = self.figure, self.height()
         if not (column.folded or explanation.folded):
-            figure = self.figure
             self._unfolded_figure = (figure.width(), figure.height(), *figure.least_size())
-        fold = fold_wanted(column, self.figure, explanation, self.height(), self._unfolded_figure)
-        explanation.fold(fold, self.height())
-        if fold:  # the whiteboard too: its board scrolls in a smaller share
-            self.equations.cap(self.height(), FOLDED_BOARD_SHARE)
+        fold = folding.fold_wanted(column, figure, explanation, height, self._unfolded_figure)
+        squeeze = (
+            fold
+            and board.isVisibleTo(self)
+            and folding.squeeze_wanted(column, figure, explanation, board, height)
+        )
+        explanation.fold(fold, height, away=squeeze)
+        board.squeeze(squeeze)
+        self.messages.keep_line(not squeeze)
+        if fold:  # the whiteboard's board scrolls in a smaller share
+            board.cap(height, folding.FOLDED_BOARD_SHARE)
         else:
-            self.equations.cap(self.height())
+            board.cap(height)
         column.set_folded(fold if column.user_folded is None else column.user_folded)
 
     def closeEvent(self, event) -> None:

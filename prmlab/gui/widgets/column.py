@@ -3,8 +3,6 @@ vertically, and the mouse wheel scrolls it rather than changing values."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,10 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from prmlab.gui.widgets.wheel import WheelGuard, guard_wheel
-
-if TYPE_CHECKING:
-    from prmlab.gui.widgets.explanation import Explanation
-    from prmlab.gui.widgets.figure import Figure
 
 COMBO_MIN_CHARS = 12  # a long preset name is elided in the box (its list shows it whole)
 MAX_COLUMN_SHARE = 0.5  # of the panel: the figure keeps the other half
@@ -43,7 +37,7 @@ class ControlColumn(QScrollArea):
     ``toggle`` (a thin button the panel puts beside the column) folds the column away and
     unfolds it: at 1024x768 with fonts +4 the column took ~450 px and the figure beside it
     was drawn at half the font's size. The panel folds it by itself when the figure would be
-    drawn below ``READABLE_SCALE`` (``fold_wanted``); a click overrides that until the next
+    drawn below ``READABLE_SCALE`` (``widgets.folding``); a click overrides that until the next
     resize or font change.
     """
 
@@ -208,36 +202,3 @@ def least_combo_width(characters: int) -> int:
     width = probe.minimumSizeHint().width()
     probe.deleteLater()
     return width
-
-
-def fold_wanted(
-    column: ControlColumn,
-    figure: Figure,
-    explanation: Explanation,
-    panel_height: int,
-    opened: tuple[float, float, float, float] | None = None,
-) -> bool:
-    """Whether the panel should fold: the figure, with the column and explanation as they
-    are unfolded, would be drawn below ``READABLE_SCALE`` (a little above it to unfold, so
-    a panel at the edge does not flip at every result).
-
-    Folded, the figure is wider, its titles wrap less and the explanation's text is shorter,
-    so an estimate from the folded layout unfolded a panel that then folded again: a folded
-    panel is judged by ``opened``, the figure's width, height and least size when it was
-    last unfolded at this size and font (its least size may have grown since).
-    """
-    width, height = figure.width(), figure.height()
-    least_w, least_h = figure.least_size()
-    folded = column.folded or explanation.folded
-    if folded and opened is not None:
-        width, height = opened[0], opened[1]
-        least_w, least_h = max(least_w, opened[2]), max(least_h, opened[3])
-    elif folded:
-        if column.folded:
-            width -= column.open_width() + max(column.parentWidget().layout().spacing(), 0)
-        if explanation.folded and explanation.isVisible():
-            text = explanation.sizeHint().height()
-            full = min(text, explanation.height_cap(panel_height, folded=False))
-            height -= max(0, full - explanation.height())
-    margin = 0.02 if folded else 0.0
-    return min(width / least_w, height / least_h) < READABLE_SCALE + margin

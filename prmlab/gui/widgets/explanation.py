@@ -28,23 +28,27 @@ class Explanation(QScrollArea):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._text_height = -1
         self.folded = False
+        self.away = False  # folded away: no line at all (the figure needs them all)
 
     def cap(self, panel_height: int) -> None:
-        """Take at most ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall, or
-        ``FOLDED_LINES`` lines when folded."""
-        self.setMaximumHeight(self.height_cap(panel_height, self.folded))
+        """Take at most ``MAX_PANEL_SHARE`` of a panel ``panel_height`` pixels tall,
+        ``FOLDED_LINES`` lines when folded, none when folded away."""
+        self.setMaximumHeight(self.height_cap(panel_height, self.folded, self.away))
 
-    def height_cap(self, panel_height: int, folded: bool) -> int:
+    def height_cap(self, panel_height: int, folded: bool, away: bool = False) -> int:
         """The most height it takes in a panel ``panel_height`` pixels tall."""
+        if away:
+            return 0
         line = self.fontMetrics().lineSpacing()
         share = int(panel_height * MAX_PANEL_SHARE)
         if folded:
             share = min(share, FOLDED_LINES * line + 2 * self.frameWidth() + 4)
         return max(2 * line, share)
 
-    def fold(self, folded: bool, panel_height: int) -> None:
-        """Take at most ``FOLDED_LINES`` lines (it scrolls) or its usual share."""
-        self.folded = folded
+    def fold(self, folded: bool, panel_height: int, away: bool = False) -> None:
+        """Take at most ``FOLDED_LINES`` lines (it scrolls) or its usual share; ``away``:
+        no line (the panel's whiteboard has the derivation one click away)."""
+        self.folded, self.away = folded, folded and away
         self.cap(panel_height)
 
     def sizeHint(self) -> QSize:

@@ -40,12 +40,16 @@ class MessageBar(QWidget):
         layout.addWidget(close)
         # a style sheet paints a plain QWidget subclass's background only with this
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        # an empty bar keeps its line: a message coming or going must not resize the figure
-        # above it, as a relayout repaints every plot at once (a stall of ~100 ms)
-        policy = self.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.setSizePolicy(policy)
+        self.keep_line(True)
         self.clear()
+
+    def keep_line(self, keep: bool) -> None:
+        """Whether an empty bar keeps its line: then a message coming or going does not
+        resize the figure above it, as a relayout repaints every plot at once (a stall of
+        ~100 ms). A panel too small for its figure gives the line to the figure."""
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(keep)
+        self.setSizePolicy(policy)
 
     def error(self, text: str) -> None:
         log.info("panel error: %s", text)

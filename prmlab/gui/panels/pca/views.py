@@ -27,12 +27,12 @@ class ScreeView:
     def __init__(self, figure) -> None:
         self.plot = plot = figure.addPlot(row=0, col=1, title="Explained variance (scree)")
         plot.setLabel("bottom", "component")
-        plot.setLabel("left", "% of total variance")
+        plot.setLabel("left", "% of variance")
         plot.setYRange(0, 105, padding=0)
         plot.setMouseEnabled(x=False, y=False)
         outside_legend(plot, "bottom", colCount=2)
         self.bars = pg.BarGraphItem(
-            x=[], height=[], width=0.6, brush=colors.color(2, 170), name="each component"
+            x=[], height=[], width=0.6, brush=colors.color(2, 170), name="component"
         )
         plot.addItem(self.bars)
         self.cumulative = plot.plot(
@@ -62,12 +62,12 @@ class EmView:
     the closed form's values dashed."""
 
     def __init__(self, figure) -> None:
-        self.plot = plot = figure.addPlot(row=1, col=1, title="p-PCA: EM against closed form")
+        self.plot = plot = figure.addPlot(row=1, col=1, title="p-PCA: EM (dashed: closed form)")
         plot.setLabel("bottom", "EM iteration")
         integer_ticks(plot.getAxis("bottom"))
         plot.setLabel("left", "log-lik / point")
         plot.setLabel("right", "σ²")
-        legend = outside_legend(plot, "bottom", colCount=3)
+        legend = outside_legend(plot, "bottom", colCount=2)
         self.ll_curve = plot.plot(pen=pg.mkPen(colors.PALETTE[0], width=2))
         # closed-form levels as dashed segments (an InfiniteLine in the second view crashes Qt)
         self.ll_closed = plot.plot(
@@ -85,8 +85,7 @@ class EmView:
         self.sigma_view.addItem(self.s2_curve)
         self.sigma_view.addItem(self.s2_closed)
         legend.addItem(self.ll_curve, "log-lik")
-        legend.addItem(self.s2_curve, "σ²")
-        legend.addItem(self.ll_closed, "closed form")
+        legend.addItem(self.s2_curve, "σ²")  # the title says what is dashed: one row
 
     def clear(self) -> None:
         for item in (self.ll_curve, self.s2_curve, self.ll_closed, self.s2_closed):

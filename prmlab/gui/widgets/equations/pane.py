@@ -278,13 +278,17 @@ class EquationPane(QWidget):
     panel's height (a board of another size never resizes the figure above it); hidden in
     a panel whose topic has no board (``shown`` False). The button beside the tabs folds it
     to its tab row (a small screen keeps the figure readable); ``sigFolded(bool)`` says so,
-    and a click on a tab unfolds it."""
+    and a click on a tab unfolds it. The panel also folds it for a while (``squeeze``) where
+    its figure would be drawn too small; a click opens it until the panel's next resize
+    (``release``)."""
 
     sigFolded = Signal(bool)
 
     def __init__(self, shown: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.folded = False
+        self.folded = False  # the user's fold, remembered (FoldSetting)
+        self.squeezed = False  # the panel's fold for its figure's sake
+        self.opened_by_user = False  # a click showed a squeezed pane, until release()
         self._share = (0, MAX_PANEL_SHARE)  # the panel's height and the share given to cap
         self.job = Job(self, label="Typesetting", on_error=self._failed)
         self.tabs = QTabBar()
@@ -307,8 +311,8 @@ class EquationPane(QWidget):
         box.setSpacing(0)
         self.fold_button = QToolButton()
         self.fold_button.setAutoRaise(True)
-        self.fold_button.clicked.connect(lambda: self.set_folded(not self.folded, by_user=True))
-        self.tabs.tabBarClicked.connect(lambda _i: self.folded and self.set_folded(False, True))
+        self.fold_button.clicked.connect(self._clicked_fold)
+        self.tabs.tabBarClicked.connect(lambda _i: self.shows_folded and self._clicked_fold())
         head = self.head = QWidget()
         head_box = QHBoxLayout(head)
         head_box.setContentsMargins(0, 0, 0, 0)
@@ -338,13 +342,24 @@ class EquationPane(QWidget):
     def shutdown(self) -> None:
         self.job.shutdown()
 
+    @property
+    def shows_folded(self) -> bool:
+        """Whether only the tab row shows: folded by the user, or squeezed by the panel
+        and not opened since."""
+        return self.folded or (self.squeezed and not self.opened_by_user)
+
     def cap(self, panel_height: int, share: float = MAX_PANEL_SHARE) -> None:
         """Take ``share`` of a panel ``panel_height`` pixels tall (folded: its tab row)."""
         self._share = (panel_height, share)
-        if self.folded:
-            self.setFixedHeight(self.head.sizeHint().height())
-        else:
-            self.setFixedHeight(max(80, int(panel_height * share)))
+        self.setFixedHeight(self.height_at(panel_height, share))
+
+    def height_at(
+        self, panel_height: int, share: float = MAX_PANEL_SHARE, folded: bool | None = None
+    ) -> int:
+        """The height ``cap`` gives it, folded (default: as it shows) or not."""
+        if self.shows_folded if folded is None else folded:
+            return self.head.sizeHint().height()
+        return max(80, int(panel_height * share))
 
     def set_folded(self, folded: bool, by_user: bool = False) -> None:
         """Fold the pane to its tab row, or give it its share again; ``by_user``: a click,
@@ -352,20 +367,43 @@ class EquationPane(QWidget):
         if folded != self.folded:
             self.folded = folded
             self._show_fold()
-            if self._share[0]:
-                self.cap(*self._share)
         if by_user:
             self.sigFolded.emit(folded)
 
+    def squeeze(self, on: bool) -> None:
+        """Fold to the tab row (``on``) for the figure's sake, not remembered."""
+        if on != self.squeezed:
+            self.squeezed = on
+            self._show_fold()
+
+    def release(self) -> None:
+        """A new size or font: a squeezed pane the user opened may fold again."""
+        if self.opened_by_user:
+            self.opened_by_user = False
+            self._show_fold()
+
+    def _clicked_fold(self) -> None:
+        if not self.shows_folded:
+            self.set_folded(True, by_user=True)
+            return
+        self.opened_by_user = self.squeezed
+        self._show_fold()
+        if self.folded:
+            self.set_folded(False, by_user=True)
+
     def _show_fold(self) -> None:
-        self.title.setVisible(not self.folded)
-        self.scroll.setVisible(not self.folded)
-        self.fold_button.setText("▸ Show" if self.folded else "▾ Hide")
+        folded = self.shows_folded
+        self.title.setVisible(not folded)
+        self.scroll.setVisible(not folded)
+        self.fold_button.setText("▸ Show" if folded else "▾ Hide")
         self.fold_button.setToolTip(
             "Show the equations again"
-            if self.folded
+            + (": the figure is then drawn smaller" if self.squeezed else "")
+            if folded
             else "Fold the equations to this row: more room for the figure (remembered)"
         )
+        if self._share[0]:
+            self.cap(*self._share)
 
     def _take(self, board: Board | None) -> None:
         self.board = board
