@@ -190,3 +190,16 @@ def test_a_drawing_reopens_from_its_session(qtbot, panel, wait_idle, make_panel)
     np.testing.assert_allclose(again.state.node_xy[9], [2.5, 2.5], atol=0.03)
     np.testing.assert_array_equal(drawn_nodes(again), drawn_nodes(panel))
     np.testing.assert_array_equal(again.result.beliefs, panel.result.beliefs)
+
+
+def test_the_graph_and_its_charts_are_painted_in_two_turns(panel, wait_idle, monkeypatch):
+    """(a 16-node graph's 60 messages and the charts in one turn held the GUI thread ~100 ms
+    on this loaded machine, ~60 ms in two)"""
+    turns, draw_in_turns = [], panel.draw_in_turns
+    monkeypatch.setattr(
+        panel, "draw_in_turns", lambda *parts: (turns.append(len(parts)), draw_in_turns(*parts))
+    )
+    panel.views["graph"].canvas.sigAddNode.emit(0.5, 0.5, 4)
+    wait_idle(panel)
+    assert turns == [2] and len(drawn_nodes(panel)) == 10
+    assert panel.views["graph"].bp_bars.opts["height"].shape == (10,)

@@ -224,7 +224,7 @@ class InferencePanel(InferenceControls, BasePanel):
         if self._waiting is None:
             self.state = exp.state  # (the position a run was clamped to)
         view = self.views[exp.state.mode]
-        if isinstance(view, DenoiseView):  # five images and two charts: painted in two turns
+        if isinstance(view, DenoiseView | GraphModeView):  # big pictures: painted in turns
             self.draw_in_turns(*view.parts(exp.state, exp.result))
         else:
             view.draw(exp.state, exp.result)

@@ -76,10 +76,21 @@ class GraphModeView:
         layout.layout.setColumnStretchFactor(1, 2)
 
     def draw(self, state: lab.State, result: lab.GraphResult) -> None:
+        self.draw_network(state, result)
+        self.draw_charts(state, result)
+
+    def parts(self, state: lab.State, result: lab.GraphResult) -> tuple:
+        """The graph and the charts as two drawing parts (each painted on its own: a graph
+        of 16 nodes and 60 messages takes ~20 ms to draw and as long to paint)."""
+        return (
+            lambda: self.draw_network(state, result),
+            lambda: self.draw_charts(state, result),
+        )
+
+    def draw_network(self, state: lab.State, result: lab.GraphResult) -> None:
         run = result.run
         xy, edges = state.node_xy, state.edges
         n = len(xy)
-        p1 = result.beliefs[:, 1]
         shown = result.beliefs[:, 1] / result.beliefs.sum(axis=1)  # max-marginals to [0, 1]
         self.network.draw_edges(xy, edges)
         self.network.draw_nodes(
@@ -101,6 +112,13 @@ class GraphModeView:
         else:
             where = f"after sweep {done} of {run.sweeps}"
         self.network.plot.setTitle(f"{kind}, {where}")
+
+    def draw_charts(self, state: lab.State, result: lab.GraphResult) -> None:
+        run = result.run
+        n = len(state.node_xy)
+        p1 = result.beliefs[:, 1]
+        per_sweep = max(1, state.n_messages)
+        done, sent = divmod(result.position, per_sweep)
         x = np.arange(n)
         label = "p(x = 1)" if run.kind == "sum" else "max-marginal"
         self.bars.setLabel("left", label)
