@@ -82,10 +82,16 @@ def test_a_click_adds_a_node_and_two_clicks_join_it(qtbot, panel, wait_idle):
     assert panel.state.edges.tolist()[-1] == [9, 6]
     assert panel.result.run.mrf.n_edges == 13 and panel.result.sweep == 3
     assert panel.unary_table.rowCount() == 10 and panel.pair_table.rowCount() == 13
+    # the scrubber runs over the new graph's sweeps (2 × 13 messages each)
+    assert panel.timeline.positions[-1] == 12 * 26 and panel.timeline.position() == 3 * 26
+    qtbot.mouseClick(panel.timeline.back_button, LEFT)
+    wait_idle(panel)
+    assert panel.state.position == 2 * 26 and panel.result.sweep == 2
     # a click on empty space with a node selected: a new node joined to it
     click(qtbot, panel, wait_idle, 1.0, 1.0)  # node 4
     click(qtbot, panel, wait_idle, 1.5, 1.5)
     assert len(panel.state.node_xy) == 11 and panel.state.edges.tolist()[-1] == [4, 10]
+    assert panel.undo_stack.count() == 3  # (the scrubber's seek is no edit)
     for _ in range(3):
         undo(panel, wait_idle)
     assert len(panel.state.node_xy) == 9 and len(panel.state.edges) == 12
