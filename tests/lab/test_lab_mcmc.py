@@ -3,6 +3,8 @@ parameter changes along the chains, sessions, and the engine's numbers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -218,6 +220,26 @@ def test_rejection_and_importance_are_the_engines(banana):
     imp = mcmc.importance(banana, state)
     ref = engine.importance_sample(banana.target, 500, mean, cov, 3)
     np.testing.assert_array_equal(imp.weights, ref.weights)
+
+
+def test_monte_carlo_tables_and_warning(banana):
+    state = mcmc.preset("Banana", seed=3).replace(mc_n=300)
+    rej, imp = mcmc.rejection(banana, state), mcmc.importance(banana, state)
+    chains, rejection, importance = mcmc.VIEWS
+    table = mcmc.monte_carlo_table(rejection, rej)
+    assert list(table) == ["x", "y", "u", "log_p", "log_M_q", "accepted"]
+    np.testing.assert_array_equal(table["x"], rej.result.proposals[:, 0])
+    np.testing.assert_array_equal(table["accepted"], rej.result.accepted)
+    table = mcmc.monte_carlo_table(importance, imp)
+    assert list(table) == ["x", "y", "log_weight", "weight"]
+    assert table["weight"].sum() == pytest.approx(1.0)
+    # the chains' view, or a result of the other sampler (its view was left): no table
+    for view, result in ((chains, rej), (rejection, imp), (importance, rej), (importance, None)):
+        assert mcmc.monte_carlo_table(view, result) is None
+    n = rej.result.n_violations
+    assert rej.warning() == (f"M·q < p̃ at {n} proposals: widen q" if n else None)
+    violated = replace(rej, result=replace(rej.result, n_violations=2))
+    assert violated.warning() == "M·q < p̃ at 2 proposals: widen q"
 
 
 def test_a_bad_expression_is_a_value_error():

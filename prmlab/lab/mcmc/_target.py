@@ -8,7 +8,7 @@ import numpy as np
 
 from prmlab.engine import mcmc
 from prmlab.engine.mcmc import targets
-from prmlab.lab.mcmc._state import CUSTOM, State
+from prmlab.lab.mcmc._state import CUSTOM, VIEWS, State
 
 GRID = 161
 EDGE_WARNING = 0.05  # density at the box edge (relative to the peak) that earns a warning
@@ -87,6 +87,11 @@ class Rejection:
     near: np.ndarray  # bool (n,): proposals within band / 2 of the section
     heights: np.ndarray  # u·M·q of those proposals
 
+    def warning(self) -> str | None:
+        """A warning when M q fell below p̃ at some proposals (q too narrow), else None."""
+        n = self.result.n_violations
+        return f"M·q < p̃ at {n} proposals: widen q" if n else None
+
 
 def rejection(view: TargetView, state: State) -> Rejection:
     """``mcmc.rejection_sample`` with the State's q, N and seed, plus the envelope M q."""
@@ -112,3 +117,23 @@ def importance(view: TargetView, state: State) -> mcmc.ImportanceResult:
     """``mcmc.importance_sample`` with the State's q, N and seed."""
     mean, cov = proposal(view, state)
     return mcmc.importance_sample(view.target, state.mc_n, mean, cov, state.seed)
+
+
+def monte_carlo_table(
+    view: str, result: Rejection | mcmc.ImportanceResult | None
+) -> dict[str, np.ndarray] | None:
+    """The proposals of ``view``'s sampler as columns for the CSV export: rejection's x, y,
+    u, log p̃, log M q and accepted; importance's x, y, log weight and weight. None in the
+    chains' view, or when ``result`` is not that sampler's."""
+    if view == VIEWS[1] and isinstance(result, Rejection):
+        r = result.result
+        return {
+            "x": r.proposals[:, 0], "y": r.proposals[:, 1], "u": r.u, "log_p": r.log_p,
+            "log_M_q": r.log_envelope, "accepted": r.accepted,
+        }  # fmt: skip
+    if view == VIEWS[2] and isinstance(result, mcmc.ImportanceResult):
+        return {
+            "x": result.samples[:, 0], "y": result.samples[:, 1],
+            "log_weight": result.log_weights, "weight": result.weights,
+        }  # fmt: skip
+    return None

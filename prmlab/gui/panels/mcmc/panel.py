@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt, QTimer
 
-from prmlab.engine import mcmc as engine
 from prmlab.engine.mcmc.expression import parse
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.mcmc.controls import LONG_RUN, Controls
@@ -362,9 +361,8 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
         if isinstance(result, tuple):
             self._mc_result = result[0]
             self.rejection.draw(self.view, *result)
-            if result[0].result.n_violations:
-                n = result[0].result.n_violations
-                self.messages.warning(f"M·q < p̃ at {n} proposals: widen q")
+            if result[0].warning():
+                self.messages.warning(result[0].warning())
         else:
             self._mc_result = result
             self.importance.draw(self.view, result)
@@ -389,18 +387,10 @@ class McmcPanel(StateHooks, ChainStatistics, BasePanel):
     def results_frame(self) -> pd.DataFrame | None:
         """The chains (chain, step, x, y, accepted, kept by burn-in/thinning); in the rejection
         or importance view, that view's proposals with their u / weights instead."""
-        mc, index = self._mc_result, self.form.view_box.currentIndex()
-        if index == 1 and isinstance(mc, mcmc.Rejection):
-            r = mc.result
-            return pd.DataFrame(
-                {"x": r.proposals[:, 0], "y": r.proposals[:, 1], "u": r.u, "log_p": r.log_p,
-                 "log_M_q": r.log_envelope, "accepted": r.accepted}
-            )  # fmt: skip
-        if index == 2 and isinstance(mc, engine.ImportanceResult):
-            return pd.DataFrame(
-                {"x": mc.samples[:, 0], "y": mc.samples[:, 1], "log_weight": mc.log_weights,
-                 "weight": mc.weights}
-            )  # fmt: skip
+        view = mcmc.VIEWS[self.form.view_box.currentIndex()]
+        table = mcmc.monte_carlo_table(view, self._mc_result)
+        if table is not None:
+            return pd.DataFrame(table)
         if self.result is None:
             return None
         return pd.DataFrame(mcmc.chains_table(self.state, self.result, self.view.label))
