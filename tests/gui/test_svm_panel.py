@@ -465,3 +465,59 @@ def test_stepping_back_while_playing_pauses_the_replay(qtbot, panel, wait_idle):
     wait_idle(panel)
     shown = panel.timeline.position()
     assert panel.result.position == shown < panel.history.positions[-1]
+
+
+def settled_image(qtbot, panel):
+    """The figure as painted once its layout has settled (a paint fits an axis to its new
+    labels' width and lays the plots out again in a later turn)."""
+    panel.figure.grab()
+    qtbot.wait(50)
+    return panel.figure.grab().toImage()
+
+
+def test_a_state_over_the_same_points_is_drawn_in_place_as_a_full_redraw_draws_it(
+    qtbot, make_panel, wait_idle, monkeypatch
+):
+    """Compare mode shows a State at every tick: the same points keep the editor's items,
+    the legend's rows and the plot's range, a replay of the same fit steps on from the frame
+    it reached, and the figure ends as a full redraw (points set again, a new replay from
+    α = 0) draws the same States."""
+    full = make_panel(SvmPanel)
+    full.show_state(svm.preset("XOR", seed=2))
+    wait_idle(full)
+    # the plot's own range (as the aspect lock widens it) and a map covering it: no pan
+    # makes a new map while the States are drawn
+    view = full.map_view.view_range()
+    first = svm.preset("XOR", seed=2).replace(
+        replay=True, position=4, view=view, extent=svm.map_extent(view)
+    )
+    shown = (first.replace(position=15), first.replace(position=15, C=10.0))
+    with monkeypatch.context() as m:  # every State's points taken as new ones
+        m.setattr(svm, "same_points", lambda *_: False)
+        m.setattr(svm, "same_fit", lambda *_: False)
+        for state in (first, *shown):
+            full.show_state(state)
+            wait_idle(full)
+    panel = make_panel(SvmPanel)
+    panel.show_state(first)
+    wait_idle(panel)
+    made, edits, ranges = [], [], []
+    experiment = svm.Experiment
+    monkeypatch.setattr(svm, "Experiment", lambda s: made.append(s) or experiment(s))
+    monkeypatch.setattr(panel.editor, "set_data", lambda *a, **k: edits.append(a))
+    panel.plot.getViewBox().sigRangeChanged.connect(lambda *_: ranges.append(1))
+    legend = list(panel.map_view.legend.items)
+    panel.show_state(shown[0])
+    wait_idle(panel)
+    assert made == [] and panel.result.position == 15  # stepped on from frame 4
+    panel.show_state(shown[1])  # another fit of the same points
+    wait_idle(panel)
+    assert len(made) == 1 and panel.result.C == 10.0
+    assert edits == [] and ranges == [] and panel.map_view.legend.items == legend
+    for name in ("alpha", "grid", "history", "duality"):
+        np.testing.assert_array_equal(getattr(full.result, name), getattr(panel.result, name))
+    assert settled_image(qtbot, full) == settled_image(qtbot, panel)
+    # other points and class names: drawn afresh
+    panel.show_state(shown[1].replace(X=first.X + 0.1, class_names=("no", "yes")))
+    wait_idle(panel)
+    assert len(edits) == 1 and panel.map_view.legend.items[0][1].text == "y = +1: yes"

@@ -150,3 +150,22 @@ def test_the_view_defaults_to_the_extents_middle():
     view = svm.view_of(state)
     assert svm.map_extent(view) == pytest.approx(state.extent)
     assert svm.view_of(state.replace(view=(0.0, 1.0, 2.0, 3.0))) == (0.0, 1.0, 2.0, 3.0)
+
+
+def test_same_points_and_same_fit_say_when_a_replay_goes_on(moons):
+    assert svm.same_points(moons.X.copy(), moons.labels.copy(), moons)
+    assert not svm.same_points(moons.X + 1e-9, moons.labels, moons)
+    assert not svm.same_points(moons.X, 1 - moons.labels, moons)
+    assert not svm.same_points(moons.X[:-1], moons.labels[:-1], moons)
+    later = moons.replace(replay=True, position=9, extent=(-3.0, 3.0, -2.0, 2.0), seed=5)
+    assert svm.same_fit(moons, later)  # the map, the view and the step are no fit's
+    for change in ({"C": math.inf}, {"kernel": "linear"}, {"gamma": 3.0}, {"X": moons.X * 2}):
+        assert not svm.same_fit(moons, moons.replace(**change)), change
+    # a replay set to a later State of the same fit goes on from where it was, exactly
+    exp = svm.Experiment(moons.replace(replay=True, position=3))
+    exp.show()
+    exp.state = later
+    resumed = exp.show()
+    fresh = svm.Experiment(later).show()
+    for name in ("alpha", "f_train", "grid", "history", "duality"):
+        np.testing.assert_array_equal(getattr(resumed, name), getattr(fresh, name))

@@ -17,6 +17,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+SVC_FIELDS = ("kernel", "C", "gamma", "degree", "coef0")  # what SMO's solution depends on
+
+
+def same_points(X: np.ndarray, labels: np.ndarray, state: State) -> bool:
+    """Whether ``state`` holds exactly the points ``X`` and ``labels`` (a view showing them
+    keeps its items)."""
+    return np.array_equal(X, state.X) and np.array_equal(labels, state.labels)
+
+
+def same_fit(a: State, b: State) -> bool:
+    """Whether SMO runs the same on ``a`` and ``b``: the same points and SVC parameters
+    (the map's extent, the view and the replay's position may differ), so a replay of one
+    is a replay of the other."""
+    return same_points(a.X, a.labels, b) and all(
+        getattr(a, name) == getattr(b, name) for name in SVC_FIELDS
+    )
+
+
 @dataclass(frozen=True)
 class MarginArrow:
     """Linear kernel: from ``lo`` (f = -1) to ``hi`` (f = +1) along ``w``, through the

@@ -49,6 +49,7 @@ class SvmData:
         if len(X):
             x0, x1, y0, y1 = lab.points_range(X)
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self.map_view.forget_view()
         self.editor.set_data(X, labels, text=text)  # its sigChanged refits
 
     def set_dataset(self, dataset: Dataset) -> None:

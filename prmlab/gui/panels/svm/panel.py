@@ -22,6 +22,7 @@ from prmlab.engine.svm import SmoStep
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.svm.controls import SMO_HINT, SvmControls
 from prmlab.gui.panels.svm.data import SvmData
+from prmlab.gui.panels.svm.explanation import EXPLANATION
 from prmlab.gui.panels.svm.views import DualView, MapView
 from prmlab.gui.widgets.params import StateChange
 from prmlab.gui.widgets.point_editor import PointEditor
@@ -32,28 +33,6 @@ if TYPE_CHECKING:
 
 COALESCE_S = 0.25  # an edit waits for a fit younger than this instead of cancelling it
 REPLAY_BUDGET = 32 * 2**20  # bytes of the replay's history: ~150 steps of 150 x 150 maps
-
-EXPLANATION = (
-    "<b>Maximum margin</b> (Bishop, PRML §7.1). Hard margin: min ½‖w‖² s.t. "
-    "y<sub>i</sub>(w·φ(x<sub>i</sub>) + b) ≥ 1; soft margin adds C Σ ξ<sub>i</sub>. "
-    "<b>Dual:</b> max W(α) = Σ α<sub>i</sub> − ½ Σ<sub>ij</sub> α<sub>i</sub>α<sub>j</sub>"
-    "y<sub>i</sub>y<sub>j</sub>K(x<sub>i</sub>, x<sub>j</sub>), 0 ≤ α<sub>i</sub> ≤ C, "
-    "Σ α<sub>i</sub>y<sub>i</sub> = 0; f(x) = Σ α<sub>i</sub>y<sub>i</sub>K(x<sub>i</sub>, x) + b. "
-    "<b>KKT:</b> α = 0 ⇒ y f ≥ 1; 0 &lt; α &lt; C ⇒ y f = 1 (ringed ○, on the margin); "
-    "α = C ⇒ y f ≤ 1 (□, inside the margin ×). A <i>support vector</i> is any point with "
-    "α &gt; 0 (○ and □, as counted in the results). The f = +1 margin is dashed, f = −1 "
-    "dotted. Linear kernel: margin width 2/‖w‖. "
-    "<b>SMO</b> (as libsvm) takes i, the maximal KKT violator: the largest −y<sub>i</sub>∇D "
-    "in I<sub>up</sub>, and j by the second-order rule: the largest gain of the dual along the "
-    "pair; it solves the dual for those two exactly and stops when m(α) − M(α) &lt; tol, with "
-    "D(α) = −W(α), m(α) = max<sub>i∈I<sub>up</sub></sub> −y<sub>i</sub>∇<sub>i</sub>D(α), "
-    "M(α) = min<sub>i∈I<sub>low</sub></sub> −y<sub>i</sub>∇<sub>i</sub>D(α); I<sub>up</sub> "
-    "(I<sub>low</sub>) holds the points whose y<sub>i</sub>α<sub>i</sub> may still grow (fall). "
-    "With the RBF kernel, K(x<sub>i</sub>, x) → 0 far from every point, so f(x) → b: far "
-    "away everything is classed by the sign of b. "
-    "<i>Left click: +1 · right or Shift+click: −1 · drag to move · Delete removes · "
-    "hover a point for its α.</i>"
-)
 
 
 # -- work done in the Job's thread: an Experiment in, the same Experiment advanced out -------
@@ -155,8 +134,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
     def lab_state(self) -> lab.State | None:
         if self.state is None:
             return None
-        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
-        view = (x0, x1, y0, y1)
+        view = self.map_view.view_range()
         # the aspect lock recomputes one range from the other: a view read back within
         # rounding of the state's is that view, so a session saved again does not drift
         if self.state.view is not None and np.allclose(view, self.state.view, rtol=1e-12, atol=0):
@@ -164,9 +142,17 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         return self.state.replace(view=view)
 
     def show_state(self, state: lab.State) -> None:
-        """Draw ``state``: its points, parameters and view, fitted or replayed to its step."""
+        """Draw ``state``: its points, parameters and view, fitted or replayed to its step.
+
+        Only what differs from what is shown is set again (compare mode shows a State at
+        every tick): the same points keep the editor's items and the picture until the new
+        result replaces it item by item, the legend and axes keep their names, the plot its
+        range, and a replay of the same fit steps on from the frame it reached."""
+        replay = self._replay if not self.job.running else None  # (a running one is busy)
         self.job.cancel()
-        self.clear_stale()
+        same_points = lab.same_points(self.editor.points, self.editor.labels, state)
+        same_names = (self._axis_names, self._class_names) == (state.axis_names, state.class_names)
+        self.clear_stale(data=not (same_points and same_names))
         self._dataset = None
         self.data_controls.setVisible(False)
         self._sticky_note = ""
@@ -177,14 +163,15 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self._axis_names, self._class_names = state.axis_names, state.class_names
         self.map_view.set_axes(state.axis_names)
         self.map_view.fill_legend(state.class_names)
-        x0, x1, y0, y1 = lab.view_of(state)
-        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        with QSignalBlocker(self.editor):
-            self.editor.set_data(state.X, state.labels, undoable=False)
+        self.map_view.show_view(lab.view_of(state))
+        if not same_points:
+            with QSignalBlocker(self.editor):
+                self.editor.set_data(state.X, state.labels, undoable=False)
         self.history.clear()
         self.update_timelines()
         self._end_replay()
-        self._run(state, _as_stated, "Showing SVM")
+        resumed = replay is not None and state.replay and lab.same_fit(replay.state, state)
+        self._run(state, _as_stated, "Showing SVM", replay if resumed else None)
 
     def seek(self, position: int) -> None:
         """Show the replay's step ``position``: as recorded, or recomputed from the nearest
@@ -257,8 +244,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
 
     def _extent(self) -> tuple[float, float, float, float]:
         """The view and a margin around it: the decision map covers what is visible."""
-        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
-        return lab.map_extent((x0, x1, y0, y1))
+        return lab.map_extent(self.map_view.view_range())
 
     def refit(self) -> None:
         """Fit the current points and parameters in the Job (any SMO replay ends)."""
@@ -269,14 +255,17 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self._refit_pending = False
         self._run(self.current_state(), _fitted, "Fitting SVM")
 
-    def _run(self, state: lab.State, work, label: str) -> None:
+    def _run(self, state: lab.State, work, label: str, exp: lab.Experiment | None = None) -> None:
+        """``work`` on ``exp`` (else a new Experiment) set to ``state``, in the Job."""
         self.state = state
         if not self._checked(state):
             return
         self.messages.clear()
         if self._sticky_note:
             self.messages.note(self._sticky_note)
-        exp = lab.Experiment(state)
+        if exp is None:
+            exp = lab.Experiment(state)
+        exp.state = state
         if state.replay:
             self._replay = exp
         self._fit_started = time.perf_counter()
@@ -291,7 +280,7 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         result = self.result
         if result is None:
             return
-        (vx0, vx1), (vy0, vy1) = self.plot.getViewBox().viewRange()
+        vx0, vx1, vy0, vy1 = self.map_view.view_range()
         x0, x1, y0, y1 = result.extent
         covered = x0 <= vx0 and vx1 <= x1 and y0 <= vy0 and vy1 <= y1
         if covered and (vx1 - vx0) > 0.5 * (x1 - x0):  # else zoomed in: sharpen the map

@@ -54,6 +54,12 @@ class MapView:
         plot.setAspectLocked(True)
         plot.disableAutoRange()
         plot.showGrid(x=False, y=False)
+        # what the axes and the legend name now: set again only when it changes (rebuilt,
+        # the legend's ten rows held the GUI thread ~30 ms, at every tick of compare mode)
+        self._axis_names: tuple[str, str] | None = None
+        self._legend_names: tuple[str, str] | None = None
+        self._view_asked: tuple | None = None  # (view, the plot's size) last set
+        plot.getViewBox().sigRangeChangedManually.connect(self.forget_view)
         self.set_axes(lab.PRESET_AXES)
         self.image = pg.ImageItem(axisOrder="row-major")
         # Pastel (mixed 40 % with white) so points and contours stand out, in either theme.
@@ -136,12 +142,37 @@ class MapView:
         ]
         self.fill_legend(lab.PRESET_CLASSES)
 
+    def view_range(self) -> tuple[float, float, float, float]:
+        """The plot's range (x0, x1, y0, y1)."""
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        return (x0, x1, y0, y1)
+
+    def show_view(self, view: tuple[float, float, float, float]) -> None:
+        """The plot's range set to ``view``, unless it was set to it last time at this size
+        and no gesture or new data has moved it since: set again, it lays the plot out and
+        repaints it (and compare mode holds one range of its own while playing)."""
+        asked = (tuple(view), self.plot.getViewBox().size().toTuple())
+        if asked != self._view_asked:
+            x0, x1, y0, y1 = view
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self._view_asked = asked
+
+    def forget_view(self, *_) -> None:
+        """The range was moved (a pan, a zoom, new points): the next ``show_view`` sets it."""
+        self._view_asked = None
+
     def set_axes(self, names: tuple[str, str]) -> None:
+        if tuple(names) == self._axis_names:
+            return
+        self._axis_names = tuple(names)
         self.plot.setLabel("bottom", elide(names[0]))
         self.plot.setLabel("left", elide(names[1]))
 
     def fill_legend(self, class_names: tuple[str, str]) -> None:
         """The legend's rows; a table's class names beside y = ±1."""
+        if tuple(class_names) == self._legend_names:
+            return
+        self._legend_names = tuple(class_names)
         self.legend.clear()
         neg, pos = class_names
         own = class_names != lab.PRESET_CLASSES

@@ -1,0 +1,23 @@
+"""The SVM panel's explanation under its figure: the maximum margin, its dual, KKT and SMO."""
+
+EXPLANATION = (
+    "<b>Maximum margin</b> (Bishop, PRML §7.1). Hard margin: min ½‖w‖² s.t. "
+    "y<sub>i</sub>(w·φ(x<sub>i</sub>) + b) ≥ 1; soft margin adds C Σ ξ<sub>i</sub>. "
+    "<b>Dual:</b> max W(α) = Σ α<sub>i</sub> − ½ Σ<sub>ij</sub> α<sub>i</sub>α<sub>j</sub>"
+    "y<sub>i</sub>y<sub>j</sub>K(x<sub>i</sub>, x<sub>j</sub>), 0 ≤ α<sub>i</sub> ≤ C, "
+    "Σ α<sub>i</sub>y<sub>i</sub> = 0; f(x) = Σ α<sub>i</sub>y<sub>i</sub>K(x<sub>i</sub>, x) + b. "
+    "<b>KKT:</b> α = 0 ⇒ y f ≥ 1; 0 &lt; α &lt; C ⇒ y f = 1 (ringed ○, on the margin); "
+    "α = C ⇒ y f ≤ 1 (□, inside the margin ×). A <i>support vector</i> is any point with "
+    "α &gt; 0 (○ and □, as counted in the results). The f = +1 margin is dashed, f = −1 "
+    "dotted. Linear kernel: margin width 2/‖w‖. "
+    "<b>SMO</b> (as libsvm) takes i, the maximal KKT violator: the largest −y<sub>i</sub>∇D "
+    "in I<sub>up</sub>, and j by the second-order rule: the largest gain of the dual along the "
+    "pair; it solves the dual for those two exactly and stops when m(α) − M(α) &lt; tol, with "
+    "D(α) = −W(α), m(α) = max<sub>i∈I<sub>up</sub></sub> −y<sub>i</sub>∇<sub>i</sub>D(α), "
+    "M(α) = min<sub>i∈I<sub>low</sub></sub> −y<sub>i</sub>∇<sub>i</sub>D(α); I<sub>up</sub> "
+    "(I<sub>low</sub>) holds the points whose y<sub>i</sub>α<sub>i</sub> may still grow (fall). "
+    "With the RBF kernel, K(x<sub>i</sub>, x) → 0 far from every point, so f(x) → b: far "
+    "away everything is classed by the sign of b. "
+    "<i>Left click: +1 · right or Shift+click: −1 · drag to move · Delete removes · "
+    "hover a point for its α.</i>"
+)
