@@ -197,8 +197,8 @@ def _query_without(state: State, node: int) -> State:
         new = free[0] if free else next(i for i in range(n) if i not in (node, other))
         evidence = [i for i in evidence if i != new]
         x, y = (new, y) if node == x else (x, new)
-    shift = lambda i: i - 1 if i > node else i  # noqa: E731
-    return state.replace(x=shift(x), y=shift(y), evidence=tuple(shift(i) for i in evidence))
+    x, y, *evidence = (i - 1 if i > node else i for i in (x, y, *evidence))
+    return state.replace(x=x, y=y, evidence=tuple(evidence))
 
 
 def remove_edge(state: State, edge: int) -> State:
