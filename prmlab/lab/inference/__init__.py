@@ -1,10 +1,13 @@
 """The inference lab (no Qt), PRML chapter 8 and §10.1: belief propagation message by message
 on small graphs beside enumeration; d-separation, active trails and moralisation on a
 Bayesian network; loopy BP, mean field and Gibbs denoising a binary image on one Ising
-model; mean-field coordinate ascent on a correlated Gaussian against moment matching.
+model; mean-field coordinate ascent on a correlated Gaussian against moment matching. The
+graphs are drawn by edits that each give a new State (``add_node``, ``add_edge``,
+``move_node``, ``remove_node``, ``remove_edge``, ``set_role``), as the panel's canvas does.
 
 >>> from prmlab.lab import inference
->>> exp = inference.Experiment(inference.demo("graph"))
+>>> state = inference.add_node(inference.demo("graph"), (0.5, 0.5), join=4)
+>>> exp = inference.Experiment(state)
 >>> result = exp.step()  # one more flooding sweep: messages, beliefs, error vs exact
 """
 
