@@ -200,6 +200,7 @@ class CurveView:
         self.mono_text = TextItem(anchor=(1, 1))
         self.plot.addItem(self.mono_text, ignoreBounds=True)
         self.plot.getViewBox().sigRangeChanged.connect(self._place_mono_text)
+        self.plot.getViewBox().sigResized.connect(self._place_mono_text)
 
     def set_method(self, kmeans: bool) -> None:
         set_title(self.plot, "Inertia per iteration" if kmeans else "Log-likelihood per iteration")
@@ -232,7 +233,14 @@ class CurveView:
         self._place_mono_text()
 
     def _place_mono_text(self, *_) -> None:
-        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        """In the bottom right corner, wrapped to the plot's width (at 1024x768 with fonts
+        +4 one line ran over the axis)."""
+        view = self.plot.getViewBox()
+        room = view.mapRectToDevice(view.boundingRect())  # the text is not drawn scaled
+        self.mono_text.setTextWidth(-1)
+        if room is not None and self.mono_text.textItem.boundingRect().width() > room.width() > 0:
+            self.mono_text.setTextWidth(room.width())
+        (x0, x1), (y0, y1) = view.viewRange()
         self.mono_text.setPos(x1, y0)
 
 
@@ -292,7 +300,7 @@ class CriteriaView:
         self.plot = figure.addPlot(row=2, col=1, title="Model choice: BIC / AIC vs K")
         self.plot.setLabel("bottom", "K")
         integer_ticks(self.plot.getAxis("bottom"))
-        self.plot.setLabel("left", "criterion (lower is better)")
+        self.plot.setLabel("left", "lower = better")  # a longer label was cut at +4 fonts
         self.legend = outside_legend(self.plot)
         self._kmeans: bool | None = None  # the method the legend shows
         self.bic = self.plot.plot(

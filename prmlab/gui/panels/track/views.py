@@ -242,18 +242,32 @@ class RmseView:
         self.texts = [plot_text(TextItem(anchor=(0.5, 1.0))) for _ in range(4)]
         for item in self.texts:
             p.addItem(item)
+        self.heights = np.zeros(4)
+        p.getViewBox().sigResized.connect(self._fit_values)
 
     def draw(self, run: lab.Run) -> None:
         values = lab.rmse_row(run).values
-        heights = np.nan_to_num(values, nan=0.0)
+        self.heights = heights = np.nan_to_num(values, nan=0.0)
         self.bars.setOpts(height=heights)
-        top = max(heights.max(), 1e-9)
-        for i, (item, v) in enumerate(zip(self.texts, values)):
+        for item, v in zip(self.texts, values):
             item.setText("n/a" if np.isnan(v) else f"{v:.2f}")
-            item.setPos(i, heights[i] + 0.12 * top)
-        self.plot.setYRange(0, 1.3 * top, padding=0)
+        self._fit_values()
         self.plot.setXRange(-0.6, 3.6, padding=0)
         self.plot.setTitle(_rmse_title(run))
+
+    def _fit_values(self, *_) -> None:
+        """Each value just above its bar, the range tall enough for the tallest bar's: a
+        share of the range cut the label off in a short plot (1024x768, fonts +4)."""
+        top = max(self.heights.max(), 1e-9)
+        label = max(t.textItem.boundingRect().height() for t in self.texts)
+        view = self.plot.getViewBox()
+        room = view.mapRectToDevice(view.boundingRect())  # the labels are not drawn scaled
+        # the label's share of the plot's height, at most 0.6 (a plot a label tall)
+        share = min(label / max(room.height() if room is not None else 0.0, 1.0), 0.6)
+        span = 1.05 * top / (1.0 - share)
+        for i, item in enumerate(self.texts):
+            item.setPos(i, self.heights[i] + 0.03 * top)
+        self.plot.setYRange(0, span, padding=0)
 
 
 def _rmse_title(run: lab.Run | None) -> str:
