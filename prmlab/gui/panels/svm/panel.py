@@ -359,7 +359,9 @@ class SvmPanel(SvmData, SvmControls, BasePanel):
         self.map_view.draw(result, self.kernel_text())
         self._range_timer.start()  # the view may have moved while this was computed
         if not self.editor.gesture_active:
-            self._draw_dual()
+            # painted in a turn of its own: with the map's, one turn held the GUI thread
+            # for both plots' drawing and paints (each side of compare mode, every tick)
+            self.draw_in_turns(self._draw_dual)
         self.show_numbers(result)
         self.show_whiteboard(state, result)
 
