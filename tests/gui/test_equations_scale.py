@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from prmlab.gui.widgets.equations.pane import NUMBER_INK, math_scale
+from prmlab.gui.widgets.equations.board import NUMBER_INK, math_scale
 
 COLD_START_MS = 180_000  # the demo's first run may compile its kernels
 
