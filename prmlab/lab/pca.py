@@ -21,6 +21,7 @@ from prmlab.data import Dataset
 from prmlab.data.builtin import iris, wine
 from prmlab.engine.pca import PCA, FisherLDA, PPCAStep, ProbabilisticPCA
 from prmlab.lab._state import LabState
+from prmlab.lab.history import nbytes_of
 from prmlab.lab.table import standardise
 
 if TYPE_CHECKING:
@@ -278,6 +279,12 @@ class Experiment:
     def run_to_end(self) -> Result:
         """EM's last frame: converged, or stopped at ``EM_MAX_ITER``."""
         return self._run(self.last)
+
+
+def frame_bytes(entry: tuple[State, Result]) -> int:
+    """What one EM position adds to a panel's history of (State, Result): its frame (W), as
+    the data and the analysis are shared by every position of one data set."""
+    return nbytes_of(entry[1].frame)
 
 
 # ------------------------------------------------------------------ what the views draw

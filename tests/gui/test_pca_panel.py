@@ -418,3 +418,37 @@ def test_a_drag_draws_each_fit_that_ends_then_the_newest_points(qtbot, panel, wa
     assert len(drawn) == 2 and not np.allclose(drawn[0], [7.0, -7.0], atol=0.1)
     np.testing.assert_allclose(drawn[-1], [7.0, -7.0], atol=0.1)
     np.testing.assert_allclose(panel.analysis.X[0], [7.0, -7.0], atol=0.1)
+
+
+def settled_image(qtbot, panel):
+    """The figure as painted once its layout has settled (a paint fits an axis to its new
+    labels' width and lays the plots out again in a later turn)."""
+    panel.figure.grab()
+    qtbot.wait(50)
+    return panel.figure.grab().toImage()
+
+
+def test_a_state_one_em_position_on_draws_only_em_and_as_a_full_redraw(
+    qtbot, make_panel, wait_idle, monkeypatch
+):
+    """Compare mode shows a State at every tick: a State that moves only the EM position
+    draws EM's parts (W on the data, the EM chart, its numbers), not the table, scree and
+    histogram again, and the figure is the one a full redraw of that State paints."""
+    panel = make_panel(PcaPanel)
+    panel.show_state(pca.preset("Iris (4 columns)", seed=1))
+    wait_idle(panel)
+    drawn = []
+    for view in (panel.table_view, panel.scree_view, panel.hist_view):
+        monkeypatch.setattr(view, "draw", lambda *a, draw=view.draw: drawn.append(a) or draw(*a))
+    panel.show_state(panel.state.replace(iteration=3))
+    wait_idle(panel)
+    assert panel.result.iteration == 3 and drawn == []
+    em = panel.em_view.ll_curve.getData()
+    incremental = settled_image(qtbot, panel)
+    panel.redraw()
+    assert len(drawn) == 3
+    np.testing.assert_array_equal(panel.em_view.ll_curve.getData(), em)
+    assert settled_image(qtbot, panel) == incremental
+    panel.show_state(panel.state.replace(iteration=5, pc_y=3))  # a view change too: all
+    wait_idle(panel)
+    assert len(drawn) == 6 and panel.result.iteration == 5

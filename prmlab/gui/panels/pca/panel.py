@@ -21,13 +21,7 @@ from prmlab.gui.panels.pca.views import EmView, HistogramView, ScreeView
 from prmlab.gui.widgets.data_controls import DataChoice
 from prmlab.gui.widgets.params import StateChange
 from prmlab.lab import pca
-from prmlab.lab.history import History, nbytes_of
-
-
-def frame_bytes(entry: tuple[pca.State, pca.Result]) -> int:
-    """What one EM position adds to the history: its frame (W), as the data and the analysis
-    are shared by every position of one data set."""
-    return nbytes_of(entry[1].frame)
+from prmlab.lab.history import History
 
 
 class PcaPanel(BasePanel):
@@ -42,7 +36,7 @@ class PcaPanel(BasePanel):
         self.result: pca.Result | None = None
         # at most EM_MAX_ITER + 1 positions of one data set (a new data set clears it): a few
         # KB of W per position for a table, within History's byte budget
-        self.history = History(sizeof=frame_bytes)
+        self.history = History(sizeof=pca.frame_bytes)
         self._show_last_frame = False  # the demo opens on EM's last frame
         self._fit_view_next = False  # new data: frame them once the analysis arrives
         self._dragging = False  # a mouse gesture is moving points: redraw the data plot only
@@ -109,6 +103,7 @@ class PcaPanel(BasePanel):
             return
         self.playback.pause()
         self.ui.show(state)
+        em_only = state.same_as(self.state.replace(iteration=state.iteration))
         self.state = state
         self.result = self.experiment.result_at(state.iteration)
         self.state = state.replace(iteration=self.result.iteration)
@@ -117,7 +112,10 @@ class PcaPanel(BasePanel):
             self._record_to(self.result.iteration)
         else:
             self.update_timelines(self.result.iteration)
-        self.redraw()
+        if em_only and not self._dragging:  # compare mode's tick: the rest is drawn already
+            self._draw_em()
+        else:
+            self.redraw()
 
     def _load(self, state: pca.State, undo_text: str) -> None:
         """New data: the controls follow ``state``; points go into the editor (one undo step
