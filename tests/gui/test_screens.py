@@ -18,6 +18,7 @@ from readability import themed as themed  # the fixture
 import prmlab
 from prmlab.gui import theme
 from prmlab.gui.panels import PANEL_NAMES, panel_class
+from prmlab.gui.widgets.equations.pane import MAX_PANEL_SHARE
 from prmlab.gui.widgets.messages import MessageBar
 
 SIZES = ((1024, 768), (1920, 1080))
@@ -224,6 +225,26 @@ def assert_squeezed_whiteboard_opens_at_a_click(qtbot, panel) -> None:
     _settle_folds(qtbot, panel)
     assert not board.squeezed and explanation.height() > 0
     assert panel.messages.sizePolicy().retainSizeWhenHidden()
+
+
+@pytest.mark.parametrize(("name", "squeezed"), [("linear", False), ("svm", True)])
+def test_a_folded_panel_shows_its_board_whole_or_folds_it(
+    qtbot, make_panel, wait_idle, themed, name, squeezed
+):
+    # at 1024x768 with fonts +4 both fold their column for width; Linear's figure has the
+    # height to spare for its whole board, SVM's would have kept a sliver of a board (its
+    # caption and the top of an equation): folded to its tab row, its Show a click away
+    panel = make_panel(panel_class(name))
+    panel.load_demo()
+    wait_idle(panel, timeout=60000)
+    themed("dark", theme.DEFAULT_POINT_SIZE + 4)
+    theme.style_plots(panel, "dark", theme.DEFAULT_POINT_SIZE + 4)
+    panel.resize(1024 - WINDOW_CHROME[0], 768 - WINDOW_CHROME[1])
+    _settle_folds(qtbot, panel)
+    board = panel.equations
+    assert panel.controls_scroll.folded and board.squeezed == squeezed
+    if not squeezed:
+        assert board.height() == board.height_at(panel.height(), MAX_PANEL_SHARE)
 
 
 def test_nothing_shipped_points_outside_the_installed_package():

@@ -21,6 +21,7 @@ from prmlab.gui.panels.stepping import Stepping
 from prmlab.gui.widgets import folding
 from prmlab.gui.widgets.column import ControlColumn
 from prmlab.gui.widgets.equations import EquationPane
+from prmlab.gui.widgets.equations.pane import MAX_PANEL_SHARE
 from prmlab.gui.widgets.explanation import Explanation
 from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.messages import MessageBar
@@ -357,18 +358,13 @@ class BasePanel(Stepping, QWidget):
         if not (column.folded or explanation.folded):
             self._unfolded_figure = (figure.width(), figure.height(), *figure.least_size())
         fold = folding.fold_wanted(column, figure, explanation, height, self._unfolded_figure)
-        squeeze = (
-            fold
-            and board.isVisibleTo(self)
-            and folding.squeeze_wanted(column, figure, explanation, board, height)
-        )
+        share, squeeze = MAX_PANEL_SHARE, False
+        if fold and board.isVisibleTo(self):
+            share, squeeze = folding.board_fold(column, figure, explanation, board, height)
         explanation.fold(fold, height, away=squeeze)
         board.squeeze(squeeze)
         self.messages.keep_line(not squeeze)
-        if fold:  # the whiteboard's board scrolls in a smaller share
-            board.cap(height, folding.FOLDED_BOARD_SHARE)
-        else:
-            board.cap(height)
+        board.cap(height, share)
         column.set_folded(fold if column.user_folded is None else column.user_folded)
 
     def closeEvent(self, event) -> None:

@@ -1,11 +1,13 @@
 """How a panel makes room for its figure on a small screen: where the figure would be drawn
 below ``READABLE_SCALE`` of the font, the panel folds in two levels.
 
-1. ``fold_wanted``: the control column folds away (a button beside it unfolds it), the
-   explanation shrinks to a few lines and the whiteboard to ``FOLDED_BOARD_SHARE``.
-2. ``squeeze_wanted``: where that is still too small (at 1024x768 with fonts +4 the
+1. ``fold_wanted``: the control column folds away (a button beside it unfolds it) and the
+   explanation shrinks to a few lines.
+2. ``board_fold``: the whiteboard keeps its share where the figure is readable beside
+   it, else takes ``FOLDED_BOARD_SHARE``; where that is still too small (at 1024x768 with fonts +4 the
    figures of PCA, EM/GMM, HMM, Tracking and MCMC were drawn at 0.66-0.84 of the font),
-   the whiteboard folds to its tab row (its "Show" opens it) and the explanation gives up
+   or the whiteboard's share too small to show an equation, the whiteboard folds to its
+   tab row (its "Show" opens it) and the explanation gives up
    its lines: the whiteboard's derivation says it, a click away.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from prmlab.gui.widgets.column import READABLE_SCALE, ControlColumn
+from prmlab.gui.widgets.equations.pane import MAX_PANEL_SHARE
 
 if TYPE_CHECKING:
     from prmlab.gui.widgets.equations.pane import EquationPane
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 
 # the whiteboard's share of a folded panel's height (unfolded: its own MAX_PANEL_SHARE)
 FOLDED_BOARD_SHARE = 0.15
+# the least board a folded whiteboard shows, in text lines: in less (SVM's at 1024x768 with
+# fonts +4: a caption and the top of a clipped equation) it folds to its tab row
+BOARD_LEAST_LINES = 4
 # a folded panel unfolds a little above READABLE_SCALE: one at the edge does not flip at
 # every result
 UNFOLD_MARGIN = 0.02
@@ -60,24 +66,37 @@ def fold_wanted(
     return min(width / least_w, height / least_h) < READABLE_SCALE + margin
 
 
-def squeeze_wanted(
+def board_fold(
     column: ControlColumn,
     figure: Figure,
     explanation: Explanation,
     board: EquationPane,
     panel_height: int,
-) -> bool:
-    """Whether a folded panel should also squeeze: its figure, with the whiteboard at
-    ``FOLDED_BOARD_SHARE`` and the explanation at its folded lines, would still be drawn
-    below ``READABLE_SCALE``. Judged from the layout as it is (squeezed or not): the room
-    the whiteboard and the explanation take now against what they take folded."""
-    width, height = figure.width(), figure.height()
+) -> tuple[float, bool]:
+    """A folded panel's whiteboard: ``(share, squeezed)``. Its whole share where the
+    figure is still drawn at ``READABLE_SCALE`` beside it (a panel folded for its width
+    keeps its board), else ``FOLDED_BOARD_SHARE``, else (the figure still too small, or
+    that share shows less than ``BOARD_LEAST_LINES`` of the board) squeezed to its tab row.
+    Judged from the layout as it is: the room the figure, the whiteboard and the
+    explanation share now, against what the whiteboard and the folded explanation take."""
+    width = figure.width()
     if not column.folded:
         width += column.open_width() + max(column.parentWidget().layout().spacing(), 0)
-    height += board.height() - board.height_at(panel_height, FOLDED_BOARD_SHARE, board.folded)
+    room = figure.height() + board.height()
+    text = 0
     if explanation.isVisible():
-        text = explanation.sizeHint().height()
-        height += explanation.height() - min(text, explanation.height_cap(panel_height, True))
+        room += explanation.height()
+        text = min(explanation.sizeHint().height(), explanation.height_cap(panel_height, True))
     least_w, least_h = figure.least_size()
-    margin = UNFOLD_MARGIN if board.squeezed else 0.0
-    return min(width / least_w, height / least_h) < READABLE_SCALE + margin
+    line = board.fontMetrics().lineSpacing()
+    now = board.height_at(panel_height, board.share, board.folded) if not board.squeezed else 0
+    for share in (MAX_PANEL_SHARE, FOLDED_BOARD_SHARE):
+        height = board.height_at(panel_height, share, board.folded)
+        if not board.folded and height - board.head.sizeHint().height() - line < (
+            BOARD_LEAST_LINES * line
+        ):
+            continue
+        margin = UNFOLD_MARGIN if height > now else 0.0  # more board than now: a margin
+        if min(width / least_w, (room - height - text) / least_h) >= READABLE_SCALE + margin:
+            return share, False
+    return FOLDED_BOARD_SHARE, True

@@ -132,6 +132,11 @@ class EquationPane(QWidget):
         and not opened since."""
         return self.folded or (self.squeezed and not self.opened_by_user)
 
+    @property
+    def share(self) -> float:
+        """The share of the panel's height last given to ``cap``."""
+        return self._share[1]
+
     def cap(self, panel_height: int, share: float = MAX_PANEL_SHARE) -> None:
         """Take ``share`` of a panel ``panel_height`` pixels tall (folded: its tab row)."""
         self._share = (panel_height, share)
