@@ -12,3 +12,11 @@ def grid_colours(image: QImage, cells: int = 64) -> list[int]:
     return [
         image.pixel(x, y) for x in range(0, image.width(), dx) for y in range(0, image.height(), dy)
     ]
+
+
+def settled_image(qtbot, panel) -> QImage:
+    """``panel``'s figure as painted once its layout has settled: a paint fits an axis to
+    its new labels' width, and the plots are laid out again in a later turn."""
+    panel.figure.grab()
+    qtbot.wait(50)
+    return panel.figure.grab().toImage()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pixels import settled_image
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
@@ -418,14 +419,6 @@ def test_a_drag_draws_each_fit_that_ends_then_the_newest_points(qtbot, panel, wa
     assert len(drawn) == 2 and not np.allclose(drawn[0], [7.0, -7.0], atol=0.1)
     np.testing.assert_allclose(drawn[-1], [7.0, -7.0], atol=0.1)
     np.testing.assert_allclose(panel.analysis.X[0], [7.0, -7.0], atol=0.1)
-
-
-def settled_image(qtbot, panel):
-    """The figure as painted once its layout has settled (a paint fits an axis to its new
-    labels' width and lays the plots out again in a later turn)."""
-    panel.figure.grab()
-    qtbot.wait(50)
-    return panel.figure.grab().toImage()
 
 
 def test_a_state_one_em_position_on_draws_only_em_and_as_a_full_redraw(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pixels import settled_image
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -465,14 +466,6 @@ def test_stepping_back_while_playing_pauses_the_replay(qtbot, panel, wait_idle):
     wait_idle(panel)
     shown = panel.timeline.position()
     assert panel.result.position == shown < panel.history.positions[-1]
-
-
-def settled_image(qtbot, panel):
-    """The figure as painted once its layout has settled (a paint fits an axis to its new
-    labels' width and lays the plots out again in a later turn)."""
-    panel.figure.grab()
-    qtbot.wait(50)
-    return panel.figure.grab().toImage()
 
 
 def test_a_state_over_the_same_points_is_drawn_in_place_as_a_full_redraw_draws_it(
