@@ -52,3 +52,16 @@ def test_the_em_verdict_wraps_inside_a_narrow_plot(qtbot, make_panel, wait_idle)
     panel.curve_view.draw(fallen)
     assert "reg·I" in text.toPlainText()
     assert _inside(text, view)
+
+
+def test_hmm_names_its_path_bars_under_them_not_as_crowded_ticks(make_panel):
+    from prmlab.gui.panels.hmm import HmmPanel
+    from prmlab.gui.panels.hmm.views import STRIPS
+
+    panel = make_panel(HmmPanel)
+    plot = panel.posterior_view.plot
+    # 0.22 of the axis apart, the bars' tick labels overlapped even at 1440x900
+    (ticks,) = plot.getAxis("left")._tickLevels
+    assert [label for _, label in ticks] == ["1", "0.5", "0"]
+    label = plot.getAxis("bottom").labelText
+    assert all(name in label for _, _, name in STRIPS)

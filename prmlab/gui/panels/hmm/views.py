@@ -47,7 +47,10 @@ class PosteriorView:
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        plot.setLabel("bottom", "time t")
+        # the strips are named under them: as tick labels 0.22 of the axis apart they were
+        # drawn over each other at every size, and a legend row cost the figure its height
+        paths = ", ".join(s for _, _, s in STRIPS)
+        plot.setLabel("bottom", f"time t  ·  bars, top to bottom: {paths}")
         one_based_ticks(plot.getAxis("bottom"))
         plot.setMouseEnabled(x=True, y=False)
         outside_legend(plot, "right")  # below, its row cost a short figure the height
@@ -63,9 +66,7 @@ class PosteriorView:
         )
         self.region.setZValue(10)
         plot.addItem(self.region, ignoreBounds=True)
-        plot.getAxis("left").setTicks(
-            [[(1.0, "1"), (0.5, "0.5"), (0.0, "0")] + [(y - 0.08, s) for _, y, s in STRIPS]]
-        )
+        plot.getAxis("left").setTicks([[(1.0, "1"), (0.5, "0.5"), (0.0, "0")]])
 
     def draw(self, state: lab.State, result: lab.Result | None) -> None:
         a = result.analysis if result is not None else None
