@@ -7,9 +7,12 @@ coupling rerunning the denoisers, and mean field stepped."""
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
+from readability import themed as themed  # the fixture
 
+from prmlab.gui import theme
 from prmlab.gui.panels.inference import InferencePanel
 from prmlab.gui.panels.inference.network import HIGHLIGHT
 from prmlab.lab import inference as lab
@@ -198,3 +201,16 @@ def test_painting_the_clean_image_is_one_undoable_change(qtbot, panel, wait_idle
     panel.undo_stack.undo()
     wait_idle(panel)
     assert panel.state.image[0:3, 0:3].all()
+
+
+def test_a_mode_shown_after_a_font_change_takes_the_font(panel, wait_idle, themed):
+    big = theme.DEFAULT_POINT_SIZE + 4
+    themed("light", big)  # Ctrl+= four times in graph mode: the window restyles the plots shown
+    theme.style_plots(panel, "light", big)
+    for mode in ("denoise", "variational"):
+        panel.set_mode(mode)
+        wait_idle(panel)
+        axes = [i for i in panel.figure.scene().items() if isinstance(i, pg.AxisItem)]
+        shown = [a for a in axes if a.isVisible() and a.style["showValues"]]
+        # its plots were out of the scene at the restyle: they had the default font
+        assert shown and all(a.style["tickFont"].pointSize() == big for a in shown), mode

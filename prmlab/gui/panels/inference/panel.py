@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication
 
+from prmlab.gui import theme
 from prmlab.gui.panels.base import BasePanel
 from prmlab.gui.panels.inference.controls import ROLE_HINTS, InferenceControls
 from prmlab.gui.panels.inference.tables import parse_potential
@@ -207,6 +209,8 @@ class InferencePanel(InferenceControls, BasePanel):
         self._placed = mode
         self.figure.ci.clear()
         self.views[mode].place(self.figure.ci)
+        # out of the scene when the theme or the fonts last changed: styled as they come in
+        theme.style_plots(self, theme.current_theme(), QApplication.font().pointSize())
 
     def _run(self, state: lab.State) -> None:
         self._waiting = None
