@@ -37,6 +37,7 @@ __all__ = ["CLOSE_WAIT_S", "CSV_SUFFIXES", "STATUS_DELAY_MS", "MainWindow", "Pan
 
 log = logging.getLogger("prmlab")
 CLOSE_WAIT_S = 1.0  # closing waits this long for workers, then leaves them to the exit
+WARMUP_POLL_MS = 20  # how often the warm-up looks whether the first demo is drawn
 
 
 class PanelSlot(QWidget):
@@ -119,7 +120,7 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
             # The demo loads the kernels it needs itself; the others wait until it is drawn,
             # as loading them holds the GIL and the cores the demo needs (start-up time).
             self.panels[first].sigRunFinished.connect(
-                lambda: self._warm_up(first), Qt.ConnectionType.SingleShotConnection
+                lambda: self._warm_up_when_drawn(first), Qt.ConnectionType.SingleShotConnection
             )
         elif warmup:
             self._warm_up(first)
@@ -162,6 +163,16 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
                 panel.load_demo()
             else:  # at start-up: once shown, so the demo is fitted to the view's final size
                 QTimer.singleShot(0, panel.load_demo)
+
+    def _warm_up_when_drawn(self, first: str) -> None:
+        """``_warm_up(first)`` once panel ``first`` has drawn its result: its drawing turns
+        and its whiteboard's typesetting come after its run, and a warm-up beside them took
+        their GIL (a playing demo does not hold it back: it may play for minutes)."""
+        panel = self.panels[first]
+        if panel.job.running or panel.drawing() or panel.equations.busy():
+            QTimer.singleShot(WARMUP_POLL_MS, self, lambda: self._warm_up_when_drawn(first))
+        else:
+            self._warm_up(first)
 
     def _warm_up(self, first: str) -> None:
         """Load (or compile, on a first start) every kernel, those of panel ``first`` first."""

@@ -469,3 +469,23 @@ def test_a_job_waiting_for_the_kernels_says_so(qtbot, main_window):
     assert main_window.job_label.text() == "Running: Fitting SVM · Preparing kernels for SVM…"
     release.set()
     main_window.current_panel().job.cancel()
+
+
+def test_the_other_panels_kernels_load_once_the_first_demo_is_drawn(qtbot, tmp_path, monkeypatch):
+    # loading them holds the GIL: begun when the demo's fit ended, it slowed the drawing
+    # turns and the whiteboard that followed (start-up time)
+    from prmlab.gui import main_window as window_module
+
+    seen = []
+
+    def record(window, first):
+        panel = window.panels[first]
+        seen.append((panel.job.running, panel.drawing(), panel.equations.busy()))
+
+    monkeypatch.setattr(window_module.MainWindow, "_warm_up", record)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = window_module.MainWindow(settings=settings, start_panel="svm")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(seen), timeout=20000)
+    assert seen == [(False, False, False)]
