@@ -104,3 +104,21 @@ def test_data_in_every_panel_then_a_screenshot_exits_cleanly(tmp_path):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert (tmp_path / "svm.png").stat().st_size > 0
+
+
+def test_start_up_runs_no_automatic_garbage_collection(monkeypatch, tmp_path):
+    # start-up allocates most of the heap (Numba, SciPy, Qt): automatic collections scanned it
+    # again and again; the app collects on the GUI thread once its window exists
+    import gc
+
+    from prmlab.gui import app as app_module
+
+    seen = []
+    tune = app_module.tune_process
+    monkeypatch.setattr(app_module, "tune_process", lambda: seen.append(gc.isenabled()) or tune())
+    gc.enable()  # as in a user's process (the GUI tests' collector switched it off)
+    try:
+        code = main(["--record", str(tmp_path / "x.mp4"), "--seconds", "0"])  # refused early
+        assert (code, seen, gc.isenabled()) == (2, [False], True)  # and left as it was found
+    finally:
+        gc.disable()
