@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from prmlab.gui import main_window as window_module
@@ -122,3 +123,23 @@ def test_start_up_runs_no_automatic_garbage_collection(monkeypatch, tmp_path):
         assert (code, seen, gc.isenabled()) == (2, [False], True)  # and left as it was found
     finally:
         gc.disable()
+
+
+def test_start_ups_heap_is_not_scanned_by_the_first_collection(monkeypatch, tmp_path):
+    import gc
+
+    from prmlab.gui import jobs
+
+    class Stop(Exception):
+        pass
+
+    frozen_before = gc.get_freeze_count()
+
+    def collector(app):
+        # the start-up heap is frozen before the collector's first (full) collection
+        assert gc.get_freeze_count() > frozen_before
+        raise Stop
+
+    monkeypatch.setattr(jobs, "MainThreadGarbageCollector", collector)
+    with pytest.raises(Stop):
+        main(["--screenshot", str(tmp_path), "--panel", "svm"])
