@@ -150,7 +150,8 @@ def prepare_kernels(app: QObject, panel: str | None) -> Job:
 
 def prepare_engine(panel: str | None) -> None:
     """Set up Numba's compiler (its typing and target registries, SciPy's linalg with them)
-    and import the engine modules of ``panel`` (if named), before Qt is imported.
+    and import the engine, lab and whiteboard modules of ``panel`` (if named) and the
+    sessions' lab module, before Qt is imported.
 
     The first demo needs them anyway, and here they cost less: once PySide6 is imported, it
     reads and searches the source of every module imported after it (its ``__feature__``
@@ -159,9 +160,13 @@ def prepare_engine(panel: str | None) -> None:
     from prmlab.engine.warmup import prepare_compiler
 
     prepare_compiler()
+    modules = ["prmlab.lab.session"]  # the main window's sessions
     if panel in PANELS:
-        for topic in PANELS[panel].topics:
-            importlib.import_module(f"prmlab.engine.{topic}")
+        modules += [f"prmlab.engine.{topic}" for topic in PANELS[panel].topics]
+        # Qt-free too (a lab and a whiteboard module per panel, named as the panel)
+        modules += [f"prmlab.lab.{panel}", f"prmlab.lab.whiteboard.{panel}"]
+    for module in modules:
+        importlib.import_module(module)
 
 
 def main(argv: list[str] | None = None) -> int:

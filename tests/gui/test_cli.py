@@ -143,3 +143,22 @@ def test_start_ups_heap_is_not_scanned_by_the_first_collection(monkeypatch, tmp_
     monkeypatch.setattr(jobs, "MainThreadGarbageCollector", collector)
     with pytest.raises(Stop):
         main(["--screenshot", str(tmp_path), "--panel", "svm"])
+
+
+def test_the_first_panels_qt_free_modules_are_imported_before_qt():
+    # once PySide6 is imported it reads the source of every module imported after it
+    import importlib.util
+
+    code = (
+        "import sys\n"
+        "from prmlab.gui.app import prepare_engine\n"
+        "prepare_engine('svm')\n"
+        "modules = {'prmlab.lab.svm', 'prmlab.lab.whiteboard.svm', 'prmlab.lab.session'}\n"
+        "print(modules <= set(sys.modules), 'PySide6' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"]
+    for name in PANEL_NAMES:  # every panel's are named so
+        for module in (f"prmlab.lab.{name}", f"prmlab.lab.whiteboard.{name}"):
+            assert importlib.util.find_spec(module) is not None, module
