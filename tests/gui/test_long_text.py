@@ -74,7 +74,9 @@ def _table(path, first_name: str) -> str:
 
 def _settle(qtbot, window, wait_idle) -> None:
     for name, panel in list(window.panels.items()):
-        wait_idle(panel)
+        # the first table builds every panel and loads its kernels: on a loaded machine, with
+        # the suite's other worker beside it, one panel's wait went past the default 30 s
+        wait_idle(panel, timeout=120_000)
         window.show_panel(name)
         qtbot.wait(30)
         window.repaint()
