@@ -258,7 +258,9 @@ class RmseView:
     def _fit_values(self, *_) -> None:
         """Each value just above its bar, the range tall enough for the tallest bar's: a
         share of the range cut the label off in a short plot (1024x768, fonts +4)."""
-        top = max(self.heights.max(), 1e-9)
+        top = self.heights.max()
+        if not top > 0:  # no result yet, or every value n/a: an axis of 0 to 1
+            top = 1.0 / 1.05
         label = max(t.textItem.boundingRect().height() for t in self.texts)
         view = self.plot.getViewBox()
         room = view.mapRectToDevice(view.boundingRect())  # the labels are not drawn scaled
