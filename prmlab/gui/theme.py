@@ -164,8 +164,11 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
             elif isinstance(item, pg.PlotItem):
                 title = item.titleLabel
                 wrap_title(item)
+                style = {"color": fg, "size": f"{point_size + 2}pt", "bold": True}
                 if title.text:
-                    title.setText(title.text, color=fg, size=f"{point_size + 2}pt", bold=True)
+                    title.setText(title.text, **style)
+                else:  # a title set later takes them: a LabelItem keeps its options
+                    title.opts.update(style)
             elif isinstance(item, pg.TextItem) and getattr(item, "follows_theme", False):
                 item.setColor(fg)
                 item.setFont(tick_font)

@@ -65,3 +65,19 @@ def test_hmm_names_its_path_bars_under_them_not_as_crowded_ticks(make_panel):
     assert [label for _, label in ticks] == ["1", "0.5", "0"]
     label = plot.getAxis("bottom").labelText
     assert all(name in label for _, _, name in STRIPS)
+
+
+def test_a_title_set_after_the_styling_takes_the_themes_font(qtbot):
+    # Linear models' side plots get their titles with their first result, after the window
+    # styled them: they had pyqtgraph's plain 9 pt titles among bold ones in the font chosen
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QWidget
+
+    panel = QWidget()
+    qtbot.addWidget(panel)
+    plot = pg.GraphicsLayoutWidget(panel).addPlot()
+    theme.style_plots(panel, "dark", theme.DEFAULT_POINT_SIZE + 4)
+    plot.setTitle("Coefficient paths")
+    opts = plot.titleLabel.opts
+    assert opts["bold"] and opts["size"] == f"{theme.DEFAULT_POINT_SIZE + 6}pt"
+    assert opts["color"] == theme.THEMES["dark"][1]
