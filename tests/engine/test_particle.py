@@ -16,7 +16,8 @@ def _resampler(name):
 def _weights(seed, n=50):
     rng = np.random.default_rng(seed)
     w = rng.gamma(0.3, size=n)
-    w[rng.integers(n)] = 0.0
+    if n > 1:  # a zero weight, but never the only one (0/0)
+        w[rng.integers(n)] = 0.0
     return w / w.sum()
 
 
