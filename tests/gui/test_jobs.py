@@ -176,6 +176,44 @@ def test_cyclic_garbage_is_collected_on_the_gui_thread_only(qtbot):
     assert not gc.isenabled()  # the session's collector is still in charge
 
 
+def test_full_collections_wait_for_a_quarter_more_long_lived_objects():
+    """As the interpreter's own rule: a big long-lived heap is scanned again only once a
+    quarter as many objects again have joined it, not every tenth middle collection."""
+    import gc
+
+    from prmlab.gui.jobs import MainThreadGarbageCollector
+
+    collector = MainThreadGarbageCollector(interval_ms=10**6)  # driven by hand here
+
+    def churn(rounds: int, keep: list) -> int:
+        """Young cyclic garbage (and ``keep``'s growth) through ``rounds`` checks: the full
+        collections run meanwhile."""
+        before = gc.get_stats()[2]["collections"]
+        for _ in range(rounds):
+            for _ in range(collector.thresholds[0] + 1):
+                cycle: list = []
+                cycle.append(cycle)
+            collector.check()
+        return gc.get_stats()[2]["collections"] - before
+
+    try:
+        heap = [[] for _ in range(200_000)]
+        assert churn(300, []) >= 1  # the new heap is promoted and collected once
+        assert collector.long_lived_total >= 200_000
+        assert churn(300, []) == 0  # only young garbage since: no full scan
+        more: list = []
+        heap.append(more)
+        for _ in range(300):
+            more.extend([] for _ in range(250))  # 75,000 survivors: over a quarter
+            if churn(1, more):
+                break
+        else:
+            raise AssertionError("no full collection after 75,000 more long-lived objects")
+    finally:
+        collector.stop()
+    del heap
+
+
 def _own_niceness() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
