@@ -30,12 +30,8 @@ PANELS: dict[str, PanelEntry] = {
         "prmlab.gui.panels.track", "TrackPanel", "Tracking", ("kalman", "particle")
     ),
     "mcmc": PanelEntry("prmlab.gui.panels.mcmc", "McmcPanel", "MCMC", ("mcmc",)),
-    "linear": PanelEntry(
-        "prmlab.gui.panels.linear", "LinearPanel", "Linear models", ("linear",)
-    ),
-    "inference": PanelEntry(
-        "prmlab.gui.panels.inference", "InferencePanel", "Inference", ("pgm",)
-    ),
+    "linear": PanelEntry("prmlab.gui.panels.linear", "LinearPanel", "Linear models", ("linear",)),
+    "inference": PanelEntry("prmlab.gui.panels.inference", "InferencePanel", "Inference", ("pgm",)),
 }
 PANEL_NAMES = tuple(PANELS)
 
