@@ -228,3 +228,46 @@ def test_a_second_start_while_recording_says_why_and_starts_nothing(main_window,
     qtbot.waitUntil(lambda: recorder.capture is None, timeout=30000)
     assert len(read_back(tmp_path / "first.mp4")[0]) >= 1
     assert not (tmp_path / "second.mp4").exists()
+
+
+def test_a_recorded_figure_is_painted_once_a_frame(make_panel, wait_idle, qtbot, tmp_path):
+    """While recorded, the figure keeps what it paints as the frame (no second paint for
+    the video): the frames show what a grab shows, overlays included, and an unchanged
+    figure is not painted again for the next frame."""
+    from PySide6.QtWidgets import QWidget
+
+    from prmlab.gui.panels import panel_class
+    from prmlab.gui.recording.capture import Capture
+    from prmlab.gui.recording.grab import grab_rgb
+
+    panel = make_panel(panel_class("pca"))
+    panel.load_demo()
+    wait_idle(panel)
+    figure = panel.figure
+    overlay = QWidget(figure.viewport())  # as presenter mode's pen
+    overlay.setStyleSheet("background: rgb(255, 0, 0);")
+    overlay.setAutoFillBackground(True)
+    overlay.setGeometry(10, 10, 40, 30)
+    overlay.show()
+    paints = []
+    figure.scene().sigPrepareForPaint.connect(lambda: paints.append(1))
+    capture = Capture(encode.open_writer(tmp_path / "kept.mp4", 10), 10, lambda: figure)
+    assert figure.frame is not None
+    qtbot.wait(50)
+    painted = len(paints)
+    qtbot.waitUntil(lambda: capture.frames >= 4, timeout=5000)
+    assert len(paints) == painted  # nothing changed: the kept frame served every tick
+    frame, grabbed = capture._last[1], grab_rgb(figure)
+    assert frame.shape == grabbed.shape
+    red = (frame[..., 0] == 255) & (frame[..., 1] == 0) & (frame[..., 2] == 0)
+    assert red.sum() >= 40 * 30  # the overlay is in the frame
+    # the same picture: a grab with a child widget smooths text's edges in grey instead
+    differ = np.abs(frame.astype(int) - grabbed).max(axis=2) > 0
+    assert differ.mean() < 0.02
+    closed = []
+    capture.sigClosed.connect(closed.append)
+    capture.stop()
+    qtbot.waitUntil(lambda: bool(closed), timeout=30000)
+    assert figure.frame is None  # painting the screen directly again
+    frames, _ = read_back(tmp_path / "kept.mp4")
+    assert len(frames) >= 4
