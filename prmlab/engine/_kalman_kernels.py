@@ -5,6 +5,13 @@ whole predict + update is a few hundred flops, far less than one NumPy call's ov
 The helpers are inlined where they are called (``inline="always"``), so the filter's loop
 passes no arrays between functions at each step: ~10 % faster, the same bits.
 All arrays are float64 and C-contiguous; scratch space is allocated once per call.
+
+The filter and the smoother take the state and measurement sizes as the lengths of tuples
+(``sizes(n)``): a tuple's length is a compile-time constant, so small models get a kernel
+of their own whose loops LLVM unrolls (measured on a 4-state model with 2 measurements:
+5.3 -> 3.0 ms for 10,000 general steps, the same bits); an empty tuple means "read the size
+from the arrays" (one kernel for every larger model). ``numba.literally`` would do the same
+but re-dispatched every call (~7 ms).
 """
 
 from __future__ import annotations
@@ -107,14 +114,13 @@ def _mat_vec(F, x, out, n):
 
 
 @jit(inline="always")
-def _correct_mean(x, z, w, k):
+def _correct_mean(x, z, w, k, n):
     """``x += K y`` with the innovation ``y = z_obs - H_obs x``, whitened by the factor L of S.
 
     Uses ``obs``, ``Ho``, ``L`` and ``K`` already in the scratch ``w``. Returns
     ``(log N(y; 0, S), nis = y^T S^-1 y)``.
     """
     obs, y, Ho, _, _, _, L, K, B, _ = w
-    n = x.shape[0]
     for a in range(k):
         s = z[obs[a]]
         for j in range(n):
@@ -161,9 +167,9 @@ def _same_pattern(z, obs, k):
 
 
 @jit(inline="always")
-def predict_into(x, P, F, Q, x_out, P_out, FP):
-    """``x_out = F x``, ``P_out = F P F^T + Q`` (PRML §13.3.1: prediction); FP = F P."""
-    n = x.shape[0]
+def predict_into(x, P, F, Q, x_out, P_out, FP, n):
+    """``x_out = F x``, ``P_out = F P F^T + Q`` (PRML §13.3.1: prediction); FP = F P; ``n``
+    the state size."""
     _mat_vec(F, x, x_out, n)
     _copy(_EMPTY, FP, n, n, 0.0)
     _gemm(F, P, FP, n, n, n, 1.0, False)
@@ -173,19 +179,19 @@ def predict_into(x, P, F, Q, x_out, P_out, FP):
 
 
 @jit(inline="always")
-def update_into(x, P, z, H, R, w):
+def update_into(x, P, z, H, R, w, n, m):
     """Joseph-form update with the observed entries of ``z`` (PRML §13.3.1: update).
 
     ``S = H P H^T + R``, ``K = P H^T S^-1`` by Cholesky solves, ``x += K (z - H x)``,
     ``P = (I - K H) P (I - K H)^T + K R K^T``. Entries of ``z`` that are NaN are left out
-    (rows of H and R removed). ``w`` is scratch from ``update_scratch``. Returns
+    (rows of H and R removed). ``w`` is scratch from ``update_scratch``; ``n``, ``m`` the
+    state and measurement sizes. Returns
     ``(status, log_likelihood, nis, k)``: status 1 if ``S`` is not positive definite;
     ``k`` the number of observed entries.
     """
     obs, _, Ho, Roo, PHt, S, L, K, B, AP = w
-    n = x.shape[0]
     k = 0
-    for i in range(z.shape[0]):
+    for i in range(m):
         if not math.isnan(z[i]):
             obs[k] = i
             k += 1
@@ -205,7 +211,7 @@ def update_into(x, P, z, H, R, w):
         return 1, 0.0, math.nan, k
     _copy(PHt, K, n, k, 0.0)
     _right_solve(L, k, K, n)
-    loglik, nis = _correct_mean(x, z, w, k)
+    loglik, nis = _correct_mean(x, z, w, k, n)
     # Joseph form P+ = A P A^T + K R K^T with A = I - K H, evaluated as
     # AP = P - K (P H^T)^T and P+ = AP + (K R - AP H^T) K^T: O(n^2 k) instead of O(n^3)
     _copy(P, AP, n, n, 0.0)
@@ -229,17 +235,32 @@ def update_scratch(n, m):
     )  # fmt: skip
 
 
+UNROLLED = 8  # larger models share one kernel: full unrolls would only grow the code
+
+
+def sizes(n: int) -> tuple:
+    """The size argument of ``filter_kernel`` and ``smoother_kernel``: ``n`` zeros, a kernel
+    unrolled for that size, up to ``UNROLLED``; above, ``()``, the size read from the arrays."""
+    return (0,) * n if n <= UNROLLED else ()
+
+
+@jit(inline="always")
+def _size(like, array):
+    return len(like) if len(like) > 0 else array.shape[0]
+
+
 @jit
-def filter_kernel(zs, Fs, H, Qs, R, x0, P0, means, covs, nis, dof):
-    """Filter ``zs`` (T, m) into ``means`` (T, n) and ``covs`` (T, n, n).
+def filter_kernel(zs, Fs, H, Qs, R, x0, P0, means, covs, nis, dof, n_like, m_like):
+    """Filter ``zs`` (T, m) into ``means`` (T, n) and ``covs`` (T, n, n); ``n_like`` and
+    ``m_like`` are ``sizes(n)`` and ``sizes(m)``.
 
     ``Fs``/``Qs`` are (1, n, n) for a time-invariant model or (T-1, n, n) with entry ``t-1``
     moving state ``t-1`` to ``t``. Returns ``(failed_step, log_likelihood)``; ``failed_step``
     is -1 on success, else the step whose innovation covariance was not positive definite.
     """
     T = zs.shape[0]
-    n = x0.shape[0]
-    m = zs.shape[1]
+    n = _size(n_like, x0)
+    m = _size(m_like, H)
     w = update_scratch(n, m)
     FP = np.empty((n, n))
     invariant = Fs.shape[0] == 1 and Qs.shape[0] == 1
@@ -255,7 +276,7 @@ def filter_kernel(zs, Fs, H, Qs, R, x0, P0, means, covs, nis, dof):
         ):  # fmt: skip
             _mat_vec(Fs[0], means[t - 1], means[t], n)
             covs[t, :, :] = covs[t - 1]
-            ll, e = _correct_mean(means[t], zs[t], w, k)
+            ll, e = _correct_mean(means[t], zs[t], w, k, n)
             total += ll
             nis[t] = e
             dof[t] = k
@@ -267,8 +288,8 @@ def filter_kernel(zs, Fs, H, Qs, R, x0, P0, means, covs, nis, dof):
         else:
             fi = t - 1 if Fs.shape[0] > 1 else 0
             qi = t - 1 if Qs.shape[0] > 1 else 0
-            predict_into(means[t - 1], covs[t - 1], Fs[fi], Qs[qi], means[t], covs[t], FP)
-        status, ll, e, k = update_into(means[t], covs[t], zs[t], H, R, w)
+            predict_into(means[t - 1], covs[t - 1], Fs[fi], Qs[qi], means[t], covs[t], FP, n)
+        status, ll, e, k = update_into(means[t], covs[t], zs[t], H, R, w, n, m)
         if status != 0:
             return t, total
         total += ll
@@ -278,15 +299,16 @@ def filter_kernel(zs, Fs, H, Qs, R, x0, P0, means, covs, nis, dof):
 
 
 @jit
-def smoother_kernel(means, covs, Fs, Qs, sm, sc):
-    """Rauch-Tung-Striebel backward pass into ``sm`` (T, n), ``sc`` (T, n, n).
+def smoother_kernel(means, covs, Fs, Qs, sm, sc, n_like):
+    """Rauch-Tung-Striebel backward pass into ``sm`` (T, n), ``sc`` (T, n, n); ``n_like`` is
+    ``sizes(n)``.
 
     ``G = P_t F^T (F P_t F^T + Q)^-1`` by a Cholesky solve,
     ``m_s = m_t + G (m_s,t+1 - F m_t)``, ``P_s = P_t + G (P_s,t+1 - P_pred) G^T``.
     Returns -1, or the step whose predicted covariance was not positive definite.
     """
     T = means.shape[0]
-    n = means.shape[1]
+    n = _size(n_like, means[0])
     sm[T - 1, :] = means[T - 1]
     sc[T - 1, :, :] = covs[T - 1]
     xp = np.empty(n)
@@ -300,7 +322,7 @@ def smoother_kernel(means, covs, Fs, Qs, sm, sc):
         fi = t if Fs.shape[0] > 1 else 0
         qi = t if Qs.shape[0] > 1 else 0
         F = Fs[fi]
-        predict_into(means[t], covs[t], F, Qs[qi], xp, Pp, FP)
+        predict_into(means[t], covs[t], F, Qs[qi], xp, Pp, FP, n)
         if not cholesky_into(Pp, L, n):
             return t
         # G = P_t F^T Pp^-1 = (F P_t)^T Pp^-1; FP holds F P_t after predict_into

@@ -160,7 +160,9 @@ def run_kalman(zs: Any, F: Any, H: Any, Q: Any, R: Any, x0: Any, P0: Any) -> Kal
     covs = np.empty((T, n, n))
     nis = np.full(T, np.nan)
     dof = np.zeros(T, dtype=np.int64)
-    failed, ll = _k.filter_kernel(zarr, Fs, Hm, Qs, Rm, x, P, means, covs, nis, dof)
+    failed, ll = _k.filter_kernel(
+        zarr, Fs, Hm, Qs, Rm, x, P, means, covs, nis, dof, _k.sizes(n), _k.sizes(Hm.shape[0])
+    )
     if failed >= 0:
         raise ValueError(
             f"innovation covariance S = H P H^T + R is not positive definite at step {failed}; "
@@ -216,7 +218,7 @@ def rts_smoother(means: Any, covs: Any, F: Any, Q: Any) -> tuple[np.ndarray, np.
     _check_psd(Qs, "Q")
     sm = np.empty_like(m)
     sc = np.empty_like(c)
-    failed = _k.smoother_kernel(m, c, Fs, Qs, sm, sc)
+    failed = _k.smoother_kernel(m, c, Fs, Qs, sm, sc, _k.sizes(n))
     if failed >= 0:
         raise ValueError(
             f"predicted covariance F P F^T + Q is singular at step {failed}, the smoother gain "
@@ -238,7 +240,7 @@ def predict(x: Any, P: Any, F: Any, Q: Any) -> tuple[np.ndarray, np.ndarray]:
     _check_psd(Qs, "Q")
     x_out = np.empty(n)
     P_out = np.empty((n, n))
-    _k.predict_into(xv, Pm, Fs[0], Qs[0], x_out, P_out, np.empty((n, n)))
+    _k.predict_into(xv, Pm, Fs[0], Qs[0], x_out, P_out, np.empty((n, n)), n)
     return x_out, P_out
 
 
@@ -256,7 +258,7 @@ def update(x: Any, P: Any, z: Any, H: Any, R: Any) -> tuple[np.ndarray, np.ndarr
     _, Hm, _, Rm = _check_model(np.eye(n), Hm, np.zeros((n, n)), R, n, None)
     xv, Pm = xv.copy(), Pm.copy()
     scratch = _k.update_scratch(n, Hm.shape[0])
-    status, ll, _, _ = _k.update_into(xv, Pm, zv, Hm, Rm, scratch)
+    status, ll, _, _ = _k.update_into(xv, Pm, zv, Hm, Rm, scratch, n, Hm.shape[0])
     if status != 0:
         raise ValueError(
             "innovation covariance S = H P H^T + R is not positive definite; "
@@ -295,11 +297,14 @@ def nees(truth: Any, means: Any, covs: Any) -> np.ndarray:
 
 
 def warmup() -> None:
-    """Compile (or load from cache) every kernel on a tiny model."""
-    F = np.array([[1.0, 1.0], [0.0, 1.0]])
-    H = np.array([[1.0, 0.0]])
-    zs = np.array([[0.0], [np.nan], [1.0]])
-    means, covs, _ = kalman_filter(zs, F, H, 0.1 * np.eye(2), [[1.0]], [0.0, 0.0], np.eye(2))
-    rts_smoother(means, covs, F, 0.1 * np.eye(2))
-    predict(means[0], covs[0], F, np.eye(2))
-    update(means[0], covs[0], [0.5], H, [[1.0]])
+    """Compile (or load from cache) every kernel, for the sizes of 2-D constant-velocity and
+    constant-acceleration models (n = 4 and 6 states, 2 measured positions; the filter and
+    the smoother have a kernel per model size, see ``_kalman_kernels``)."""
+    zs = np.array([[0.0, 0.0], [np.nan, np.nan], [1.0, 0.5]])
+    for n in (4, 6):
+        F = np.eye(n) + np.eye(n, k=2)
+        H = np.eye(2, n)
+        means, covs, _ = kalman_filter(zs, F, H, 0.1 * np.eye(n), np.eye(2), np.zeros(n), np.eye(n))
+        rts_smoother(means, covs, F, 0.1 * np.eye(n))
+    predict(means[0], covs[0], F, np.eye(n))
+    update(means[0], covs[0], [0.5, 0.0], H, np.eye(2))

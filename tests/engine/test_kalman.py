@@ -257,3 +257,30 @@ def test_time_varying_f_and_missing_rows_match_filterpy(varying):
 def test_overflowing_log_likelihood_is_refused_with_a_message(cv):
     with pytest.raises(ValueError, match=r"log-likelihood overflowed .*max \|z\| = .*e\+300"):
         kalman.kalman_filter(*_args(cv, cv["zs"] * 1e300))
+
+
+def test_a_kernel_unrolled_for_the_model_size_gives_the_generic_kernels_bits(cv):
+    """Small models get a kernel of their own size (``sizes``); it gives bit for bit what
+    the one kernel of every larger model gives, missing entries and the smoother included."""
+    from prmlab.engine import _kalman_kernels as _k
+
+    F, H, Q, R, x0, P0, zs = (cv[k] for k in ("F", "H", "Q", "R", "x0", "P0", "zs"))
+    zs = zs.copy()
+    zs[5:9] = np.nan
+    zs[12, 1] = np.nan
+    T, n = zs.shape[0], F.shape[0]
+    assert _k.sizes(n) == (0,) * n and _k.sizes(_k.UNROLLED + 1) == ()
+
+    def run(n_like, m_like):
+        means, covs = np.empty((T, n)), np.empty((T, n, n))
+        nis, dof = np.full(T, np.nan), np.zeros(T, dtype=np.int64)
+        args = (F[None], H, Q[None], R, x0, P0, means, covs, nis, dof, n_like, m_like)
+        failed, ll = _k.filter_kernel(zs, *args)
+        sm, sc = np.empty_like(means), np.empty_like(covs)
+        assert (
+            failed == -1 and _k.smoother_kernel(means, covs, F[None], Q[None], sm, sc, n_like) == -1
+        )
+        return means, covs, nis, ll, sm, sc
+
+    for unrolled, generic in zip(run(_k.sizes(n), _k.sizes(2)), run((), ())):
+        np.testing.assert_array_equal(unrolled, generic)

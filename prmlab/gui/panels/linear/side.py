@@ -205,8 +205,11 @@ class SideView:
             pos=np.vstack([plane.mle, plane.map]),
             brush=[pg.mkBrush(GREEN), pg.mkBrush(VERMILLION)],
         )
-        self._label(0, plane.mle, "MLE")
-        self._label(1, plane.map, "MAP")
+        # side by side, each away from the other: the two often nearly coincide
+        left, right = (1.0, 0.5), (0.0, 0.5)
+        mle_left = plane.mle[0] <= plane.map[0]
+        self._label(0, plane.mle, "MLE  " if mle_left else "  MLE", left if mle_left else right)
+        self._label(1, plane.map, "  MAP" if mle_left else "MAP  ", right if mle_left else left)
         return [self.loss, self.touch, self.ball, self.points, *self.labels[:2]]
 
     def _projection(self, p: lab.Projection) -> list:
@@ -227,8 +230,11 @@ class SideView:
             self._label(k, where, text)
         return [self.plane, self.arrows, self.y_arrows, self.residual, *self.labels[:5]]
 
-    def _label(self, k: int, where: np.ndarray, text: str) -> None:
+    def _label(
+        self, k: int, where: np.ndarray, text: str, anchor: tuple[float, float] = (0.5, 1.0)
+    ) -> None:
         self.labels[k].setText(text)
+        self.labels[k].setAnchor(anchor)
         self.labels[k].setPos(float(where[0]), float(where[1]))
 
     # -- classification ------------------------------------------------------------------------
