@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from prmlab.gui.widgets.figure import wrap_title
+from prmlab.gui.widgets.figure import labels_fit, wrap_title
 
 THEMES = {
     # name: (plot background, plot foreground)
@@ -157,6 +157,7 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 # them took ~40% of an axis's redraw, and new results redraw most axes.
                 if item.orientation in ("left", "right"):
                     item.textWidth = tick_text_width
+                    labels_fit(item)
                 item.setStyle(tickFont=tick_font, maxTickLevel=1, autoReduceTextSpace=False)
                 item.labelStyle["font-size"] = f"{point_size}pt"
                 item.labelStyle["color"] = fg

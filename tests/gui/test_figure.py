@@ -124,3 +124,31 @@ def test_a_long_title_wraps_instead_of_scaling_the_figure_down(qtbot):
     plot.setTitle(None)  # and hiding it still hides it
     qtbot.wait(50)
     assert label.rect().height() == 0
+
+
+def test_a_short_vertical_axis_labels_ticks_that_do_not_overlap(qtbot):
+    """A plot 40 px tall with projector-size tick labels (Tracking's RMSE bars at 1024x768,
+    fonts +4): pyqtgraph put six labels "10 8 6 4 2 0" over each other. Styled by the
+    theme, the labelled ticks are 1.5 lines apart; tall axes keep pyqtgraph's own ticks,
+    and an integer axis stays whole."""
+    from PySide6.QtGui import QFontMetricsF
+    from PySide6.QtWidgets import QWidget
+
+    from prmlab.gui.theme import style_plots
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    figure = Figure(root)
+    plot = figure.addPlot()
+    counts = figure.addPlot(row=1, col=0)
+    integer_ticks(counts.getAxis("left"))
+    style_plots(root, "dark", 15)
+    style_plots(root, "dark", 15)  # a second styling (a font change) wraps nothing twice
+    axis = plot.getAxis("left")
+    line = QFontMetricsF(axis.style["tickFont"]).height()
+    major, _ = axis.tickSpacing(0.0, 10.0, 40.0)[0]
+    assert major * 40.0 / 10.0 >= 1.5 * line
+    assert axis.tickSpacing(0.0, 10.0, 600.0) == pg.AxisItem.tickSpacing(axis, 0.0, 10.0, 600.0)
+    whole = counts.getAxis("left").tickSpacing(0.0, 3.0, 40.0)
+    assert all(float(s).is_integer() for s, _ in whole)
+    assert whole[0][0] * 40.0 / 3.0 >= 1.5 * line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QImage, QPainter, QTextOption
+from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QTextOption
 
 
 class Figure(pg.GraphicsLayoutWidget):
@@ -226,3 +226,37 @@ def integer_ticks(axis: pg.AxisItem) -> None:
         return levels or [(1.0, 0.0)]
 
     axis.tickSpacing = whole
+
+
+# A vertical axis's labelled ticks are at least this many lines of its tick font apart.
+LABEL_LINES_APART = 1.5
+
+
+def labels_fit(axis: pg.AxisItem) -> None:
+    """Tick labels on a vertical ``axis`` never run into each other.
+
+    pyqtgraph gives every axis at least 2.25 intervals whatever its height, so a plot 40 px
+    tall with 15 pt labels (Tracking's RMSE bars at 1024x768, fonts +4; PCA's scree) drew
+    "10 8 6 4 2 0" over each other. Where major ticks would be closer than
+    ``LABEL_LINES_APART`` lines, their spacing grows by 2, 5, 10, ... (the old one stays as
+    unlabelled minor ticks). Wraps ``tickSpacing``, pyqtgraph's documented override point, as
+    ``integer_ticks`` does.
+    """
+    if getattr(axis, "labels_fit", False):
+        return
+    axis.labels_fit = True
+    spacing = axis.tickSpacing
+
+    def fitting(lo: float, hi: float, size: float) -> list[tuple[float, float]]:
+        levels = spacing(lo, hi, size)
+        if not levels or not size > 0 or hi == lo:
+            return levels
+        apart = LABEL_LINES_APART * QFontMetricsF(axis.style["tickFont"] or QFont()).height()
+        major, offset = levels[0]
+        per_unit = size / abs(hi - lo)
+        if major * per_unit >= apart:
+            return levels
+        factor = next((f for f in (2, 5, 10, 20, 50) if major * f * per_unit >= apart), 100)
+        return [(major * factor, offset), (major, offset)]
+
+    axis.tickSpacing = fitting

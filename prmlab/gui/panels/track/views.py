@@ -234,6 +234,9 @@ class RmseView:
         p = self.plot = figure.addPlot(row=2, col=1, title=_rmse_title(None))
         p.setMouseEnabled(x=False, y=False)
         p.getAxis("bottom").setTicks([list(enumerate(["raw", "Kalman", "RTS", "particle"]))])
+        # a label below the names also gives their descenders room: pyqtgraph reserves 0.8
+        # of a tick label's height, and the "p" of "particle" was cut off at fonts +4
+        p.setLabel("bottom", "estimate")
         self.bars = pg.BarGraphItem(x=np.arange(4), height=np.zeros(4), width=0.6,
                                     brushes=[colors.color(c) for c in (C_MEAS, C_KF, C_RTS, C_PF)])  # fmt: skip
         p.addItem(self.bars)
