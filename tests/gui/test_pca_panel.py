@@ -362,6 +362,8 @@ def test_standardising_and_columns_are_the_shared_data_controls_and_undoable(pan
     panel.set_dataset(iris())
     wait_idle(panel)
     data = panel.ui.data_controls  # the shared widget, as in the SVM and EM/GMM panels
+    if panel.controls_scroll.folded:  # folded where the figure needs the room: opened
+        panel.controls_scroll.toggle.click()
     assert data.isVisible() and data.column_list.count() == 4 and not data.view_box.isVisible()
     assert "150 rows, 4 columns, 3 classes" in data.summary.text()
     data.standardise_box.click()

@@ -411,3 +411,25 @@ def test_clicker_steps_a_panel_with_helpers_of_its_own(main_window, qtbot, wait_
     press(qtbot, panel, K.Key_PageDown)
     wait_idle(panel)
     assert panel.timeline.position() == end
+
+
+def test_the_laser_points_without_selecting(presenting, qtbot):
+    """Pointing at a point with the laser leaves the whiteboard's selection and hover
+    tooltips as they were (each point passed redrew the board); without it, a hover
+    selects the point as before."""
+    window, panel = presenting
+    editor, viewport = panel.editor, panel.figure.viewport()
+    at, away = (widget_point(panel, editor.view, *editor.points[k]) for k in (0, 1))
+    before = panel.board_selection  # None: the topic's default
+    press(qtbot, panel, K.Key_L)
+    assert window.presenter.overlays["svm"].laser_on and not panel.figure.inspecting
+    qtbot.mouseMove(viewport, away)
+    qtbot.mouseMove(viewport, at)
+    qtbot.wait(50)
+    assert panel.board_selection == before
+    press(qtbot, panel, K.Key_L)
+    assert panel.figure.inspecting
+    qtbot.mouseMove(viewport, away)
+    qtbot.mouseMove(viewport, at)
+    qtbot.waitUntil(lambda: panel.board_selection is not None)
+    assert panel.board_selection == editor._hovered >= 0

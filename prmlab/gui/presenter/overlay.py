@@ -78,6 +78,7 @@ class InkOverlay(QWidget):
 
     def set_laser(self, on: bool) -> None:
         self.laser_on = on
+        self.figure.inspecting = not on  # the laser points, it does not select
         if not on:
             self.laser_at = None
         self._show_cursor()

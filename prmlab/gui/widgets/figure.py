@@ -18,6 +18,10 @@ class Figure(pg.GraphicsLayoutWidget):
     """
 
     sigMouseLeft = Signal()  # the mouse left the figure: hover tooltips are out of date
+    # Hovers show tooltips and choose what the whiteboard's numbers are about. Off while
+    # presenter mode's laser points: pointing is not inspecting (each point passed redrew
+    # the board, and the presenting SVM stalled 45-50 ms a laser sweep).
+    inspecting = True
     # its size or least size changed (a resize, new results, fonts): the panel may fold
     sigFitChanged = Signal()
 
@@ -29,7 +33,9 @@ class Figure(pg.GraphicsLayoutWidget):
         def hover_unless_dragging(ev, exitOnly: bool = False) -> None:
             # Mid-drag no item may accept a hover, and finding the items near the cursor cost
             # ~5 ms a mouse move (a third of a drag's move); the release sends them anew.
-            if exitOnly or not ev.buttons() or scene.dragItem is None:
+            if not self.inspecting:
+                send_hover_events(ev, True)  # what was hovered is left, nothing new is
+            elif exitOnly or not ev.buttons() or scene.dragItem is None:
                 send_hover_events(ev, exitOnly)
 
         scene.sendHoverEvents = hover_unless_dragging

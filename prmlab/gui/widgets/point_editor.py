@@ -340,6 +340,8 @@ class PointEditor(QObject):
         return True
 
     def _mouse_moved(self, scene_pos: QPointF) -> None:
+        if not getattr(self.plot.scene().views()[0], "inspecting", True):
+            return  # presenter mode's laser points: the hovered point stays as it was
         if not self.plot.sceneBoundingRect().contains(scene_pos):
             hovered = -1
         else:
