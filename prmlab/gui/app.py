@@ -108,8 +108,6 @@ def take_screenshots(
     and save the window as DIR/<name>.png."""
     from PySide6.QtWidgets import QApplication
 
-    from prmlab.gui.widgets.legend import relayout_legends
-
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     window.resize(*SCREENSHOT_SIZE)
@@ -123,10 +121,6 @@ def take_screenshots(
         if not wait_until_idle(panel):
             print(f"prmlab: the {name} demo did not finish in time; capturing it as it is")
             panel.shutdown()
-        # legends laid out for the final sizes only: the same State, the same pixels
-        relayout_legends(panel)
-        QApplication.processEvents()
-        wait_until_idle(panel)
         QApplication.processEvents()
         path = out / f"{name}.png"
         if not window.grab().save(str(path)):

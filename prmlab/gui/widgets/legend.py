@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy
 from shiboken6 import isValid
 
 from prmlab.gui.widgets.text import elide
@@ -129,21 +129,6 @@ class OutsideLegend(pg.LegendItem):
             self.setPreferredWidth(widest)
             self.setMaximumWidth(widest)
         self.updateGeometry()
-
-
-def relayout_legends(root: QWidget) -> None:
-    """Lay every ``OutsideLegend`` under ``root`` out afresh from its most columns, as if
-    its view had just been given its size.
-
-    Which rows a legend keeps in a view of one size depends on the sizes it passed through
-    (``OutsideLegend._wrap``): a screenshot of a demo and the same session reopened laid
-    Inference's "BP, exact" out in one row and in two. Laid out afresh once all is drawn,
-    the rows depend on the final sizes only."""
-    for view in root.findChildren(pg.GraphicsView):
-        for item in view.scene().items():
-            if isinstance(item, OutsideLegend) and item.items:
-                item._narrowed_in = None
-                item.setColumnCount(item.most_columns)
 
 
 def outside_legend(plot: pg.PlotItem, side: str = "right", **kwargs) -> OutsideLegend:

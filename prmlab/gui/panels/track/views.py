@@ -158,7 +158,10 @@ class TrackView:
                 item.setData([], [])
             return
         level = lab.weight_classes(r.cloud_w[t])
-        dx = 0.3 * self.view.viewPixelSize()[0]
+        # a sub-pixel segment in data units, not a share of the pixel size at drawing time:
+        # drawn before the layout had settled, a demo's dots and its reopened session's
+        # differed
+        dx = 1e-6 * (float(np.ptp(r.cloud[t, :, 0])) or 1.0)
         for i, item in enumerate(self.cloud_items):
             pick = level == i
             x = np.repeat(r.cloud[t, pick, 0], 2)
