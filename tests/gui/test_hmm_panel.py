@@ -401,3 +401,29 @@ def test_t_restarts_shading_and_paths_are_undone_with_ctrl_z(qtbot, main_window,
     assert panel.lab_state().restarts == 5 and panel.c.restarts_box.value() == 5
     ctrl_z()
     assert panel.lab_state().length == 60 and panel.c.length_box.value() == 60
+
+
+def test_a_heat_maps_fitted_and_true_values_stay_in_their_cells(qtbot):
+    """Each cell writes the fitted value and the true one: on two lines where the cell is
+    two lines tall, else on one (at 1440x900 the second line ran over the cell below)."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFontMetricsF
+
+    from prmlab.gui.panels.hmm.views import HeatMap
+
+    widget = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(widget)
+    heat = HeatMap(widget.addPlot())
+    fitted, true = np.array([[0.92, 0.08], [0.04, 0.96]]), np.array([[0.95, 0.05], [0.1, 0.9]])
+    heat.draw(fitted, ("Fair", "Loaded"), ("Fair", "Loaded"), true)
+    line = QFontMetricsF(heat.texts[0].textItem.font()).height()
+    for height, lines in ((400, 2), (90, 1)):
+        widget.resize(400, height)
+        widget.show()
+        qtbot.waitUntil(lambda h=height: widget.height() == h)
+        qtbot.wait(20)
+        cell = heat.plot.getViewBox().height() / 2
+        assert (cell >= 2 * line) == (lines == 2)
+        assert heat.texts[0].textItem.toPlainText().count("\n") == lines - 1
+        assert "0.92" in heat.texts[0].textItem.toPlainText()
+        assert "(0.95)" in heat.texts[0].textItem.toPlainText()

@@ -18,12 +18,12 @@ class Figure(pg.GraphicsLayoutWidget):
     """
 
     sigMouseLeft = Signal()  # the mouse left the figure: hover tooltips are out of date
-    # Hovers show tooltips and choose what the whiteboard's numbers are about. Off while
-    # presenter mode's laser points: pointing is not inspecting (each point passed redrew
-    # the board, and the presenting SVM stalled 45-50 ms a laser sweep).
-    inspecting = True
     # its size or least size changed (a resize, new results, fonts): the panel may fold
     sigFitChanged = Signal()
+    # Hovers show tooltips and choose what the whiteboard's numbers are about. Off while
+    # presenter mode's laser points: pointing is not inspecting (each point the laser
+    # passed was chosen for the whiteboard, which laid its board out again)
+    inspecting = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

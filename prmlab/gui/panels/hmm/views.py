@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF
 
 from prmlab.gui.widgets import colors
 from prmlab.gui.widgets.figure import integer_ticks
@@ -171,6 +172,10 @@ class HeatMap:
         self.image.setLevels((0.0, 1.0))
         plot.addItem(self.image)
         self.texts: list[TextItem] = []
+        self._written: tuple[np.ndarray, np.ndarray | None] = (np.zeros((0, 0)), None)
+        # a cell's two lines (the fitted value over the true one) become one when the cell
+        # is not two lines tall: at 1440x900 they ran over the cells below
+        plot.getViewBox().sigResized.connect(lambda *_: self._show_values(*self._written))
 
     def draw(
         self,
@@ -196,16 +201,22 @@ class HeatMap:
     def _show_values(self, values: np.ndarray, true: np.ndarray | None) -> None:
         """The values written on their cells. The texts are kept and changed in place: made
         anew for every Baum-Welch step, they took ~10 ms of the GUI thread a frame."""
+        self._written = (values, true)
         while len(self.texts) > values.size:
             self.plot.removeItem(self.texts.pop())
         while len(self.texts) < values.size:
             self.texts.append(TextItem(anchor=(0.5, 0.5)))
             self.plot.addItem(self.texts[-1])
+        if not self.texts:
+            return
+        line = QFontMetricsF(self.texts[0].textItem.font()).height()
+        cell = self.plot.getViewBox().height() / max(values.shape[0], 1)
+        between = "\n" if cell >= 2.0 * line else " "
         for (i, j), text in zip(np.ndindex(*values.shape), self.texts):
             v = values[i, j]
             label = "0" if v == 0 else f"{v:.2f}"  # an exact zero: a structural zero
             if true is not None:
-                label += f"\n({true[i, j]:.2f})"
+                label += f"{between}({true[i, j]:.2f})"
             shown = (label, "k" if v > 0.6 else "w")
             if getattr(text, "shown", None) != shown:
                 text.shown = shown
