@@ -69,12 +69,12 @@ def resident_mb() -> float:
 
 
 def live_workers() -> int:
-    """Job workers (superqt's) still alive, after a collection."""
-    from superqt.utils import WorkerBase
+    """Job workers still alive, after a collection."""
+    from prmlab.gui.jobs import _JobWorker
 
     gc.collect()
     # type(), not isinstance(): isinstance reads __class__, which raises on a dead weakref proxy
-    return sum(issubclass(type(o), WorkerBase) for o in gc.get_objects())
+    return sum(issubclass(type(o), _JobWorker) for o in gc.get_objects())
 
 
 def _pump(seconds: float) -> None:

@@ -38,9 +38,13 @@ def prepare_compiler() -> None:
         from numba.core.registry import cpu_target
     except ImportError:  # moved in another Numba: the first kernel call pays it, as before
         return
+    # The contexts are built first, under their own lock: Numba builds a context holding that
+    # lock and then takes the compiler lock, so taking them in the other order could deadlock
+    # against a thread defining a kernel meanwhile.
+    typing_context, target_context = cpu_target.typing_context, cpu_target.target_context
     with global_compiler_lock:  # as Numba's own compile does: not beside another thread's
-        cpu_target.typing_context.refresh()
-        cpu_target.target_context.refresh()
+        typing_context.refresh()
+        target_context.refresh()
 
 
 def kernel_cache_is_empty(topics: tuple[str, ...]) -> bool:

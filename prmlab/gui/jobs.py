@@ -1,6 +1,6 @@
 """The one module that touches threads: ``Job`` runs engine work off the GUI thread.
 
-Built on superqt's workers (QRunnables on the global QThreadPool):
+Built on workers run by the global QThreadPool:
 
 - *latest wins*: ``run`` cancels the previous worker; events from any worker that is not
   the current one are dropped (a quit worker still delivers its queued events). A plain
@@ -214,12 +214,12 @@ class Job(QObject):
             self.label = request.label
         self._plain = not inspect.isgeneratorfunction(request.fn)
         worker, lifetime = start_worker(request.fn, request.args, request.kwargs, plain=self._plain)
-        worker.returned.connect(self._worker_returned)
-        worker.errored.connect(self._worker_errored)
-        worker.warned.connect(self._worker_warned)
-        worker.finished.connect(self._worker_finished)
+        worker.signals.returned.connect(self._worker_returned)
+        worker.signals.errored.connect(self._worker_errored)
+        worker.signals.warned.connect(self._worker_warned)
+        worker.signals.finished.connect(self._worker_finished)
         if not self._plain:
-            worker.yielded.connect(self._worker_yielded)
+            worker.signals.yielded.connect(self._worker_yielded)
         self._worker, self._callbacks = worker, request.callbacks
         self._lifetimes = [t for t in self._lifetimes if not t.ended.is_set()]
         self._lifetimes.append(lifetime)

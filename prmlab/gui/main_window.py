@@ -83,6 +83,7 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
         self.monitor = JobMonitor(self)
         self.context = PanelContext(monitor=self.monitor, seed=seed)
         self.autoload_demos = autoload_demos
+        self.shut_down = False  # once set, no warm-up starts (a timer could fire after it)
         self._demo_loaded: set[str] = set()
         self.stored_look = stored_look
         self.sessions = Sessions(self, self.settings, notes=notes)
@@ -176,6 +177,8 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
 
     def _warm_up(self, first: str) -> None:
         """Load (or compile, on a first start) every kernel, those of panel ``first`` first."""
+        if self.shut_down:  # a warm-up started then outlived the window's objects at exit
+            return
         self.warmup_job.run(
             warmup_all,
             warmup_order(PANELS[first].topics),
@@ -223,6 +226,7 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
     def shutdown(self) -> None:
         """Cancel every job and wait for their workers, ``CLOSE_WAIT_S`` at most in all: work
         that cannot be interrupted (a compile, a kernel) ends with the process."""
+        self.shut_down = True
         self.monitor.cancel_all()
         jobs = [panel.job for panel in self.panels.values()] + [self.warmup_job]
         shutdown_jobs(jobs, CLOSE_WAIT_S)

@@ -158,3 +158,23 @@ def test_a_first_start_is_told_by_an_empty_kernel_cache(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "False"]
+
+
+def test_preparing_the_compiler_beside_a_thread_defining_kernels_does_not_deadlock():
+    # Numba builds its target context holding that property's lock, then takes the compiler
+    # lock: taking them the other way round hung the app's early warm-up against the GUI
+    # thread's imports (which define kernels)
+    out = _run(
+        """
+        import threading
+        from prmlab.engine.warmup import prepare_compiler
+
+        thread = threading.Thread(target=prepare_compiler)
+        thread.start()
+        from prmlab.engine import svm  # defines kernels meanwhile
+        thread.join()
+        print("done")
+        """
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["done"]

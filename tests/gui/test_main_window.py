@@ -489,3 +489,11 @@ def test_the_other_panels_kernels_load_once_the_first_demo_is_drawn(qtbot, tmp_p
     window.show()
     qtbot.waitUntil(lambda: bool(seen), timeout=20000)
     assert seen == [(False, False, False)]
+
+
+def test_no_warm_up_starts_once_the_window_has_shut_down(main_window):
+    # a timer waiting for the demo to be drawn fired after quit's shutdown: its warm-up then
+    # ran while the interpreter tore the window down ("Signal source has been deleted")
+    main_window.shutdown()
+    main_window._warm_up_when_drawn(main_window.current_panel().name)
+    assert not main_window.warmup_job.running
