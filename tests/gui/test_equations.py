@@ -151,3 +151,41 @@ def test_tracking_pane_follows_the_scrubber(qtbot, make_panel, wait_idle):
     assert pane.board.title.startswith("Kalman filter, time step t = 5 ")
     gain = next(eq for eq in pane.board.equations if eq.caption == "The Kalman gain")
     assert np.shape(gain.values["K"]) == (4, 2)
+
+
+def test_the_first_board_waits_for_its_figure_and_later_ones_do_not(qtbot, monkeypatch):
+    # the first board imports the typesetter (~0.15 s holding the GIL): at start-up the
+    # demo's figure is drawn first, its equations just after
+    from prmlab.gui.widgets.equations import pane as pane_module
+
+    monkeypatch.setattr(layout, "_cache", {})  # as in a process that has laid out nothing
+    board = pane_module.EquationPane()
+    qtbot.addWidget(board)
+    figure = {"busy": True}
+    board.figure_busy = lambda: figure["busy"]
+    state = svm.demo(0)
+    exp = svm.Experiment(state)
+    exp.run_to_end()
+    board.show_board(exp.state, exp.result)
+    qtbot.wait(3 * pane_module.FIRST_BOARD_POLL_MS)
+    assert board.busy() and not board.job.running and board.board is None
+    figure["busy"] = False
+    qtbot.waitUntil(lambda: not board.busy() and board.board is not None, timeout=30000)
+    # typesetter loaded: a busy figure no longer holds a board back
+    figure["busy"] = True
+    board.show_board(exp.state, exp.result, 0)
+    assert board.job.running
+
+
+def test_a_first_board_waits_for_a_figure_busy_for_long_at_most_a_second(qtbot, monkeypatch):
+    from prmlab.gui.widgets.equations import pane as pane_module
+
+    monkeypatch.setattr(layout, "_cache", {})
+    monkeypatch.setattr(pane_module, "FIRST_BOARD_WAIT_S", 0.05)
+    board = pane_module.EquationPane()
+    qtbot.addWidget(board)
+    board.figure_busy = lambda: True  # e.g. a long playback
+    exp = svm.Experiment(svm.demo(0))
+    exp.run_to_end()
+    board.show_board(exp.state, exp.result)
+    qtbot.waitUntil(lambda: board.board is not None, timeout=30000)

@@ -103,6 +103,7 @@ class BasePanel(Stepping, QWidget):
         # the whiteboard (show_whiteboard fills it), where the topic has a board
         topic = getattr(self.state_class, "TOPIC", "")
         self.equations = EquationPane(shown=topic in whiteboard.TOPICS)
+        self.equations.figure_busy = lambda: self.job.running or self.drawing()
         # what the board's numbers are about (select_on_board), and the step it shows
         self.board_selection: Any = None
         self._board_step: tuple[LabState, Any] | None = None

@@ -99,6 +99,11 @@ _cache: dict[tuple, Layout] = {}
 _lock = threading.Lock()  # ziamath keeps module state: one layout at a time
 
 
+def typesetter_loaded() -> bool:
+    """Whether a layout has been made in this process (the typesetter is imported)."""
+    return bool(_cache)
+
+
 def cached(template: str, shapes: Mapping[str, tuple[int, ...]]) -> Layout | None:
     """The cached layout of ``template`` with these slot shapes, or None."""
     return _cache.get(_key(template, shapes))

@@ -11,10 +11,11 @@ themes: white, black ink.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +33,8 @@ from prmlab.lab.whiteboard import Board, board_for
 
 MAX_PANEL_SHARE = 0.28  # of the panel's height; the rest is the figure's
 FOLD_KEY = "whiteboard_folded"  # the setting that remembers a folded pane
+FIRST_BOARD_WAIT_S = 1.0  # the longest the process's first board waits for its figure
+FIRST_BOARD_POLL_MS = 10
 
 
 def templates(board: Board) -> Iterator[tuple[str, dict[str, tuple[int, ...]]]]:
@@ -75,6 +78,15 @@ class EquationPane(QWidget):
         self.opened_by_user = False  # a click showed a squeezed pane, until release()
         self._share = (0, MAX_PANEL_SHARE)  # the panel's height and the share given to cap
         self.job = Job(self, label="Typesetting", on_error=self._failed)
+        # Whether the figure above is being computed or drawn (the panel sets it): the
+        # process's first board imports the typesetter, ~0.15 s holding the GIL, so it waits
+        # until the figure is drawn (at most FIRST_BOARD_WAIT_S): at start-up the demo's
+        # figure comes first (measured: 20 ms sooner), its equations just after.
+        self.figure_busy: Callable[[], bool] = lambda: False
+        self._waiting: tuple | None = None  # a first board's arguments, while it waits
+        self._waiting_since = 0.0
+        self._wait_timer = QTimer(self, singleShot=True, interval=FIRST_BOARD_POLL_MS)
+        self._wait_timer.timeout.connect(self._show_waiting)
         self.tabs = QTabBar()
         self.tabs.addTab("Equations of this step")
         self.tabs.addTab("Derivation")
@@ -113,10 +125,31 @@ class EquationPane(QWidget):
     def show_board(self, state: Any, result: Any, selection: Any = None) -> None:
         """Show the board of ``state`` and ``result`` (``selection``: what the numbers are
         about, the topic's default when None), computed and laid out in a worker."""
+        if self._waits(state, result, selection):
+            return
         self.job.run(compute, state, result, selection, on_done=self._take)
 
+    def _waits(self, *board: Any) -> bool:
+        """Whether ``board`` waits for the figure (the process's first board only)."""
+        if lay.typesetter_loaded() or not self.figure_busy():
+            self._waiting = None
+            return False
+        now = time.monotonic()
+        if self._waiting is None:
+            self._waiting_since = now
+        elif now - self._waiting_since > FIRST_BOARD_WAIT_S:
+            self._waiting = None
+            return False
+        self._waiting = board
+        self._wait_timer.start()
+        return True
+
+    def _show_waiting(self) -> None:
+        if self._waiting is not None:
+            self.show_board(*self._waiting)
+
     def busy(self) -> bool:
-        return self.job.running
+        return self.job.running or self._waiting is not None
 
     def exported(self) -> QWidget | None:
         """What an exported figure shows under the plots: the whole board (also the part
@@ -124,6 +157,8 @@ class EquationPane(QWidget):
         return self.view if self.isVisible() and self.board is not None else None
 
     def shutdown(self) -> None:
+        self._waiting = None
+        self._wait_timer.stop()
         self.job.shutdown()
 
     @property
