@@ -77,3 +77,20 @@ def test_the_benchmarks_drag_moves_a_point_with_mouse_events(qtbot):
     moved = panel.editor.points[:, 0] != before[:, 0]
     assert moved.sum() == 1 and panel.editor.points[moved, 0] < drag.x
     qtbot.waitUntil(lambda: not panel.busy(), timeout=30000)
+
+
+def test_start_up_is_timed_with_prmlabs_bytecode_cached_as_an_install_has_it():
+    # where PYTHONDONTWRITEBYTECODE is set nothing writes it, and each start compiled ~280
+    # modules (the empty window's pyqtgraph came compiled by pip)
+    import importlib.util
+    import os
+
+    import prmlab
+    from prmlab.bench.startup import _cache_bytecode
+
+    source = os.path.join(os.path.dirname(prmlab.__file__), "gui", "main_window.py")
+    cached = importlib.util.cache_from_source(source)
+    if os.path.exists(cached):
+        os.remove(cached)
+    _cache_bytecode()
+    assert os.path.exists(cached)
