@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
 
 from prmlab.gui.widgets import colors
-from prmlab.gui.widgets.figure import Figure, integer_ticks
+from prmlab.gui.widgets.figure import Figure, integer_ticks, steady_end
 from prmlab.gui.widgets.legend import OutsideLegend
 from prmlab.gui.widgets.numbers import plural, shown
 from prmlab.gui.widgets.point_editor import editable_plot
@@ -334,15 +334,11 @@ class DualView:
             item.setData(x, v)
         self.dot.setData(*_positive(np.array([result.n_iter]), np.array([result.dual_objective])))
         # Ranges set, not auto: pyqtgraph keeps the previous span for a single point (α = 0),
-        # so a replay's first step looked different after a session was reopened. Log axis:
-        # the range is in decades
+        # so a replay's first step looked different after a session was reopened. Both ends
+        # move in steps (half decades on the log axis, steady_end's on the other): a range
+        # changed at every pair update laid both axes out again at every step
         values = np.concatenate([v for _, v in shown_rows])
         lo, hi = (math.log10(values.min()), math.log10(values.max())) if len(values) else (0, 1)
-        if not hi > lo:
-            lo, hi = lo - 1.0, hi + 1.0
-        right, pad = max(float(result.history[:, 0].max()), 1.0), 0.04  # not by pixel size
-        self.plot.setRange(
-            xRange=(-pad * right, (1 + pad) * right),
-            yRange=(lo - pad * (hi - lo), hi + pad * (hi - lo)),
-            padding=0,
-        )
+        lo, hi = math.floor(2 * lo - 0.1) / 2, math.ceil(2 * hi + 0.1) / 2
+        right = steady_end(1.04 * max(float(result.history[:, 0].max()), 1.0))
+        self.plot.setRange(xRange=(-0.04 * right, right), yRange=(lo, hi), padding=0)
