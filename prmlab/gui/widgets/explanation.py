@@ -27,6 +27,7 @@ class Explanation(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._text_height = -1
+        self._heights: dict[tuple, int] = {}  # the text's height by (width, text, font)
         self.folded = False
         self.away = False  # folded away: no line at all (the figure needs them all)
 
@@ -51,9 +52,20 @@ class Explanation(QScrollArea):
         self.folded, self.away = folded, folded and away
         self.cap(panel_height)
 
+    def text_height(self, width: int) -> int:
+        """The label's height at ``width``: QLabel lays its rich text out again at each ask
+        (~0.6 ms), asked ~30 times as a window is first laid out."""
+        key = (width, self.label.text(), self.label.font().key())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 64:  # texts and widths of the past
+                self._heights.clear()
+            height = self._heights[key] = self.label.heightForWidth(width)
+        return height
+
     def sizeHint(self) -> QSize:
         width = max(self.viewport().width(), 200)
-        return QSize(width, self.label.heightForWidth(width) + 2 * self.frameWidth())
+        return QSize(width, self.text_height(width) + 2 * self.frameWidth())
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.label and event.type() == QEvent.Type.LayoutRequest:
@@ -63,7 +75,7 @@ class Explanation(QScrollArea):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         # the text's height depends on the width: tell the layout when it changed
-        height = self.label.heightForWidth(self.viewport().width())
+        height = self.text_height(self.viewport().width())
         if height != self._text_height:
             self._text_height = height
             self.updateGeometry()
