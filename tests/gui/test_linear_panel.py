@@ -71,6 +71,20 @@ def test_regression_draws_fits_residuals_and_the_coefficient_plane(panel):
         assert not plot.getAxis("left").autoSIPrefix and not plot.getAxis("bottom").autoSIPrefix
 
 
+@pytest.mark.parametrize("mode", ["regression", "perceptron"])
+def test_the_side_plots_range_a_result_alike_at_any_size(qtbot, panel, wait_idle, mode):
+    # pyqtgraph's autoRange padded by the items' pixel extents at the plots' size when drawn:
+    # a demo drawn before its layout settled and its reopened session differed (issue #16)
+    choose_mode(qtbot, panel, wait_idle, mode)
+    side = panel.side
+    ranges = [plot.viewRange() for plot in (side.top, side.bottom)]
+    height = side.top.vb.height()
+    panel.resize(1000, 560)
+    qtbot.waitUntil(lambda: side.top.vb.height() != height)
+    side.draw(panel.result, panel._frame.lines)
+    assert [plot.viewRange() for plot in (side.top, side.bottom)] == ranges
+
+
 def test_a_click_adds_a_point_and_refits_and_undo_removes_it(qtbot, panel, wait_idle):
     n = len(panel.state.X)
     rss = panel.result.rss_map

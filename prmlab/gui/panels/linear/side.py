@@ -26,6 +26,7 @@ from prmlab.gui.widgets.figure import Figure
 from prmlab.gui.widgets.text import TextItem
 from prmlab.lab import linear as lab
 
+RANGE_PADDING = 0.08  # of the data's span, each side
 OBLIQUE = np.array([[1.0, 0.45, 0.0], [0.0, 0.35, 1.0]])  # the projection picture's view of 3-D
 TOP_TITLES = {
     "regression": "Coefficient paths",
@@ -38,6 +39,31 @@ BOTTOM_TITLES = {
     "logistic": "Log-likelihood ℓ(w) per Newton step",
     "generative": "Accuracy with N training points",
 }
+
+
+def _fit_range(plot: pg.PlotItem, items: list) -> None:
+    """Range ``plot`` over ``items``' data with a fixed padding. Not pyqtgraph's autoRange:
+    that pads by the items' pixel extents at the plot's size when it runs (and counts text in
+    pixels), so a result drawn before the layout settled (a demo) and the same one drawn in a
+    reopened session got slightly different ranges."""
+    spans: list[list[tuple[float, float]]] = [[], []]
+    for item in items:
+        if isinstance(item, pg.InfiniteLine):  # vertical: only its x
+            spans[0].append((item.value(), item.value()))
+        elif isinstance(item, pg.TextItem):  # its anchor point; the padding gives it room
+            spans[0].append((item.pos().x(), item.pos().x()))
+            spans[1].append((item.pos().y(), item.pos().y()))
+        else:
+            for axis in (0, 1):
+                lo, hi = item.dataBounds(axis)
+                if lo is not None and np.isfinite(lo) and np.isfinite(hi):
+                    spans[axis].append((lo, hi))
+    ranges = {
+        key: (min(lo for lo, _ in s), max(hi for _, hi in s))
+        for key, s in zip(("xRange", "yRange"), spans)
+        if s
+    }
+    plot.setRange(**ranges, padding=RANGE_PADDING)
 
 
 def _marks(colour: str, size: float = 9) -> pg.ScatterPlotItem:
@@ -165,10 +191,8 @@ class SideView:
             top, bottom = self._generative(result)
         show_only(self.top_items, top)
         show_only(self.bottom_items, bottom)
-        for plot in (self.top, self.bottom):
-            plot.enableAutoRange()
-            plot.autoRange(padding=0.08)
-            plot.disableAutoRange()
+        _fit_range(self.top, top)
+        _fit_range(self.bottom, bottom)
 
     # -- regression ----------------------------------------------------------------------------
     def _regression(self, r: lab.RegressionResult) -> tuple[list, list]:
