@@ -79,6 +79,24 @@ def test_demo_draws_axes_scree_em_and_fisher(panel):
     assert panel.messages.level() != "error"
 
 
+def test_lines_and_the_sigma2_curves_do_not_depend_on_the_sizes_drawn_at(qtbot, panel):
+    # lines reaching past the view's range, and σ² lined up by screen geometry: a demo drawn
+    # before its layout settled and its reopened session differed (issue #16)
+    view, em = panel.data_view, panel.em_view
+    lines = [item.getData() for item in (view.your_line, view.fisher_line)]
+    assert em.sigma_view.viewRange()[0] == em.plot.viewRange()[0]
+    x_range = view.plot.viewRange()[0]
+    panel.resize(1000, 560)
+    qtbot.waitUntil(lambda: view.plot.viewRange()[0] != x_range)  # (its aspect is locked)
+    panel.redraw()
+    for item, (x, y) in zip((view.your_line, view.fisher_line), lines):
+        np.testing.assert_array_equal(item.getData()[0], x)
+        np.testing.assert_array_equal(item.getData()[1], y)
+    assert em.sigma_view.viewRange()[0] == em.plot.viewRange()[0]
+    em.sigma_view.setXRange(1.0, 5.0, padding=0)  # a drag over σ²'s view pans both
+    assert em.plot.viewRange()[0] == [1.0, 5.0]
+
+
 def test_dragging_the_direction_handle_updates_projected_variance(qtbot, panel, wait_idle):
     a = panel.analysis
     before, label_before = variance(panel), panel.ui.variance_label.text()

@@ -20,6 +20,7 @@ from prmlab.lab import pca
 MARKED_MAX = 400  # projected points get a marker up to this many points
 RESIDUALS_MAX = 1_000  # above this the segments hide each other (and cost frames while dragging)
 EMPTY_RANGE = (-5.0, 5.0)  # the data plot's range before any point
+LINE_REACH = 10.0  # lines run this many spreads of the points either way: past any framing
 POINTS_TITLE = "Data, principal axes and your line"
 
 AXIS_COLOR = colors.PALETTE[2]  # green: the principal axes
@@ -27,6 +28,16 @@ LINE_COLOR = colors.PALETTE[3]  # vermillion: your direction
 FISHER_COLOR = colors.PALETTE[4]  # purple: Fisher's direction
 EM_COLOR = colors.PALETTE[5]  # sky: p-PCA's W by EM
 CLOSED_COLOR = colors.PALETTE[7]  # grey: the closed form
+
+
+def _line_through(a: pca.Analysis, point: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The ends of a line through ``point`` along ``u``, far beyond the points. Their reach
+    comes from the points' spread, not the view's range: with the aspect locked that depends
+    on the plot's size when drawn, and ends elsewhere round a line's antialiased pixels
+    differently (a demo and its reopened session differed)."""
+    reach = LINE_REACH * max(float(np.ptp(a.X, axis=0).max()), 1e-6)
+    ends = np.array([point - reach * u, point + reach * u])
+    return ends[:, 0], ends[:, 1]
 
 
 class DataView:
@@ -169,15 +180,9 @@ class DataView:
 
     def draw_fisher(self, a: pca.Analysis | None, show: bool) -> None:
         if a is not None and a.fisher is not None and show:
-            self.fisher_line.setData(*self._line_through(a.pca.mean_, a.fisher.direction_))
+            self.fisher_line.setData(*_line_through(a, a.pca.mean_, a.fisher.direction_))
         else:
             self.fisher_line.setData([], [])
-
-    def _line_through(self, point: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        (x0, x1), (y0, y1) = self.plot.viewRange()
-        reach = 2.0 * (abs(x1 - x0) + abs(y1 - y0)) + np.abs(point).max()
-        ends = np.array([point - reach * u, point + reach * u])
-        return ends[:, 0], ends[:, 1]
 
     def draw_direction(
         self, a: pca.Analysis | None, angle: float, projections: bool
@@ -195,7 +200,7 @@ class DataView:
         line = pca.line_projection(a, angle)
         self._mean = a.pca.mean_
         self._radius = 1.3 * np.sqrt(max(a.pca.explained_variance_[0], 1e-12)) + 1e-9
-        self.your_line.setData(*self._line_through(self._mean, line.u))
+        self.your_line.setData(*_line_through(a, self._mean, line.u))
         if not self.handle.mouseHovering and not self.handle_dragging:
             self.place_handle()
         if projections and len(line.feet) <= RESIDUALS_MAX:

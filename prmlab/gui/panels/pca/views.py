@@ -73,11 +73,17 @@ class EmView:
         self.ll_closed = plot.plot(
             pen=pg.mkPen(colors.PALETTE[0], width=1.2, style=Qt.PenStyle.DashLine)
         )
-        self.sigma_view = pg.ViewBox()
-        plot.scene().addItem(self.sigma_view)
-        plot.getAxis("right").linkToView(self.sigma_view)
-        self.sigma_view.setXLink(plot)
-        plot.vb.sigResized.connect(lambda: self.sigma_view.setGeometry(plot.vb.sceneBoundingRect()))
+        self.sigma_view = sigma = pg.ViewBox()
+        plot.scene().addItem(sigma)
+        plot.getAxis("right").linkToView(sigma)
+        # the same x range both ways, not setXLink: that lines the views up by their screen
+        # geometry, rounded to pixels, whenever a range changes, so the σ² curves' x scale
+        # depended on the figure's size and scale at that moment (a reopened session differed)
+        plot.vb.sigXRangeChanged.connect(lambda _, r: sigma.setXRange(*r, padding=0))
+        sigma.sigXRangeChanged.connect(lambda _, r: plot.vb.setXRange(*r, padding=0))
+        plot.vb.sigResized.connect(
+            lambda: sigma.setGeometry(plot.vb.mapRectToScene(plot.vb.rect()))
+        )
         self.s2_curve = pg.PlotDataItem(pen=pg.mkPen(colors.PALETTE[1], width=2))
         self.s2_closed = pg.PlotDataItem(
             pen=pg.mkPen(colors.PALETTE[1], width=1.2, style=Qt.PenStyle.DashLine)
