@@ -47,11 +47,12 @@ class OutsideLegend(pg.LegendItem):
     rejected z*" took 316 px under a plot whose axes and title needed 250), and with it the
     least width of the whole figure, which was then drawn scaled down.
 
-    Its rows go back to more columns only in a view of another size or a new font (or new
-    rows): fewer columns make it taller, a taller figure is drawn smaller in the same view,
-    which gives the plots more scene width, which held more columns again, and so on without
-    end (PCA at 1024x768, fonts +2, under the whiteboard: each pass left the legend as tall
-    as the previous pass's rows, stretched past them).
+    In a figure drawn scaled down its rows go back to more columns only in a view of another
+    size or a new font (or new rows): fewer columns make it taller, a taller figure is drawn
+    smaller in the same view, which gives the plots more scene width, which held more columns
+    again, and so on without end (PCA at 1024x768, fonts +2, under the whiteboard: each pass
+    left the legend as tall as the previous pass's rows, stretched past them). At full size
+    its columns follow the width it gets now, not the widths it had.
     """
 
     def __init__(self, **kwargs) -> None:
@@ -102,12 +103,24 @@ class OutsideLegend(pg.LegendItem):
         if columns == self.columnCount:
             return
         view = self._view_size()
-        if columns > self.columnCount and view is not None and view == self._narrowed_in:
+        if columns > self.columnCount and view == self._narrowed_in and self._drawn_smaller():
             return  # only the figure's scaling widened it (see the class docstring)
         narrower = columns < self.columnCount
         self.setColumnCount(columns)  # (updateSize forgets _narrowed_in)
         if narrower:
             self._narrowed_in = view
+
+    def _drawn_smaller(self) -> bool:
+        """Whether the view draws this legend's figure scaled down. Only then can fewer
+        columns give it more width; at full size its width is the layout's alone, and it takes
+        as many columns as that holds, whatever widths it had before (a demo and its reopened
+        session had wrapped Inference's legend differently)."""
+        scene = self.scene()
+        if scene is None or not isValid(scene) or not scene.views():
+            return False
+        view = scene.views()[0]
+        scale_at = getattr(view, "scale_at", None)  # a Figure (widgets.figure)
+        return scale_at is not None and scale_at(view.width(), view.height()) < 1.0
 
     def _view_size(self) -> tuple[int, int] | None:
         """The pixel size of the view showing this legend (None: not shown)."""
