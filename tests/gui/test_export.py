@@ -127,3 +127,21 @@ def test_an_svg_renders_like_the_png_in_resvg_and_rsvg(main_window, wait_idle, t
         # how each renderer spaces its dots (measured 0.023 for resvg)
         assert abs(ink_a.mean() - ink_b.mean()) < 0.03, render.__name__
         assert np.abs(_plotted_box(ink_a) - _plotted_box(ink_b)).max() <= 2  # nothing offset
+
+
+def test_the_axes_kept_as_pixmaps_on_screen_are_text_and_lines_in_an_svg(main_window, tmp_path):
+    # the screen keeps each axis as a pixmap between its changes; through that cache Qt's
+    # SVG engine wrote every axis as a picture
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QGraphicsItem
+
+    panel = main_window.show_panel("svm")
+    axes = [i for i in panel.figure.scene().items() if isinstance(i, pg.AxisItem)]
+    assert axes and all(
+        a.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for a in axes
+    )
+    panel.plot.setRange(xRange=(-2.5, 2.5), yRange=(-1.5, 1.5), padding=0)
+    svg = main_window.export_figure(str(tmp_path / "fig.svg")).read_text()
+    assert "<image" not in svg  # no demo: nothing in the figure is a picture
+    assert ">-2<" in svg.replace(" ", "") or "−2" in svg  # a tick label, as text
+    assert all(a.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for a in axes)

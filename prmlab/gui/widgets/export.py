@@ -10,6 +10,8 @@ from __future__ import annotations
 import errno
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +21,12 @@ from pyqtgraph.exporters.Exporter import Exporter
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, QPoint, QRect
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QImageWriter, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QWidget
 
 from prmlab.gui.widgets.svg import encoded, portable_svg
 from prmlab.gui.widgets.text import elide
+
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
 class ExportError(OSError):
@@ -124,7 +128,8 @@ def _svg_bytes(view: pg.GraphicsView, title: str, below: QWidget | None = None) 
     export_mode = Exporter(view.scene())
     export_mode.setExportMode(True, {"painter": painter, "antialias": True})
     try:
-        view.render(painter, source=rect)
+        with _uncached(view.scene()):
+            view.render(painter, source=rect)
     finally:
         export_mode.setExportMode(False)
     if below is not None:
@@ -133,6 +138,20 @@ def _svg_bytes(view: pg.GraphicsView, title: str, below: QWidget | None = None) 
         below.render(painter, QPoint(0, 0))
     painter.end()
     return portable_svg(bytes(array.data()), rect.width(), rect.height() + extra)
+
+
+@contextmanager
+def _uncached(scene: QGraphicsScene) -> Iterator[None]:
+    """Items the screen keeps as pixmaps (the axes) painted as themselves: through their
+    cache, Qt's SVG engine wrote them as pictures, not text and lines."""
+    cached = [(i, i.cacheMode()) for i in scene.items() if i.cacheMode() != NO_CACHE]
+    for item, _mode in cached:
+        item.setCacheMode(NO_CACHE)
+    try:
+        yield
+    finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
