@@ -161,7 +161,7 @@ def style_plots(root: QWidget, theme: str, point_size: int) -> None:
                 item.setStyle(tickFont=tick_font, maxTickLevel=1, autoReduceTextSpace=False)
                 # kept as a pixmap between its changes: an axis is repainted with each plot
                 # beside it, and replaying its text took ~2 ms a time (10 ms of an SVM step
-                # in presenter mode). SVG export paints items itself, so stays vector.
+                # in presenter mode). SVG export turns the cache off (widgets.export).
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 item.labelStyle["font-size"] = f"{point_size}pt"
                 item.labelStyle["color"] = fg

@@ -243,8 +243,8 @@ STEADY_ENDS = (1.0, 1.25, 1.6, 2.0, 2.5, 3.2, 4.0, 5.0, 6.4, 8.0, 10.0)
 def steady_end(value: float) -> float:
     """The least of ``STEADY_ENDS`` × 10^k that is >= ``value`` (> 0; 1 otherwise): the end of
     a range that grows step by step (pair updates, iterations) and moves only when its data
-    have grown ~25 %. Each move lays the axis out again: a log axis at a projector's size
-    took 5-13 ms a step."""
+    have grown ~25 %. Each move lays the axes and the plot's items out again (SVM's dual
+    plot in a replay: 30 bottom-axis layouts in 30 steps, 12 with these ends)."""
     if not value > 0:
         return 1.0
     decade = 10.0 ** math.floor(math.log10(value))
