@@ -102,7 +102,7 @@ def test_step_and_scrubber_move_the_drawn_time(qtbot, panel):
     assert panel.t == 5 and panel.c.time_label.text().startswith("t = 5 / 59")
     qtbot.mouseClick(panel.playback.step_button, Qt.MouseButton.LeftButton)
     assert panel.t == 6 and panel.ess_view.cursor.value() == 6
-    assert sum(len(item.getData()[0]) for item in panel.track_view.cloud_items) == 2 * 300
+    assert sum(len(item.getData()[0]) for item in panel.track_view.cloud_items) == 300
     qtbot.mouseClick(panel.playback.reset_button, Qt.MouseButton.LeftButton)
     assert panel.t == 0
     panel.set_time(59)

@@ -13,6 +13,7 @@ from scipy.stats import chi2
 
 from prmlab.gui.theme import plot_text
 from prmlab.gui.widgets import colors
+from prmlab.gui.widgets.dots import DotCloud
 from prmlab.gui.widgets.ellipse import R95, ellipse_xy
 from prmlab.gui.widgets.figure import integer_ticks
 from prmlab.gui.widgets.legend import outside_legend
@@ -81,13 +82,10 @@ class TrackView:
                                               style=Qt.PenStyle.DashLine), name="truth")  # fmt: skip
         self.meas_item = p.plot(pen=None, symbol="o", symbolSize=4, symbolPen=None,
                                 symbolBrush=colors.color(C_MEAS, 200), name="measured")  # fmt: skip
-        # particles by weight class: dot size and opacity grow with the weight. Each class is
-        # one curve of zero-length round-capped segments: ~2x faster to update than a scatter
+        # particles by weight class: dot size and opacity grow with the weight
         self.cloud_items = []
         for size, alpha in CLOUD_LEVELS:
-            pen = pg.mkPen(colors.color(C_CLOUD, alpha), width=size)
-            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-            item = pg.PlotCurveItem(pen=pen, connect="pairs")
+            item = DotCloud(size, colors.color(C_CLOUD, alpha))
             p.addItem(item)
             self.cloud_items.append(item)
         sample = pg.ScatterPlotItem(pen=None, brush=colors.color(C_CLOUD, 200), size=7)
@@ -158,15 +156,9 @@ class TrackView:
                 item.setData([], [])
             return
         level = lab.weight_classes(r.cloud_w[t])
-        # a sub-pixel segment in data units, not a share of the pixel size at drawing time:
-        # drawn before the layout had settled, a demo's dots and its reopened session's
-        # differed
-        dx = 1e-6 * (float(np.ptp(r.cloud[t, :, 0])) or 1.0)
         for i, item in enumerate(self.cloud_items):
             pick = level == i
-            x = np.repeat(r.cloud[t, pick, 0], 2)
-            x[1::2] += dx  # a sub-pixel segment: its round caps draw the dot
-            item.setData(x, np.repeat(r.cloud[t, pick, 1], 2))
+            item.setData(r.cloud[t, pick, 0], r.cloud[t, pick, 1])
 
 
 class EssView:
