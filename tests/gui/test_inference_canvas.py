@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from prmlab.gui.panels.inference import InferencePanel
 from prmlab.lab import inference as lab
@@ -38,7 +39,11 @@ def plot_of(panel):
 
 
 def at(panel, x, y):
-    """The figure's viewport position of the data point (x, y) of the shown graph."""
+    """The figure's viewport position of the data point (x, y) of the shown graph, after the
+    figure's pending layout and the view's range are applied: a position taken before them
+    can miss its node once they run (a drag in CI, the suite on every core, made no edge)."""
+    QApplication.processEvents()
+    panel.figure.scene().prepareForPaint()
     scene = plot_of(panel).getViewBox().mapViewToScene(QPointF(x, y))
     return panel.figure.mapFromScene(scene)
 
