@@ -77,9 +77,11 @@ def test_frame_k_shows_a_fixed_number_of_steps():
     assert steps_before(30, 3.0, 30) == 3  # exact multiples are not lost to rounding
 
 
-def test_record_option_writes_a_full_size_mp4(tmp_path):
-    path = tmp_path / "pca.mp4"
-    argv = ["--panel", "pca", "--record", str(path), "--seconds", "0.4", "--fps", "5"]
+# Tracking: its drawn demo widens the controls beside the figure after the first fit
+@pytest.mark.parametrize("name", ["pca", "track"])
+def test_record_option_writes_a_full_size_mp4(tmp_path, name):
+    path = tmp_path / f"{name}.mp4"
+    argv = ["--panel", name, "--record", str(path), "--seconds", "0.4", "--fps", "5"]
     assert main(argv) == 0
     frames, duration = read_back(path)
     assert len(frames) == 2

@@ -80,6 +80,9 @@ def record_panel(
     if from_start:
         playback.reset_button.click()
         wait_drawn(panel)
+    # what the demo drew can widen the controls beside the figure (Tracking's: 1280 -> 1208)
+    fit_figure(window, panel, least)
+    wait_drawn(panel)
     rate = float(playback.speed.value())
     writer = open_writer(path, fps)
     done = 0
