@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from prmlab.gui.panels import PANELS
+
 K = Qt.Key
 
 KEY_ACTIONS: dict[Qt.Key, str] = {
@@ -43,7 +45,7 @@ KEY_HELP = (
     ("PageUp, ←, Backspace", "Step back"),
     ("Home", "Reset"),
     ("P", "Play / Pause"),
-    ("1 … 9", "show panel 1 … 9"),
+    (f"1 … {len(PANELS)}", f"show panel 1 … {len(PANELS)} (the tabs in order)"),
     ("B or .", "black screen (any key returns)"),
     ("W or ,", "white screen (any key returns)"),
     ("C", "show / hide the controls over the figure"),

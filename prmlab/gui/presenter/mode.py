@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,8 @@ from PySide6.QtWidgets import (
 from prmlab.gui.panels import PANELS
 from prmlab.gui.presenter.drawer import ControlsDrawer
 from prmlab.gui.presenter.ink import PEN_COLOURS, SESSION_KEY, Ink, Stroke
-from prmlab.gui.presenter.keys import KEY_HELP, action_for
+from prmlab.gui.presenter.key_sheet import KeySheet
+from prmlab.gui.presenter.keys import action_for
 from prmlab.gui.presenter.lines import line_factor, widen_lines
 from prmlab.gui.presenter.overlay import InkOverlay
 from prmlab.gui.presenter.placement import presenter_screen, projector_point_size
@@ -220,9 +220,12 @@ class Presenter(QObject):
             else "Needs a second display"
         )
 
-    def show_keys(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{what}</td></tr>" for k, what in KEY_HELP)
-        QMessageBox.information(self.window, "Presenter keys", f"<table>{rows}</table>")
+    def show_keys(self) -> KeySheet:
+        """View > Presenter keys: the key table, over the window (not blocking it)."""
+        sheet = KeySheet(self.window)
+        sheet.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        sheet.open()
+        return sheet
 
     # -- ink -----------------------------------------------------------------------------
     def overlay(self, panel: BasePanel) -> InkOverlay:
