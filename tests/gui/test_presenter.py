@@ -358,6 +358,23 @@ def test_laser_follows_the_mouse(presenting, qtbot):
     assert not overlay.laser_on
 
 
+def test_the_laser_points_at_the_whiteboard_too(presenting, qtbot):
+    window, panel = presenting
+    press(qtbot, panel, K.Key_L)
+    dot = window.presenter.dots["svm"]
+    assert dot.isVisible() and dot.geometry() == panel.equations.rect()
+    board = panel.equations.view  # an equation under the figure
+    qtbot.mouseMove(board, QPoint(60, 20))
+    where = dot.mapFromGlobal(board.mapToGlobal(QPoint(60, 20)))
+    qtbot.waitUntil(lambda: dot.at is not None and dot.at.toPoint() == where)
+    red = dot.grab().toImage().pixelColor(where)
+    assert red.red() > 200 and red.green() < 120  # the glow is drawn there
+    qtbot.mouseMove(panel.figure.viewport(), QPoint(200, 150))
+    qtbot.waitUntil(lambda: dot.at is None)  # over the plots, the figure's dot takes over
+    press(qtbot, panel, K.Key_L)
+    assert not dot.isVisible()
+
+
 def test_strokes_and_switches_are_saved_in_the_session(presenting, qtbot, tmp_path):
     window, panel = presenting
     presenter = window.presenter

@@ -33,7 +33,7 @@ from prmlab.gui.presenter.ink import PEN_COLOURS, SESSION_KEY, Ink, Stroke
 from prmlab.gui.presenter.key_sheet import KeySheet
 from prmlab.gui.presenter.keys import action_for
 from prmlab.gui.presenter.lines import line_factor, widen_lines
-from prmlab.gui.presenter.overlay import InkOverlay
+from prmlab.gui.presenter.overlay import InkOverlay, LaserDot
 from prmlab.gui.presenter.placement import presenter_screen, projector_point_size
 from prmlab.gui.sessions import SessionExtra
 
@@ -95,6 +95,7 @@ class Presenter(QObject):
         self.panel: BasePanel | None = None  # the panel presented
         self.drawer: ControlsDrawer | None = None  # its column over the figure, on one screen
         self.overlays: dict[str, InkOverlay] = {}
+        self.dots: dict[str, LaserDot] = {}  # the laser over each panel's whiteboard
         self._look: tuple[int, Qt.WindowState] | None = None  # font size, window state
         self._narrow = lambda: None  # puts the presented figure's lines back
         window.sessions.add_extra(SESSION_KEY, SessionExtra(self._saved_ink, self._check_ink))
@@ -202,6 +203,7 @@ class Presenter(QObject):
         overlay = self.overlays[panel.name]
         overlay.set_pen(False)
         overlay.set_laser(False)
+        self.laser_dot(panel).set_on(False)
 
     def _panel_changed(self, _index: int) -> None:
         panel = self.window.current_panel()
@@ -266,12 +268,23 @@ class Presenter(QObject):
         overlay = self.overlays[self.panel.name]
         overlay.set_pen(self.ink.pen)
         overlay.set_laser(self.ink.laser)
+        self.laser_dot(self.panel).set_on(self.ink.laser)
+
+    def laser_dot(self, panel: BasePanel) -> LaserDot:
+        """The laser's dot over ``panel``'s whiteboard (made on first use)."""
+        dot = self.dots.get(panel.name)
+        if dot is None:
+            dot = self.dots[panel.name] = LaserDot(panel.equations)
+        return dot
 
     # -- keys ----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.Close and watched is self.window:
             self.leave()  # the user's font size and window state are what get saved
+            return False
+        if kind == QEvent.Type.MouseMove and self.ink.laser and self.panel is not None:
+            self.laser_dot(self.panel).follow(event.globalPosition())
             return False
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False

@@ -1,4 +1,5 @@
-"""The pen and the laser pointer: a transparent widget over a panel's figure.
+"""The pen and the laser pointer: a transparent widget over a panel's figure (and the laser's
+dot alone over its whiteboard, ``LaserDot``).
 
 Strokes are kept in the plots' data coordinates and mapped to the screen at every paint
 (the plot's data-to-scene transform, then the view's scene-to-widget one), so they stay on
@@ -20,6 +21,23 @@ from prmlab.gui.presenter.ink import PEN_COLOURS, Stroke
 
 PEN_WIDTH = 5.0  # pixels: seen from the back of a room
 LASER_RADIUS = 14.0  # pixels: the dot's glow
+
+
+def laser_rect(at: QPointF) -> QRect:
+    """The pixels the laser's dot at ``at`` covers."""
+    r = int(LASER_RADIUS) + 2
+    return QRect(at.toPoint() - QPoint(r, r), QSize(2 * r, 2 * r))
+
+
+def paint_laser(painter: QPainter, at: QPointF) -> None:
+    """The laser's glowing red dot at ``at``."""
+    glow = QRadialGradient(at, LASER_RADIUS)
+    glow.setColorAt(0.0, QColor(255, 40, 20, 255))
+    glow.setColorAt(0.35, QColor(255, 40, 20, 200))
+    glow.setColorAt(1.0, QColor(255, 40, 20, 0))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(glow)
+    painter.drawEllipse(at, LASER_RADIUS, LASER_RADIUS)
 
 
 def plot_views(figure: pg.GraphicsLayoutWidget) -> list[pg.ViewBox]:
@@ -141,8 +159,7 @@ class InkOverlay(QWidget):
 
     def _update_laser(self) -> None:
         if self.laser_at is not None:
-            r = int(LASER_RADIUS) + 2
-            self.update(QRect(self.laser_at.toPoint() - QPoint(r, r), QSize(2 * r, 2 * r)))
+            self.update(laser_rect(self.laser_at))
 
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
@@ -156,13 +173,7 @@ class InkOverlay(QWidget):
             self._draw(painter, views, index, self.colour, [(p.x(), p.y()) for p in points])
         painter.setClipping(False)
         if self.laser_on and self.laser_at is not None:
-            glow = QRadialGradient(self.laser_at, LASER_RADIUS)
-            glow.setColorAt(0.0, QColor(255, 40, 20, 255))
-            glow.setColorAt(0.35, QColor(255, 40, 20, 200))
-            glow.setColorAt(1.0, QColor(255, 40, 20, 0))
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(glow)
-            painter.drawEllipse(self.laser_at, LASER_RADIUS, LASER_RADIUS)
+            paint_laser(painter, self.laser_at)
         painter.end()
 
     def _draw(self, painter: QPainter, views: list[pg.ViewBox], plot: int, colour: int, xy):
@@ -178,3 +189,55 @@ class InkOverlay(QWidget):
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
         painter.drawPolyline(line)
+
+
+class LaserDot(QWidget):
+    """The laser's dot over a widget that is not a plot (the whiteboard under the figure,
+    where a lecturer points at an equation): transparent to the mouse, it follows the
+    pointer while ``on`` (``follow``, fed the window's mouse moves)."""
+
+    def __init__(self, target: QWidget) -> None:
+        super().__init__(target)
+        self.target = target
+        self.on = False
+        self.at: QPointF | None = None
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        target.installEventFilter(self)
+        self.hide()
+
+    def set_on(self, on: bool) -> None:
+        self.on, self.at = on, None
+        if on:  # moves without a button reach a widget only when it tracks the mouse
+            for widget in (self.target, *self.target.findChildren(QWidget)):
+                widget.setMouseTracking(True)
+            self.target.setCursor(Qt.CursorShape.BlankCursor)  # the dot is the pointer
+            self.setGeometry(self.target.rect())
+            self.show()
+            self.raise_()
+        else:
+            self.target.unsetCursor()
+            self.hide()
+
+    def follow(self, global_at: QPointF) -> None:
+        """Put the dot under the pointer at ``global_at`` (screen pixels), or take it away
+        when the pointer is not over the target."""
+        if not self.on:
+            return
+        at = QPointF(self.mapFromGlobal(global_at.toPoint()))
+        if self.at is not None:
+            self.update(laser_rect(self.at))
+        self.at = at if self.rect().contains(at.toPoint()) else None
+        if self.at is not None:
+            self.update(laser_rect(self.at))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.target and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.target.rect())
+        return False
+
+    def paintEvent(self, event) -> None:
+        if self.at is not None:
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            paint_laser(painter, self.at)
+            painter.end()
