@@ -20,6 +20,7 @@ from prmlab.gui.presenter.lines import line_factor
 from prmlab.gui.presenter.overlay import plot_views
 from prmlab.gui.presenter.placement import presenter_screen, projector_point_size
 from prmlab.gui.theme import current_theme
+from prmlab.gui.widgets import colors
 from prmlab.lab.session import Session, SessionError, load_session, save_session
 
 K = Qt.Key
@@ -46,6 +47,11 @@ def test_every_clicker_key_has_its_action():
     assert action_for(K.Key_S, Qt.KeyboardModifier.ControlModifier) is None  # Ctrl+S saves
     assert action_for(K.Key_Q, NONE) is None
     assert len(set(KEY_ACTIONS)) == len(KEY_ACTIONS)
+
+
+def test_pen_colours_are_none_of_the_plots():
+    plotted = {c.lower() for c in (*colors.PALETTE, colors.ACCEPT, colors.REJECT)}
+    assert len(set(PEN_COLOURS)) == len(PEN_COLOURS) and not plotted & set(PEN_COLOURS)
 
 
 def test_the_presenter_view_goes_to_the_largest_other_screen():

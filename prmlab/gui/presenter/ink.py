@@ -16,8 +16,9 @@ from prmlab.lab.session import SessionError
 
 SESSION_KEY = "presenter"
 INK_VERSION = 1
-# Okabe-Ito's vermillion, blue, bluish green and yellow, and black: seen on white and on plots
-PEN_COLOURS: tuple[str, ...] = ("#d55e00", "#0072b2", "#009e73", "#f0e442", "#000000")
+# Marker colours none of the plots use (their palette is Okabe-Ito's: a pen in its orange or
+# blue looked like the particle mean or the Kalman curve): magenta, violet, red, teal, black
+PEN_COLOURS: tuple[str, ...] = ("#e6007e", "#7b2cbf", "#ff0000", "#008b8b", "#000000")
 
 
 @dataclass(frozen=True, eq=False)
