@@ -364,6 +364,14 @@ def test_laser_follows_the_mouse(presenting, qtbot):
     assert not overlay.laser_on
 
 
+def test_the_whiteboard_reaches_the_bottom_of_the_screen(presenting, qtbot):
+    window, panel = presenting
+    qtbot.waitUntil(lambda: panel.equations.geometry().bottom() == panel.view_area.rect().bottom())
+    assert not panel.messages.sizePolicy().retainSizeWhenHidden()  # no empty grey line
+    press(qtbot, panel, K.Key_Escape)
+    qtbot.waitUntil(lambda: panel.messages.sizePolicy().retainSizeWhenHidden())
+
+
 def test_the_laser_points_at_the_whiteboard_too(presenting, qtbot):
     window, panel = presenting
     press(qtbot, panel, K.Key_L)

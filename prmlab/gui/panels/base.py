@@ -257,6 +257,8 @@ class BasePanel(Stepping, QWidget):
         column.setVisible(controls if on else not column.folded)
         column.toggle.setVisible(not on)
         self.explanation_area.setVisible(bool(self.explanation) and not on)
+        # no empty message line kept under the whiteboard on the projector (a grey strip)
+        self.messages.keep_line(not on)
         if not on:
             self._fold_anew()
 
