@@ -260,3 +260,15 @@ def test_the_rmse_title_is_the_runs_from_the_start(make_panel, panel):
     # drew the RMSE chart ~10 px off its demo's
     fresh = make_panel(TrackPanel)
     assert fresh.rmse_view.plot.titleLabel.text == panel.rmse_view.plot.titleLabel.text
+
+
+def test_the_time_label_grows_with_the_font(qtbot, panel):
+    panel.set_time(59)
+    label = panel.c.time_label
+    font = label.font()
+    for size in (font.pointSizeF(), 2.5 * font.pointSizeF()):  # presenter mode's fonts
+        font.setPointSizeF(size)
+        panel.setFont(font)
+        qtbot.waitUntil(
+            lambda: label.width() >= label.fontMetrics().horizontalAdvance(label.text())
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +44,23 @@ ESS_PARAMS = (
     Param("ess_threshold", "ESS threshold", 0.0, 1.0,
           tooltip="Resample when ESS < threshold × N (0 never, 1 always)"),
 )  # fmt: skip
+
+
+class WidestTextLabel(QLabel):
+    """A label as wide as its widest text (``widest``) in its font of the moment: a growing
+    "t = 10 / 99 ▼" moved the widgets beside it, and a width fixed once kept the old font's
+    after presenter mode grew the fonts (the label's start was cut off)."""
+
+    widest = ""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        metrics = self.fontMetrics()
+        width = metrics.horizontalAdvance(self.widest) + metrics.averageCharWidth()
+        return QSize(max(hint.width(), width), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSizeHint().expandedTo(super().sizeHint())
 
 
 class TrackControls:
@@ -109,7 +126,7 @@ class TrackControls:
             box.setChecked(True)
         form.addRow(side_by_side(*self.view_boxes))
 
-        self.time_label = QLabel("t = 0")
+        self.time_label = WidestTextLabel("t = 0")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     @property
@@ -161,12 +178,8 @@ class TrackControls:
 
     def show_time(self, t: int, n_steps: int, resampled: bool) -> None:
         """The time label: ``t = t / T-1``, ▼ when the particles were resampled at t."""
-        # as wide as its widest text: a growing "t = 10 / 99 ▼" moved the widgets beside it
-        metrics = self.time_label.fontMetrics()
-        widest = f"t = {n_steps - 1} / {n_steps - 1} ▼"
-        self.time_label.setFixedWidth(
-            metrics.horizontalAdvance(widest) + metrics.averageCharWidth()
-        )
+        self.time_label.widest = f"t = {n_steps - 1} / {n_steps - 1} ▼"
+        self.time_label.updateGeometry()
         self.time_label.setText(f"t = {t} / {n_steps - 1}" + (" ▼" if resampled else ""))
         self.time_label.setToolTip(
             "▼: the particles were resampled at this step" if resampled else ""
