@@ -273,3 +273,133 @@ def test_a_recorded_figure_is_painted_once_a_frame(make_panel, wait_idle, qtbot,
     assert figure.frame is None  # painting the screen directly again
     frames, _ = read_back(tmp_path / "kept.mp4")
     assert len(frames) >= 4
+
+
+def press_ctrl_r(qtbot, window) -> None:
+    """Ctrl+R to the active window (a shortcut reaches the active window only)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+
+
+def enter_presenter_mode(qtbot, window) -> None:
+    """F5, as a lecturer presses it, then until the figure has its full-screen size."""
+    panel = window.current_panel()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(panel.figure, Qt.Key.Key_F5)
+    assert window.presenter.active and window.menuBar().isHidden()
+    size = None
+    for _ in range(50):  # the layout and fonts settle (10 s at most)
+        qtbot.wait(200)
+        if panel.figure.size() == size and not panel.busy():
+            break
+        size = panel.figure.size()
+
+
+def test_ctrl_r_starts_and_stops_in_presenter_mode_with_a_floating_indicator(
+    demo_window, qtbot, tmp_path, monkeypatch
+):
+    """Presenter mode hides the menu bar (File > Record's shortcut with it, once) and the
+    status bar (the indicator's place): Ctrl+R works, and the indicator floats over the
+    central area's corner while the status bar is hidden."""
+    window = demo_window("mcmc")
+    panel = window.current_panel()
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)
+    path = tmp_path / "presenting.mp4"
+    monkeypatch.setattr(live.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    recorder = window.recorder
+    enter_presenter_mode(qtbot, window)
+    assert window.statusBar().isHidden()
+    press_ctrl_r(qtbot, window)
+    assert recorder.recording
+    badge = recorder.badge
+    assert badge.isVisible() and badge.text().startswith("● REC")
+    assert not recorder.indicator.isVisible()
+    area = window.centralWidget().rect()  # in its top-right corner, over the figure
+    assert area.contains(badge.geometry()) and badge.x() > area.width() / 2 and badge.y() < 20
+    assert (
+        window.childAt(badge.mapTo(window, badge.rect().center())) is not badge
+    )  # clicks go through
+    qtbot.wait(500)
+    press_ctrl_r(qtbot, window)
+    assert not recorder.recording
+    qtbot.waitUntil(lambda: recorder.capture is None, timeout=60000)
+    assert not badge.isVisible()
+    frames, _ = read_back(path)
+    w, h = panel.figure.width(), panel.figure.height()
+    assert len(frames) >= 3
+    assert {f.shape for f in frames} == {(h - h % 2, w - w % 2, 3)}
+    window.presenter.leave()  # the status bar back: a recording shows its indicator there
+    assert recorder.start(tmp_path / "after.mp4")
+    assert recorder.indicator.isVisible() and not badge.isVisible()
+    window.presenter.enter()  # and floats when presenter mode hides the bar mid-recording
+    assert badge.isVisible()
+    recorder.stop()
+    qtbot.waitUntil(lambda: recorder.capture is None, timeout=60000)
+    assert not badge.isVisible()
+
+
+def test_entering_presenter_mode_while_recording_scales_the_figure_not_crops_it(
+    demo_window, qtbot, tmp_path, monkeypatch
+):
+    """The first frame's size is the video's: the full-screen figure after F5 is scaled to
+    fit it whole (letterboxed), not cut to its top-left corner."""
+    from PySide6.QtCore import QSize
+
+    from prmlab.gui.recording.grab import image_rgb
+
+    window = demo_window("mcmc")
+    panel = window.current_panel()
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)
+    path = tmp_path / "f5.mp4"
+    monkeypatch.setattr(live.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    recorder = window.recorder
+    press_ctrl_r(qtbot, window)
+    assert recorder.recording
+    w, h = panel.figure.width(), panel.figure.height()
+    w, h = w - w % 2, h - h % 2
+    qtbot.wait(300)
+    enter_presenter_mode(qtbot, window)
+    full = panel.figure.size()
+    assert full.width() > w + 100  # the figure grew: it would have been cropped
+    grabbed = panel.figure.grab().toImage()
+    qtbot.wait(300)  # frames of the settled full-screen figure
+    press_ctrl_r(qtbot, window)
+    assert not recorder.recording
+    qtbot.waitUntil(lambda: recorder.capture is None, timeout=60000)
+    frames, _ = read_back(path)
+    assert len(frames) >= 6
+    assert {f.shape for f in frames} == {(h, w, 3)}
+    # the whole figure, scaled: what a grab scaled to fit the video's size shows
+    scaled = image_rgb(
+        grabbed.scaled(
+            QSize(w, h),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    )
+    sh, sw = scaled.shape[:2]
+    top, left = (h - sh) // 2, (w - sw) // 2
+    assert sw == w or sh == h  # it fills the video's width or its height
+    last = frames[-1].astype(int)
+    shown = last[top : top + sh, left : left + sw]
+    assert np.abs(shown - scaled).mean() < 6
+    right = slice(sw * 3 // 4, sw)  # the figure's right part is there, not white padding
+    assert shown[:, right].std() > 5
+    assert np.abs(shown[:, right] - scaled[:, right]).mean() < 6
+
+
+def test_a_frame_of_another_size_is_scaled_whole_and_letterboxed():
+    size = (100, 200)
+    wide = np.zeros((300, 1200, 3), dtype=np.uint8)  # black, a red right quarter
+    wide[:, 900:] = (255, 0, 0)
+    fitted = encode.fit_frame(wide, size)
+    assert fitted.shape == (100, 200, 3)
+    assert (fitted[:25] == 255).all() and (fitted[75:] == 255).all()  # white bands
+    band = fitted[25:75]  # the picture: 200 x 50, its right quarter red
+    assert (band[:, :148] == 0).all() and (band[:, 152:] == (255, 0, 0)).all()
+    grey = np.full((50, 50, 3), 40, dtype=np.uint8)  # bands of the frame's background
+    assert (encode.fit_frame(grey, size) == 40).all()
+    odd = np.arange(101 * 201 * 3, dtype=np.uint8).reshape(101, 201, 3)
+    assert np.array_equal(encode.fit_frame(odd, size), odd[:100, :200])  # a pixel: cropped

@@ -4,6 +4,8 @@ No Qt here: a writer is fed from a worker thread (PyAV releases the GIL while FF
 encodes), and a test can drive it with plain arrays.
 
 - MP4: libx264, yuv420p, which needs even sizes: frames are cropped by a pixel row/column.
+- The first frame's size is the video's: a later frame of another size is scaled to fit it
+  whole, letterboxed (``fit_frame``), in the writer's thread.
 - GIF: FFmpeg's palettegen/paletteuse filters, in two passes: the frames are kept
   zlib-compressed (plots compress ~20x) until the end, one palette is made from all of them,
   then each frame is mapped onto it. One palette for the whole clip keeps the colours of a
@@ -99,15 +101,68 @@ def open_writer(path: str | Path, fps: float) -> FrameWriter:
 
 
 def fit_frame(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``frame`` cropped (or padded with white) at its bottom/right to ``size`` (height,
-    width): a window resized while recording keeps the first frame's size."""
+    """``frame`` at ``size`` (height, width), the video's (its first frame's) size.
+
+    A frame within a pixel of it is cropped or padded at its bottom/right (libx264's even
+    size). One of another size (a window resized while recording, presenter mode's full
+    screen) is scaled, its aspect ratio kept, and centred on the frame's background (its
+    corners' colour when they agree, else white): the whole picture, never cropped.
+    Scaled by FFmpeg's area-averaging scaler (PyAV's ``reformat``), off the GUI thread as
+    the writers run there.
+    """
     h, w = size
-    if frame.shape[:2] == (h, w):
+    fh, fw = frame.shape[:2]
+    if (fh, fw) == (h, w):
         return frame
-    fitted = np.full((h, w, 3), 255, dtype=np.uint8)
-    ch, cw = min(h, frame.shape[0]), min(w, frame.shape[1])
-    fitted[:ch, :cw] = frame[:ch, :cw]
+    if abs(fh - h) > 1 or abs(fw - w) > 1:
+        scale = min(h / fh, w / fw)
+        sh, sw = max(1, min(h, round(fh * scale))), max(1, min(w, round(fw * scale)))
+        background = _background(frame)
+        if (sh, sw) != (fh, fw):
+            frame = _scaled(frame, sh, sw)
+    else:
+        background = np.full(3, 255, dtype=np.uint8)
+        sh, sw = min(h, fh), min(w, fw)
+    fitted = np.empty((h, w, 3), dtype=np.uint8)
+    fitted[...] = background
+    top, left = (h - sh) // 2, (w - sw) // 2
+    fitted[top : top + sh, left : left + sw] = frame[:sh, :sw]
     return fitted
+
+
+def _background(frame: np.ndarray) -> np.ndarray:
+    """The colour around a letterboxed frame: its corners' when all four agree, else white."""
+    corners = frame[[0, 0, -1, -1], [0, -1, 0, -1]]
+    if (corners == corners[0]).all():
+        return corners[0].copy()
+    return np.full(3, 255, dtype=np.uint8)
+
+
+def _scaled(frame: np.ndarray, height: int, width: int) -> np.ndarray:
+    """``frame`` resampled to ``height`` x ``width`` (area averaging: smooth, no aliasing)."""
+    import av
+
+    video = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
+    return video.reformat(
+        width=width, height=height, format="rgb24", interpolation="AREA"
+    ).to_ndarray()
+
+
+class _Fitter:
+    """``fit_frame`` to the first frame's size (``size``), the last result reused for the
+    same array (a repeated frame: a late tick, an unchanged figure) rather than scaled
+    again."""
+
+    def __init__(self) -> None:
+        self.size: tuple[int, int] | None = None
+        self._last: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        if self._last is not None and self._last[0] is frame:
+            return self._last[1]
+        fitted = fit_frame(frame, self.size)
+        self._last = frame, fitted
+        return fitted
 
 
 class Mp4Writer:
@@ -117,25 +172,25 @@ class Mp4Writer:
         import av
 
         self.path, self.fps, self.frames = path, fps, 0
-        self._size: tuple[int, int] | None = None
+        self._fit = _Fitter()
         self._container = av.open(str(path), mode="w")
         self._stream = None
 
     def add(self, frame: np.ndarray) -> None:
         import av
 
-        if self._size is None:  # libx264 refuses odd sizes: crop a row/column
+        if self._fit.size is None:  # libx264 refuses odd sizes: crop a row/column
             h, w = frame.shape[:2]
-            self._size = (max(2, h - h % 2), max(2, w - w % 2))
+            self._fit.size = (max(2, h - h % 2), max(2, w - w % 2))
             stream = self._container.add_stream(
                 "libx264", rate=Fraction(self.fps).limit_denominator(1001)
             )
-            stream.height, stream.width = self._size
+            stream.height, stream.width = self._fit.size
             stream.pix_fmt = "yuv420p"
             # plots are flat colours and thin lines: a low CRF keeps the lines sharp
             stream.options = {"crf": "20", "preset": "veryfast"}
             self._stream = stream
-        video = av.VideoFrame.from_ndarray(fit_frame(frame, self._size), format="rgb24")
+        video = av.VideoFrame.from_ndarray(self._fit(frame), format="rgb24")
         video.pts = self.frames
         self._container.mux(self._stream.encode(video))
         self.frames += 1
@@ -155,20 +210,20 @@ class GifWriter:
 
     def __init__(self, path: Path, fps: float) -> None:
         self.path, self.fps, self.frames = path, fps, 0
-        self._size: tuple[int, int] | None = None
+        self._fit = _Fitter()
         self._kept: list[bytes] = []
 
     def add(self, frame: np.ndarray) -> None:
-        if self._size is None:
-            self._size = frame.shape[:2]
+        if self._fit.size is None:
+            self._fit.size = frame.shape[:2]
         # level 1: ~20x smaller for plots at a fraction of the encoding's time
-        self._kept.append(zlib.compress(fit_frame(frame, self._size).tobytes(), 1))
+        self._kept.append(zlib.compress(self._fit(frame).tobytes(), 1))
         self.frames += 1
 
     def _frames(self):
         import av
 
-        h, w = self._size
+        h, w = self._fit.size
         for i, data in enumerate(self._kept):
             array = np.frombuffer(zlib.decompress(data), dtype=np.uint8).reshape(h, w, 3)
             video = av.VideoFrame.from_ndarray(array, format="rgb24")
@@ -182,7 +237,7 @@ class GifWriter:
     def _palette(self):
         import av
 
-        h, w = self._size
+        h, w = self._fit.size
         graph = av.filter.Graph()
         src = graph.add_buffer(width=w, height=h, format="rgb24", time_base=self._time_base)
         # full statistics: every frame's colours count, so the clip's last frames (the
@@ -205,7 +260,7 @@ class GifWriter:
             container.close()
             return
         palette = self._palette()
-        h, w = self._size
+        h, w = self._fit.size
         graph = av.filter.Graph()
         src = graph.add_buffer(width=w, height=h, format="rgb24", time_base=self._time_base)
         pal = graph.add_buffer(
