@@ -297,18 +297,24 @@ def enter_presenter_mode(qtbot, window) -> None:
         size = panel.figure.size()
 
 
+def mcmc_recording(demo_window, qtbot, monkeypatch, path):
+    """The MCMC demo's window, its panel and recorder, File > Record answered with ``path``."""
+    window = demo_window("mcmc")
+    panel = window.current_panel()
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)
+    monkeypatch.setattr(live.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    return window, panel, window.recorder
+
+
 def test_ctrl_r_starts_and_stops_in_presenter_mode_with_a_floating_indicator(
     demo_window, qtbot, tmp_path, monkeypatch
 ):
     """Presenter mode hides the menu bar (File > Record's shortcut with it, once) and the
     status bar (the indicator's place): Ctrl+R works, and the indicator floats over the
     central area's corner while the status bar is hidden."""
-    window = demo_window("mcmc")
-    panel = window.current_panel()
-    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)
-    path = tmp_path / "presenting.mp4"
-    monkeypatch.setattr(live.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    recorder = window.recorder
+    window, panel, recorder = mcmc_recording(
+        demo_window, qtbot, monkeypatch, path := tmp_path / "presenting.mp4"
+    )
     enter_presenter_mode(qtbot, window)
     assert window.statusBar().isHidden()
     press_ctrl_r(qtbot, window)
@@ -349,12 +355,9 @@ def test_entering_presenter_mode_while_recording_scales_the_figure_not_crops_it(
 
     from prmlab.gui.recording.grab import image_rgb
 
-    window = demo_window("mcmc")
-    panel = window.current_panel()
-    qtbot.waitUntil(lambda: not panel.busy(), timeout=60000)
-    path = tmp_path / "f5.mp4"
-    monkeypatch.setattr(live.QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
-    recorder = window.recorder
+    window, panel, recorder = mcmc_recording(
+        demo_window, qtbot, monkeypatch, path := tmp_path / "f5.mp4"
+    )
     press_ctrl_r(qtbot, window)
     assert recorder.recording
     w, h = panel.figure.width(), panel.figure.height()
