@@ -228,3 +228,11 @@ def test_while_playing_both_sides_hold_one_fixed_range(qtbot, main_window, name,
     for left, right in seen:
         np.testing.assert_allclose(left, right, rtol=1e-9)  # one range on both sides
         np.testing.assert_allclose(left, seen[0][0], rtol=1e-9)  # and it stays
+
+
+def test_a_comparison_in_a_small_window_settles(qtbot, main_window):
+    """Tracking compared at 800x800: its figures, drawn scaled down, wrapped a line more at
+    one scale and one fewer at the next, and refitted each other without end (the window
+    froze in a repaint loop)."""
+    main_window.resize(800, 800)
+    assert compare_mode.render(main_window, "track", None, ticks=2)

@@ -67,6 +67,7 @@ class Figure(pg.GraphicsLayoutWidget):
 
     # -- a kept frame, for recording ---------------------------------------------------------
     frame: QImage | None = None  # while kept: what the screen shows, painted into first
+    _fit_least = (1.0, 1.0)  # the least size fitted since the last resize (``_fit``)
     frame_serial = 0  # counts the frame's paints: an unchanged serial, an unchanged frame
 
     def keep_frame(self, keep: bool) -> None:
@@ -127,7 +128,14 @@ class Figure(pg.GraphicsLayoutWidget):
         if least != getattr(self, "_least", None):
             self._least = least
             self.sigFitChanged.emit()
-        scale = self.scale_at(width, height)
+        # Between resizes the least size only grows: drawn scaled down, a legend or title
+        # can wrap into one more line at one scale and one fewer at the next (Tracking
+        # compared at 800x800: 448 <-> 468 px), and each fit undid the last one, a repaint
+        # loop that froze the window.
+        if not force:
+            least = tuple(max(a, b) for a, b in zip(least, self._fit_least, strict=True))
+        self._fit_least = least
+        scale = min(1.0, width / least[0], height / least[1])
         wanted = QRectF(0, 0, width / scale, height / scale)
         if not force and wanted == self.range:
             return
