@@ -8,6 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter, QTextOption
 
+MAX_REFITS = 8  # refits in a row without settling before a figure keeps its range
+
 
 class Figure(pg.GraphicsLayoutWidget):
     """A ``GraphicsLayoutWidget`` whose plots always all show.
@@ -67,7 +69,7 @@ class Figure(pg.GraphicsLayoutWidget):
 
     # -- a kept frame, for recording ---------------------------------------------------------
     frame: QImage | None = None  # while kept: what the screen shows, painted into first
-    _fit_least = (1.0, 1.0)  # the least size fitted since the last resize (``_fit``)
+    _refits = 0  # fits in a row that changed the range (``_fit``)
     frame_serial = 0  # counts the frame's paints: an unchanged serial, an unchanged frame
 
     def keep_frame(self, keep: bool) -> None:
@@ -128,17 +130,20 @@ class Figure(pg.GraphicsLayoutWidget):
         if least != getattr(self, "_least", None):
             self._least = least
             self.sigFitChanged.emit()
-        # Between resizes the least size only grows: drawn scaled down, a legend or title
-        # can wrap into one more line at one scale and one fewer at the next (Tracking
-        # compared at 800x800: 448 <-> 468 px), and each fit undid the last one, a repaint
-        # loop that froze the window.
-        if not force:
-            least = tuple(max(a, b) for a, b in zip(least, self._fit_least, strict=True))
-        self._fit_least = least
-        scale = min(1.0, width / least[0], height / least[1])
+        scale = self.scale_at(width, height)
         wanted = QRectF(0, 0, width / scale, height / scale)
-        if not force and wanted == self.range:
+        if force or wanted == self.range:
+            self._refits = 0  # settled, or a new size
+            if not force:
+                return
+        # Drawn scaled down, a legend or title can wrap into one more line at one scale and
+        # one fewer at the next (Tracking compared at 800x800: 448 <-> 468 px), each fit
+        # undoing the last: a repaint loop that froze the window. A few refits in a row
+        # without settling stop there, until the next resize or a settled paint.
+        elif self._refits >= MAX_REFITS:
             return
+        else:
+            self._refits += 1
         # at scale 1 pyqtgraph maps scene pixels to widget pixels itself (autoPixelRange)
         self.autoPixelRange = scale >= 1.0
         pg.GraphicsView.setRange(self, wanted, padding=0, disableAutoPixel=False)
