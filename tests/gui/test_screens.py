@@ -33,11 +33,32 @@ def _settle(qtbot) -> None:
 
 
 def _settle_folds(qtbot, panel) -> None:
-    """Wait until the panel has folded or unfolded for its new size or font."""
-    _settle(qtbot)
-    qtbot.waitUntil(lambda: not panel._fold_timer.isActive(), timeout=2000)
-    qtbot.wait(20)  # the figure's least size after the new layout, and a refold for it
-    _settle(qtbot)
+    """Wait until the panel has folded or unfolded for its new size or font: each fold
+    changes the figure's size, its titles wrap anew and its least size with them, which a
+    paint finds and may fold again. Repeated, with a paint each time, until a round changes
+    nothing (a fixed wait missed the last refold on a loaded CI machine)."""
+    figure, board = panel.figure, panel.equations
+
+    def layout() -> tuple:
+        return (
+            figure.size().toTuple(),
+            figure.least_size(),
+            panel.controls_scroll.folded,
+            panel.explanation_area.folded,
+            board.squeezed,
+            board.height(),
+        )
+
+    last = None
+    for _ in range(40):
+        _settle(qtbot)
+        figure.viewport().repaint()  # a paint checks the least size (Figure._fit)
+        qtbot.waitUntil(lambda: not panel._fold_timer.isActive(), timeout=2000)
+        _settle(qtbot)
+        if layout() == last:
+            return
+        last = layout()
+    raise AssertionError(f"the panel's folds never settled: {last}")
 
 
 def _least(widget: QWidget) -> tuple[int, int]:

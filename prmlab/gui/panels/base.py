@@ -363,7 +363,9 @@ class BasePanel(Stepping, QWidget):
         fold = folding.fold_wanted(column, figure, explanation, height, self._unfolded_figure)
         share, squeeze = MAX_PANEL_SHARE, False
         if fold and board.isVisibleTo(self):
-            share, squeeze = folding.board_fold(column, figure, explanation, board, height)
+            share, squeeze = folding.board_fold(
+                column, figure, explanation, board, self.messages, height
+            )
         explanation.fold(fold, height, away=squeeze)
         board.squeeze(squeeze)
         self.messages.keep_line(not squeeze)

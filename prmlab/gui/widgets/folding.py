@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from prmlab.gui.widgets.equations.pane import EquationPane
     from prmlab.gui.widgets.explanation import Explanation
     from prmlab.gui.widgets.figure import Figure
+    from prmlab.gui.widgets.messages import MessageBar
 
 # the whiteboard's share of a folded panel's height (unfolded: its own MAX_PANEL_SHARE)
 FOLDED_BOARD_SHARE = 0.15
@@ -71,18 +72,27 @@ def board_fold(
     figure: Figure,
     explanation: Explanation,
     board: EquationPane,
+    messages: MessageBar,
     panel_height: int,
 ) -> tuple[float, bool]:
     """A folded panel's whiteboard: ``(share, squeezed)``. Its whole share where the
     figure is still drawn at ``READABLE_SCALE`` beside it (a panel folded for its width
     keeps its board), else ``FOLDED_BOARD_SHARE``, else (the figure still too small, or
     that share shows less than ``BOARD_LEAST_LINES`` of the board) squeezed to its tab row.
-    Judged from the layout as it is: the room the figure, the whiteboard and the
-    explanation share now, against what the whiteboard and the folded explanation take."""
+    Judged from the layout as it is: the room the figure, the whiteboard, the explanation
+    and the message bar share now, against what the whiteboard, the folded explanation and
+    the bar's line (an open board keeps it: ``MessageBar.keep_line``) take. A squeezed
+    panel gives that line to its figure; left out of its room, the squeezed SVM panel at
+    1024x768 with fonts +2 judged 41 px too much, opened its board, and squeezed it again
+    without end."""
     width = figure.width()
     if not column.folded:
         width += column.open_width() + max(column.parentWidget().layout().spacing(), 0)
+    # the bar's line: its height when last laid out (given to the figure, it keeps that)
+    bar = messages.height() + max(messages.parentWidget().layout().spacing(), 0)
     room = figure.height() + board.height()
+    if messages.isVisible() or messages.sizePolicy().retainSizeWhenHidden():
+        room += bar
     text = 0
     if explanation.isVisible():
         room += explanation.height()
@@ -97,6 +107,7 @@ def board_fold(
         ):
             continue
         margin = UNFOLD_MARGIN if height > now else 0.0  # more board than now: a margin
-        if min(width / least_w, (room - height - text) / least_h) >= READABLE_SCALE + margin:
+        figure_height = room - height - text - bar
+        if min(width / least_w, figure_height / least_h) >= READABLE_SCALE + margin:
             return share, False
     return FOLDED_BOARD_SHARE, True
