@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from prmlab.engine._jit import jit
-from prmlab.engine.hmm._lanes import (
+from prmlab.engine._lanes import (
     LANES,
     exp4_shifted,
     log4_shifted,

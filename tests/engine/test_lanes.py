@@ -1,4 +1,5 @@
-"""The HMM kernels' vector paths: 16-wide reductions (N >= 16) and the four-lane exp/log.
+"""The engine's vector lanes: the HMM's 16-wide reductions (N >= 16), the four-lane exp/log and
+the particle filter's weighted moments.
 
 N = 16 takes only the 16-wide path, 17 adds a one-state tail, 32 two 16-wide blocks; each is
 checked against a plain log-space forward-backward and Viterbi in NumPy.
@@ -10,7 +11,14 @@ import pytest
 from scipy.special import logsumexp
 
 from prmlab.engine import hmm
-from prmlab.engine.hmm._lanes import LANES, exp4_shifted, log4_shifted
+from prmlab.engine._lanes import (
+    LANES,
+    MOMENT_BLOCK,
+    exp4_shifted,
+    log4_shifted,
+    weighted_cross_moment,
+    weighted_moment,
+)
 
 
 def _model(n, m, T, seed, zeros):
@@ -111,3 +119,23 @@ def test_four_lane_log_is_within_one_ulp_of_numpy():
     got = _lanes_apply(x, False)
     assert _ulps(got, np.log(x)).max() <= 1.0
     np.testing.assert_array_equal(_lanes_apply(np.zeros(LANES), False), -np.inf)
+
+
+@numba.njit
+def _moments(w, a, ra, b, rb, lo, blocks):
+    return weighted_moment(w, a, ra, lo, blocks), weighted_cross_moment(w, a, ra, b, rb, lo, blocks)
+
+
+@pytest.mark.parametrize("lo, blocks", [(0, 1), (3, 5), (17, 60)])
+def test_lane_moments_match_numpy(lo, blocks):
+    """The particle filter's weighted moments: every particle of the range counted once (an
+    unaligned start, one block or many), none outside it."""
+    rng = np.random.default_rng(lo)
+    n = lo + MOMENT_BLOCK * blocks + 9  # particles past the range must not count
+    w, a, b = rng.random(n), 1e3 + rng.standard_normal(n), rng.standard_normal(n) * 1e-3
+    first, cross = _moments(w, a, 1e3, b, 0.5, lo, blocks)
+    part = slice(lo, lo + MOMENT_BLOCK * blocks)
+    da, db = a[part] - 1e3, b[part] - 0.5
+    np.testing.assert_allclose(first, np.dot(w[part], da), rtol=1e-12)
+    np.testing.assert_allclose(cross, np.dot(w[part] * da, db), rtol=1e-12)
+    assert _moments(w, a, 1e3, b, 0.5, lo, 0) == (0.0, 0.0)

@@ -1,12 +1,16 @@
-"""Four-lane (AVX) float64 kernels written as LLVM intrinsics for the HMM inner loops.
+"""Four-lane (AVX) float64 kernels written as LLVM intrinsics for the HMM and particle-filter
+inner loops.
 
 Numba's loop vectoriser gives up on the short per-time-step loops of an HMM (N = 32 is a
-handful of vectors, behind runtime alias checks), and without SVML ``np.exp``/``np.log``
-are scalar library calls. These intrinsics keep four lanes in one register:
+handful of vectors, behind runtime alias checks), it may not reorder a sum without
+``fastmath`` (which NaN and inf forbid), and without SVML ``np.exp``/``np.log`` are scalar
+library calls. These intrinsics keep four lanes in one register:
 
 - ``max_plus4`` / ``sum_product4``: lanes k of ``max_i x_i + M[i, jb+k]`` and
   ``Σ_i x_i M[i, jb+k]``, accumulated over i in order (bit-identical to the scalar loop);
-- ``exp4_shifted`` / ``log4_shifted``: fdlibm's exp and log (< 1 ulp), branch-free.
+- ``exp4_shifted`` / ``log4_shifted``: fdlibm's exp and log (< 1 ulp), branch-free;
+- ``weighted_moment`` / ``weighted_cross_moment``: ``Σ_p w_p (a_p - ra)`` and
+  ``Σ_p w_p (a_p - ra)(b_p - rb)`` in 16 interleaved partial sums, added in a fixed order.
 """
 
 from __future__ import annotations
@@ -256,3 +260,56 @@ def sum_product4(typingctx, x, M, out, jb, n):
 def sum_product16(typingctx, x, M, out, jb, n):
     """out[jb+k] = Σ_i x[i] M[i, jb+k] for k < 16."""
     return _reduce_signature(x, M, out, jb, n), _reduce_codegen(False, 4)
+
+
+MOMENT_VECTORS = 4  # independent accumulators: one add's latency no longer bounds the loop
+
+
+def _moment_codegen(cross: bool):
+    """``Σ_p w_p (a_p - ra) [(b_p - rb)]`` over ``p`` in ``[lo, lo + 16 * blocks)``: partial
+    sums by lane, combined pairwise in a fixed order (so a result does not depend on which
+    thread runs it)."""
+
+    def codegen(context, builder, signature, args):
+        w, a, ra, *rest = args
+        b, rb, lo, blocks = rest if cross else (None, None, *rest)
+        width = MOMENT_VECTORS * LANES
+        accs = [cgutils.alloca_once_value(builder, ir.Constant(_VF, [0.0] * LANES))
+                for _ in range(MOMENT_VECTORS)]  # fmt: skip
+        ra_v = _Lanes(builder, _splat(builder, ra))
+        rb_v = _Lanes(builder, _splat(builder, rb)) if cross else None
+
+        def load(i, ary, at):
+            ptr = _pointer(context, builder, signature.args[i], ary, at)
+            return _Lanes(builder, builder.load(ptr, align=8))
+
+        with cgutils.for_range(builder, blocks) as loop:
+            first = builder.add(lo, builder.mul(loop.index, ir.Constant(lo.type, width)))
+            for v, acc in enumerate(accs):
+                at = builder.add(first, ir.Constant(lo.type, v * LANES))
+                term = load(0, w, at) * (load(1, a, at) - ra_v)
+                if cross:
+                    term = term * (load(3, b, at) - rb_v)
+                builder.store(builder.fadd(builder.load(acc), term.v), acc)
+        total = [builder.load(acc) for acc in accs]
+        while len(total) > 1:  # pairwise: (v0 + v1) + (v2 + v3)
+            total = [builder.fadd(x, y) for x, y in zip(total[::2], total[1::2])]
+        lanes = [builder.extract_element(total[0], ir.Constant(_I32, i)) for i in range(LANES)]
+        return builder.fadd(builder.fadd(lanes[0], lanes[1]), builder.fadd(lanes[2], lanes[3]))
+
+    return codegen
+
+
+MOMENT_BLOCK = MOMENT_VECTORS * LANES  # particles per iteration of the moment loops
+
+
+@intrinsic
+def weighted_moment(typingctx, w, a, ra, lo, blocks):
+    """``Σ_p w[p] (a[p] - ra)`` for ``lo <= p < lo + MOMENT_BLOCK * blocks`` (contiguous)."""
+    return types.float64(w, a, ra, lo, blocks), _moment_codegen(False)
+
+
+@intrinsic
+def weighted_cross_moment(typingctx, w, a, ra, b, rb, lo, blocks):
+    """``Σ_p w[p] (a[p] - ra) (b[p] - rb)`` for ``lo <= p < lo + MOMENT_BLOCK * blocks``."""
+    return types.float64(w, a, ra, b, rb, lo, blocks), _moment_codegen(True)
