@@ -182,7 +182,8 @@ def fit_table(
     width = needed
     can_scroll = table.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
     if can_scroll and max_width is not None:
-        width = min(needed, max_width)
+        # a panel not laid out yet can leave no room at all (Qt refuses a negative width)
+        width = max(min(needed, max_width), 0)
         if width < needed:  # room for the sideways scroll bar under the rows
             height += table.horizontalScrollBar().sizeHint().height()
     table.setFixedHeight(height)
