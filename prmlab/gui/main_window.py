@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QUndoGroup
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -38,6 +38,18 @@ __all__ = ["CLOSE_WAIT_S", "CSV_SUFFIXES", "STATUS_DELAY_MS", "MainWindow", "Pan
 log = logging.getLogger("prmlab")
 CLOSE_WAIT_S = 1.0  # closing waits this long for workers, then leaves them to the exit
 WARMUP_POLL_MS = 20  # how often the warm-up looks whether the first demo is drawn
+DEFAULT_SIZE = QSize(1440, 900)  # a first start's window, where the screen has the room
+
+
+def first_size(room: QSize | None) -> tuple[QSize, bool]:
+    """A first start's window size on a screen whose free area is ``room`` (None: unknown),
+    and whether to maximise it: a projector at 1024x768 has no room for the default, which
+    ran off its edges."""
+    if room is None or (
+        room.width() >= DEFAULT_SIZE.width() and room.height() >= DEFAULT_SIZE.height()
+    ):
+        return DEFAULT_SIZE, False
+    return DEFAULT_SIZE.boundedTo(room), True
 
 
 class PanelSlot(QWidget):
@@ -209,10 +221,18 @@ class MainWindow(MenusMixin, StatusBarMixin, DataMixin, ExportMixin, QMainWindow
                     "a good value is written on quit",
                     bytes(saved.geometry),
                 )
-            self.resize(1440, 900)
+            size, maximise = first_size(self.screen_room() if self.stored_look else None)
+            self.resize(size)
+            if maximise:
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         self.theme = saved.theme
         self.dark_action.setChecked(self.theme == "dark")
         self.set_font_size(saved.font_size)
+
+    def screen_room(self) -> QSize | None:
+        """The free area of the screen the window opens on (None: no screen)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        return None if screen is None else screen.availableGeometry().size()
 
     def save_settings(self) -> None:
         if self.stored_look:  # a screenshot's look is not the user's
