@@ -132,9 +132,8 @@ def take_screenshots(
 
 def prepare_kernels(app: QObject, panel: str | None) -> Job:
     """A Job preparing the kernels of the panel shown first (``panel``, else the one the user
-    left open last time): Numba's compiler if ``prepare_engine`` has not, and the panel's
-    kernels on a first start only (``prepare_first``). The main window adopts it
-    (``warmup_job``)."""
+    left open last time), on a first start only (``prepare_first``: Numba's compiler and the
+    panel's kernels). The main window adopts it (``warmup_job``)."""
     from PySide6.QtCore import QSettings
 
     from prmlab.engine.warmup import prepare_first
@@ -149,17 +148,17 @@ def prepare_kernels(app: QObject, panel: str | None) -> Job:
 
 
 def prepare_engine(panel: str | None) -> None:
-    """Set up Numba's compiler (its typing and target registries, SciPy's linalg with them)
-    and import the engine, lab and whiteboard modules of ``panel`` (if named) and the
-    sessions' lab module, before Qt is imported.
+    """Import the engine, lab and whiteboard modules of ``panel`` (if named) and the sessions'
+    lab module, before Qt is imported; kernels load from the cache without Numba's compiler
+    registries until the warm-up after the first demo (``defer_registries``).
 
-    The first demo needs them anyway, and here they cost less: once PySide6 is imported, it
-    reads and searches the source of every module imported after it (its ``__feature__``
-    check), ~0.3 s for these ~500 modules, and a worker preparing them beside the GUI's own
-    imports only took turns with them for the GIL."""
-    from prmlab.engine.warmup import prepare_compiler
+    The first demo needs these modules anyway, and here they cost less: once PySide6 is
+    imported, it reads and searches the source of every module imported after it (its
+    ``__feature__`` check), and a worker importing them beside the GUI's own imports only
+    took turns with them for the GIL."""
+    from prmlab.engine.warmup import defer_registries
 
-    prepare_compiler()
+    defer_registries()
     modules = ["prmlab.lab.session"]  # the main window's sessions
     if panel in PANELS:
         modules += [f"prmlab.engine.{topic}" for topic in PANELS[panel].topics]
@@ -175,12 +174,16 @@ def main(argv: list[str] | None = None) -> int:
     Start-up allocates most of the heap (Numba, SciPy, Qt, the window) and Python's automatic
     collections scanned it again and again meanwhile (~0.1-0.3 s); the app collects on the
     GUI thread once its window exists (``MainThreadGarbageCollector``), so none runs before.
-    The caller's setting is restored on return."""
+    The caller's setting is restored on return, and Numba's cache loader
+    (``prepare_engine``)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return _main(argv)
     finally:
+        from prmlab.engine.warmup import restore_cache_loader
+
+        restore_cache_loader()
         if was_enabled:
             gc.enable()
 

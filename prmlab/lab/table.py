@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from prmlab.engine.pca import PCA
-
 DDOF = 0  # z-scores divide by the population standard deviation, as scikit-learn's scaler
 VIEWS = ("features", "pcs")
 
@@ -45,6 +43,10 @@ def plane(
         raise ValueError(f"view must be one of {', '.join(VIEWS)}, got {view!r}")
     data = standardise(X) if standardised else np.asarray(X, dtype=np.float64)
     if view == "pcs":
+        # here, not at import: the engine's PCA imports SciPy's linalg (~0.1 s of the SVM
+        # panel's start-up, whose table view needs it only for a CSV shown as PCs)
+        from prmlab.engine.pca import PCA
+
         model = PCA(2).fit(data)
         share = model.explained_variance_ratio_
         names = (f"PC1 ({100 * share[0]:.0f} % var)", f"PC2 ({100 * share[1]:.0f} % var)")

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 # Records which modules were loaded when PySide6 was first imported, runs the app's main
-# (a screenshot of the SVM panel: no window on screen, no event loop left running), then
-# prints both sets' parts that the test asks about.
+# (a screenshot of the SVM panel: no window on screen, no event loop left running, no
+# warm-up), then prints both sets' parts that the test asks about.
 PROBE = """
 import importlib.abc
 import json
@@ -44,12 +44,15 @@ def _run_probe(tmp_path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_numba_and_the_panels_engine_load_before_qt_and_pyav_not_at_all(tmp_path):
-    # PySide6 reads and searches the source of every module imported after it (~0.3 s for
-    # Numba's registries and SciPy's linalg, which the first demo needs anyway); PyAV is
-    # needed only once a recording starts
+def test_the_panels_engine_loads_before_qt_and_numbas_registries_scipy_and_pyav_not_at_all(
+    tmp_path,
+):
+    # PySide6 reads and searches the source of every module imported after it; the SVM demo's
+    # kernels load from the cache without Numba's registries and SciPy's linalg (~0.2 s), and
+    # PyAV is needed only once a recording starts
+    _run_probe(tmp_path)  # fills Numba's cache if this is its first start
     seen = _run_probe(tmp_path)
     assert seen["code"] == 0
     assert (tmp_path / "svm.png").is_file()
-    assert seen["before_qt"] == ["numba", "numba.np.arraymath", "scipy.linalg", "prmlab.engine.svm"]
-    assert "av" not in seen["after_main"]
+    assert seen["before_qt"] == ["numba", "prmlab.engine.svm"]
+    assert seen["after_main"] == ["numba", "prmlab.engine.svm"]
