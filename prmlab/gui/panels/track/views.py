@@ -90,9 +90,11 @@ class TrackView:
             self.cloud_items.append(item)
         sample = pg.ScatterPlotItem(pen=None, brush=colors.color(C_CLOUD, 200), size=7)
         legend.addItem(sample, "particles")
-        self.ellipse_item = p.plot(
-            pen=pg.mkPen(colors.color(C_KF, 110), width=1), name="95 % ellipse"
-        )
+        self.ellipse_item = p.plot(pen=pg.mkPen(colors.color(C_KF, 110), width=1))
+        # a ring for a sample: the past ellipses' faint 1 px line was all but invisible in the
+        # legend (the dark theme above all), and a line of the current one's looks like Kalman's
+        ring = pg.ScatterPlotItem(pen=pg.mkPen(colors.color(C_KF), width=1.5), brush=None, size=12)
+        legend.addItem(ring, "95 % ellipse")
         self.rts_item = p.plot(pen=pg.mkPen(colors.color(C_RTS), width=2.5), name="RTS smoothed")
         self.kf_item = p.plot(pen=pg.mkPen(colors.color(C_KF), width=2.5), name="Kalman")
         self.pf_item = p.plot(pen=pg.mkPen(colors.color(C_PF), width=2), name="particle mean")
