@@ -75,14 +75,27 @@ def test_regression_draws_fits_residuals_and_the_coefficient_plane(panel):
 def test_the_side_plots_range_a_result_alike_at_any_size(qtbot, panel, wait_idle, mode):
     # pyqtgraph's autoRange padded by the items' pixel extents at the plots' size when drawn:
     # a demo drawn before its layout settled and its reopened session differed (issue #16)
+    # (a plot with one scale on both axes, the coefficient plane's, widens one range to its
+    # box's shape: the same range is asked for, and it shows all of it at that scale)
     choose_mode(qtbot, panel, wait_idle, mode)
     side = panel.side
-    ranges = [plot.viewRange() for plot in (side.top, side.bottom)]
+    free = [p for p in (side.top, side.bottom) if not p.vb.state["aspectLocked"]]
+    locked = [p for p in (side.top, side.bottom) if p.vb.state["aspectLocked"]]
+    ranges = [plot.viewRange() for plot in free]
+    asked = [plot.vb.targetRange() for plot in locked]
     height = side.top.vb.height()
     panel.resize(1000, 560)
     qtbot.waitUntil(lambda: side.top.vb.height() != height)
     side.draw(panel.result, panel._frame.lines)
-    assert [plot.viewRange() for plot in (side.top, side.bottom)] == ranges
+    assert [plot.viewRange() for plot in free] == ranges
+    assert [plot.vb.targetRange() for plot in locked] == asked
+    qtbot.wait(50)  # the lock applies at the view's next update
+    for plot, box in zip(locked, asked):
+        shown = plot.viewRange()
+        for (lo, hi), (a, b) in zip(shown, box):
+            assert lo <= a + 1e-9 and hi >= b - 1e-9
+        dx, dy = plot.vb.viewPixelSize()
+        assert dx == pytest.approx(dy, rel=1e-3)
 
 
 def test_a_click_adds_a_point_and_refits_and_undo_removes_it(qtbot, panel, wait_idle):

@@ -191,6 +191,12 @@ class SideView:
             top, bottom = self._generative(result)
         show_only(self.top_items, top)
         show_only(self.bottom_items, bottom)
+        # the coefficient plane and the projection are pictures of geometry: one scale on both
+        # axes, or the L2 circle is drawn as an ellipse and right angles are not
+        geometric = isinstance(result, lab.RegressionResult) and (
+            result.plane is not None or result.projection is not None
+        )
+        self.bottom.setAspectLocked(geometric)
         _fit_range(self.top, top)
         _fit_range(self.bottom, bottom)
 
@@ -232,8 +238,10 @@ class SideView:
         # side by side, each away from the other: the two often nearly coincide
         left, right = (1.0, 0.5), (0.0, 0.5)
         mle_left = plane.mle[0] <= plane.map[0]
-        self._label(0, plane.mle, "MLE  " if mle_left else "  MLE", left if mle_left else right)
-        self._label(1, plane.map, "  MAP" if mle_left else "MAP  ", right if mle_left else left)
+        # in their points' colours: over the contours a grey label was hard to read
+        mle_at, map_at = (left, right) if mle_left else (right, left)
+        self._label(0, plane.mle, "MLE  " if mle_left else "  MLE", mle_at, GREEN)
+        self._label(1, plane.map, "  MAP" if mle_left else "MAP  ", map_at, VERMILLION)
         return [self.loss, self.touch, self.ball, self.points, *self.labels[:2]]
 
     def _projection(self, p: lab.Projection) -> list:
@@ -255,9 +263,14 @@ class SideView:
         return [self.plane, self.arrows, self.y_arrows, self.residual, *self.labels[:5]]
 
     def _label(
-        self, k: int, where: np.ndarray, text: str, anchor: tuple[float, float] = (0.5, 1.0)
+        self,
+        k: int,
+        where: np.ndarray,
+        text: str,
+        anchor: tuple[float, float] = (0.5, 1.0),
+        colour: str = GREY,
     ) -> None:
-        self.labels[k].setText(text)
+        self.labels[k].setText(text, color=colour)
         self.labels[k].setAnchor(anchor)
         self.labels[k].setPos(float(where[0]), float(where[1]))
 
