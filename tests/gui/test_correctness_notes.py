@@ -65,7 +65,10 @@ def test_tracking_draws_the_95_percent_contour(make_panel, wait_idle):
     d = np.column_stack([x, y]) - m
     mahalanobis = np.einsum("ni,ni->n", d, np.linalg.solve(P, d.T).T)
     np.testing.assert_allclose(stats.chi2.cdf(mahalanobis, 2), 0.95, rtol=1e-9)
-    assert panel.track_view.ellipse_item.name() == "95 % ellipse"
+    # the legend names it, with a ring in the current ellipse's colour as its sample
+    rows = {label.text: sample.item for sample, label in panel.track_view.legend.items}
+    ring = rows["95 % ellipse"]
+    assert ring.opts["pen"].color() == panel.track_view.now_ellipse.opts["pen"].color()
 
 
 def test_ellipse_coverage_in_two_dimensions():

@@ -77,7 +77,7 @@ class TrackView:
         self.view.setAspectLocked(True)
         p.showGrid(x=True, y=True, alpha=0.2)
         figure.addItem(p, row=0, col=0, rowspan=3)
-        legend = outside_legend(p, "bottom", colCount=3)
+        self.legend = legend = outside_legend(p, "bottom", colCount=3)
         self.truth_item = p.plot(pen=pg.mkPen(colors.color(C_TRUTH), width=2,
                                               style=Qt.PenStyle.DashLine), name="truth")  # fmt: skip
         self.meas_item = p.plot(pen=None, symbol="o", symbolSize=4, symbolPen=None,
